@@ -1,0 +1,109 @@
+"""One exception hierarchy for everything the library rejects.
+
+Every error carries one or more :class:`Problem` records: a stable ``code``, a JSON
+``pointer`` (RFC 6901) into the document that was rejected and a ``reason``. Reasons are
+written by the library itself and never quote the document's contents: assessments hold
+special-category social data, so an error message must be safe to log anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "DocumentError",
+    "InstrumentMismatchError",
+    "KwgCheckError",
+    "LoadError",
+    "NotFoundError",
+    "OverrideError",
+    "Problem",
+    "escape_pointer_token",
+    "pointer_from_path",
+]
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """Escape one reference token as RFC 6901 demands (``~`` → ``~0``, ``/`` → ``~1``)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_from_path(path: Iterable[str | int]) -> str:
+    """Build a JSON pointer from a sequence of keys and indices."""
+    return "".join("/" + escape_pointer_token(token) for token in path)
+
+
+@attrs.frozen(order=True)
+class Problem:
+    """One thing wrong with a document: where (``pointer``), what (``code``) and why."""
+
+    pointer: str
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.code}: {self.reason}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"pointer": self.pointer, "code": self.code, "reason": self.reason}
+
+
+class KwgCheckError(Exception):
+    """Base class of every error the library raises on purpose.
+
+    ``problems`` lists everything found (documents are checked completely, not up to the
+    first fault); ``code``, ``pointer`` and ``reason`` are those of the first problem.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Sequence[Problem] | Problem) -> None:
+        if isinstance(problems, Problem):
+            problems = (problems,)
+        if not problems:
+            raise ValueError("an error needs at least one problem")
+        self.problems = tuple(problems)
+        super().__init__(self._message())
+
+    @classmethod
+    def single(cls, pointer: str, code: str, reason: str) -> KwgCheckError:
+        return cls(Problem(pointer, code, reason))
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    @property
+    def pointer(self) -> str:
+        return self.problems[0].pointer
+
+    @property
+    def reason(self) -> str:
+        return self.problems[0].reason
+
+    def _message(self) -> str:
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        return first if not more else f"{first} (and {more} more)"
+
+
+class LoadError(KwgCheckError):
+    """The bytes could not be turned into a JSON value safely (syntax, limits, encoding)."""
+
+
+class DocumentError(KwgCheckError):
+    """A parsed document does not conform to its schema or to the semantic rules."""
+
+
+class InstrumentMismatchError(KwgCheckError):
+    """An assessment refers to another instrument (id, version or fingerprint)."""
+
+
+class OverrideError(KwgCheckError):
+    """A discretionary override or final rating is outside the instrument's policy."""
+
+
+class NotFoundError(KwgCheckError):
+    """A named instrument, example or schema does not exist."""

@@ -1,0 +1,183 @@
+"""Typed conditions: JSON objects with exactly one key naming the test.
+
+Conditions are data, never strings to evaluate. The compile step checks every reference
+they make (items, levels, indices, bands, flags) and turns them into plain callables.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from ._types import JSON_INT, Exact, Id, Part
+
+__all__ = [
+    "AgeBand",
+    "All",
+    "AnswerAtLeast",
+    "AnswerIn",
+    "Any_",
+    "BandAtLeast",
+    "Condition",
+    "ContextIs",
+    "FlagRaised",
+    "IndexCompare",
+    "Not",
+]
+
+
+class AnswerAtLeastTest(Part):
+    item: Id
+    """The item whose answer is tested."""
+    level: Id
+    """The answer's level must be this level or a more severe one of the item's scale."""
+
+
+class AnswerInTest(Part):
+    item: Id
+    """The item whose answer is tested."""
+    levels: list[Id] = Field(min_length=1)
+    """The answer's level must be one of these."""
+
+
+class IndexTest(Part):
+    index: Id
+    """The index whose value is compared. A value that cannot be computed never matches."""
+    op: Literal["<", "<=", "==", "!=", ">=", ">"]
+    """Comparison operator."""
+    value: Exact
+    """The number to compare with."""
+
+
+class BandTest(Part):
+    index: Id
+    """The banded index."""
+    band: Id
+    """The index's band must be this band or a higher one."""
+
+
+class AgeTest(Part):
+    from_months: Annotated[int, Field(ge=0, le=300), JSON_INT] | None = None
+    """Inclusive lower bound of the child's age in completed months."""
+    below_months: Annotated[int, Field(ge=1, le=300), JSON_INT] | None = None
+    """Exclusive upper bound of the child's age in completed months."""
+
+
+class All(Part):
+    """True when every condition is true."""
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class Any_(Part):
+    """True when at least one condition is true."""
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class Not(Part):
+    """True when the condition is false."""
+
+    not_: Condition = Field(alias="not")
+
+
+class AnswerAtLeast(Part):
+    """True when the item's answer is at or above a level (unknown and missing never match)."""
+
+    answer_at_least: AnswerAtLeastTest
+
+
+class AnswerIn(Part):
+    """True when the item's answer is one of the levels."""
+
+    answer_in: AnswerInTest
+
+
+class ContextIs(Part):
+    """True when a context item (setting, who initiated, …) has one of the levels."""
+
+    context: AnswerInTest
+
+
+class IndexCompare(Part):
+    """True when an index's value compares true with a number."""
+
+    index: IndexTest
+
+
+class BandAtLeast(Part):
+    """True when a banded index falls in a band at or above the given one."""
+
+    band: BandTest
+
+
+class FlagRaised(Part):
+    """True when the flag is raised."""
+
+    flag: Id
+
+
+class AgeBand(Part):
+    """True when the child's age on the assessment date lies in the band."""
+
+    age_months: AgeTest
+
+
+_KEYS = (
+    "all",
+    "any",
+    "not",
+    "answer_at_least",
+    "answer_in",
+    "context",
+    "index",
+    "band",
+    "flag",
+    "age_months",
+)
+
+
+def _condition_key(value: Any) -> str | None:
+    if isinstance(value, dict):
+        keys = [key for key in _KEYS if key in value]
+        return keys[0] if len(keys) == 1 else None
+    if isinstance(value, Part):
+        return _TAG_OF_TYPE.get(type(value))
+    return None
+
+
+Condition = Annotated[
+    Annotated[All, Tag("all")]
+    | Annotated[Any_, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[AnswerAtLeast, Tag("answer_at_least")]
+    | Annotated[AnswerIn, Tag("answer_in")]
+    | Annotated[ContextIs, Tag("context")]
+    | Annotated[IndexCompare, Tag("index")]
+    | Annotated[BandAtLeast, Tag("band")]
+    | Annotated[FlagRaised, Tag("flag")]
+    | Annotated[AgeBand, Tag("age_months")],
+    Discriminator(
+        _condition_key,
+        custom_error_type="condition",
+        custom_error_message="a condition is an object with exactly one of the keys "
+        + ", ".join(_KEYS),
+    ),
+]
+
+_TAG_OF_TYPE: dict[type[Part], str] = {
+    All: "all",
+    Any_: "any",
+    Not: "not",
+    AnswerAtLeast: "answer_at_least",
+    AnswerIn: "answer_in",
+    ContextIs: "context",
+    IndexCompare: "index",
+    BandAtLeast: "band",
+    FlagRaised: "flag",
+    AgeBand: "age_months",
+}
+
+for _model in (All, Any_, Not):
+    _model.model_rebuild()

@@ -1,0 +1,396 @@
+"""The instrument document: what is rated, on which scales, and how it is scored.
+
+An instrument is data. It names its scales, domains and items, the indices that aggregate
+them, the flags that signal danger, the ordered outcomes, and either a decision table
+(first match wins, default rule last) or — for structured professional judgement — no
+formula at all. Cross-references are checked by the semantic layer, not here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from ._types import (
+    JSON_INT,
+    Document,
+    EndangermentForm,
+    Exact,
+    Extensions,
+    Id,
+    LocalizedText,
+    Part,
+    SemVer,
+)
+from .conditions import Condition
+
+__all__ = [
+    "AssessorRoleCheck",
+    "Band",
+    "ConsultationCheck",
+    "DecisionRule",
+    "DiscretionaryOverridePolicy",
+    "Domain",
+    "EvidenceCheck",
+    "Flag",
+    "Index",
+    "Instrument",
+    "Item",
+    "Level",
+    "MinAssessorsCheck",
+    "Outcome",
+    "ParticipationCheck",
+    "PolicyOverride",
+    "ProcessCheck",
+    "Rounding",
+    "Scale",
+    "Source",
+    "UnknownLevel",
+]
+
+ItemKind = Literal["risk", "protective", "safety", "context"]
+StatisticCategory = Literal[
+    "acute_endangerment",
+    "latent_endangerment",
+    "need_for_help",
+    "no_need_for_help",
+]
+
+
+class Source(Part):
+    """A public source that inspired the instrument's structure."""
+
+    citation: Annotated[str, Field(min_length=1, max_length=1000)]
+    """Bibliographic reference."""
+    url: Annotated[str, Field(max_length=1000)] | None = None
+    """Where the source can be read."""
+
+
+class Level(Part):
+    """One ordinal answer option of a scale."""
+
+    id: Id
+    """Level id, unique within the scale (e.g. ``0``, ``low``, ``present``)."""
+    label: LocalizedText
+    """What the level is called."""
+    points: Exact
+    """Exact points the level contributes before the item's weight is applied."""
+    anchor: LocalizedText | None = None
+    """Anchor description: an example of what this level looks like in practice."""
+
+
+class UnknownLevel(Part):
+    """The 'not assessable' answer. Always reported; scored only if the instrument says so."""
+
+    id: Id = "unknown"
+    """The answer value that means 'unknown / not assessable'."""
+    label: LocalizedText
+    """What the answer is called."""
+    scores_as: Exact | None = None
+    """Points an unknown answer scores by the instrument's rule. Absent: unknowns are left
+    out of every aggregation (never silently counted as zero)."""
+
+
+class Scale(Part):
+    """Ordered levels, from the least to the most pronounced."""
+
+    id: Id
+    """Scale id, referenced by items."""
+    label: LocalizedText
+    """What the scale measures."""
+    levels: list[Level] = Field(min_length=1, max_length=50)
+    """Levels in ascending order: least pronounced first."""
+    unknown: UnknownLevel | None = None
+    """The 'unknown / not assessable' marker, if the scale allows it."""
+
+
+class Domain(Part):
+    """A group of items (e.g. basic care, health, willingness to cooperate)."""
+
+    id: Id
+    """Domain id, referenced by items."""
+    label: LocalizedText
+    """Domain title."""
+    description: LocalizedText | None = None
+    """What belongs to the domain."""
+
+
+class Item(Part):
+    """One rated aspect (Merkmal / Indikator)."""
+
+    id: Id
+    """Item id, unique within the instrument."""
+    domain: Id
+    """The domain the item belongs to."""
+    kind: ItemKind
+    """risk: raises concern; protective: a strength; safety: an acute-danger indicator;
+    context: describes the situation (setting, who initiated) and is never scored."""
+    label: LocalizedText
+    """The item's wording."""
+    scale: Id
+    """The scale the item is rated on."""
+    weight: Exact = Decimal(1)
+    """Exact factor applied to the level's points in weighted aggregations."""
+    response: Literal["single", "multiple"] = "single"
+    """single: one level; multiple: 'all that apply', several levels."""
+    combine: Literal["highest", "sum"] = "highest"
+    """For multiple responses: the highest level counts, or the points are summed."""
+    per_caregiver: bool = False
+    """Rated per caregiver; the more severe rating counts (the highest for risk, safety and
+    context items, the lowest for protective items)."""
+    applies_when: Condition | None = None
+    """Applicability condition (e.g. an age band). Answers to items that do not apply are
+    reported, never scored."""
+    guidance: LocalizedText | None = None
+    """Guidance for the assessors."""
+    evidence_required_from: Id | None = None
+    """From this level upwards the answer must carry evidence."""
+    indicates: list[EndangermentForm] = Field(default_factory=list)
+    """Forms of endangerment (§ 99 SGB VIII) the item points to when rated concerning."""
+    concerning_from: Id | None = None
+    """From this level upwards the answer counts as concerning (for the forms of
+    endangerment and for reports)."""
+
+
+class Band(Part):
+    """One band of an index, reached by an inclusive cut-off."""
+
+    id: Id
+    """Band id (e.g. ``low``, ``high``)."""
+    label: LocalizedText
+    """Band name."""
+    at_least: Exact | None = None
+    """Inclusive lower cut-off. Omitted for the first band, required for every other;
+    cut-offs strictly increase."""
+
+
+class Rounding(Part):
+    """How a mean is rounded, so every implementation reaches the same digits."""
+
+    places: Annotated[int, Field(ge=0, le=6), JSON_INT]
+    """Decimal places kept."""
+    mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
+    """Rounding mode (decimal semantics, away from or towards zero)."""
+
+
+class Index(Part):
+    """A named aggregation over items or other indices."""
+
+    id: Id
+    """Index id, unique among indices."""
+    label: LocalizedText
+    """Index name."""
+    side: Literal["risk", "protective", "needs", "other"] = "risk"
+    """Which side of the profile the index belongs to. Protective indices are shown next to
+    risk indices and never netted against them."""
+    aggregation: Literal["sum", "weighted_sum", "mean", "max", "min", "count_at_least", "max_band"]
+    """sum / weighted_sum / mean / max / min of points; count_at_least: number of items at
+    or above ``at_least``; max_band: the highest band among the input indices."""
+    items: list[Id] = Field(default_factory=list)
+    """Input items."""
+    indices: list[Id] = Field(default_factory=list)
+    """Input indices (used as values; for max_band, their bands)."""
+    at_least: Id | None = None
+    """For count_at_least: the level (of the items' common scale) from which an item counts."""
+    rounding: Rounding | None = None
+    """Required for mean: how the quotient is rounded."""
+    bands: list[Band] | None = None
+    """Optional bands by inclusive cut-offs, ascending. For max_band: the common band ids
+    of the inputs, in the same order, without cut-offs."""
+
+
+class Flag(Part):
+    """A named condition (e.g. acute danger) that may force a minimum outcome."""
+
+    id: Id
+    """Flag id."""
+    label: LocalizedText
+    """Flag name."""
+    severity: Literal["acute", "serious", "notice"]
+    """acute: needs immediate protection; serious: must be addressed; notice: informative."""
+    when: Condition
+    """When the flag is raised."""
+    minimum_outcome: Id | None = None
+    """The outcome the final result can never fall below while the flag is raised."""
+    indicates: list[EndangermentForm] = Field(default_factory=list)
+    """Forms of endangerment (§ 99 SGB VIII) the flag points to."""
+
+
+class Outcome(Part):
+    """One possible result. Outcomes are listed from the least to the most severe."""
+
+    id: Id
+    """Outcome id."""
+    label: LocalizedText
+    """Outcome name."""
+    description: LocalizedText | None = None
+    """What the outcome means for the next steps."""
+    traffic_light: Literal["green", "yellow", "red"] | None = None
+    """Traffic-light colour in German practice."""
+    statistic_category: StatisticCategory | None = None
+    """Category of the official § 99 SGB VIII statistic on § 8a assessments."""
+
+
+class DecisionRule(Part):
+    """One row of the decision table."""
+
+    id: Id
+    """Rule id."""
+    when: Condition | None = None
+    """The condition; omitted for the default rule, which must come last."""
+    outcome: Id
+    """The outcome when the rule is the first that matches."""
+    rationale: LocalizedText
+    """Why the rule leads to this outcome."""
+
+
+class PolicyOverride(Part):
+    """A mandatory raise of the outcome when a condition holds (e.g. a policy of the agency)."""
+
+    id: Id
+    """Override id."""
+    when: Condition
+    """When the override applies."""
+    minimum_outcome: Id
+    """The outcome is raised to at least this one."""
+    rationale: LocalizedText
+    """Why."""
+
+
+class DiscretionaryOverridePolicy(Part):
+    """How far the professionals may move the computed outcome, with justification."""
+
+    max_levels_up: Annotated[int, Field(ge=0, le=20), JSON_INT]
+    """At most this many outcome levels more severe."""
+    max_levels_down: Annotated[int, Field(ge=0, le=20), JSON_INT] = 0
+    """At most this many outcome levels less severe (never below a flag's floor)."""
+
+
+class MinAssessorsCheck(Part):
+    """At least ``count`` professionals assessed together (§ 8a Abs. 1 SGB VIII)."""
+
+    check: Literal["min_assessors"]
+    count: Annotated[int, Field(ge=1, le=20), JSON_INT]
+    """Minimum number of distinct assessors."""
+
+
+class ParticipationCheck(Part):
+    """The party was involved, or the reason why not is documented."""
+
+    check: Literal["participation"]
+    party: Literal["parents", "child"]
+    """Whose participation is checked."""
+
+
+class ConsultationCheck(Part):
+    """A professional with the role was consulted (e.g. the child-protection specialist)."""
+
+    check: Literal["consultation"]
+    role: Id
+    """Role of the consulted professional (e.g. ``child_protection_specialist``)."""
+
+
+class AssessorRoleCheck(Part):
+    """At least one assessor has the role."""
+
+    check: Literal["assessor_role"]
+    role: Id
+    """Required role."""
+
+
+class EvidenceCheck(Part):
+    """Every answer at or above its item's evidence level carries evidence."""
+
+    check: Literal["evidence"]
+
+
+def _requirement_key(value: Any) -> str | None:
+    check = value.get("check") if isinstance(value, dict) else getattr(value, "check", None)
+    return check if isinstance(check, str) else None
+
+
+Requirement = Annotated[
+    Annotated[MinAssessorsCheck, Tag("min_assessors")]
+    | Annotated[ParticipationCheck, Tag("participation")]
+    | Annotated[ConsultationCheck, Tag("consultation")]
+    | Annotated[AssessorRoleCheck, Tag("assessor_role")]
+    | Annotated[EvidenceCheck, Tag("evidence")],
+    Discriminator(
+        _requirement_key,
+        custom_error_type="requirement",
+        custom_error_message="check must be one of min_assessors, participation, "
+        "consultation, assessor_role, evidence",
+    ),
+]
+
+
+class ProcessCheck(Part):
+    """A requirement on how the assessment was made, with its legal reference."""
+
+    id: Id
+    """Check id."""
+    label: LocalizedText
+    """What is checked."""
+    legal_reference: Annotated[str, Field(min_length=1, max_length=200)]
+    """The norm behind the check, e.g. '§ 8a Abs. 1 Satz 2 SGB VIII'."""
+    applies_when: Condition | None = None
+    """When the check applies; otherwise it is reported as not applicable."""
+    requirement: Requirement
+    """What must hold."""
+
+
+class Instrument(Document):
+    """An assessment instrument (Einschätzungsbogen)."""
+
+    document_type: Literal["instrument"]
+    """Marks the document as an instrument."""
+    id: Id
+    """Instrument id; with ``version`` it identifies the instrument."""
+    version: SemVer
+    """Semantic version of the instrument."""
+    title: LocalizedText
+    """Title."""
+    description: LocalizedText | None = None
+    """What the instrument is for."""
+    disclaimer: LocalizedText | None = None
+    """Limits of use, e.g. that it illustrates the format and is not validated."""
+    sources: list[Source] = Field(default_factory=list)
+    """Public sources that inspired the structure."""
+    licence: Annotated[str, Field(min_length=1, max_length=200)]
+    """Licence of the instrument text (SPDX id or a short statement)."""
+    method: Literal["decision_table", "professional_judgement"] = "decision_table"
+    """decision_table: the outcome is computed; professional_judgement: the assessors give
+    the final rating themselves and no formula is applied."""
+    monotone: bool = False
+    """Declares that raising a risk or safety item never lowers the computed outcome. The
+    compile step verifies the declaration; unknown ranges are then computed exactly."""
+    minimum_completeness: Exact | None = None
+    """Share (0 … 1) of applicable items that must be answered with a known level; below it
+    the outcome is 'not assessable'."""
+    stale_after_days: Annotated[int, Field(ge=1, le=3650), JSON_INT] | None = None
+    """Warn when evidence is older than this many days on the assessment date."""
+    scales: list[Scale] = Field(min_length=1)
+    """Answer scales."""
+    domains: list[Domain] = Field(min_length=1)
+    """Item groups."""
+    items: list[Item] = Field(min_length=1)
+    """Rated items."""
+    indices: list[Index] = Field(default_factory=list)
+    """Aggregations."""
+    flags: list[Flag] = Field(default_factory=list)
+    """Named conditions such as acute danger."""
+    outcomes: list[Outcome] = Field(min_length=1)
+    """Possible results, least severe first."""
+    decision_table: list[DecisionRule] | None = None
+    """Ordered rules; the first match wins; the last rule is the default (no condition).
+    Required for method decision_table, absent for professional_judgement."""
+    policy_overrides: list[PolicyOverride] = Field(default_factory=list)
+    """Mandatory raises applied after the decision table."""
+    discretionary_override: DiscretionaryOverridePolicy | None = None
+    """Whether and how far professionals may override the computed outcome."""
+    process_checks: list[ProcessCheck] = Field(default_factory=list)
+    """Requirements on the process, with legal references."""
+    extensions: Extensions | None = None
+    """Data of the instrument's publisher. Preserved untouched."""

@@ -1,0 +1,348 @@
+"""The summary document: what scoring found, and the trace that proves it.
+
+A summary holds no free text from the assessment (no observations, notes or
+justifications): it can go into statistics and audits. Every number and outcome in it is the
+result of exactly one trace step, so it can be recomputed by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ._types import (
+    JSON_INT,
+    Document,
+    EndangermentForm,
+    Exact,
+    Fingerprint,
+    Id,
+    IsoDate,
+    Part,
+    PseudonymousId,
+    SemVer,
+)
+from .assessment import ResourceCategory
+from .instrument import StatisticCategory
+
+__all__ = [
+    "CheckResult",
+    "Completeness",
+    "DomainCompleteness",
+    "EngineRef",
+    "FlagResult",
+    "IndexResult",
+    "ItemResult",
+    "OutcomeRange",
+    "OutcomeResult",
+    "OverrideResult",
+    "ResourceCount",
+    "Summary",
+    "SummaryAssessmentRef",
+    "SummaryInstrumentRef",
+    "TraceInput",
+    "TraceStep",
+    "Unknowns",
+    "Warning",
+]
+
+Count = Annotated[int, Field(ge=0, le=1_000_000), JSON_INT]
+StepNo = Annotated[int, Field(ge=1, le=1_000_000), JSON_INT]
+Explanation = Annotated[str, Field(max_length=2000)]
+StepKind = Literal[
+    "applicability",
+    "item",
+    "index",
+    "band",
+    "flag",
+    "completeness",
+    "rule",
+    "policy_override",
+    "floor",
+    "override",
+    "judgement",
+    "check",
+    "outcome",
+]
+
+
+class EngineRef(Part):
+    """The engine that computed the summary."""
+
+    name: Literal["kwg_check"]
+    """Engine name."""
+    version: SemVer
+    """Engine version; verification re-scores with the same rules."""
+
+
+class SummaryInstrumentRef(Part):
+    """The instrument the summary was computed with."""
+
+    id: Id
+    """Instrument id."""
+    version: SemVer
+    """Instrument version."""
+    fingerprint: Fingerprint
+    """Fingerprint of the instrument document."""
+
+
+class SummaryAssessmentRef(Part):
+    """The assessment the summary was computed from."""
+
+    id: PseudonymousId
+    """Assessment id."""
+    fingerprint: Fingerprint
+    """Fingerprint of the assessment document."""
+    case_id: PseudonymousId
+    """Pseudonymous case id of the child."""
+    assessment_date: IsoDate
+    """Assessment date."""
+    age_months: Annotated[int, Field(ge=0, le=300), JSON_INT]
+    """The child's age in completed months on the assessment date."""
+    initiated_by: Id | None = None
+    """Who made the weighty indications known, as recorded in the assessment."""
+
+
+class OverrideResult(Part):
+    """A discretionary override or a final rating, without its free-text justification."""
+
+    kind: Literal["discretionary_override", "final_rating"]
+    """Override of a computed outcome, or the final rating of a judgement instrument."""
+    outcome: Id
+    """The outcome decided by the professionals."""
+    author: PseudonymousId
+    """Who takes responsibility."""
+    levels: Annotated[int, Field(ge=-20, le=20), JSON_INT] | None = None
+    """Outcome levels moved relative to the computed outcome (positive: more severe)."""
+
+
+class OutcomeResult(Part):
+    """Computed and final outcome side by side."""
+
+    status: Literal["computed", "not_assessable", "judgement"]
+    """computed: from the decision table; not_assessable: completeness below the
+    instrument's minimum; judgement: the instrument has no formula."""
+    computed: Id | None = None
+    """Outcome after the decision table, policy overrides and flag floors."""
+    floor: Id | None = None
+    """The highest minimum outcome forced by a raised flag."""
+    final: Id | None = None
+    """Outcome after the professionals' override or final rating."""
+    override: OverrideResult | None = None
+    """The professionals' decision, when there is one."""
+    traffic_light: Literal["green", "yellow", "red"] | None = None
+    """Traffic light of the final outcome."""
+    statistic_category: StatisticCategory | None = None
+    """§ 99 SGB VIII category of the final outcome."""
+    forms_of_endangerment: list[EndangermentForm] = Field(default_factory=list)
+    """Forms of endangerment indicated by concerning items and raised flags."""
+
+
+class ItemResult(Part):
+    """How one item was rated and counted."""
+
+    id: Id
+    """Item id."""
+    domain: Id
+    """Domain id."""
+    kind: Literal["risk", "protective", "safety", "context"]
+    """Item kind."""
+    status: Literal["answered", "unknown", "missing", "not_applicable"]
+    """answered: a known level; unknown: rated 'not assessable'; missing: no answer;
+    not_applicable: the item does not apply (an answer, if any, is not scored)."""
+    level: Id | None = None
+    """The level that counts (for several caregivers the more severe one)."""
+    points: Exact | None = None
+    """Points counted before weighting (absent when nothing counts)."""
+    weight: Exact
+    """The item's weight."""
+    concerning: bool = False
+    """Rated at or above the item's concerning level."""
+    evidence: Count = 0
+    """Number of evidence entries."""
+
+
+class IndexResult(Part):
+    """One index value and band."""
+
+    id: Id
+    """Index id."""
+    side: Literal["risk", "protective", "needs", "other"]
+    """Side of the profile."""
+    value: Exact | None = None
+    """The value; absent when nothing could be aggregated."""
+    band: Id | None = None
+    """The band, for banded indices."""
+
+
+class FlagResult(Part):
+    """Whether a flag is raised."""
+
+    id: Id
+    """Flag id."""
+    severity: Literal["acute", "serious", "notice"]
+    """Flag severity."""
+    raised: bool
+    """Whether the flag's condition holds."""
+    minimum_outcome: Id | None = None
+    """Floor the flag forces while raised."""
+
+
+class DomainCompleteness(Part):
+    """Completeness of one domain."""
+
+    domain: Id
+    """Domain id."""
+    applicable: Count
+    """Applicable items (context items excluded)."""
+    known: Count
+    """Applicable items answered with a known level."""
+
+
+class Completeness(Part):
+    """How much of the instrument was answered with a known level."""
+
+    applicable: Count
+    """Applicable items (context items excluded)."""
+    known: Count
+    """Applicable items answered with a known level."""
+    ratio: Exact
+    """known / applicable, rounded half up to 4 places (1 when nothing applies)."""
+    minimum: Exact | None = None
+    """The instrument's minimum completeness."""
+    sufficient: bool
+    """Whether the minimum is met."""
+    domains: list[DomainCompleteness]
+    """Per domain, in instrument order."""
+
+
+class OutcomeRange(Part):
+    """The outcomes reachable if the unknown and missing items took any of their levels."""
+
+    lowest: Id | None = None
+    """Least severe reachable outcome."""
+    highest: Id | None = None
+    """Most severe reachable outcome."""
+    method: Literal["none", "exact_monotone", "exhaustive", "conservative"]
+    """none: nothing unknown; exact_monotone: corners of a verified monotone instrument;
+    exhaustive: every completion tried; conservative: too many combinations, so the range
+    spans every outcome the rules can produce (never narrower than the truth)."""
+
+
+class Unknowns(Part):
+    """What is unknown and what it could change."""
+
+    items: list[Id]
+    """Applicable items that are unknown or missing, in instrument order."""
+    range: OutcomeRange
+    """Outcomes the unknowns allow."""
+    clarify_first: list[Id]
+    """Unknown items whose clarification alone could change the computed outcome, most
+    decisive first."""
+
+
+class ResourceCount(Part):
+    """Resources of one category in the resource map."""
+
+    category: ResourceCategory
+    """Resource category."""
+    available: Count
+    """Entries available now."""
+    unavailable: Count
+    """Entries named but not available."""
+
+
+class CheckResult(Part):
+    """Result of one process check."""
+
+    id: Id
+    """Check id."""
+    result: Literal["pass", "fail", "not_applicable"]
+    """Outcome of the check."""
+    legal_reference: Annotated[str, Field(min_length=1, max_length=200)]
+    """The norm behind the check."""
+    reason: Explanation
+    """Why, in the library's own words."""
+
+
+class Warning(Part):
+    """Something that does not block scoring but needs attention."""
+
+    code: Annotated[str, Field(min_length=1, max_length=100)]
+    """Stable warning code."""
+    pointer: Annotated[str, Field(max_length=1000)]
+    """JSON pointer into the assessment."""
+    reason: Explanation
+    """Why, in the library's own words."""
+
+
+class TraceInput(Part):
+    """One input of a trace step."""
+
+    ref: Annotated[str, Field(min_length=1, max_length=200)]
+    """What the input is: an item, index or flag id, or an assessment field."""
+    level: Id | None = None
+    """The item's level."""
+    points: Exact | None = None
+    """The level's points."""
+    weight: Exact | None = None
+    """The item's weight."""
+    value: Exact | None = None
+    """An index value."""
+    band: Id | None = None
+    """An index band."""
+    raised: bool | None = None
+    """A flag's state."""
+    outcome: Id | None = None
+    """An outcome."""
+
+
+class TraceStep(Part):
+    """One step of the computation."""
+
+    step: StepNo
+    """Position in the trace, from 1."""
+    kind: StepKind
+    """What the step computed."""
+    id: Annotated[str, Field(min_length=1, max_length=200)]
+    """The instrument element (item, index, flag, rule, check id) or ``outcome``."""
+    inputs: list[TraceInput] = Field(default_factory=list)
+    """What the step used."""
+    result: Annotated[str, Field(max_length=200)] | bool | None = None
+    """The result: a decimal or an id as a string, a boolean, or absent for nothing."""
+    explanation: Explanation
+    """One line saying what happened, in the library's own words."""
+
+
+class Summary(Document):
+    """The result of scoring one assessment with one instrument."""
+
+    document_type: Literal["summary"]
+    """Marks the document as a summary."""
+    engine: EngineRef
+    """The engine that computed it."""
+    instrument: SummaryInstrumentRef
+    """The instrument used."""
+    assessment: SummaryAssessmentRef
+    """The assessment scored."""
+    outcome: OutcomeResult
+    """Computed and final outcome."""
+    items: list[ItemResult]
+    """Every item, in instrument order."""
+    indices: list[IndexResult]
+    """Every index, in instrument order."""
+    flags: list[FlagResult]
+    """Every flag, in instrument order."""
+    completeness: Completeness
+    """How much is known."""
+    unknowns: Unknowns
+    """What is unknown and what it could change."""
+    resources: list[ResourceCount]
+    """The resource map by category, always shown beside the risks."""
+    process_checks: list[CheckResult]
+    """Process checks, in instrument order."""
+    warnings: list[Warning]
+    """Warnings that did not block scoring."""
+    trace: list[TraceStep]
+    """The computation, step by step."""
