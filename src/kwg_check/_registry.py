@@ -1,0 +1,192 @@
+"""Instruments by id and version: the bundled ones and the user's own directories.
+
+A registry is built once and then only read, so it can be shared between threads. Compiled
+instruments are cached per (id, version): compile once, score many.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import attrs
+
+from ._documents import parse_instrument
+from ._engine import CompiledInstrument, compile_instrument
+from ._errors import DocumentError, NotFoundError, Problem
+from ._io import JsonValue, load_bytes, load_path
+from ._model import Assessment, Instrument
+from ._model._types import LocalizedText
+
+__all__ = [
+    "Example",
+    "InstrumentEntry",
+    "InstrumentRegistry",
+    "bundled_registry",
+    "example_data",
+    "examples",
+]
+
+INSTRUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@attrs.frozen
+class InstrumentEntry:
+    """One instrument a registry knows: who it is and where it came from."""
+
+    id: str
+    version: str
+    title: LocalizedText
+    origin: str
+    """``bundled:<file>`` or the path of the user's file."""
+
+
+@attrs.frozen
+class Example:
+    """A bundled fictional assessment, with the outcome it is meant to reach."""
+
+    name: str
+    instrument: str
+    description: str
+    expected_final: str | None
+    expected_computed: str | None
+    resource: str
+    """Package-relative path of the assessment file."""
+
+
+def _version_key(version: str) -> tuple[tuple[int, int, int], int, str]:
+    core, _, pre = version.partition("-")
+    major, minor, patch = (int(part) for part in core.split("."))
+    # A release sorts after its pre-releases, as semver says.
+    return (major, minor, patch), 0 if pre else 1, pre
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("kwg_check") / "data"))
+
+
+class InstrumentRegistry:
+    """Instruments by id and version.
+
+    ``InstrumentRegistry()`` holds the bundled instruments; pass directories of instrument
+    files (YAML or JSON) to add the user's own. Two files with the same id and version are an
+    error: silently preferring one would score with an instrument nobody chose.
+    """
+
+    def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True):
+        self._instruments: dict[tuple[str, str], tuple[Instrument, str]] = {}
+        self._compiled: dict[tuple[str, str], CompiledInstrument] = {}
+        self._lock = threading.Lock()
+        if bundled:
+            for path in sorted((_data_dir() / "instruments").iterdir()):
+                if path.suffix in INSTRUMENT_SUFFIXES:
+                    self._add(parse_instrument(load_path(path)), f"bundled:{path.name}")
+        for directory in directories:
+            self.add_directory(directory)
+
+    def add_directory(self, directory: str | os.PathLike[str]) -> None:
+        """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory."""
+        root = Path(directory)
+        if not root.is_dir():
+            raise NotFoundError(Problem("", "registry.directory", "not a directory"))
+        for path in sorted(root.iterdir()):
+            if path.suffix in INSTRUMENT_SUFFIXES and path.is_file():
+                self.add(parse_instrument(load_path(path)), str(path))
+
+    def add(self, instrument: Instrument, origin: str = "api") -> None:
+        """Add one instrument document."""
+        self._add(instrument, origin)
+
+    def _add(self, instrument: Instrument, origin: str) -> None:
+        key = (instrument.id, instrument.version)
+        if key in self._instruments:
+            raise DocumentError(
+                Problem(
+                    "/id",
+                    "registry.duplicate",
+                    f"instrument {key[0]} {key[1]} is defined twice",
+                )
+            )
+        self._instruments[key] = (instrument, origin)
+
+    def entries(self) -> list[InstrumentEntry]:
+        """All instruments, sorted by id and then version."""
+        return [
+            InstrumentEntry(ident, version, instrument.title, origin)
+            for (ident, version), (instrument, origin) in sorted(
+                self._instruments.items(), key=lambda kv: (kv[0][0], _version_key(kv[0][1]))
+            )
+        ]
+
+    def get(self, instrument_id: str, version: str | None = None) -> Instrument:
+        """The instrument with this id and version (the highest version when none is given)."""
+        return self._instruments[self._key(instrument_id, version)][0]
+
+    def compiled(self, instrument_id: str, version: str | None = None) -> CompiledInstrument:
+        """The compiled instrument, compiled on first use and cached."""
+        key = self._key(instrument_id, version)
+        with self._lock:
+            if key not in self._compiled:
+                self._compiled[key] = compile_instrument(self._instruments[key][0])
+            return self._compiled[key]
+
+    def for_assessment(self, assessment: Assessment) -> CompiledInstrument:
+        """The compiled instrument an assessment refers to."""
+        return self.compiled(assessment.instrument.id, assessment.instrument.version)
+
+    def _key(self, instrument_id: str, version: str | None) -> tuple[str, str]:
+        if version is not None:
+            if (instrument_id, version) in self._instruments:
+                return instrument_id, version
+        else:
+            versions = [v for (i, v) in self._instruments if i == instrument_id]
+            if versions:
+                return instrument_id, max(versions, key=_version_key)
+        raise NotFoundError(
+            Problem(
+                "/instrument",
+                "registry.unknown-instrument",
+                f"no instrument {instrument_id}"
+                + (f" version {version}" if version else "")
+                + " is known; pass the instrument file",
+            )
+        )
+
+
+@functools.cache
+def bundled_registry() -> InstrumentRegistry:
+    """The registry of bundled instruments, built once per process."""
+    return InstrumentRegistry()
+
+
+@functools.cache
+def examples() -> tuple[Example, ...]:
+    """The bundled example assessments, sorted by name."""
+    found: list[Example] = []
+    for catalog in sorted((_data_dir() / "examples").glob("*/catalog.json")):
+        entries = json.loads(catalog.read_text(encoding="utf-8"))
+        for entry in entries:
+            found.append(
+                Example(
+                    name=entry["name"],
+                    instrument=catalog.parent.name,
+                    description=entry["description"],
+                    expected_final=entry.get("expected_final"),
+                    expected_computed=entry.get("expected_computed"),
+                    resource=f"{catalog.parent.name}/{entry['file']}",
+                )
+            )
+    return tuple(sorted(found, key=lambda example: example.name))
+
+
+def example_data(name: str) -> JsonValue:
+    """The JSON value of a bundled example assessment."""
+    for example in examples():
+        if example.name == name:
+            return load_bytes((_data_dir() / "examples" / example.resource).read_bytes())
+    raise NotFoundError(Problem("", "example.unknown", f"no bundled example is named {name!r}"))

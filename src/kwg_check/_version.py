@@ -1,0 +1,3 @@
+"""The library version; also the engine version written into every summary."""
+
+__version__ = "0.1.0"
