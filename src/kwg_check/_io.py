@@ -1,0 +1,751 @@
+"""Safe loading layer: untrusted bytes → plain JSON value, plus canonical JSON and fingerprints.
+
+Everything above this layer may assume that a loaded value is a tree of ``None``, ``bool``,
+``int`` (within ±(2**53 - 1)), finite ``float``, ``str`` (valid Unicode), ``list`` and ``dict``
+with ``str`` keys, no deeper than :attr:`Limits.max_depth`. Every failure is a
+:class:`~kwg_check._errors.LoadError` whose reason never quotes the input: documents hold
+special-category social data, so only codes, JSON pointers, line/column numbers and sizes are
+reported. Original parser exceptions are not chained either (their messages and marks quote the
+document), so logging a traceback cannot leak content.
+
+YAML is accepted as a plain superset of JSON, not as a serialisation of Python objects:
+
+* Only the parser layer of PyYAML is used (via a ``SafeLoader`` subclass, preferring the libyaml
+  based ``CSafeLoader``); the value is built from parser events by this module, iteratively, so
+  no PyYAML constructor ever runs and nesting depth never costs Python recursion.
+* Anchors, aliases and merge keys (``<<``) are rejected at the first event that carries them,
+  so alias bombs fail before anything is built.
+* Plain scalars are resolved with the YAML 1.2 *core schema* instead of PyYAML's YAML 1.1
+  rules: ``null``/``~``/empty, ``true``/``false`` (also ``True``/``TRUE`` …), decimal,
+  ``0o`` octal and ``0x`` hex integers, floats with optional exponent, ``.inf``/``.nan``.
+  Consequently ``yes``/``no``/``on``/``off``, dates such as ``2024-01-31``, ``1_000``,
+  sexagesimal numbers and ``=`` all stay strings, and ``012`` is the decimal 12.
+* Explicit tags are allowed only for the JSON types (``!!str``, ``!!int``, ``!!float``,
+  ``!!bool``, ``!!null``, ``!!seq``, ``!!map``) and the non-specific ``!``; the value must fit
+  the tag's core-schema form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Literal, TypeAlias
+
+import attrs
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from kwg_check._errors import LoadError, Problem, pointer_from_path
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "JsonValue",
+    "Limits",
+    "canonical_json",
+    "dump_json",
+    "fingerprint",
+    "load_bytes",
+    "load_path",
+    "load_text",
+]
+
+JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
+"""A parsed JSON document: the only shape that leaves this module."""
+
+Format: TypeAlias = Literal["json", "yaml", "auto"]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""Largest integer every JSON implementation (including JavaScript's doubles) reads exactly."""
+
+_BOM = b"\xef\xbb\xbf"
+_JSON_WHITESPACE = b" \t\r\n"
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+@attrs.frozen
+class Limits:
+    """Resource bounds applied before and during parsing, so hostile input stays cheap."""
+
+    max_bytes: int = attrs.field(
+        default=4 * 1024 * 1024,
+        validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)],
+    )
+    max_depth: int = attrs.field(
+        default=64, validator=[attrs.validators.instance_of(int), attrs.validators.ge(1)]
+    )
+
+
+DEFAULT_LIMITS = Limits()
+
+_SUFFIX_FORMATS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def _problem(code: str, reason: str, path: tuple[str | int, ...] = ()) -> Problem:
+    return Problem(pointer_from_path(path), code, reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Public loading functions
+# --------------------------------------------------------------------------------------------
+
+
+def load_bytes(data: bytes, *, fmt: Format = "auto", limits: Limits = DEFAULT_LIMITS) -> JsonValue:
+    """Parse untrusted bytes (UTF-8 JSON or YAML) into a JSON value, or raise ``LoadError``.
+
+    The checks run cheapest first: size, byte-order mark, UTF-8, then the parser.
+    ``fmt="auto"`` picks JSON when the first non-whitespace byte is ``{`` or ``[``, else YAML.
+    """
+    if fmt not in ("json", "yaml", "auto"):
+        raise ValueError(f"unknown format {fmt!r}")
+    if len(data) > limits.max_bytes:
+        raise LoadError(
+            _problem(
+                "load.too-large",
+                f"the document has {len(data)} bytes, more than the limit of "
+                f"{limits.max_bytes} bytes",
+            )
+        )
+    if data.startswith(_BOM):
+        raise LoadError(
+            _problem(
+                "load.bom",
+                "the document starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM",
+            )
+        )
+    text, problem = _decode_utf8(data)
+    if problem is not None:
+        raise LoadError(problem)
+    if fmt == "auto":
+        fmt = "json" if data.lstrip(_JSON_WHITESPACE)[:1] in (b"{", b"[") else "yaml"
+    if fmt == "json":
+        return _load_json(text, limits)
+    return _load_yaml(text, limits)
+
+
+def load_text(text: str, *, fmt: Format = "auto", limits: Limits = DEFAULT_LIMITS) -> JsonValue:
+    """Parse a document given as ``str``; it is measured and checked as its UTF-8 encoding."""
+    if len(text) > limits.max_bytes:  # every character needs at least one byte
+        raise LoadError(
+            _problem(
+                "load.too-large",
+                f"the document has more than the limit of {limits.max_bytes} bytes",
+            )
+        )
+    data: bytes | None = None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        problem = _problem(
+            "load.encoding",
+            f"the text contains a lone surrogate at character offset {exc.start}; "
+            "it cannot be encoded as UTF-8",
+        )
+    if data is None:
+        raise LoadError(problem)
+    return load_bytes(data, fmt=fmt, limits=limits)
+
+
+def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> JsonValue:
+    """Read and parse a file; the format follows the suffix (``.json``, ``.yaml``/``.yml``).
+
+    At most ``max_bytes + 1`` bytes are read, so a huge (or endless) file is rejected as
+    too large without being loaded into memory. The path is never echoed in the error: file
+    names of case documents can themselves be sensitive.
+    """
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    fmt = _SUFFIX_FORMATS.get(suffix, "auto")
+    data: bytes | None = None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        detail = f"{exc.strerror} (errno {exc.errno})" if exc.strerror else type(exc).__name__
+        problem = _problem("load.io", f"the file could not be read: {detail}")
+    except ValueError:  # e.g. an embedded NUL character in the path
+        problem = _problem("load.io", "the file could not be read: the path is not valid")
+    if data is None:
+        raise LoadError(problem)
+    return load_bytes(data, fmt=fmt, limits=limits)
+
+
+def _decode_utf8(data: bytes) -> tuple[str, Problem | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", _problem(
+            "load.encoding", f"the document is not valid UTF-8 (at byte offset {exc.start})"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Value checks shared by JSON loading, canonical_json and dump_json
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _BadScalar:
+    """Stand-in the JSON hooks return for a rejected number, so the tree walk can report its
+    pointer (raising inside ``json.loads`` would lose the position)."""
+
+    code: str
+    reason: str
+
+
+class _DuplicateKeys(dict[str, object]):
+    """Marks a JSON object that had a repeated key (``json`` keeps the last value silently)."""
+
+
+def _int_problem(literal: str, base: int = 10) -> tuple[str, str] | None:
+    """Check an integer literal's magnitude *before* converting it.
+
+    Python refuses to convert integers with more than 4300 digits (ValueError), and anything
+    beyond ±(2**53 - 1) is not read identically by every JSON implementation.
+    """
+    digits = literal.lstrip("+-")
+    if digits[:2].lower() in ("0x", "0o"):
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    if len(digits) > 20 or abs(int(digits or "0", base)) > MAX_SAFE_INTEGER:
+        return (
+            "load.number-range",
+            "an integer lies outside ±(2**53 - 1), the range all JSON implementations read exactly",
+        )
+    return None
+
+
+_NON_FINITE = (
+    "load.non-finite",
+    "a number is NaN or infinite (or too large for a double); JSON has no such values",
+)
+
+
+def _json_int(literal: str) -> int | _BadScalar:
+    problem = _int_problem(literal)
+    return int(literal) if problem is None else _BadScalar(*problem)
+
+
+def _json_float(literal: str) -> float | _BadScalar:
+    value = float(literal)
+    return value if math.isfinite(value) else _BadScalar(*_NON_FINITE)
+
+
+def _json_constant(_literal: str) -> _BadScalar:
+    return _BadScalar(*_NON_FINITE)
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    return result if len(result) == len(pairs) else _DuplicateKeys(result)
+
+
+_DUPLICATE_REASON = "an object has the same key more than once; one of the values would be lost"
+_SURROGATE_REASON = "a string contains a lone surrogate code point; it is not valid Unicode text"
+
+_Link: TypeAlias = tuple["_Link", str | int] | None
+"""A path as a parent-linked chain: children share their parent's path without copying it."""
+
+
+def _link_path(link: _Link) -> tuple[str | int, ...]:
+    tokens: list[str | int] = []
+    while link is not None:
+        link, token = link
+        tokens.append(token)
+    return tuple(reversed(tokens))
+
+
+def _scalar_problem(value: object) -> tuple[str, str] | None:
+    """Return (code, reason) if ``value`` is not an acceptable JSON scalar, else ``None``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return None if _SURROGATE.search(value) is None else ("load.encoding", _SURROGATE_REASON)
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            return _int_problem("9" * 21)  # the same code and reason as for parsed literals
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else _NON_FINITE
+    if isinstance(value, _BadScalar):
+        return value.code, value.reason
+    return "load.not-json", f"a value of type {type(value).__name__} is not a JSON value"
+
+
+def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> None:
+    """Walk a value iteratively and raise ``LoadError`` for the first thing that is not JSON.
+
+    ``producing`` is true when checking a caller's value before serialising it: then every
+    problem is reported as ``load.not-json`` and reference cycles are detected.
+    """
+
+    def fail(code: str, reason: str, link: _Link) -> LoadError:
+        if producing:
+            code, reason = "load.not-json", f"the value cannot be written as JSON: {reason}"
+        return LoadError(_problem(code, reason, _link_path(link)))
+
+    # Entries: (value, path link, depth); depth -1 marks leaving a container (cycle tracking).
+    stack: list[tuple[object, _Link, int]] = [(value, None, 0)]
+    active: set[int] = set()
+    while stack:
+        item, link, depth = stack.pop()
+        if depth < 0:
+            active.discard(id(item))
+            continue
+        if not isinstance(item, dict | list):
+            problem = _scalar_problem(item)
+            if problem is not None:
+                raise fail(*problem, link)
+            continue
+        depth += 1
+        if max_depth is not None and depth > max_depth:
+            raise fail(
+                "load.too-deep",
+                f"arrays and objects are nested more than {max_depth} levels deep",
+                link,
+            )
+        if producing:
+            if id(item) in active:
+                raise fail("load.not-json", "it contains a reference cycle", link)
+            active.add(id(item))
+            stack.append((item, link, -1))
+        if isinstance(item, list):
+            stack.extend((child, (link, index), depth) for index, child in enumerate(item))
+            continue
+        if isinstance(item, _DuplicateKeys):
+            raise fail("load.duplicate-key", _DUPLICATE_REASON, link)
+        for key, child in item.items():
+            if not isinstance(key, str):
+                raise fail("load.not-json", "an object key is not a string", link)
+            if _SURROGATE.search(key) is not None:
+                raise fail("load.encoding", _SURROGATE_REASON, link)
+            stack.append((child, (link, key), depth))
+
+
+# --------------------------------------------------------------------------------------------
+# JSON
+# --------------------------------------------------------------------------------------------
+
+
+def _load_json(text: str, limits: Limits) -> JsonValue:
+    """Parse JSON strictly: hooks turn the ``json`` module's lenient spots into errors."""
+    problem: Problem | None = None
+    value: object = None
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_json_object,
+            parse_int=_json_int,
+            parse_float=_json_float,
+            parse_constant=_json_constant,
+        )
+    except json.JSONDecodeError as exc:
+        # ``exc.msg`` is fixed text from the json module ("Expecting ',' delimiter", …).
+        problem = _problem("load.syntax", f"{exc.msg} (line {exc.lineno}, column {exc.colno})")
+    except RecursionError:
+        problem = _problem(
+            "load.too-deep",
+            f"arrays and objects are nested more than {limits.max_depth} levels deep",
+        )
+    if problem is not None:
+        raise LoadError(problem)
+    _check_tree(value, max_depth=limits.max_depth, producing=False)
+    return value  # type: ignore[return-value]  # _check_tree proved the shape
+
+
+# --------------------------------------------------------------------------------------------
+# YAML
+# --------------------------------------------------------------------------------------------
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + name for name in ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
+
+_NULL_RE = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_BOOL_RE = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_INT_RE = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
+_FLOAT_RE = re.compile(
+    r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+)
+_MERGE_RE = re.compile(r"<<\Z")
+
+
+def _core_schema_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    """Implicit resolvers of the YAML 1.2 core schema, in PyYAML's first-character table form.
+
+    Order matters within a first character: integers are tried before floats.
+    """
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    rules: list[tuple[str, re.Pattern[str], str]] = [
+        (_NULL, _NULL_RE, "~nN"),
+        (_BOOL, _BOOL_RE, "tTfF"),
+        (_INT, _INT_RE, "-+0123456789"),
+        (_FLOAT, _FLOAT_RE, "-+0123456789."),
+        (_MERGE, _MERGE_RE, "<"),
+    ]
+    for tag, regexp, first in rules:
+        for char in first:
+            table.setdefault(char, []).append((tag, regexp))
+    table.setdefault("", []).append((_NULL, _NULL_RE))
+    return table
+
+
+class _Frame:
+    """One open YAML collection while events are turned into a value."""
+
+    __slots__ = ("container", "key")
+
+    def __init__(self, container: list[JsonValue] | dict[str, JsonValue]) -> None:
+        self.container = container
+        self.key: str | None = None  # mapping only: the key whose value comes next
+
+
+def _yaml_path(stack: list[_Frame]) -> tuple[str | int, ...]:
+    """Pointer tokens of the node being read (for a key: of its mapping); built only on error."""
+    tokens: list[str | int] = []
+    for frame in stack:
+        if isinstance(frame.container, list):
+            tokens.append(len(frame.container))
+        elif frame.key is not None:
+            tokens.append(frame.key)
+    return tuple(tokens)
+
+
+class _JsonYamlMixin:
+    """Builds a JSON value from a SafeLoader's event stream (no composer, no constructor).
+
+    Mixed into a ``SafeLoader``/``CSafeLoader`` subclass, which supplies the parser methods
+    and ``resolve``; the subclass carries its own resolver table so the global loaders keep
+    their behaviour. The loop is iterative, so depth costs no Python recursion.
+    """
+
+    yaml_implicit_resolvers = _core_schema_resolvers()
+
+    # Supplied by the loader base classes.
+    check_event: Callable[..., bool]
+    get_event: Callable[[], Event]
+    resolve: Callable[..., str]
+
+    def load_json_value(self, max_depth: int) -> JsonValue:
+        """Read exactly one document (or none → ``None``) and return its value."""
+        self.get_event()  # StreamStartEvent
+        if self.check_event(StreamEndEvent):
+            return None
+        self.get_event()  # DocumentStartEvent
+        value = self._document(max_depth)
+        self.get_event()  # DocumentEndEvent
+        if self.check_event(DocumentStartEvent):
+            event = self.get_event()
+            raise LoadError(
+                _problem(
+                    "load.yaml-multi-document",
+                    f"the stream holds more than one YAML document (second at {_at(event)})",
+                )
+            )
+        return value
+
+    def _document(self, max_depth: int) -> JsonValue:
+        stack: list[_Frame] = []
+        while True:
+            event = self.get_event()
+            if isinstance(event, SequenceEndEvent | MappingEndEvent):
+                finished = stack.pop().container
+                if not stack:
+                    return finished
+                _attach(stack, finished)
+                continue
+            if not isinstance(event, NodeEvent):  # pragma: no cover - the parser guarantees it
+                raise LoadError(_problem("load.syntax", f"unexpected YAML event at {_at(event)}"))
+            if isinstance(event, AliasEvent) or event.anchor is not None:
+                raise _yaml_error(
+                    "load.yaml-alias", "YAML anchors and aliases are not accepted", event, stack
+                )
+            top = stack[-1].container if stack else None
+            is_key = isinstance(top, dict) and stack[-1].key is None
+            if isinstance(event, ScalarEvent):
+                if is_key:
+                    stack[-1].key = self._key(event, stack)
+                    continue
+                value = self._scalar(event, stack)
+                if not stack:
+                    return value
+                _attach(stack, value)
+                continue
+            assert isinstance(event, SequenceStartEvent | MappingStartEvent)
+            is_seq = isinstance(event, SequenceStartEvent)
+            if event.tag not in (None, "!", _SEQ if is_seq else _MAP):
+                raise _tag_error(event, stack)
+            if is_key:
+                raise _yaml_error(
+                    "load.non-string-key",
+                    "a mapping key is an array or object; keys must be strings",
+                    event,
+                    stack,
+                )
+            if len(stack) >= max_depth:
+                raise _yaml_error(
+                    "load.too-deep",
+                    f"arrays and objects are nested more than {max_depth} levels deep",
+                    event,
+                    stack,
+                )
+            stack.append(_Frame([] if is_seq else {}))
+
+    def _tag(self, event: ScalarEvent) -> str:
+        if event.tag == "!":  # the non-specific tag: a string, per the YAML spec
+            return _STR
+        if event.tag is not None:
+            return event.tag
+        if not event.implicit[0]:  # quoted or block scalar
+            return _STR
+        return self.resolve(yaml.ScalarNode, event.value, (True, False))
+
+    def _key(self, event: ScalarEvent, stack: list[_Frame]) -> str:
+        tag = self._tag(event)
+        if tag == _MERGE:
+            raise _yaml_error("load.yaml-alias", "YAML merge keys are not accepted", event, stack)
+        if tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
+            raise _tag_error(event, stack)
+        if tag != _STR:
+            raise _yaml_error(
+                "load.non-string-key",
+                f"a mapping key reads as {tag.removeprefix(_TAG)}, not as a string; quote it",
+                event,
+                stack,
+            )
+        key = event.value
+        if _SURROGATE.search(key) is not None:
+            raise _yaml_error("load.encoding", _SURROGATE_REASON, event, stack)
+        if key in stack[-1].container:
+            raise _yaml_error("load.duplicate-key", _DUPLICATE_REASON, event, stack)
+        return key
+
+    def _scalar(self, event: ScalarEvent, stack: list[_Frame]) -> JsonValue:
+        tag = self._tag(event)
+        text = event.value
+        if tag == _STR:
+            if _SURROGATE.search(text) is not None:
+                raise _yaml_error("load.encoding", _SURROGATE_REASON, event, stack)
+            return text
+        if tag == _NULL and _NULL_RE.match(text):
+            return None
+        if tag == _BOOL and _BOOL_RE.match(text):
+            return text.lower() == "true"
+        if tag == _INT and _INT_RE.match(text):
+            base = {"0x": 16, "0o": 8}.get(text[:2], 10)
+            problem = _int_problem(text, base)
+            if problem is not None:
+                raise _yaml_error(*problem, event, stack)
+            return int(text, base)  # int() accepts the 0x/0o prefix with a matching base
+        if tag == _FLOAT and _FLOAT_RE.match(text):
+            number = math.inf if text[-3:].lower() in ("inf", "nan") else float(text)
+            if not math.isfinite(number):
+                raise _yaml_error(*_NON_FINITE, event, stack)
+            return number
+        if tag == _MERGE and event.tag is None:
+            return text  # a plain "<<" as a value is just text; only a "<<" key merges
+        raise _tag_error(event, stack)
+
+
+def _attach(stack: list[_Frame], value: JsonValue) -> None:
+    frame = stack[-1]
+    if isinstance(frame.container, list):
+        frame.container.append(value)
+    else:
+        assert frame.key is not None
+        frame.container[frame.key] = value
+        frame.key = None
+
+
+def _yaml_error(code: str, reason: str, event: Event, stack: list[_Frame]) -> LoadError:
+    return LoadError(_problem(code, f"{reason} ({_at(event)})", _yaml_path(stack)))
+
+
+def _tag_error(event: Event, stack: list[_Frame]) -> LoadError:
+    # The tag itself is document text and is therefore not quoted.
+    return _yaml_error(
+        "load.yaml-tag",
+        "only the YAML tags !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are "
+        "accepted, each with a value of its form",
+        event,
+        stack,
+    )
+
+
+def _at(event: Event) -> str:
+    mark = event.start_mark
+    return "position unknown" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+class _PyYamlLoader(_JsonYamlMixin, yaml.SafeLoader):
+    """Pure-Python fallback."""
+
+
+_YamlLoader: type[_JsonYamlMixin] = _PyYamlLoader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CYamlLoader(_JsonYamlMixin, yaml.CSafeLoader):
+        """libyaml parser: same events, much faster scanning."""
+
+    _YamlLoader = _CYamlLoader
+
+
+def _load_yaml(text: str, limits: Limits) -> JsonValue:
+    problem: Problem | None = None
+    value: JsonValue = None
+    loader: _JsonYamlMixin | None = None
+    try:
+        # The pure-Python reader already checks the characters here, so this is inside the try.
+        loader = _YamlLoader(text)  # type: ignore[call-arg]
+        value = loader.load_json_value(limits.max_depth)
+    except yaml.MarkedYAMLError as exc:
+        problem = _yaml_error_problem(exc.problem, exc.problem_mark)
+    except yaml.reader.ReaderError as exc:
+        problem = _problem(
+            "load.syntax",
+            f"the YAML text contains a character YAML forbids (offset {exc.position})",
+        )
+    except yaml.YAMLError:
+        problem = _problem("load.syntax", "the YAML text is not well-formed")
+    except ValueError:
+        # The pure-Python scanner raises ValueError for \U escapes beyond U+10FFFF.
+        problem = _problem("load.encoding", "a YAML escape is not a Unicode character")
+    except RecursionError:  # pragma: no cover - the builder is iterative; belt and braces
+        problem = _problem("load.too-deep", "the YAML document is nested too deeply")
+    finally:
+        if loader is not None:
+            loader.dispose()  # type: ignore[attr-defined]
+    if problem is not None:
+        raise LoadError(problem)
+    return value
+
+
+def _yaml_error_problem(message: str | None, mark: yaml.Mark | None) -> Problem:
+    """Map a PyYAML error to a problem; its message is not copied (it may quote the text)."""
+    where = "" if mark is None else f" (line {mark.line + 1}, column {mark.column + 1})"
+    # Two libyaml messages (fixed text) name conditions that have their own codes.
+    message = message or ""
+    if message.startswith("found invalid Unicode character escape"):
+        return _problem("load.encoding", f"a YAML escape is not a Unicode character{where}")
+    if message.startswith("exceeded maximum nesting depth"):
+        return _problem("load.too-deep", f"the YAML text is nested too deeply{where}")
+    return _problem("load.syntax", f"the YAML text is not well-formed{where}")
+
+
+# --------------------------------------------------------------------------------------------
+# Output: canonical JSON (RFC 8785), fingerprints, readable JSON
+# --------------------------------------------------------------------------------------------
+
+
+def _es_number(value: float) -> str:
+    """Format a finite float like ECMAScript's ``Number.prototype.toString`` (RFC 8785 §3.2.2.3).
+
+    Python's ``repr`` yields the same shortest round-trip digits; only the layout differs.
+    """
+    if value == 0:
+        return "0"  # also for -0.0
+    if value < 0:
+        return "-" + _es_number(-value)
+    decimal = Decimal(repr(value))
+    coefficient = "".join(map(str, decimal.as_tuple().digits))
+    exponent = decimal.as_tuple().exponent
+    assert isinstance(exponent, int)
+    n = len(coefficient) + exponent  # the decimal point sits after n digits
+    digits = coefficient.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * -n + digits
+    sign = "+" if n - 1 >= 0 else "-"
+    mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
+    return f"{mantissa}e{sign}{abs(n - 1)}"
+
+
+def _json_string(value: str) -> str:
+    # With ensure_ascii=False the json module escapes exactly what RFC 8785 demands:
+    # '"', '\\', \b \f \n \r \t in short form and other controls as lowercase \u00xx.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be")
+
+
+def canonical_json(value: JsonValue) -> bytes:
+    """Serialise ``value`` per RFC 8785 (JCS): the byte form behind fingerprints.
+
+    Keys are sorted by UTF-16 code units, there is no whitespace, and numbers are written as
+    ECMAScript writes them, so a JavaScript or Java implementation produces the same bytes.
+    """
+    _check_tree(value, max_depth=None, producing=True)
+    parts: list[str] = []
+    # Entries are (is_literal, payload): literal text to copy, or a value still to write.
+    stack: list[tuple[bool, object]] = [(False, value)]
+    while stack:
+        literal, item = stack.pop()
+        if literal:
+            parts.append(item)  # type: ignore[arg-type]
+        elif item is None:
+            parts.append("null")
+        elif item is True:
+            parts.append("true")
+        elif item is False:
+            parts.append("false")
+        elif isinstance(item, str):
+            parts.append(_json_string(item))
+        elif isinstance(item, int):
+            parts.append(int.__repr__(item))
+        elif isinstance(item, float):
+            parts.append(_es_number(item))
+        elif isinstance(item, list):
+            sequence: list[tuple[bool, object]] = [(True, "[")]
+            for index, child in enumerate(item):
+                if index:
+                    sequence.append((True, ","))
+                sequence.append((False, child))
+            sequence.append((True, "]"))
+            stack.extend(reversed(sequence))
+        else:
+            assert isinstance(item, dict)
+            sequence = [(True, "{")]
+            for index, key in enumerate(sorted(item, key=_utf16_key)):
+                sequence.append((True, ("," if index else "") + _json_string(key) + ":"))
+                sequence.append((False, item[key]))
+            sequence.append((True, "}"))
+            stack.extend(reversed(sequence))
+    return "".join(parts).encode("utf-8")
+
+
+def fingerprint(value: JsonValue) -> str:
+    """Identify a document by content, independent of key order, formatting and JSON/YAML."""
+    return "sha256:" + hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def dump_json(value: JsonValue) -> str:
+    """Readable, stable JSON for files people read and diff: 2-space indent, keys as given."""
+    _check_tree(value, max_depth=None, producing=True)
+    text: str | None = None
+    with contextlib.suppress(RecursionError):  # the error is raised outside: no chained context
+        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    if text is None:
+        raise LoadError(_problem("load.too-deep", "the value is nested too deeply to write"))
+    return text + "\n"
