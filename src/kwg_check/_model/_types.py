@@ -74,9 +74,10 @@ DECIMAL_LIMIT = 10**12
 
 
 def format_decimal(value: Decimal) -> str:
-    """Plain positional notation, never an exponent, so every language reads it alike."""
-    text = format(value, "f")
-    return "0" if text in {"-0", "-0.0"} else text
+    """Plain positional notation without trailing zeros, never an exponent, so every
+    language reads it alike and ``2``, ``"2.0"`` and ``"2.00"`` are written the same."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 def _to_decimal(value: Any) -> Any:
@@ -184,7 +185,6 @@ class Part(BaseModel):
         extra="forbid",
         frozen=True,
         regex_engine="python-re",
-        populate_by_name=True,
         use_attribute_docstrings=True,
         json_schema_mode_override="validation",
     )

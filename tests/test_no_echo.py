@@ -1,0 +1,329 @@
+"""Errors never echo document content, and nothing but DocumentError escapes parsing.
+
+A marker is planted into every string of valid documents (values, keys, extensions, free
+texts, ids) and the documents are broken in many ways at once. The marker may then appear
+nowhere in a problem's reason, and in a pointer only as a whole token that is an object key
+of the input in identifier form (pointers name keys; other keys become ``~unknown``).
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kwg_check._documents import (
+    document_type,
+    parse_assessment,
+    parse_document,
+    parse_instrument,
+    parse_summary,
+)
+from kwg_check._errors import DocumentError, KwgCheckError
+from kwg_check._io import JsonValue, load_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "documents"
+VALID = ["instrument_valid.json", "assessment_valid.json", "summary_valid.json"]
+PARSER_OF: dict[str, Callable[[JsonValue], object]] = {
+    "instrument": parse_instrument,
+    "assessment": parse_assessment,
+    "summary": parse_summary,
+}
+PARSERS: list[Callable[[JsonValue], object]] = [
+    parse_document,
+    parse_instrument,
+    parse_assessment,
+    parse_summary,
+]
+
+TRACE = "5b1f"
+"""Part of every marker: if it shows up where it may not, content leaked."""
+SAFE = f"ZZ-MARKER-{TRACE}"
+"""Identifier-shaped: may appear in a pointer, but only as an object key of the input."""
+UNSAFE = f"Frau ZZ MARKER:{TRACE} / ~ü"
+"""Not identifier-shaped (like a name): may appear nowhere."""
+SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
+
+
+def load(name: str) -> Any:
+    return load_path(FIXTURES / name)
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def assert_no_echo(data: JsonValue, error: KwgCheckError) -> None:
+    """The marker is in no reason; in pointers only as an identifier-shaped input key."""
+    for problem in error.problems:
+        assert TRACE not in problem.reason, problem
+        assert TRACE not in problem.code, problem
+        nodes: list[Any] = [data]  # where the pointer may be; several after "~unknown"
+        for raw in problem.pointer.split("/")[1:]:
+            token = unescape(raw)
+            if TRACE in token:
+                assert SHOWN_KEY.fullmatch(token), problem
+                assert any(isinstance(node, dict) and token in node for node in nodes), problem
+            nodes = [child for node in nodes for child in children(node, raw)]
+    pointers = {problem.pointer for problem in error.problems}
+    texts = [str(error), repr(error), *map(str, error.args)]
+    texts.append("".join(traceback.format_exception(error)))
+    for text in texts:
+        for pointer in sorted(pointers, key=len, reverse=True):
+            text = text.replace(pointer, "")
+        assert TRACE not in text
+
+
+def children(node: Any, raw: str) -> list[Any]:
+    """The nodes a pointer token can lead to from ``node`` (any hidden key for "~unknown")."""
+    if raw == "~unknown" and isinstance(node, dict):
+        return [item for key, item in node.items() if not SHOWN_KEY.fullmatch(key)]
+    token = unescape(raw)
+    if isinstance(node, dict) and token in node:
+        return [node[token]]
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return [node[int(token)]]
+    return []
+
+
+def check(data: JsonValue, parse: Callable[[JsonValue], object] = parse_document) -> int:
+    """Parse; return the number of problems (0 when the document is valid)."""
+    try:
+        parse(data)
+    except DocumentError as caught:
+        error = caught
+    else:
+        return 0
+    assert_no_echo(data, error)
+    assert error.__context__ is None
+    assert error.__cause__ is None
+    return len(error.problems)
+
+
+# --------------------------------------------------------------------------------------------
+# Ways to plant the marker and to break a document
+# --------------------------------------------------------------------------------------------
+
+
+def map_strings(value: Any, change: Callable[[str], JsonValue]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [map_strings(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: map_strings(item, change) for key, item in value.items()}
+    return value
+
+
+def map_keys(value: Any, change: Callable[[str, int], str]) -> Any:
+    if isinstance(value, list):
+        return [map_keys(item, change) for item in value]
+    if isinstance(value, dict):
+        return {
+            change(key, n): map_keys(item, change) for n, (key, item) in enumerate(value.items())
+        }
+    return value
+
+
+def add_members(value: Any, members: dict[str, JsonValue]) -> Any:
+    if isinstance(value, list):
+        return [add_members(item, members) for item in value]
+    if isinstance(value, dict):
+        return {**{key: add_members(item, members) for key, item in value.items()}, **members}
+    return value
+
+
+def map_scalars(value: Any, change: Callable[[Any], JsonValue]) -> Any:
+    if isinstance(value, list):
+        return [map_scalars(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: map_scalars(item, change) for key, item in value.items()}
+    return change(value)
+
+
+def objects_to_lists(value: Any, depth: int = 0) -> Any:
+    """Every object below the top becomes an array of its values and the marker."""
+    if isinstance(value, list):
+        return [objects_to_lists(item, depth + 1) for item in value]
+    if isinstance(value, dict) and depth == 0:
+        return {key: objects_to_lists(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, dict):
+        return [*(objects_to_lists(item, depth + 1) for item in value.values()), UNSAFE]
+    return value
+
+
+def lists_to_objects(value: Any) -> Any:
+    if isinstance(value, list):
+        return {UNSAFE: [lists_to_objects(item) for item in value], SAFE: UNSAFE}
+    if isinstance(value, dict):
+        return {key: lists_to_objects(item) for key, item in value.items()}
+    return value
+
+
+def keep_type(document: Any, broken: Any) -> Any:
+    """Keep ``document_type`` so that every variant reaches the model of its kind."""
+    if isinstance(broken, dict):
+        broken["document_type"] = document["document_type"]
+    return broken
+
+
+VARIANTS: dict[str, Callable[[Any], Any]] = {
+    "every string is the marker": lambda d: map_strings(d, lambda s: UNSAFE),
+    "every string is the id-shaped marker": lambda d: map_strings(d, lambda s: SAFE),
+    "the marker appended to every string": lambda d: map_strings(d, lambda s: s + UNSAFE),
+    "the marker prepended to every string": lambda d: map_strings(d, lambda s: SAFE + s),
+    "decimal- and date-like strings with the marker": lambda d: map_strings(
+        d, lambda s: f"1.5{TRACE}" if len(s) % 2 else f"2024-01-0{TRACE}"
+    ),
+    "long strings with the marker": lambda d: map_strings(d, lambda s: (UNSAFE * 1500)[:20_001]),
+    "every key is the marker": lambda d: map_keys(d, lambda k, n: f"{UNSAFE}{n}"),
+    "every key is an id-shaped marker": lambda d: map_keys(d, lambda k, n: f"{SAFE}-{n}"),
+    "the marker appended to every key": lambda d: map_keys(d, lambda k, n: k + SAFE),
+    "unknown members everywhere": lambda d: add_members(
+        d, {SAFE: UNSAFE, UNSAFE: {SAFE: [UNSAFE]}, f"{SAFE}/~x": SAFE}
+    ),
+    "every scalar is an object with the marker": lambda d: map_scalars(
+        d, lambda v: {UNSAFE: UNSAFE, SAFE: [SAFE]}
+    ),
+    "every scalar is a list of markers": lambda d: map_scalars(d, lambda v: [UNSAFE, SAFE]),
+    "every number and bool is the marker": lambda d: map_scalars(
+        d, lambda v: UNSAFE if isinstance(v, int | float) else v
+    ),
+    "every object is a list": objects_to_lists,
+    "every list is an object": lists_to_objects,
+}
+
+
+@pytest.mark.parametrize("name", VALID)
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_planted_markers_are_never_echoed(name: str, variant: str) -> None:
+    document = load(name)
+    broken = keep_type(document, VARIANTS[variant](load(name)))
+    count = check(broken)
+    assert count > 0  # the variant really breaks the document
+    assert check(broken, PARSER_OF[document["document_type"]]) > 0
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_markers_in_free_text_and_extensions_are_accepted_and_not_needed_in_errors(
+    name: str,
+) -> None:
+    data = load(name)
+    data["extensions"] = {UNSAFE: UNSAFE, SAFE: [SAFE, {UNSAFE: 1.5}]}
+    if data["document_type"] == "summary":
+        assert check(data) == 1  # a summary has no extensions
+    else:
+        assert check(data) == 0
+
+
+def test_semantic_problems_do_not_echo() -> None:
+    data = load("assessment_valid.json")
+    data["assessors"] = [{"id": SAFE, "role": "x"}, {"id": SAFE, "role": "y"}]
+    data["answers"] = {SAFE: {"levels": [SAFE, SAFE]}, UNSAFE: {"levels": [UNSAFE, UNSAFE]}}
+    data["final_rating"] = {"outcome": SAFE, "author": SAFE, "justification": UNSAFE}
+    data["subject"] = {"case_id": SAFE, "birth_date": "2030-01-01"}
+    assert check(data) == 12
+    with pytest.raises(DocumentError) as info:
+        parse_assessment(data)
+    assert {p.code for p in info.value.problems} == {
+        "schema.pattern",  # answer keys, levels and the outcome are not item ids
+        "answer.duplicate-level",
+        "assessment.duplicate-assessor",
+        "assessment.override-and-final-rating",
+        "assessment.birth-after-date",
+    }
+
+
+@pytest.mark.parametrize("value", [UNSAFE, SAFE, [UNSAFE], {UNSAFE: SAFE}])
+def test_document_type_errors_do_not_echo(value: JsonValue) -> None:
+    data: JsonValue = {"document_type": value, UNSAFE: SAFE}
+    with pytest.raises(DocumentError) as info:
+        document_type(data)
+    assert_no_echo(data, info.value)
+    assert check(data) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Property: arbitrary JSON, and valid documents with arbitrary parts replaced
+# --------------------------------------------------------------------------------------------
+
+markers = st.sampled_from([SAFE, UNSAFE, f"{SAFE}/x", "1.5" + TRACE, TRACE])
+strings = markers | st.text(max_size=6) | st.sampled_from(["instrument", "assessment", "summary"])
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | strings,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(strings, children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values)
+def test_arbitrary_json_raises_only_document_errors(value: JsonValue) -> None:
+    for parse in PARSERS:
+        check(value, parse)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["instrument", "assessment", "summary"]),
+    members=st.dictionaries(strings, json_values, max_size=6),
+)
+def test_arbitrary_objects_of_each_kind_raise_only_document_errors(
+    kind: str, members: dict[str, JsonValue]
+) -> None:
+    check({**members, "document_type": kind})
+
+
+def paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(paths(item, (*prefix, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(paths(item, (*prefix, index)))
+    return found
+
+
+def replaced(document: Any, path: tuple[str | int, ...], value: JsonValue) -> Any:
+    if not path:
+        return value
+    head, *rest = path
+    if isinstance(document, list) and isinstance(head, int) and head < len(document):
+        changed: Any = list(document)
+    elif isinstance(document, dict) and head in document:
+        changed = dict(document)
+    else:
+        return document  # an earlier change removed the path
+    changed[head] = replaced(document[head], tuple(rest), value)
+    return changed
+
+
+DOCUMENTS = {name: load(name) for name in VALID}
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_valid_documents_with_parts_replaced_raise_only_clean_document_errors(
+    data: st.DataObject,
+) -> None:
+    document = DOCUMENTS[data.draw(st.sampled_from(VALID))]
+    changes = data.draw(
+        st.lists(st.tuples(st.sampled_from(paths(document)), json_values), min_size=1, max_size=4)
+    )
+    broken = document
+    for path, value in changes:
+        broken = replaced(broken, path, value)
+    check(broken)
