@@ -166,4 +166,3 @@ def verify_summary(
         if type(stored) is not type(recomputed) or stored != recomputed:
             differences.append(Difference(pointer, stored, recomputed))
     return differences
-

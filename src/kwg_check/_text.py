@@ -36,7 +36,10 @@ _WORDS: dict[str, dict[Language, str]] = {
     "forms": {"de": "Gefährdungsformen", "en": "Forms of endangerment"},
     "flags": {"de": "Ausgelöste Merkmale", "en": "Raised flags"},
     "indices": {"de": "Indizes", "en": "Indices"},
-    "resources": {"de": "Ressourcen (verfügbar/nicht verfügbar)", "en": "Resources (available/not)"},
+    "resources": {
+        "de": "Ressourcen (verfügbar/nicht verfügbar)",
+        "en": "Resources (available/not)",
+    },
     "completeness": {"de": "Vollständigkeit", "en": "Completeness"},
     "known": {"de": "bekannt", "en": "known"},
     "minimum": {"de": "Mindestwert", "en": "minimum"},
@@ -115,8 +118,7 @@ def summary_text(summary: Summary, instrument: Instrument, lang: Language = "en"
     if raised:
         lines.append(f"{word('flags')}:")
         lines.extend(
-            f"  {flag.severity:<8} {_label(flags[flag.id].label, flag.id, lang)}"
-            for flag in raised
+            f"  {flag.severity:<8} {_label(flags[flag.id].label, flag.id, lang)}" for flag in raised
         )
     if summary.indices:
         lines.append(f"{word('indices')}:")
@@ -160,7 +162,6 @@ def summary_text(summary: Summary, instrument: Instrument, lang: Language = "en"
     if summary.warnings:
         lines.append(f"{word('warnings')}:")
         lines.extend(
-            f"  {warning.pointer}: {warning.code}: {warning.reason}"
-            for warning in summary.warnings
+            f"  {warning.pointer}: {warning.code}: {warning.reason}" for warning in summary.warnings
         )
     return "\n".join(lines) + "\n"

@@ -28,6 +28,8 @@ __all__ = [
 
 
 class AnswerAtLeastTest(Part):
+    """Arguments of ``answer_at_least``."""
+
     item: Id
     """The item whose answer is tested."""
     level: Id
@@ -35,6 +37,8 @@ class AnswerAtLeastTest(Part):
 
 
 class AnswerInTest(Part):
+    """Arguments of ``answer_in`` and ``context``."""
+
     item: Id
     """The item whose answer is tested."""
     levels: list[Id] = Field(min_length=1)
@@ -42,6 +46,8 @@ class AnswerInTest(Part):
 
 
 class IndexTest(Part):
+    """Arguments of ``index``."""
+
     index: Id
     """The index whose value is compared. A value that cannot be computed never matches."""
     op: Literal["<", "<=", "==", "!=", ">=", ">"]
@@ -51,6 +57,8 @@ class IndexTest(Part):
 
 
 class BandTest(Part):
+    """Arguments of ``band``."""
+
     index: Id
     """The banded index."""
     band: Id
@@ -58,6 +66,8 @@ class BandTest(Part):
 
 
 class AgeTest(Part):
+    """Arguments of ``age_months``: an age band, either bound optional."""
+
     from_months: Annotated[int, Field(ge=0, le=300), JSON_INT] | None = None
     """Inclusive lower bound of the child's age in completed months."""
     below_months: Annotated[int, Field(ge=1, le=300), JSON_INT] | None = None
@@ -68,60 +78,70 @@ class All(Part):
     """True when every condition is true."""
 
     all: list[Condition] = Field(min_length=1)
+    """The conditions that must all hold."""
 
 
 class Any_(Part):
     """True when at least one condition is true."""
 
     any: list[Condition] = Field(min_length=1)
+    """The conditions of which at least one must hold."""
 
 
 class Not(Part):
     """True when the condition is false."""
 
     not_: Condition = Field(alias="not")
+    """The condition that must not hold."""
 
 
 class AnswerAtLeast(Part):
     """True when the item's answer is at or above a level (unknown and missing never match)."""
 
     answer_at_least: AnswerAtLeastTest
+    """Item and minimum level."""
 
 
 class AnswerIn(Part):
     """True when the item's answer is one of the levels."""
 
     answer_in: AnswerInTest
+    """Item and accepted levels."""
 
 
 class ContextIs(Part):
     """True when a context item (setting, who initiated, …) has one of the levels."""
 
     context: AnswerInTest
+    """Context item and accepted levels."""
 
 
 class IndexCompare(Part):
     """True when an index's value compares true with a number."""
 
     index: IndexTest
+    """Index, operator and number."""
 
 
 class BandAtLeast(Part):
     """True when a banded index falls in a band at or above the given one."""
 
     band: BandTest
+    """Index and minimum band."""
 
 
 class FlagRaised(Part):
     """True when the flag is raised."""
 
     flag: Id
+    """The flag id."""
 
 
 class AgeBand(Part):
     """True when the child's age on the assessment date lies in the band."""
 
     age_months: AgeTest
+    """The age band in months."""
 
 
 _KEYS = (

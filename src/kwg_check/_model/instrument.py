@@ -272,6 +272,7 @@ class MinAssessorsCheck(Part):
     """At least ``count`` professionals assessed together (§ 8a Abs. 1 SGB VIII)."""
 
     check: Literal["min_assessors"]
+    """The kind of requirement: ``min_assessors``."""
     count: Annotated[int, Field(ge=1, le=20), JSON_INT]
     """Minimum number of distinct assessors."""
 
@@ -280,6 +281,7 @@ class ParticipationCheck(Part):
     """The party was involved, or the reason why not is documented."""
 
     check: Literal["participation"]
+    """The kind of requirement: ``participation``."""
     party: Literal["parents", "child"]
     """Whose participation is checked."""
 
@@ -288,6 +290,7 @@ class ConsultationCheck(Part):
     """A professional with the role was consulted (e.g. the child-protection specialist)."""
 
     check: Literal["consultation"]
+    """The kind of requirement: ``consultation``."""
     role: Id
     """Role of the consulted professional (e.g. ``child_protection_specialist``)."""
 
@@ -296,6 +299,7 @@ class AssessorRoleCheck(Part):
     """At least one assessor has the role."""
 
     check: Literal["assessor_role"]
+    """The kind of requirement: ``assessor_role``."""
     role: Id
     """Required role."""
 
@@ -304,6 +308,7 @@ class EvidenceCheck(Part):
     """Every answer at or above its item's evidence level carries evidence."""
 
     check: Literal["evidence"]
+    """The kind of requirement: ``evidence``."""
 
 
 def _requirement_key(value: Any) -> str | None:
