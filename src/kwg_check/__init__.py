@@ -1,0 +1,109 @@
+"""kwg_check: traceable child-welfare risk assessment (§ 8a SGB VIII).
+
+Instruments and assessments are JSON or YAML documents, validated against the published JSON
+Schemas; scoring turns them into a summary in which every number can be traced back to the
+items, levels, weights and rules behind it. The outcome supports the professionals'
+judgement and never replaces it.
+
+    >>> import kwg_check
+    >>> assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg-8a-grey-zone"))
+    >>> summary = kwg_check.score_assessment(assessment)
+"""
+
+from ._api import (
+    Difference,
+    Source,
+    load_assessment,
+    load_document,
+    load_instrument,
+    load_json,
+    load_summary,
+    resolve_instrument,
+    score_assessment,
+    validate_document,
+    verify_summary,
+)
+from ._describe import describe_instrument
+from ._documents import (
+    document_fingerprint,
+    document_type,
+    dump_document,
+    parse_assessment,
+    parse_document,
+    parse_instrument,
+    parse_summary,
+)
+from ._engine import (
+    CompiledInstrument,
+    assessment_problems,
+    compile_instrument,
+    instrument_problems,
+    score,
+)
+from ._errors import (
+    DocumentError,
+    InstrumentMismatchError,
+    KwgCheckError,
+    LoadError,
+    NotFoundError,
+    OverrideError,
+    Problem,
+)
+from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
+from ._model import Assessment, Instrument, Summary
+from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
+from ._schema import SCHEMA_NAMES, schema_text
+from ._text import summary_text
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "SCHEMA_NAMES",
+    "Assessment",
+    "CompiledInstrument",
+    "Difference",
+    "DocumentError",
+    "Example",
+    "Instrument",
+    "InstrumentEntry",
+    "InstrumentMismatchError",
+    "InstrumentRegistry",
+    "JsonValue",
+    "KwgCheckError",
+    "Limits",
+    "LoadError",
+    "NotFoundError",
+    "OverrideError",
+    "Problem",
+    "Source",
+    "Summary",
+    "__version__",
+    "assessment_problems",
+    "canonical_json",
+    "compile_instrument",
+    "describe_instrument",
+    "document_fingerprint",
+    "document_type",
+    "dump_document",
+    "dump_json",
+    "example_data",
+    "examples",
+    "fingerprint",
+    "instrument_problems",
+    "load_assessment",
+    "load_document",
+    "load_instrument",
+    "load_json",
+    "load_summary",
+    "parse_assessment",
+    "parse_document",
+    "parse_instrument",
+    "parse_summary",
+    "resolve_instrument",
+    "schema_text",
+    "score",
+    "score_assessment",
+    "summary_text",
+    "validate_document",
+    "verify_summary",
+]

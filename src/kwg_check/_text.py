@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._model import Instrument, Summary
-from ._model._types import LocalizedText
+from ._model._types import LocalizedText, format_decimal
 
 __all__ = ["Language", "summary_text"]
 
@@ -28,6 +28,7 @@ _WORDS: dict[str, dict[Language, str]] = {
     },
     "judgement": {"de": "fachliche Gesamteinschätzung", "en": "professional judgement"},
     "none": {"de": "keines", "en": "none"},
+    "policy": {"de": "Vorgabe", "en": "policy override"},
     "floor": {"de": "Untergrenze durch Gefährdungsmerkmale", "en": "floor set by raised flags"},
     "override": {"de": "Abweichung durch Fachkraft", "en": "override by"},
     "final_rating": {"de": "Einschätzung durch Fachkraft", "en": "final rating by"},
@@ -103,6 +104,11 @@ def summary_text(summary: Summary, instrument: Instrument, lang: Language = "en"
             f"{word('outcome')}: {word('computed')} {outcome_name(out.computed)}"
             f" → {word('final')} {outcome_name(out.final)}"
         )
+    policies = {policy.id: policy for policy in instrument.policy_overrides}
+    for step in summary.trace:
+        if step.kind == "policy_override" and step.id in policies:
+            name = _label(policies[step.id].rationale, step.id, lang)
+            lines.append(f"  {word('policy')} [{step.id}]: {name}")
     if out.floor is not None:
         lines.append(f"  {word('floor')}: {outcome_name(out.floor)}")
     if out.override is not None:
@@ -123,7 +129,7 @@ def summary_text(summary: Summary, instrument: Instrument, lang: Language = "en"
     if summary.indices:
         lines.append(f"{word('indices')}:")
         for result in summary.indices:
-            value = "—" if result.value is None else str(result.value)
+            value = "—" if result.value is None else format_decimal(result.value)
             band = f"  {result.band}" if result.band else ""
             label = _label(indices[result.id].label, result.id, lang)
             lines.append(f"  {result.side:<10} {label}: {value}{band}")
@@ -135,10 +141,12 @@ def summary_text(summary: Summary, instrument: Instrument, lang: Language = "en"
         )
     )
     done = summary.completeness
-    minimum = f"; {word('minimum')} {done.minimum}" if done.minimum is not None else ""
+    minimum = (
+        f"; {word('minimum')} {format_decimal(done.minimum)}" if done.minimum is not None else ""
+    )
     lines.append(
         f"{word('completeness')}: {done.known}/{done.applicable} {word('known')} "
-        f"({done.ratio}{minimum})"
+        f"({format_decimal(done.ratio)}{minimum})"
     )
     unknowns = summary.unknowns
     if unknowns.items:

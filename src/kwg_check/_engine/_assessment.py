@@ -1,0 +1,231 @@
+"""Checks of an assessment against its compiled instrument, and answers as scoring reads them.
+
+Answer semantics (part of the scoring specification):
+
+* single items: the answer's ``level`` counts;
+* multiple items (``levels``): the highest-ranked selected level counts; with
+  ``combine: highest`` its points count, with ``combine: sum`` the points of all selected
+  levels are added;
+* per-caregiver items (``caregivers``): the more severe rating counts (the highest rank for
+  risk, safety and context items, the lowest for protective items). If a caregiver is rated
+  unknown the answer is unknown, unless a known rating is already the most severe possible;
+* the scale's unknown marker gives status unknown: it scores the instrument's ``scores_as``
+  points if the scale defines them, else nothing, and it never matches an answer test.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kwg_check._errors import Problem, pointer_from_path
+from kwg_check._model.assessment import Answer, Assessment
+
+from ._evaluate import clean
+from ._runtime import CItem, CompiledInstrument, Raw
+
+__all__ = ["age_months", "assessment_problems", "raw_answer", "raw_answers"]
+
+MAX_AGE_MONTHS = 300
+
+
+def age_months(assessment: Assessment) -> int:
+    """Completed months on the assessment date: whole months, minus one if the birth day of
+    the month has not been reached yet (born on the 31st: reached on the 31st only)."""
+    subject = assessment.subject
+    if subject.age_months is not None:
+        return subject.age_months
+    assert subject.birth_date is not None
+    born, on = subject.birth_date, assessment.assessment_date
+    months = (on.year - born.year) * 12 + (on.month - born.month)
+    return months - 1 if on.day < born.day else months
+
+
+def _answer_key(item: CItem) -> str:
+    if item.per_caregiver:
+        return "caregivers"
+    return "levels" if item.response == "multiple" else "level"
+
+
+def _given_key(answer: Answer) -> str:
+    if answer.caregivers is not None:
+        return "caregivers"
+    return "levels" if answer.levels is not None else "level"
+
+
+def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) -> list[Problem]:
+    """Everything that stops the assessment from being scored with this instrument."""
+    problems: list[Problem] = []
+    ref = assessment.instrument
+    for key, given, expected in (
+        ("id", ref.id, compiled.id),
+        ("version", ref.version, compiled.version),
+    ):
+        if given != expected:
+            problems.append(
+                Problem(
+                    f"/instrument/{key}",
+                    "instrument.mismatch",
+                    f"the assessment names instrument {key} '{given}', but the instrument's "
+                    f"{key} is '{expected}'",
+                )
+            )
+    if ref.fingerprint is not None and ref.fingerprint != compiled.fingerprint:
+        problems.append(
+            Problem(
+                "/instrument/fingerprint",
+                "instrument.fingerprint",
+                "the assessment pins another version of the instrument document: the "
+                "fingerprints differ",
+            )
+        )
+    if assessment.subject.birth_date is not None:
+        age = age_months(assessment)
+        if not 0 <= age <= MAX_AGE_MONTHS:
+            problems.append(
+                Problem(
+                    "/subject/birth_date",
+                    "subject.birth-date",
+                    f"the age on the assessment date must lie between 0 and {MAX_AGE_MONTHS} "
+                    "completed months",
+                )
+            )
+    unknown_ids = sorted(i for i in assessment.answers if i not in compiled.item_pos)
+    for item_id in unknown_ids:
+        problems.append(
+            Problem(
+                pointer_from_path(("answers", item_id)),
+                "answer.unknown-item",
+                f"the instrument has no item '{item_id}'",
+            )
+        )
+    for item in compiled.items:
+        answer = assessment.answers.get(item.id)
+        if answer is not None:
+            problems.extend(_answer_problems(item, answer))
+    for key in ("override", "final_rating"):
+        judgement = getattr(assessment, key)
+        if judgement is None:
+            continue
+        if judgement.outcome not in compiled.outcome_rank:
+            problems.append(
+                Problem(
+                    f"/{key}/outcome",
+                    "judgement.unknown-outcome",
+                    f"the instrument has no outcome '{judgement.outcome}'",
+                )
+            )
+        wrong = "final_rating" if compiled.method == "decision_table" else "override"
+        if key == wrong:
+            problems.append(
+                Problem(
+                    f"/{key}",
+                    "judgement.kind",
+                    "a decision-table instrument takes an override, not a final rating"
+                    if key == "final_rating"
+                    else "a professional-judgement instrument takes a final rating, not an "
+                    "override",
+                )
+            )
+    return problems
+
+
+def _answer_problems(item: CItem, answer: Answer) -> list[Problem]:
+    here = ("answers", item.id)
+    expected, given = _answer_key(item), _given_key(answer)
+    if expected != given:
+        return [
+            Problem(
+                pointer_from_path(here),
+                "answer.shape",
+                f"item '{item.id}' is answered with '{expected}', not '{given}'",
+            )
+        ]
+    scale = item.scale
+    problems: list[Problem] = []
+
+    def check_level(level: str, path: tuple[str | int, ...]) -> None:
+        if level not in scale.rank and level != scale.unknown_id:
+            problems.append(
+                Problem(
+                    pointer_from_path(path),
+                    "answer.unknown-level",
+                    f"'{level}' is not a level of scale '{scale.id}'"
+                    + ("" if scale.unknown_id is not None else ", which has no unknown marker"),
+                )
+            )
+
+    if answer.level is not None:
+        check_level(answer.level, (*here, "level"))
+    elif answer.levels is not None:
+        if not answer.levels:
+            problems.append(
+                Problem(
+                    pointer_from_path((*here, "levels")),
+                    "answer.shape",
+                    "select at least one level (the scale's lowest level means 'none')",
+                )
+            )
+        for i, level in enumerate(answer.levels):
+            check_level(level, (*here, "levels", i))
+            if level in answer.levels[:i]:
+                problems.append(
+                    Problem(
+                        pointer_from_path((*here, "levels", i)),
+                        "answer.duplicate-level",
+                        f"level '{level}' is selected twice",
+                    )
+                )
+        if scale.unknown_id in answer.levels and len(answer.levels) > 1:
+            problems.append(
+                Problem(
+                    pointer_from_path((*here, "levels")),
+                    "answer.unknown-combined",
+                    "the unknown marker cannot be combined with other levels",
+                )
+            )
+    else:
+        assert answer.caregivers is not None
+        for caregiver, level in answer.caregivers.items():
+            check_level(level, (*here, "caregivers", caregiver))
+    return problems
+
+
+def raw_answer(item: CItem, answer: Answer) -> Raw:
+    """Reduce a checked answer to its counting level and points (see the module docstring)."""
+    scale = item.scale
+    unknown = Raw(None, scale.unknown_id or "", scale.unknown_points)
+    if answer.level is not None:
+        if answer.level == scale.unknown_id:
+            return unknown
+        rank = scale.rank[answer.level]
+        return Raw(rank, answer.level, scale.points[rank])
+    if answer.levels is not None:
+        if scale.unknown_id in answer.levels:
+            return unknown
+        ranks = sorted(scale.rank[level] for level in answer.levels)
+        top = ranks[-1]
+        if item.combine == "sum":
+            points = clean(sum((scale.points[r] for r in ranks), Decimal(0)))
+        else:
+            points = scale.points[top]
+        return Raw(top, scale.levels[top], points)
+    assert answer.caregivers is not None
+    ratings = list(answer.caregivers.values())
+    known = [scale.rank[level] for level in ratings if level != scale.unknown_id]
+    protective = item.kind == "protective"
+    most_severe_possible = 0 if protective else len(scale.levels) - 1
+    if not known:
+        return unknown
+    severe = min(known) if protective else max(known)
+    if len(known) < len(ratings) and severe != most_severe_possible:
+        return unknown
+    return Raw(severe, scale.levels[severe], scale.points[severe])
+
+
+def raw_answers(compiled: CompiledInstrument, assessment: Assessment) -> tuple[Raw | None, ...]:
+    """Every item's answer, in instrument order (``None``: not answered)."""
+    result: list[Raw | None] = []
+    for item in compiled.items:
+        answer = assessment.answers.get(item.id)
+        result.append(None if answer is None else raw_answer(item, answer))
+    return tuple(result)

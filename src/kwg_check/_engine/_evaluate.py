@@ -1,0 +1,177 @@
+"""The pure evaluation core: answers → item states → indices → flags → decision.
+
+Every function here must run inside ``decimal.localcontext(CONTEXT)`` (``score`` and
+``compile_instrument`` enter it): additions and multiplications are then exact, because the
+compile step proved that no index needs more than 12 integer and 6 fractional digits.
+Quotients are rounded with integer arithmetic, never through the context.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+from ._runtime import CIndex, CompiledInstrument, Raw, State
+
+__all__ = [
+    "CONTEXT",
+    "Decision",
+    "band_of",
+    "clean",
+    "decide",
+    "evaluate",
+    "index_value",
+    "round_quotient",
+]
+
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_UP,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""Fully specified, so nothing is inherited from the caller's global ``DefaultContext``."""
+
+
+def clean(value: Decimal) -> Decimal:
+    """Drop the sign of a zero: ``-0`` and ``0`` must print alike."""
+    return value.copy_abs() if value.is_zero() else value
+
+
+def round_quotient(total: Decimal, count: int, places: int, mode: str) -> Decimal:
+    """``total / count`` rounded to ``places`` with the instrument's mode, exactly.
+
+    half_up and up round away from zero, down towards zero, half_even to the even digit.
+    """
+    numerator, denominator = total.as_integer_ratio()
+    numerator *= 10**places
+    denominator *= count
+    negative = numerator < 0
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if mode == "up":
+        quotient += remainder > 0
+    elif mode == "half_up":
+        quotient += 2 * remainder >= denominator
+    elif mode == "half_even":
+        twice = 2 * remainder
+        quotient += twice > denominator or (twice == denominator and quotient % 2 == 1)
+    return Decimal(-quotient if negative else quotient).scaleb(-places)
+
+
+def evaluate(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> State:
+    """Applicability, item states, indices and flags for one set of answers."""
+    state = State(age, len(compiled.items), len(compiled.indices), len(compiled.flags))
+    for pos in compiled.item_order:
+        item = compiled.items[pos]
+        if item.applies is not None and not item.applies(state):
+            continue  # State starts as not applicable
+        state.applicable[pos] = True
+        answer = raw[pos]
+        if answer is None:
+            state.status[pos] = "missing"
+            continue
+        state.status[pos] = "answered" if answer.rank is not None else "unknown"
+        state.rank[pos] = answer.rank
+        if item.kind != "context":
+            state.points[pos] = answer.points
+    for pos in compiled.index_order:
+        index = compiled.indices[pos]
+        state.values[pos], state.bands[pos] = index_value(compiled, index, state)
+    for pos in compiled.flag_order:
+        state.raised[pos] = compiled.flags[pos].when(state)
+    return state
+
+
+def index_value(
+    compiled: CompiledInstrument, index: CIndex, state: State
+) -> tuple[Decimal | None, int | None]:
+    """Value and band rank of an index whose inputs are already evaluated."""
+    aggregation = index.aggregation
+    if aggregation == "max_band":
+        ranks = [band for j in index.inputs if (band := state.bands[j]) is not None]
+        if not ranks:
+            return None, None
+        top = max(ranks)
+        return Decimal(top + 1), top
+    value: Decimal | None
+    if aggregation == "count_at_least":
+        assert index.at_least is not None
+        value = Decimal(
+            sum(
+                1
+                for i in index.items
+                if (rank := state.rank[i]) is not None and rank >= index.at_least
+            )
+        )
+    else:
+        terms: list[Decimal] = []
+        for i in index.items:
+            points = state.points[i]
+            if points is not None:
+                weighted = aggregation == "weighted_sum"
+                terms.append(points * compiled.items[i].weight if weighted else points)
+        terms.extend(v for j in index.inputs if (v := state.values[j]) is not None)
+        if aggregation in ("sum", "weighted_sum"):
+            value = sum(terms, Decimal(0))
+        elif not terms:
+            value = None
+        elif aggregation == "mean":
+            assert index.places is not None
+            assert index.mode is not None
+            value = round_quotient(sum(terms, Decimal(0)), len(terms), index.places, index.mode)
+        else:
+            value = max(terms) if aggregation == "max" else min(terms)
+    if value is None:
+        return None, None
+    value = clean(value)
+    return value, band_of(index, value)
+
+
+def band_of(index: CIndex, value: Decimal) -> int | None:
+    """Rank of the last band whose cut-off the value reaches (the first band has none)."""
+    if not index.band_ids:
+        return None
+    return sum(1 for cutoff in index.cutoffs if cutoff <= value)
+
+
+@attrs.frozen
+class Decision:
+    """What the decision table, policy overrides and flag floors made of one state."""
+
+    rule: int | None
+    """Position of the first matching rule (``None`` when the table was not applied)."""
+    policies: tuple[int, ...]
+    """Positions of the policy overrides whose condition holds."""
+    floor: int | None
+    """Highest minimum outcome of a raised flag."""
+    computed: int | None
+    """Outcome rank after table, policies and floor; ``None`` when not applied."""
+
+
+def decide(compiled: CompiledInstrument, state: State, apply_table: bool) -> Decision:
+    """Apply the decision table (first match), the policy overrides and the flag floor."""
+    floor = max(
+        (
+            flag.minimum
+            for flag in compiled.flags
+            if flag.minimum is not None and state.raised[flag.pos]
+        ),
+        default=None,
+    )
+    if not apply_table:
+        return Decision(None, (), floor, None)
+    rule = next(r for r in compiled.rules if r.when is None or r.when(state))
+    outcome = rule.outcome
+    policies = tuple(p.pos for p in compiled.policies if p.when(state))
+    for pos in policies:
+        outcome = max(outcome, compiled.policies[pos].minimum)
+    if floor is not None:
+        outcome = max(outcome, floor)
+    return Decision(rule.pos, policies, floor, outcome)

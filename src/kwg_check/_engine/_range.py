@@ -1,0 +1,161 @@
+"""What the unknowns could change: the outcome range and the items to clarify first.
+
+Both look at the *computed* outcome (decision table, policy overrides, flag floor) as if the
+minimum completeness were met, recomputing everything (applicability, indices, flags) for
+completions of the unknowns.
+
+A completion gives every *free* item a concrete answer it could have: for single,
+highest-counting and per-caregiver items one of its scale's levels, for summed multiple
+answers any distinct (highest level, points sum) of a selection. The free items are the
+applicable unknown and missing items, plus any item without a known answer whose
+applicability could change because it reads a free item (directly or through an item whose
+applicability could change); otherwise such an item would stay unrated in a completion.
+
+Range methods:
+
+* ``none``: nothing is unknown (lowest = highest = computed); also for
+  professional-judgement instruments, which compute no outcome (lowest and highest absent);
+* ``exact_monotone``: the instrument is verified monotone and no free item is a context
+  item: lowest = every free risk and safety item at its lowest answer and every protective
+  item at its highest, highest = the opposite;
+* ``exhaustive``: at most 4096 completions: all are tried;
+* ``conservative``: otherwise the first and the last outcome (never narrower than the truth).
+
+Clarify first: each applicable unknown or missing item alone takes each of its answers (the
+other unknowns stay as they are). It is listed when some answer gives a computed outcome other
+than the current one (when the current outcome is not assessable: when its answers give more
+than one outcome). Most decisive first: by the spread (most minus least severe of those
+outcomes), then instrument order. An item with too many possible answers to try is listed
+with the widest spread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ._evaluate import decide, evaluate
+from ._runtime import CompiledInstrument, Raw, State
+
+__all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
+
+EXHAUSTIVE_LIMIT = 4096
+
+
+def _computed(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> int:
+    outcome = decide(compiled, evaluate(compiled, age, raw), apply_table=True).computed
+    assert outcome is not None
+    return outcome
+
+
+def free_items(compiled: CompiledInstrument, raw: Sequence[Raw | None], state: State) -> list[int]:
+    """Positions of the items a completion assigns, in instrument order."""
+    free = {
+        i
+        for i in range(len(compiled.items))
+        if state.applicable[i] and state.status[i] in ("unknown", "missing")
+    }
+    variable = set(free)  # items whose counting level can differ between completions
+    changed = True
+    while changed:
+        changed = False
+        for item in compiled.items:
+            if item.pos in variable:
+                continue
+            if any(ref.kind == "item" and ref.pos in variable for ref in item.applies_refs):
+                variable.add(item.pos)
+                answer = raw[item.pos]
+                if answer is None or answer.rank is None:
+                    free.add(item.pos)
+                changed = True
+    return sorted(free)
+
+
+def outcome_range(
+    compiled: CompiledInstrument,
+    age: int,
+    raw: Sequence[Raw | None],
+    state: State,
+    unknown: Sequence[int],
+) -> tuple[int | None, int | None, str]:
+    """(lowest, highest, method) of the computed outcome over the completions."""
+    if compiled.method != "decision_table":
+        return None, None, "none"
+    if not unknown:
+        current = _computed(compiled, age, raw)
+        return current, current, "none"
+    free = free_items(compiled, raw, state)
+    domains = [compiled.items[i].completions for i in free]
+    if compiled.monotone and all(compiled.items[i].kind != "context" for i in free):
+        low, high = list(raw), list(raw)
+        for i, domain in zip(free, domains, strict=True):
+            bottom, top = _corners(compiled, i, domain)
+            protective = compiled.items[i].kind == "protective"
+            low[i], high[i] = (top, bottom) if protective else (bottom, top)
+        return _computed(compiled, age, low), _computed(compiled, age, high), "exact_monotone"
+    sizes = [math.inf if d is None else len(d) for d in domains]
+    if math.prod(sizes) <= EXHAUSTIVE_LIMIT:
+        lowest = highest = None
+        completion = list(raw)
+        for combo in itertools.product(*(d or () for d in domains)):
+            for i, answer in zip(free, combo, strict=True):
+                completion[i] = answer
+            outcome = _computed(compiled, age, completion)
+            lowest = outcome if lowest is None else min(lowest, outcome)
+            highest = outcome if highest is None else max(highest, outcome)
+        return lowest, highest, "exhaustive"
+    return 0, len(compiled.outcomes) - 1, "conservative"
+
+
+def _corners(
+    compiled: CompiledInstrument, pos: int, domain: Sequence[Raw] | None
+) -> tuple[Raw, Raw]:
+    """Least and most pronounced answer (by level, then points) an item can take."""
+    if domain is not None:
+        key = _order_key
+        return min(domain, key=key), max(domain, key=key)
+    # Too many summed selections to list: the lowest level alone, and every level.
+    scale = compiled.items[pos].scale
+    total = sum(scale.points, Decimal(0))
+    return Raw(0, scale.levels[0], scale.points[0]), Raw(
+        len(scale.levels) - 1, scale.levels[-1], total
+    )
+
+
+def _order_key(answer: Raw) -> tuple[int, Decimal]:
+    assert answer.rank is not None
+    assert answer.points is not None
+    return answer.rank, answer.points
+
+
+def clarify_first(
+    compiled: CompiledInstrument,
+    age: int,
+    raw: Sequence[Raw | None],
+    unknown: Sequence[int],
+    current: int | None,
+) -> list[str]:
+    """Unknown items whose answer alone could change the computed outcome, most decisive
+    first (see the module docstring)."""
+    if compiled.method != "decision_table":
+        return []
+    ranked: list[tuple[int, int]] = []
+    for pos in unknown:
+        domain = compiled.items[pos].completions
+        if domain is None:
+            ranked.append((-(len(compiled.outcomes) - 1), pos))
+            continue
+        trial = list(raw)
+        outcomes = []
+        for answer in domain:
+            trial[pos] = answer
+            outcomes.append(_computed(compiled, age, trial))
+        if current is None:
+            decisive = len(set(outcomes)) > 1
+        else:
+            decisive = any(outcome != current for outcome in outcomes)
+        if decisive:
+            ranked.append((-(max(outcomes) - min(outcomes)), pos))
+    return [compiled.items[pos].id for _, pos in sorted(ranked)]

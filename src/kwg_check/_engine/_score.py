@@ -1,0 +1,789 @@
+"""score: one assessment, one compiled instrument → a Summary with its trace.
+
+Scoring is pure: no clock, no randomness, no I/O, no logging, no shared mutable state, and
+exact decimals under a local context. The same inputs give byte-identical summaries: every
+list follows instrument order (or a fixed order), never the order of a set or of the
+assessment's keys.
+
+The specification, step by step:
+
+1. **Age** in completed months on the assessment date (see ``_assessment.age_months``).
+2. **Items**, dependencies of applicability first, otherwise instrument order.
+   ``applies_when`` is evaluated on the age and the answers of items already evaluated; an
+   item that does not apply is ``not_applicable`` and never scored (an answer given anyway
+   draws the warning ``answer.not-applicable``). An applicable item is ``missing`` (no
+   answer), ``unknown`` (the scale's unknown marker) or ``answered``; see ``_assessment``
+   for the counting level and points. Unknown answers score the scale's ``scores_as`` if it
+   is defined, else nothing. Risk and safety items are *concerning* at or above
+   ``concerning_from`` (unset: any level above the first); protective and context items
+   never are; context items are never scored.
+3. **Indices**, inputs first. Counted items: applicable, answered or unknown with points.
+   sum = Σ points; weighted_sum = Σ points × weight (input indices weigh 1); mean = Σ / n,
+   rounded to the index's places and mode; max / min of the points; count_at_least = number of
+   answered items at or above ``at_least`` (unknowns never count). Input indices contribute
+   their values (indices without a value are skipped). With nothing to aggregate, sum,
+   weighted_sum and count_at_least are 0; mean, max and min have no value. The band is the
+   last band whose cut-off the value reaches (the first band takes everything below the
+   second cut-off); no value, no band. max_band: the value is the 1-based rank of the highest
+   band among the inputs, the band is that band; no value if no input has a band.
+4. **Flags**, dependencies first.
+5. **Completeness** over applicable non-context items: known = answered; ratio = known /
+   applicable rounded half up to 4 places (1 when nothing applies); sufficient when the
+   ratio reaches ``minimum_completeness`` (always, without a minimum).
+6. **Outcome**. Decision-table instruments: when completeness is not sufficient the status is
+   ``not_assessable``, nothing is computed and the final outcome is the floor (the highest
+   minimum outcome of the raised flags; an acute danger is never hidden by missing data).
+   Otherwise the first matching rule gives the table outcome, each policy override whose
+   condition holds raises it to at least its minimum, and the floor raises it again:
+   that is the *computed* outcome. A discretionary override must be allowed by the
+   instrument (``override.not-allowed``), stay within its levels up and down
+   (``override.out-of-policy``) and never go below the floor (``override.below-floor``);
+   it is then the final outcome. With the status ``not_assessable`` an override is not
+   applied (warning ``override.not-applied``). Professional-judgement instruments compute
+   nothing: the final outcome is the final rating (never below the floor:
+   ``override.below-floor``); without one there is no final outcome (warning
+   ``judgement.missing``). Traffic light and statistic category follow the final outcome;
+   the forms of endangerment are those indicated by concerning applicable items and raised
+   flags, in the fixed order neglect, psychological_abuse, physical_abuse, sexual_violence.
+7. **Resources**: available / unavailable entries for each of the five categories.
+8. **Process checks**, in instrument order (see ``_check``).
+9. **Warnings** never block scoring: ``evidence.missing``, ``evidence.future-date``,
+   ``evidence.stale``, ``answer.not-applicable``, ``override.not-applied``,
+   ``judgement.missing``; sorted by pointer, then code.
+10. **Unknowns**: see ``_range``.
+11. **Trace**: every item's points, index value and band, flag, the completeness ratio, each
+    rule tried, each policy override that holds, the floor, the professionals' decision,
+    each process check and the final outcome is the result of exactly one numbered step,
+    whose inputs suffice to recompute it by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, localcontext
+from typing import Any
+
+from kwg_check._errors import DocumentError, InstrumentMismatchError, OverrideError, Problem
+from kwg_check._model._types import format_decimal
+from kwg_check._model.assessment import Assessment
+from kwg_check._model.summary import Summary
+from kwg_check._version import __version__
+
+from ._assessment import age_months, assessment_problems, raw_answers
+from ._compile import document_fingerprint
+from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
+from ._range import clarify_first, outcome_range
+from ._runtime import CIndex, CItem, CompiledInstrument, Raw, Ref, State
+
+__all__ = ["score"]
+
+FORMS = ("neglect", "psychological_abuse", "physical_abuse", "sexual_violence")
+RESOURCE_CATEGORIES = ("personal", "family", "social_network", "material", "infrastructural")
+RATIO_PLACES = 4
+_AGGREGATION_WORDS = {
+    "sum": "sum of the points",
+    "weighted_sum": "sum of points times weight",
+    "mean": "mean",
+    "max": "highest value",
+    "min": "lowest value",
+}
+
+
+def score(compiled: CompiledInstrument, assessment: Assessment) -> Summary:
+    """Score the assessment. Pure and deterministic.
+
+    Raises ``InstrumentMismatchError`` when the assessment names another instrument,
+    ``DocumentError`` when it does not fit the instrument (``assessment_problems``), and
+    ``OverrideError`` when an override or final rating breaks the instrument's policy.
+    """
+    problems = assessment_problems(compiled, assessment)
+    mismatch = [p for p in problems if p.code.startswith("instrument.")]
+    if mismatch:
+        raise InstrumentMismatchError(mismatch)
+    if problems:
+        raise DocumentError(problems)
+    with localcontext(CONTEXT):
+        data = _Scoring(compiled, assessment).run()
+    return Summary.model_validate(data)
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """A JSON object without its absent fields (optional fields are left out, never null)."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+class _Scoring:
+    """One scoring run; holds the intermediate results while the summary is assembled."""
+
+    def __init__(self, compiled: CompiledInstrument, assessment: Assessment) -> None:
+        self.c = compiled
+        self.a = assessment
+        self.age = age_months(assessment)
+        self.raw: tuple[Raw | None, ...] = raw_answers(compiled, assessment)
+        self.s: State = evaluate(compiled, self.age, self.raw)
+        self.trace: list[dict[str, Any]] = []
+        self.warnings: list[dict[str, str]] = []
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def step(
+        self,
+        kind: str,
+        ident: str,
+        inputs: Sequence[dict[str, Any]],
+        result: str | bool | None,
+        explanation: str,
+    ) -> None:
+        self.trace.append(
+            _present(
+                step=len(self.trace) + 1,
+                kind=kind,
+                id=ident,
+                inputs=list(inputs),
+                result=result,
+                explanation=explanation,
+            )
+        )
+
+    def warn(self, pointer: str, code: str, reason: str) -> None:
+        self.warnings.append({"code": code, "pointer": pointer, "reason": reason})
+
+    def outcome_id(self, rank: int | None) -> str | None:
+        return None if rank is None else self.c.outcomes[rank].id
+
+    def level(self, pos: int) -> str | None:
+        """The level an item's state shows: the counting level or the unknown marker."""
+        answer = self.raw[pos]
+        if answer is None or self.s.status[pos] not in ("answered", "unknown"):
+            return None
+        return answer.level
+
+    def ref_input(self, ref: Ref) -> dict[str, Any]:
+        s, c = self.s, self.c
+        if ref.kind == "item":
+            rank = s.rank[ref.pos]
+            item = c.items[ref.pos]
+            return _present(ref=item.id, level=None if rank is None else item.scale.levels[rank])
+        if ref.kind == "index":
+            return _present(ref=c.indices[ref.pos].id, value=s.values[ref.pos])
+        if ref.kind == "band":
+            index = c.indices[ref.pos]
+            band = s.bands[ref.pos]
+            return _present(ref=index.id, band=None if band is None else index.band_ids[band])
+        if ref.kind == "flag":
+            return {"ref": c.flags[ref.pos].id, "raised": s.raised[ref.pos]}
+        return {"ref": "age_months", "value": Decimal(s.age)}
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        for pos in self.c.item_order:
+            self.item_steps(self.c.items[pos])
+        for pos in self.c.index_order:
+            self.index_steps(self.c.indices[pos])
+        for pos in self.c.flag_order:
+            flag = self.c.flags[pos]
+            raised = self.s.raised[pos]
+            self.step(
+                "flag",
+                flag.id,
+                [self.ref_input(r) for r in flag.refs],
+                raised,
+                f"flag '{flag.id}' is {'raised' if raised else 'not raised'}",
+            )
+        completeness = self.completeness()
+        sufficient = bool(completeness["sufficient"])
+        table = self.c.method == "decision_table" and sufficient
+        decision = decide(self.c, self.s, apply_table=table)
+        self.decision_steps(decision)
+        outcome = self.final(decision, sufficient)
+        checks = [self.check(pos) for pos in range(len(self.c.checks))]
+        self.outcome_step(outcome)
+        self.evidence_warnings()
+        return {
+            "document_type": "summary",
+            "engine": {"name": "kwg_check", "version": __version__},
+            "instrument": {
+                "id": self.c.id,
+                "version": self.c.version,
+                "fingerprint": self.c.fingerprint,
+            },
+            "assessment": _present(
+                id=self.a.id,
+                fingerprint=document_fingerprint(self.a),
+                case_id=self.a.subject.case_id,
+                assessment_date=self.a.assessment_date,
+                age_months=self.age,
+                initiated_by=self.a.initiated_by,
+            ),
+            "outcome": outcome,
+            "items": [self.item_result(item) for item in self.c.items],
+            "indices": [
+                _present(
+                    id=ix.id,
+                    side=ix.side,
+                    value=self.s.values[ix.pos],
+                    band=self.band_id(ix),
+                )
+                for ix in self.c.indices
+            ],
+            "flags": [
+                _present(
+                    id=f.id,
+                    severity=f.severity,
+                    raised=self.s.raised[f.pos],
+                    minimum_outcome=self.outcome_id(f.minimum),
+                )
+                for f in self.c.flags
+            ],
+            "completeness": completeness,
+            "unknowns": self.unknowns(decision.computed if table else None),
+            "resources": self.resources(),
+            "process_checks": checks,
+            "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
+            "trace": self.trace,
+        }
+
+    # -- items ------------------------------------------------------------------------------
+
+    def item_steps(self, item: CItem) -> None:
+        pos, s = item.pos, self.s
+        if item.applies is not None:
+            applies = s.applicable[pos]
+            self.step(
+                "applicability",
+                item.id,
+                [self.ref_input(r) for r in item.applies_refs],
+                applies,
+                f"item '{item.id}' {'applies' if applies else 'does not apply'} to this child",
+            )
+        if not s.applicable[pos]:
+            if item.id in self.a.answers:
+                self.warn(
+                    f"/answers/{item.id}",
+                    "answer.not-applicable",
+                    f"item '{item.id}' does not apply; its answer is reported but not scored",
+                )
+            return
+        if item.kind == "context":
+            return
+        inputs, explanation = self.item_inputs(item)
+        self.step("item", item.id, inputs, _decimal(s.points[pos]), explanation)
+
+    def item_inputs(self, item: CItem) -> tuple[list[dict[str, Any]], str]:
+        pos, scale = item.pos, item.scale
+        status, points = self.s.status[pos], self.s.points[pos]
+        answer = self.a.answers.get(item.id)
+        if status == "missing" or answer is None:
+            return (
+                [{"ref": item.id, "weight": item.weight}],
+                f"item '{item.id}' applies but is not answered; it counts nowhere",
+            )
+
+        def level_points(level: str) -> Decimal | None:
+            rank = scale.rank.get(level)
+            return scale.points[rank] if rank is not None else scale.unknown_points
+
+        if answer.caregivers is not None:
+            inputs = [
+                _present(
+                    ref=f"/answers/{item.id}/caregivers/{caregiver}",
+                    level=level,
+                    points=level_points(level),
+                    weight=item.weight,
+                )
+                for caregiver, level in sorted(answer.caregivers.items())
+            ]
+            side = "lowest" if item.kind == "protective" else "highest"
+            if status == "unknown":
+                what = "is unknown: a caregiver is rated unknown and no known rating is the "
+                what += "most severe possible"
+            else:
+                what = f"is the {side} rating, level '{self.level(pos)}'"
+            text = f"the more severe of {len(inputs)} caregiver ratings counts; it {what}"
+            return inputs, text + self.unknown_words(status, points)
+        if answer.levels is not None and status == "answered":
+            ranks = sorted(scale.rank[level] for level in answer.levels)
+            if item.combine == "sum":
+                inputs = [
+                    {
+                        "ref": item.id,
+                        "level": scale.levels[r],
+                        "points": scale.points[r],
+                        "weight": item.weight,
+                    }
+                    for r in ranks
+                ]
+                return inputs, f"sum of the points of {len(ranks)} selected level(s)"
+            top = ranks[-1]
+            inputs = [
+                {
+                    "ref": item.id,
+                    "level": scale.levels[top],
+                    "points": scale.points[top],
+                    "weight": item.weight,
+                }
+            ]
+            return inputs, f"the highest of {len(ranks)} selected level(s) counts"
+        inputs = [_present(ref=item.id, level=self.level(pos), points=points, weight=item.weight)]
+        if status == "unknown":
+            return inputs, f"item '{item.id}' is rated unknown" + self.unknown_words(status, points)
+        return (
+            inputs,
+            f"level '{self.level(pos)}' scores {format_decimal(points or Decimal(0))} points",
+        )
+
+    @staticmethod
+    def unknown_words(status: str, points: Decimal | None) -> str:
+        if status != "unknown":
+            return ""
+        if points is None:
+            return "; unknown answers are left out of every aggregation"
+        return f"; the instrument scores unknown answers as {format_decimal(points)} points"
+
+    def item_result(self, item: CItem) -> dict[str, Any]:
+        pos = item.pos
+        answer = self.a.answers.get(item.id)
+        return _present(
+            id=item.id,
+            domain=item.domain,
+            kind=item.kind,
+            status=self.s.status[pos],
+            level=self.level(pos),
+            points=self.s.points[pos],
+            weight=item.weight,
+            concerning=self.concerning(item),
+            evidence=0 if answer is None else len(answer.evidence),
+        )
+
+    def concerning(self, item: CItem) -> bool:
+        rank = self.s.rank[item.pos]
+        return (
+            item.concerning_from is not None and rank is not None and (rank >= item.concerning_from)
+        )
+
+    # -- indices ----------------------------------------------------------------------------
+
+    def band_id(self, index: CIndex) -> str | None:
+        band = self.s.bands[index.pos]
+        return None if band is None else index.band_ids[band]
+
+    def index_steps(self, index: CIndex) -> None:
+        s, c = self.s, self.c
+        inputs: list[dict[str, Any]] = []
+        for i in index.items:
+            rank = s.rank[i]
+            if index.aggregation == "count_at_least":
+                assert index.at_least is not None
+                counted = rank is not None and rank >= index.at_least
+            else:
+                counted = s.points[i] is not None
+            if counted:
+                item = c.items[i]
+                inputs.append(
+                    _present(
+                        ref=item.id, level=self.level(i), points=s.points[i], weight=item.weight
+                    )
+                )
+        for j in index.inputs:
+            inputs.append(
+                _present(ref=c.indices[j].id, value=s.values[j], band=self.band_id(c.indices[j]))
+            )
+        value = s.values[index.pos]
+        self.step("index", index.id, inputs, _decimal(value), self.index_words(index, inputs))
+        if index.band_ids:
+            band = self.band_id(index)
+            if value is None:
+                words = f"index '{index.id}' has no value, so no band"
+            elif index.aggregation == "max_band":
+                words = f"the highest input band is '{band}'"
+            else:
+                assert s.bands[index.pos] is not None
+                rank = s.bands[index.pos] or 0
+                if rank == 0:
+                    words = f"value {format_decimal(value)} lies below every cut-off: band '{band}'"
+                else:
+                    cut = format_decimal(index.cutoffs[rank - 1])
+                    words = f"value {format_decimal(value)} reaches cut-off {cut}: band '{band}'"
+            self.step("band", index.id, [_present(ref=index.id, value=value)], band, words)
+
+    def index_words(self, index: CIndex, inputs: Sequence[dict[str, Any]]) -> str:
+        agg = index.aggregation
+        if agg == "count_at_least":
+            assert index.at_least is not None
+            level = self.c.items[index.items[0]].scale.levels[index.at_least]
+            return f"number of answered items at or above level '{level}'"
+        if agg == "max_band":
+            return "1-based rank of the highest band among the input indices"
+        if self.s.values[index.pos] is None:
+            return f"{_AGGREGATION_WORDS[agg]} has no value: nothing could be aggregated"
+        counted = sum(1 for i in inputs if "value" in i or "points" in i)
+        words = f"{_AGGREGATION_WORDS[agg]} of {counted} counted input(s)"
+        if agg == "mean":
+            words += f", rounded {index.mode} to {index.places} place(s)"
+        return words
+
+    # -- completeness -----------------------------------------------------------------------
+
+    def completeness(self) -> dict[str, Any]:
+        s, c = self.s, self.c
+        per_domain = {domain: [0, 0] for domain in c.domains}
+        for item in c.items:
+            if s.applicable[item.pos] and item.kind != "context":
+                counts = per_domain[item.domain]
+                counts[0] += 1
+                counts[1] += s.status[item.pos] == "answered"
+        applicable = sum(counts[0] for counts in per_domain.values())
+        known = sum(counts[1] for counts in per_domain.values())
+        ratio = round_quotient(
+            Decimal(known if applicable else 1), applicable or 1, RATIO_PLACES, "half_up"
+        )
+        minimum = c.minimum_completeness
+        sufficient = minimum is None or ratio >= minimum
+        inputs = [
+            {"ref": "applicable", "value": Decimal(applicable)},
+            {"ref": "known", "value": Decimal(known)},
+        ]
+        words = f"{known} of {applicable} applicable item(s) are answered with a known level"
+        if minimum is not None:
+            inputs.append({"ref": "minimum_completeness", "value": minimum})
+            words += f"; the minimum {format_decimal(minimum)} is "
+            words += "met" if sufficient else "not met"
+        self.step("completeness", "completeness", inputs, format_decimal(ratio), words)
+        return _present(
+            applicable=applicable,
+            known=known,
+            ratio=ratio,
+            minimum=minimum,
+            sufficient=sufficient,
+            domains=[
+                {"domain": domain, "applicable": counts[0], "known": counts[1]}
+                for domain, counts in per_domain.items()
+            ],
+        )
+
+    # -- outcome ----------------------------------------------------------------------------
+
+    def decision_steps(self, decision: Decision) -> None:
+        c = self.c
+        if decision.rule is not None:
+            for rule in c.rules[: decision.rule + 1]:
+                inputs = [self.ref_input(r) for r in rule.refs]
+                if rule.pos == decision.rule:
+                    outcome = c.outcomes[rule.outcome].id
+                    words = (
+                        f"default rule '{rule.id}' applies: outcome '{outcome}'"
+                        if rule.when is None
+                        else f"rule '{rule.id}' matches: outcome '{outcome}'"
+                    )
+                    self.step("rule", rule.id, inputs, outcome, words)
+                else:
+                    self.step("rule", rule.id, inputs, False, f"rule '{rule.id}' does not match")
+        for pos in decision.policies:
+            policy = c.policies[pos]
+            minimum = c.outcomes[policy.minimum].id
+            self.step(
+                "policy_override",
+                policy.id,
+                [self.ref_input(r) for r in policy.refs],
+                minimum,
+                f"policy override '{policy.id}' holds: the outcome is at least '{minimum}'",
+            )
+        if decision.floor is not None:
+            floor = c.outcomes[decision.floor].id
+            inputs = [
+                {"ref": f.id, "raised": True, "outcome": c.outcomes[f.minimum].id}
+                for f in c.flags
+                if f.minimum is not None and self.s.raised[f.pos]
+            ]
+            self.step(
+                "floor",
+                "floor",
+                inputs,
+                floor,
+                f"raised flags set a floor: the outcome is never below '{floor}'",
+            )
+
+    def final(self, decision: Decision, sufficient: bool) -> dict[str, Any]:
+        c, a = self.c, self.a
+        floor = decision.floor
+        override: dict[str, Any] | None = None
+        if c.method == "professional_judgement":
+            status = "judgement"
+            rating = a.final_rating
+            final = None
+            if rating is None:
+                self.warn(
+                    "/final_rating",
+                    "judgement.missing",
+                    "the instrument leaves the rating to the professionals, and no final rating "
+                    "is given",
+                )
+            else:
+                final = c.outcome_rank[rating.outcome]
+                if floor is not None and final < floor:
+                    raise OverrideError(_below_floor("/final_rating/outcome", c, floor))
+                override = {
+                    "kind": "final_rating",
+                    "outcome": rating.outcome,
+                    "author": rating.author,
+                }
+                self.step(
+                    "judgement",
+                    "final_rating",
+                    [{"ref": "final_rating", "outcome": rating.outcome}],
+                    rating.outcome,
+                    f"final rating by '{rating.author}': outcome '{rating.outcome}'",
+                )
+        elif not sufficient:
+            status, final = "not_assessable", floor
+            if a.override is not None:
+                self.warn(
+                    "/override",
+                    "override.not-applied",
+                    "the outcome is not assessable (completeness below the minimum), so the "
+                    "override is not applied",
+                )
+        else:
+            status = "computed"
+            final = decision.computed
+            assert final is not None
+            if a.override is not None:
+                override = self.discretionary(final, floor)
+                final = c.outcome_rank[a.override.outcome]
+        computed = decision.computed
+        final_outcome = None if final is None else c.outcomes[final]
+        forms: set[str] = set()
+        for item in c.items:
+            if self.s.applicable[item.pos] and self.concerning(item):
+                forms.update(item.indicates)
+        for flag in c.flags:
+            if self.s.raised[flag.pos]:
+                forms.update(flag.indicates)
+        return _present(
+            status=status,
+            computed=self.outcome_id(computed),
+            floor=self.outcome_id(floor),
+            final=self.outcome_id(final),
+            override=override,
+            traffic_light=None if final_outcome is None else final_outcome.traffic_light,
+            statistic_category=(
+                None if final_outcome is None else final_outcome.statistic_category
+            ),
+            forms_of_endangerment=[form for form in FORMS if form in forms],
+        )
+
+    def discretionary(self, computed: int, floor: int | None) -> dict[str, Any]:
+        c, override = self.c, self.a.override
+        assert override is not None
+        if c.override_up is None or c.override_down is None:
+            raise OverrideError(
+                Problem(
+                    "/override",
+                    "override.not-allowed",
+                    "the instrument does not allow discretionary overrides",
+                )
+            )
+        target = c.outcome_rank[override.outcome]
+        levels = target - computed
+        problems = []
+        if not -c.override_down <= levels <= c.override_up:
+            problems.append(
+                Problem(
+                    "/override/outcome",
+                    "override.out-of-policy",
+                    f"the override moves the outcome {levels:+d} level(s); the instrument "
+                    f"allows at most {c.override_up} up and {c.override_down} down",
+                )
+            )
+        if floor is not None and target < floor:
+            problems.append(_below_floor("/override/outcome", c, floor))
+        if problems:
+            raise OverrideError(problems)
+        computed_id = c.outcomes[computed].id
+        self.step(
+            "override",
+            "override",
+            [
+                {"ref": "computed", "outcome": computed_id},
+                {"ref": "override", "outcome": override.outcome},
+            ],
+            override.outcome,
+            f"discretionary override by '{override.author}': {levels:+d} level(s) from "
+            f"'{computed_id}' to '{override.outcome}', within the instrument's policy",
+        )
+        return {
+            "kind": "discretionary_override",
+            "outcome": override.outcome,
+            "author": override.author,
+            "levels": levels,
+        }
+
+    def outcome_step(self, outcome: dict[str, Any]) -> None:
+        inputs = []
+        for key in ("computed", "floor"):
+            if key in outcome:
+                inputs.append({"ref": key, "outcome": outcome[key]})
+        if "override" in outcome:
+            inputs.append({"ref": outcome["override"]["kind"], "outcome": outcome["final"]})
+        final = outcome.get("final")
+        status = outcome["status"]
+        if status == "not_assessable":
+            words = "not assessable: completeness is below the minimum; "
+            words += (
+                f"the floor '{final}' of the raised flags is the final outcome"
+                if final is not None
+                else "no flag sets a floor, so there is no final outcome"
+            )
+        elif final is None:
+            words = "no final outcome: the professionals' final rating is missing"
+        elif "override" in outcome:
+            words = f"final outcome '{final}', decided by the professionals"
+        else:
+            words = f"final outcome '{final}', as computed"
+        self.step("outcome", "outcome", inputs, final, words)
+
+    # -- process checks ---------------------------------------------------------------------
+
+    def check(self, pos: int) -> dict[str, Any]:
+        check = self.c.checks[pos]
+        inputs = [self.ref_input(r) for r in check.refs]
+        if check.applies is not None and not check.applies(self.s):
+            result, reason = "not_applicable", "the check does not apply to this assessment"
+        else:
+            result, reason, more = self.requirement(check.requirement)
+            inputs.extend(more)
+        self.step("check", check.id, inputs, result, reason)
+        return {
+            "id": check.id,
+            "result": result,
+            "legal_reference": check.legal_reference,
+            "reason": reason,
+        }
+
+    def requirement(self, req: Any) -> tuple[str, str, list[dict[str, Any]]]:
+        a = self.a
+        kind = req.check
+        if kind == "min_assessors":
+            count = len({assessor.id for assessor in a.assessors})
+            ok = count >= req.count
+            return (
+                "pass" if ok else "fail",
+                f"{count} distinct assessor(s); at least {req.count} required",
+                [{"ref": "assessors", "value": Decimal(count)}],
+            )
+        if kind == "participation":
+            party = req.party
+            record = getattr(a.participation, party)
+            if record is None:
+                return "fail", f"the participation of the {party} is not recorded", []
+            if record.involved:
+                return "pass", f"the {party} were involved", []
+            if record.reason_if_not and record.reason_if_not.strip():
+                return "pass", f"the {party} were not involved and a reason is documented", []
+            return "fail", f"the {party} were not involved and no reason is documented", []
+        if kind == "consultation":
+            ok = any(consultation.role == req.role for consultation in a.consultations)
+            verb = "was" if ok else "was not"
+            return (
+                "pass" if ok else "fail",
+                f"a professional with role '{req.role}' {verb} consulted",
+                [],
+            )
+        if kind == "assessor_role":
+            ok = any(assessor.role == req.role for assessor in a.assessors)
+            words = f"an assessor has the role '{req.role}'"
+            if not ok:
+                words = f"no assessor has the role '{req.role}'"
+            return "pass" if ok else "fail", words, []
+        failing = self.lacking_evidence()
+        if not failing:
+            return "pass", "every answer that requires evidence carries evidence", []
+        ids = ", ".join(f"'{item.id}'" for item in failing)
+        return (
+            "fail",
+            f"answers without required evidence: {ids}",
+            [_present(ref=item.id, level=self.level(item.pos)) for item in failing],
+        )
+
+    def lacking_evidence(self) -> list[CItem]:
+        failing = []
+        for item in self.c.items:
+            rank = self.s.rank[item.pos]
+            if item.evidence_from is None or rank is None or rank < item.evidence_from:
+                continue
+            answer = self.a.answers.get(item.id)
+            if answer is not None and not answer.evidence:
+                failing.append(item)
+        return failing
+
+    def evidence_warnings(self) -> None:
+        for item in self.lacking_evidence():
+            self.warn(
+                f"/answers/{item.id}/evidence",
+                "evidence.missing",
+                f"the answer to item '{item.id}' is at or above its evidence level and carries "
+                "no evidence",
+            )
+        date = self.a.assessment_date
+        stale = self.c.stale_after_days
+        for item in self.c.items:
+            answer = self.a.answers.get(item.id)
+            if answer is None:
+                continue
+            for k, evidence in enumerate(answer.evidence):
+                if evidence.date is None:
+                    continue
+                pointer = f"/answers/{item.id}/evidence/{k}/date"
+                if evidence.date > date:
+                    self.warn(
+                        pointer,
+                        "evidence.future-date",
+                        "the evidence is dated after the assessment date",
+                    )
+                elif stale is not None and (date - evidence.date).days > stale:
+                    self.warn(
+                        pointer,
+                        "evidence.stale",
+                        f"the evidence is older than {stale} days on the assessment date",
+                    )
+
+    # -- unknowns and resources -------------------------------------------------------------
+
+    def unknowns(self, current: int | None) -> dict[str, Any]:
+        s, c = self.s, self.c
+        unknown = [
+            item.pos
+            for item in c.items
+            if s.applicable[item.pos] and s.status[item.pos] in ("unknown", "missing")
+        ]
+        lowest, highest, method = outcome_range(c, self.age, self.raw, s, unknown)
+        return {
+            "items": [c.items[pos].id for pos in unknown],
+            "range": _present(
+                lowest=self.outcome_id(lowest), highest=self.outcome_id(highest), method=method
+            ),
+            "clarify_first": clarify_first(c, self.age, self.raw, unknown, current),
+        }
+
+    def resources(self) -> list[dict[str, Any]]:
+        counts = {category: [0, 0] for category in RESOURCE_CATEGORIES}
+        for resource in self.a.resources:
+            counts[resource.category][0 if resource.available else 1] += 1
+        return [
+            {"category": category, "available": n[0], "unavailable": n[1]}
+            for category, n in counts.items()
+        ]
+
+
+def _below_floor(pointer: str, compiled: CompiledInstrument, floor: int) -> Problem:
+    return Problem(
+        pointer,
+        "override.below-floor",
+        f"a raised flag sets the floor '{compiled.outcomes[floor].id}'; the outcome cannot go "
+        "below it",
+    )

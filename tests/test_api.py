@@ -1,0 +1,151 @@
+"""The public Python API: a small surface, layers that only look down, and the front door."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import kwg_check
+
+PACKAGE = Path(kwg_check.__file__).resolve().parent
+
+# Lower number = lower layer. A module may import its own layer and the layers below it.
+LAYERS = {
+    "_errors": 0,
+    "_version": 0,
+    "_io": 1,
+    "_model": 2,
+    "_documents": 3,
+    "_schema": 3,
+    "_engine": 4,
+    "_registry": 5,
+    "_api": 6,
+    "_describe": 6,
+    "_text": 6,
+    "cli": 7,
+    "__main__": 8,
+    "__init__": 8,
+}
+
+
+def layer_of(path: Path) -> tuple[str, int]:
+    top = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+    return top, LAYERS[top]
+
+
+def imported_layers(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    depth = len(path.relative_to(PACKAGE).parts) - 1
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            if node.level > depth:  # reaches the package root
+                target = (node.module or "").split(".")[0]
+                names.update([target] if target else [a.name for a in node.names])
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kwg_check."):
+            names.add((node.module or "").split(".")[1])
+    return names
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_modules_import_only_their_own_layer_or_below(path: Path) -> None:
+    own_name, own_layer = layer_of(path)
+    for name in imported_layers(path):
+        assert name in LAYERS, f"{own_name} imports unknown module {name}"
+        assert LAYERS[name] <= own_layer, f"{own_name} (layer {own_layer}) imports {name}"
+
+
+def test_every_public_name_exists_and_is_documented() -> None:
+    for name in kwg_check.__all__:
+        value = getattr(kwg_check, name)
+        if callable(value):
+            assert (value.__doc__ or "").strip(), f"{name} has no docstring"
+    assert sorted(kwg_check.__all__) == sorted(set(kwg_check.__all__))
+
+
+def test_one_exception_hierarchy() -> None:
+    for name in (
+        "LoadError",
+        "DocumentError",
+        "InstrumentMismatchError",
+        "OverrideError",
+        "NotFoundError",
+    ):
+        assert issubclass(getattr(kwg_check, name), kwg_check.KwgCheckError)
+
+
+def example_bytes(name: str) -> bytes:
+    return json.dumps(kwg_check.example_data(name)).encode()
+
+
+def test_load_accepts_paths_and_bytes_alike(tmp_path: Path) -> None:
+    data = kwg_check.example_data("no-need-preschool")
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    from_yaml = kwg_check.load_assessment(path)
+    from_bytes = kwg_check.load_assessment(example_bytes("no-need-preschool"))
+    assert from_yaml == from_bytes
+    assert kwg_check.document_fingerprint(from_yaml) == kwg_check.document_fingerprint(from_bytes)
+
+
+def test_load_document_recognises_the_kind() -> None:
+    document = kwg_check.load_document(example_bytes("no-need-preschool"))
+    assert isinstance(document, kwg_check.Assessment)
+
+
+def test_score_and_verify_round_trip() -> None:
+    assessment = kwg_check.load_assessment(example_bytes("override-one-level-up"))
+    summary = kwg_check.score_assessment(assessment)
+    stored = kwg_check.parse_summary(
+        json.loads(kwg_check.dump_json(kwg_check.dump_document(summary)))
+    )
+    assert kwg_check.verify_summary(stored, assessment) == []
+
+
+def test_verify_lists_each_difference_by_pointer() -> None:
+    assessment = kwg_check.load_assessment(example_bytes("override-one-level-up"))
+    data = kwg_check.dump_document(kwg_check.score_assessment(assessment))
+    outcome = data["outcome"]
+    assert isinstance(outcome, dict)
+    outcome["final"] = "acute"
+    differences = kwg_check.verify_summary(kwg_check.parse_summary(data), assessment)
+    assert [d.pointer for d in differences] == ["/outcome/final"]
+    assert differences[0].stored == "acute"
+
+
+def test_registry_adds_a_users_directory_and_rejects_duplicates(tmp_path: Path) -> None:
+    instrument = kwg_check.InstrumentRegistry().get("sdm_risk")
+    data = kwg_check.dump_document(instrument)
+    data["id"] = "office_variant"
+    (tmp_path / "variant.json").write_text(json.dumps(data), encoding="utf-8")
+    registry = kwg_check.InstrumentRegistry([tmp_path])
+    assert "office_variant" in {entry.id for entry in registry.entries()}
+    assert registry.compiled("office_variant").id == "office_variant"
+
+    (tmp_path / "copy.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(kwg_check.DocumentError) as raised:
+        kwg_check.InstrumentRegistry([tmp_path])
+    assert raised.value.code == "registry.duplicate"
+
+
+def test_registry_picks_the_highest_version_when_none_is_given() -> None:
+    registry = kwg_check.InstrumentRegistry(bundled=False)
+    instrument = kwg_check.InstrumentRegistry().get("sdm_risk")
+    for version in ("1.2.0", "1.10.0", "1.10.0-rc.1"):
+        registry.add(instrument.model_copy(update={"version": version}))
+    assert registry.get("sdm_risk").version == "1.10.0"
+    with pytest.raises(kwg_check.NotFoundError):
+        registry.get("sdm_risk", "2.0.0")
+
+
+def test_validate_document_returns_problems_instead_of_raising() -> None:
+    assert kwg_check.validate_document(kwg_check.example_data("no-need-preschool")) == []
+    problems = kwg_check.validate_document({"document_type": "assessment"})
+    assert problems
+    assert all(isinstance(p, kwg_check.Problem) for p in problems)

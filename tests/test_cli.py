@@ -1,0 +1,222 @@
+"""The command line: exit codes, output shapes and the documents it prints.
+
+Exit codes are a contract with other programs: 0 success, 1 invalid input or a verification
+difference, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kwg_check
+from kwg_check.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+LINE = re.compile(r"^(?P<file>[^:]+):(?P<pointer>[^:]*): (?P<code>[a-z][a-z0-9_.-]+): .+$")
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, name: str, data: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def example(name: str) -> dict[str, object]:
+    data = kwg_check.example_data(name)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_validate_accepts_every_bundled_instrument_and_example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(str(p) for p in (ROOT / "src/kwg_check/data/instruments").glob("*.yaml"))
+    files += [write(tmp_path, f"{e.name}.json", example(e.name)) for e in kwg_check.examples()]
+    code, out, err = run(["validate", *files], capsys)
+    assert (code, out) == (0, "")
+    assert f"{len(files)} file(s) checked, 0 invalid" in err
+
+
+def test_validate_prints_one_line_per_problem_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = example("no-need-preschool")
+    broken["assessment_date"] = "2026-02-30"
+    broken["surprise"] = True
+    path = write(tmp_path, "broken.json", broken)
+    code, out, _ = run(["validate", path], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2
+    parsed = [LINE.match(line) for line in lines]
+    assert all(parsed)
+    assert {(m["file"], m["pointer"]) for m in parsed if m} == {
+        (path, "/assessment_date"),
+        (path, "/surprise"),
+    }
+
+
+def test_validate_checks_assessments_against_their_instrument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = example("no-need-preschool")
+    answers = data["answers"]
+    assert isinstance(answers, dict)
+    answers["no_such_item"] = {"level": "0"}
+    code, out, _ = run(["validate", write(tmp_path, "a.json", data)], capsys)
+    assert code == 1
+    assert ":/answers/no_such_item: answer.unknown-item: " in out
+
+
+def test_validate_json_format_reports_each_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path, "good.json", example("no-need-preschool"))
+    bad = write(tmp_path, "bad.json", {"document_type": "summary"})
+    code, out, _ = run(["validate", "--format", "json", good, bad], capsys)
+    assert code == 1
+    report = json.loads(out)
+    assert [(r["file"], r["document_type"], r["valid"]) for r in report] == [
+        (good, "assessment", True),
+        (bad, "summary", False),
+    ]
+    assert all({"pointer", "code", "reason"} == set(p) for p in report[1]["problems"])
+
+
+def test_validate_reports_unparseable_files_as_invalid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "dup.json"
+    path.write_text('{"a": 1, "a": 2}', encoding="utf-8")
+    code, out, _ = run(["validate", str(path)], capsys)
+    assert code == 1
+    assert f"{path}:: load.duplicate-key: " in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate"], ["validate", "/no/such/file.json"], ["score"], ["frobnicate"], []],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        code = main(argv)
+        raise SystemExit(code)
+    assert raised.value.code == 2
+
+
+@pytest.mark.parametrize("name", kwg_check.SCHEMA_NAMES)
+def test_schema_prints_the_published_file(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["schema", name], capsys)
+    assert code == 0
+    assert out == (ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+def test_score_json_is_a_valid_summary_and_deterministic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "a.json", example("grey-zone-unknowns"))
+    code, first, _ = run(["score", path, "--format", "json"], capsys)
+    assert code == 0
+    _, second, _ = run(["score", path, "--format", "json"], capsys)
+    assert first == second
+    summary = kwg_check.parse_summary(json.loads(first))
+    assert summary.outcome.final == "latent"
+
+
+def test_score_text_names_the_outcome_in_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "a.json", example("acute-floor-despite-resources"))
+    _, english, _ = run(["score", path], capsys)
+    _, german, _ = run(["score", path, "--lang", "de"], capsys)
+    assert "[acute]" in english
+    assert "Outcome:" in english
+    assert "Ergebnis:" in german
+
+
+def test_score_rejects_an_invalid_assessment_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = example("no-need-preschool")
+    data["instrument"] = {"id": "kwg_8a", "version": "9.9.9"}
+    code, out, err = run(["score", write(tmp_path, "a.json", data)], capsys)
+    assert code == 1
+    assert out == ""
+    assert "registry.unknown-instrument" in err
+
+
+def test_verify_accepts_a_fresh_summary_and_reports_a_tampered_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assessment = write(tmp_path, "a.json", example("override-one-level-up"))
+    _, out, _ = run(["score", assessment, "--format", "json"], capsys)
+    stored = tmp_path / "summary.json"
+    stored.write_text(out, encoding="utf-8")
+    code, _, err = run(["verify", str(stored), assessment], capsys)
+    assert code == 0
+    assert "verified" in err
+
+    tampered = json.loads(out)
+    tampered["outcome"]["final"] = "acute"
+    path = write(tmp_path, "tampered.json", tampered)
+    code, out, _ = run(["verify", path, assessment], capsys)
+    assert code == 1
+    assert f"{path}:/outcome/final: verify.difference: " in out
+
+
+def test_instruments_lists_id_version_title_without_header(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["instruments"], capsys)
+    assert code == 0
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert {row[0] for row in rows} == {"kwg_8a", "sdm_risk", "cans_needs", "spj_judgement"}
+    assert all(len(row) == 3 and re.fullmatch(r"\d+\.\d+\.\d+", row[1]) for row in rows)
+
+
+def test_examples_lists_name_then_description(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["examples"], capsys)
+    assert code == 0
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert [row[0] for row in rows] == [e.name for e in kwg_check.examples()]
+    assert all(len(row) == 2 and row[1] for row in rows)
+
+
+def test_example_prints_the_assessment_and_unknown_names_fail(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["example", "no-need-preschool"], capsys)
+    assert code == 0
+    assert kwg_check.parse_assessment(json.loads(out)).document_type == "assessment"
+    code, out, err = run(["example", "no-such-example"], capsys)
+    assert (code, out) == (1, "")
+    assert "example.unknown" in err
+
+
+def test_describe_renders_a_bundled_instrument(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["describe", "kwg_8a", "--lang", "de"], capsys)
+    assert code == 0
+    assert out == (ROOT / "docs/instruments/kwg_8a.de.md").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kwg_check", "score", "-", "--format", "json"],
+        input=json.dumps(example("no-need-preschool")).encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["document_type"] == "summary"
