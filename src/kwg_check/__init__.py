@@ -6,7 +6,7 @@ items, levels, weights and rules behind it. The outcome supports the professiona
 judgement and never replaces it.
 
     >>> import kwg_check
-    >>> assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg-8a-grey-zone"))
+    >>> assessment = kwg_check.parse_assessment(kwg_check.example_data("grey-zone-unknowns"))
     >>> summary = kwg_check.score_assessment(assessment)
 """
 
