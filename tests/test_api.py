@@ -85,22 +85,22 @@ def example_bytes(name: str) -> bytes:
 
 
 def test_load_accepts_paths_and_bytes_alike(tmp_path: Path) -> None:
-    data = kwg_check.example_data("no-need-preschool")
+    data = kwg_check.example_data("kwg8a-no-need-preschool")
     path = tmp_path / "a.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     from_yaml = kwg_check.load_assessment(path)
-    from_bytes = kwg_check.load_assessment(example_bytes("no-need-preschool"))
+    from_bytes = kwg_check.load_assessment(example_bytes("kwg8a-no-need-preschool"))
     assert from_yaml == from_bytes
     assert kwg_check.document_fingerprint(from_yaml) == kwg_check.document_fingerprint(from_bytes)
 
 
 def test_load_document_recognises_the_kind() -> None:
-    document = kwg_check.load_document(example_bytes("no-need-preschool"))
+    document = kwg_check.load_document(example_bytes("kwg8a-no-need-preschool"))
     assert isinstance(document, kwg_check.Assessment)
 
 
 def test_score_and_verify_round_trip() -> None:
-    assessment = kwg_check.load_assessment(example_bytes("override-one-level-up"))
+    assessment = kwg_check.load_assessment(example_bytes("kwg8a-override-one-level-up"))
     summary = kwg_check.score_assessment(assessment)
     stored = kwg_check.parse_summary(
         json.loads(kwg_check.dump_json(kwg_check.dump_document(summary)))
@@ -109,7 +109,7 @@ def test_score_and_verify_round_trip() -> None:
 
 
 def test_verify_lists_each_difference_by_pointer() -> None:
-    assessment = kwg_check.load_assessment(example_bytes("override-one-level-up"))
+    assessment = kwg_check.load_assessment(example_bytes("kwg8a-override-one-level-up"))
     data = kwg_check.dump_document(kwg_check.score_assessment(assessment))
     outcome = data["outcome"]
     assert isinstance(outcome, dict)
@@ -145,7 +145,16 @@ def test_registry_picks_the_highest_version_when_none_is_given() -> None:
 
 
 def test_validate_document_returns_problems_instead_of_raising() -> None:
-    assert kwg_check.validate_document(kwg_check.example_data("no-need-preschool")) == []
+    assert kwg_check.validate_document(kwg_check.example_data("kwg8a-no-need-preschool")) == []
     problems = kwg_check.validate_document({"document_type": "assessment"})
     assert problems
     assert all(isinstance(p, kwg_check.Problem) for p in problems)
+
+
+def test_example_names_are_unique_across_instruments_and_carry_their_family() -> None:
+    names = [example.name for example in kwg_check.examples()]
+    assert len(names) == len(set(names))
+    prefixes = {"kwg_8a": "kwg8a-", "sdm_risk": "sdm-", "cans_needs": "cans-"}
+    prefixes["spj_judgement"] = "spj-"
+    for example in kwg_check.examples():
+        assert example.name.startswith(prefixes[example.instrument])

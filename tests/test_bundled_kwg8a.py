@@ -425,7 +425,7 @@ def test_summary_never_repeats_the_free_text_of_the_case(name: str) -> None:
 
 
 def test_no_need_preschool() -> None:
-    summary = _example("no-need-preschool")
+    summary = _example("kwg8a-no-need-preschool")
     assert summary.assessment.age_months == 50  # 2021-11-20 → 2026-02-10: 51 months, day 10 < 20
     assert _indices(summary) == {
         "basic_care": (Decimal(1), None),  # sleep partly 1, the rest ensured
@@ -449,7 +449,7 @@ def test_no_need_preschool() -> None:
 
 
 def test_need_for_help_school_child() -> None:
-    summary = _example("need-for-help-school-child")
+    summary = _example("kwg8a-need-for-help-school-child")
     assert summary.assessment.age_months == 116  # 2016-06-03 → 2026-03-02: 117, day 2 < 3
     assert _indices(summary) == {
         # nutrition 1 + sleep 1 + body care 1 + supervision 1 + health care insufficient 2
@@ -475,7 +475,7 @@ def test_need_for_help_school_child() -> None:
 
 
 def test_latent_infant_feeding_raised_by_the_infant_policy() -> None:
-    summary = _example("latent-infant-feeding")
+    summary = _example("kwg8a-latent-infant-feeding")
     assert summary.assessment.age_months == 4  # 2025-10-14 → 2026-03-09: 5, day 9 < 14
     assert _indices(summary) == {
         "basic_care": (Decimal(4), None),  # infant feeding 2 + body care 1 + health care 1
@@ -505,13 +505,13 @@ def test_latent_infant_feeding_raised_by_the_infant_policy() -> None:
 
 @pytest.mark.parametrize(("age_months", "computed"), [(11, "latent"), (12, "need_for_help")])
 def test_infant_policy_ends_at_twelve_months(age_months: int, computed: str) -> None:
-    data = _example_data("latent-infant-feeding")
+    data = _example_data("kwg8a-latent-infant-feeding")
     data["subject"] = {"case_id": data["subject"]["case_id"], "age_months": age_months}
     assert _score(data).outcome.computed == computed
 
 
 def test_acute_teenager_without_cooperation() -> None:
-    summary = _example("acute-teenager-no-cooperation")
+    summary = _example("kwg8a-acute-teenager-no-cooperation")
     assert summary.assessment.age_months == 186  # 2010-09-28 → 2026-04-14: 187, day 14 < 28
     assert _indices(summary) == {
         # nutrition 2 + sleep 1 + supervision 3 + health 1 + emotional care 2
@@ -564,7 +564,7 @@ GREY_UNKNOWN = [
 
 
 def test_grey_zone_with_unknowns() -> None:
-    summary = _example("grey-zone-unknowns")
+    summary = _example("kwg8a-grey-zone-unknowns")
     assert summary.assessment.age_months == 92  # 2018-08-15 → 2026-05-06: 93, day 6 < 15
     assert _indices(summary) == {
         # nutrition 2 + clothing 2 + body care 1 + supervision 2 + play 1 + emotional 1;
@@ -612,7 +612,7 @@ def test_grey_zone_with_unknowns() -> None:
 
 
 def test_grey_zone_below_minimum_completeness_is_not_assessable_but_keeps_the_floor() -> None:
-    data = _example_data("grey-zone-unknowns")
+    data = _example_data("kwg8a-grey-zone-unknowns")
     for item in ("body_care", "play_and_stimulation", "emotional_care"):
         data["answers"][item] = {"level": "unknown"}
     summary = _score(data)
@@ -632,7 +632,7 @@ def test_grey_zone_below_minimum_completeness_is_not_assessable_but_keeps_the_fl
 
 
 def test_acute_floor_holds_despite_resources_and_protective_factors() -> None:
-    summary = _example("acute-floor-despite-resources")
+    summary = _example("kwg8a-acute-floor-despite-resources")
     assert summary.assessment.age_months == 47  # 2022-07-09 → 2026-06-18: 47, day 18 ≥ 9
     indices = _indices(summary)
     # Injuries: bruises (1) and a fracture (3), the highest counts: 3, not 1 + 3.
@@ -656,7 +656,7 @@ def test_acute_floor_holds_despite_resources_and_protective_factors() -> None:
 
 
 def test_override_cannot_go_below_the_floor() -> None:
-    data = _example_data("acute-floor-despite-resources")
+    data = _example_data("kwg8a-acute-floor-despite-resources")
     data["override"] = {"outcome": "latent", "author": "FK-09", "justification": "Begründung."}
     with pytest.raises(OverrideError) as caught:
         _score(data)
@@ -664,7 +664,7 @@ def test_override_cannot_go_below_the_floor() -> None:
 
 
 def test_override_one_level_up_shows_computed_and_final() -> None:
-    summary = _example("override-one-level-up")
+    summary = _example("kwg8a-override-one-level-up")
     assert summary.assessment.age_months == 139  # 2014-11-30 → 2026-07-07: 140, day 7 < 30
     assert _indices(summary) == {
         "basic_care": (Decimal(2), None),  # play 1 + emotional care 1
@@ -702,7 +702,7 @@ def test_override_one_level_up_shows_computed_and_final() -> None:
 def test_override_policy_allows_one_level_either_way(
     outcome: str, final: str | None, error: str | None
 ) -> None:
-    data = _example_data("override-one-level-up")
+    data = _example_data("kwg8a-override-one-level-up")
     data["override"]["outcome"] = outcome
     if error is None:
         assert _score(data).outcome.final == final
@@ -713,7 +713,7 @@ def test_override_policy_allows_one_level_either_way(
 
 
 def test_provider_consults_the_child_protection_specialist() -> None:
-    summary = _example("provider-kita-specialist-consulted")
+    summary = _example("kwg8a-provider-kita-specialist-consulted")
     assert summary.assessment.age_months == 67  # 2021-01-25 → 2026-09-15: 68, day 15 < 25
     assert _indices(summary) == {
         # nutrition 1 + sleep 1 + clothing 2 + body care 2 + play 1
@@ -731,7 +731,7 @@ def test_provider_consults_the_child_protection_specialist() -> None:
     assert _raised(summary) == []
     assert _rule_steps(summary)[-1] == ("elevated_without_support", "latent")
     assert _checks(summary) == ALL_PASS | {"specialist_consulted": "pass"}
-    data = _example_data("provider-kita-specialist-consulted")
+    data = _example_data("kwg8a-provider-kita-specialist-consulted")
     del data["consultations"]
     assert _checks(_score(data))["specialist_consulted"] == "fail"
 
@@ -752,7 +752,7 @@ PROTECTIVE = [i.id for i in _instrument().items if i.kind == "protective"]
 @settings(max_examples=30, deadline=None)
 @given(data=st.data())
 def test_floor_holds_whatever_the_strengths_and_resources(data: st.DataObject) -> None:
-    assessment = _example_data("acute-floor-despite-resources")
+    assessment = _example_data("kwg8a-acute-floor-despite-resources")
     for item in PROTECTIVE:
         level = data.draw(st.sampled_from([*_levels(item), "unknown"]), label=item)
         assessment["answers"][item] = {"level": level}
@@ -802,7 +802,7 @@ def test_raising_one_rating_never_lowers_the_computed_outcome(data: st.DataObjec
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_grey_zone_range_contains_every_completion(data: st.DataObject) -> None:
-    assessment = _example_data("grey-zone-unknowns")
+    assessment = _example_data("kwg8a-grey-zone-unknowns")
     for item in GREY_UNKNOWN:
         level = data.draw(st.sampled_from(_levels(item)), label=item)
         if item == "impulse_control":

@@ -52,7 +52,7 @@ def test_validate_accepts_every_bundled_instrument_and_example(
 def test_validate_prints_one_line_per_problem_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    broken = example("no-need-preschool")
+    broken = example("kwg8a-no-need-preschool")
     broken["assessment_date"] = "2026-02-30"
     broken["surprise"] = True
     path = write(tmp_path, "broken.json", broken)
@@ -71,7 +71,7 @@ def test_validate_prints_one_line_per_problem_and_exits_1(
 def test_validate_checks_assessments_against_their_instrument(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = example("no-need-preschool")
+    data = example("kwg8a-no-need-preschool")
     answers = data["answers"]
     assert isinstance(answers, dict)
     answers["no_such_item"] = {"level": "0"}
@@ -83,7 +83,7 @@ def test_validate_checks_assessments_against_their_instrument(
 def test_validate_json_format_reports_each_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = write(tmp_path, "good.json", example("no-need-preschool"))
+    good = write(tmp_path, "good.json", example("kwg8a-no-need-preschool"))
     bad = write(tmp_path, "bad.json", {"document_type": "summary"})
     code, out, _ = run(["validate", "--format", "json", good, bad], capsys)
     assert code == 1
@@ -128,7 +128,7 @@ def test_schema_prints_the_published_file(name: str, capsys: pytest.CaptureFixtu
 def test_score_json_is_a_valid_summary_and_deterministic(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path, "a.json", example("grey-zone-unknowns"))
+    path = write(tmp_path, "a.json", example("kwg8a-grey-zone-unknowns"))
     code, first, _ = run(["score", path, "--format", "json"], capsys)
     assert code == 0
     _, second, _ = run(["score", path, "--format", "json"], capsys)
@@ -140,7 +140,7 @@ def test_score_json_is_a_valid_summary_and_deterministic(
 def test_score_text_names_the_outcome_in_the_chosen_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path, "a.json", example("acute-floor-despite-resources"))
+    path = write(tmp_path, "a.json", example("kwg8a-acute-floor-despite-resources"))
     _, english, _ = run(["score", path], capsys)
     _, german, _ = run(["score", path, "--lang", "de"], capsys)
     assert "[acute]" in english
@@ -151,7 +151,7 @@ def test_score_text_names_the_outcome_in_the_chosen_language(
 def test_score_rejects_an_invalid_assessment_with_exit_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = example("no-need-preschool")
+    data = example("kwg8a-no-need-preschool")
     data["instrument"] = {"id": "kwg_8a", "version": "9.9.9"}
     code, out, err = run(["score", write(tmp_path, "a.json", data)], capsys)
     assert code == 1
@@ -162,7 +162,7 @@ def test_score_rejects_an_invalid_assessment_with_exit_1(
 def test_verify_accepts_a_fresh_summary_and_reports_a_tampered_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assessment = write(tmp_path, "a.json", example("override-one-level-up"))
+    assessment = write(tmp_path, "a.json", example("kwg8a-override-one-level-up"))
     _, out, _ = run(["score", assessment, "--format", "json"], capsys)
     stored = tmp_path / "summary.json"
     stored.write_text(out, encoding="utf-8")
@@ -199,7 +199,7 @@ def test_examples_lists_name_then_description(capsys: pytest.CaptureFixture[str]
 def test_example_prints_the_assessment_and_unknown_names_fail(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = run(["example", "no-need-preschool"], capsys)
+    code, out, _ = run(["example", "kwg8a-no-need-preschool"], capsys)
     assert code == 0
     assert kwg_check.parse_assessment(json.loads(out)).document_type == "assessment"
     code, out, err = run(["example", "no-such-example"], capsys)
@@ -216,7 +216,7 @@ def test_describe_renders_a_bundled_instrument(capsys: pytest.CaptureFixture[str
 def test_python_dash_m_runs_the_same_command_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kwg_check", "score", "-", "--format", "json"],
-        input=json.dumps(example("no-need-preschool")).encode(),
+        input=json.dumps(example("kwg8a-no-need-preschool")).encode(),
         capture_output=True,
         check=False,
     )

@@ -296,22 +296,25 @@ def test_the_same_summary_under_other_hash_seeds() -> None:
         assert result.stdout == expected
 
 
-def test_the_global_decimal_context_is_neither_used_nor_changed() -> None:
+def test_the_callers_decimal_context_is_neither_used_nor_changed() -> None:
     name = "child_protection"
     doc = document(
         name,
         {
             "care_nutrition": {"level": "marked"},
             "care_hygiene": {"caregivers": {"cg-a": "severe"}},
-            "coop_acceptance": {"level": "none"},
+            "coop_acceptance": {"level": "none"},  # mean (2 + 3 + 0) / 3 = 1.67
         },
     )
-    expected = run(name, doc).model_dump_json()
+    expected = run(name, doc)
     with decimal.localcontext() as ctx:
         ctx.prec = 2
         ctx.rounding = decimal.ROUND_FLOOR
-        assert run(name, doc).model_dump_json() == expected
+        ctx.traps[decimal.Inexact] = True
+        hostile = run(name, doc)
         assert (ctx.prec, ctx.rounding) == (2, decimal.ROUND_FLOOR)
+    assert hostile == expected
+    assert hostile.model_dump_json() == expected.model_dump_json()
 
 
 # --- exact rounding -----------------------------------------------------------------------

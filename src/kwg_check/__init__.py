@@ -6,7 +6,8 @@ items, levels, weights and rules behind it. The outcome supports the professiona
 judgement and never replaces it.
 
     >>> import kwg_check
-    >>> assessment = kwg_check.parse_assessment(kwg_check.example_data("grey-zone-unknowns"))
+    >>> data = kwg_check.example_data("kwg8a-grey-zone-unknowns")
+    >>> assessment = kwg_check.parse_assessment(data)
     >>> summary = kwg_check.score_assessment(assessment)
 """
 

@@ -223,7 +223,7 @@ def _parser() -> argparse.ArgumentParser:
         "score",
         _cmd_score,
         "Score an assessment and print the summary.",
-        "kwg-check example grey-zone-unknowns | kwg-check score -",
+        "kwg-check example kwg8a-grey-zone-unknowns | kwg-check score -",
     )
     score.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
     score.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
@@ -259,7 +259,7 @@ def _parser() -> argparse.ArgumentParser:
         "example",
         _cmd_example,
         "Print a bundled example assessment as JSON.",
-        "kwg-check example grey-zone-unknowns > assessment.json",
+        "kwg-check example kwg8a-grey-zone-unknowns > assessment.json",
     )
     example.add_argument("name", metavar="NAME")
 

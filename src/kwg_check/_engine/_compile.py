@@ -27,7 +27,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from kwg_check._errors import DocumentError, Problem
-from kwg_check._io import fingerprint
+from kwg_check import _documents
 from kwg_check._model._types import Document
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import Instrument, Item, Scale
@@ -71,8 +71,8 @@ COMPLETIONS_CAP = 4096
 
 
 def document_fingerprint(document: Document) -> str:
-    """Fingerprint of a document (the one place to swap for the documents layer's own)."""
-    return fingerprint(document.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    """Fingerprint of a document: the documents layer's, the one used everywhere."""
+    return _documents.document_fingerprint(document)
 
 
 def instrument_problems(instrument: Instrument) -> list[Problem]:
