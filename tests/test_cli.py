@@ -7,6 +7,7 @@ difference, 2 usage error.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -222,3 +223,18 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["document_type"] == "summary"
+
+
+def test_summary_bytes_are_identical_across_processes_and_hash_seeds() -> None:
+    assessment = json.dumps(example("kwg8a-grey-zone-unknowns")).encode()
+    outputs = set()
+    for seed in ("0", "1", "4242"):
+        result = subprocess.run(
+            [sys.executable, "-m", "kwg_check", "score", "-", "--format", "json"],
+            input=assessment,
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1

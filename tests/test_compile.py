@@ -187,7 +187,9 @@ BANDS = [
     {"id": "high", "label": label("High"), "at_least": 2},
 ]
 
-CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
+Mutation = Callable[[dict[str, Any]], object]
+
+CASES: list[tuple[str, Mutation, str, str]] = [
     # Unique ids per kind.
     ("duplicate scale", _append_copy("scales"), "/scales/2/id", "ref.duplicate-id"),
     (
@@ -570,9 +572,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("mutate", "pointer", "code"),
     [pytest.param(m, p, c, id=name) for name, m, p, c in CASES],
 )
-def test_each_semantic_rule_is_checked(
-    mutate: Callable[[dict[str, Any]], None], pointer: str, code: str
-) -> None:
+def test_each_semantic_rule_is_checked(mutate: Mutation, pointer: str, code: str) -> None:
     data = base()
     mutate(data)
     assert (pointer, code) in found(data)

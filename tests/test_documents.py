@@ -750,3 +750,12 @@ def test_fingerprint_form() -> None:
     value = fingerprint_of(load("summary_valid.json"))
     assert value.startswith("sha256:")
     assert len(value) == len("sha256:") + 64
+
+
+def test_dumped_decimals_ignore_the_callers_decimal_context() -> None:
+    import decimal
+
+    data = with_points("1.675")
+    expected = fingerprint_of(data)
+    with decimal.localcontext(decimal.Context(prec=2)):
+        assert fingerprint_of(data) == expected

@@ -18,22 +18,26 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kwg_check._engine import CompiledInstrument, compile_instrument, score
+from kwg_check._engine import CompiledInstrument, compile_instrument, instrument_problems, score
 from kwg_check._engine._evaluate import round_quotient
+from kwg_check._errors import DocumentError
 from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument, Summary
 
 INSTRUMENTS = Path(__file__).parent / "engine_instruments"
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CAREGIVERS = ["cg-a", "cg-b", "cg-c"]
+Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
 @functools.cache
@@ -65,7 +69,7 @@ def rank(name: str, outcome: str | None) -> int:
     return compiled(name).outcome_rank[outcome]
 
 
-def known_answer(draw: st.DrawFn, name: str, item_id: str) -> dict[str, Any]:
+def known_answer(draw: Draw, name: str, item_id: str) -> dict[str, Any]:
     """A concrete answer with known levels, in the item's shape."""
     item = compiled(name).items[compiled(name).item_pos[item_id]]
     levels = item.scale.levels
@@ -79,7 +83,7 @@ def known_answer(draw: st.DrawFn, name: str, item_id: str) -> dict[str, Any]:
     return {"level": draw(st.sampled_from(levels))}
 
 
-def any_answer(draw: st.DrawFn, name: str, item_id: str) -> dict[str, Any] | None:
+def any_answer(draw: Draw, name: str, item_id: str) -> dict[str, Any] | None:
     """Missing, unknown or known."""
     item = compiled(name).items[compiled(name).item_pos[item_id]]
     unknown = item.scale.unknown_id
@@ -265,6 +269,7 @@ def test_the_same_summary_from_eight_threads() -> None:
 SCRIPT = """
 import json, sys
 from pathlib import Path
+from kwg_check._errors import DocumentError
 from kwg_check._io import load_path
 from kwg_check._engine import compile_instrument, score
 from kwg_check._model import Assessment, Instrument
@@ -342,3 +347,359 @@ def test_round_quotient_is_exact(total: Decimal, count: int, places: int, mode: 
         Decimal(1).scaleb(-places), rounding=MODES[mode], context=wide
     )
     assert round_quotient(total, count, places, mode) == expected
+
+
+# --- generated instruments ----------------------------------------------------------------
+# Small random instruments. ``instruments(sound=False)`` draws ids from small pools, so
+# references mostly resolve and sometimes do not: the compile step must then report problems
+# and never crash. ``instruments(sound=True)`` keeps every reference valid and acyclic, so
+# most instruments compile; they test the soundness of the monotonicity verification and of
+# unknown ranges on shapes nobody wrote by hand.
+
+LEVEL_IDS = ["l0", "l1", "l2", "l3"]
+ITEM_IDS = ["i0", "i1", "i2", "i3", "i4"]
+INDEX_IDS = ["x0", "x1", "x2"]
+FLAG_IDS = ["f0", "f1"]
+BAND_IDS = ["b0", "b1", "b2"]
+OUTCOME_IDS = ["o0", "o1", "o2"]
+OPS = ["<", "<=", "==", "!=", ">=", ">"]
+
+
+def text(ident: str) -> dict[str, str]:
+    return {"de": ident, "en": ident}
+
+
+@functools.cache
+def conditions(
+    items: tuple[str, ...],
+    levels: tuple[str, ...],
+    indices: tuple[str, ...] = (),
+    bands: tuple[tuple[str, str], ...] = (),
+    flags: tuple[str, ...] = (),
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Conditions reading only the given ids (no indices, bands, flags: applicability)."""
+    leaves: list[st.SearchStrategy[dict[str, Any]]] = [
+        st.builds(
+            lambda lo, hi: {"age_months": {"from_months": lo, "below_months": lo + hi}},
+            st.integers(0, 100),
+            st.integers(1, 100),
+        )
+    ]
+    if items:
+        leaves += [
+            st.builds(
+                lambda i, lv: {"answer_at_least": {"item": i, "level": lv}},
+                st.sampled_from(items),
+                st.sampled_from(levels),
+            ),
+            st.builds(
+                lambda i, lvs: {"answer_in": {"item": i, "levels": lvs}},
+                st.sampled_from(items),
+                st.lists(st.sampled_from(levels), min_size=1, max_size=3, unique=True),
+            ),
+        ]
+    if indices:
+        leaves.append(
+            st.builds(
+                lambda x, op, v: {"index": {"index": x, "op": op, "value": v}},
+                st.sampled_from(indices),
+                st.sampled_from(OPS),
+                st.integers(-1, 6),
+            )
+        )
+    if bands:
+        leaves.append(
+            st.builds(lambda xb: {"band": {"index": xb[0], "band": xb[1]}}, st.sampled_from(bands))
+        )
+    if flags:
+        leaves.append(st.builds(lambda f: {"flag": f}, st.sampled_from(flags)))
+    return st.recursive(
+        st.one_of(leaves),
+        lambda inner: st.one_of(
+            st.builds(lambda cs: {"all": cs}, st.lists(inner, min_size=1, max_size=3)),
+            st.builds(lambda cs: {"any": cs}, st.lists(inner, min_size=1, max_size=3)),
+            st.builds(lambda c: {"not": c}, inner),
+        ),
+        max_leaves=4,
+    )
+
+
+@st.composite
+def instruments(draw: st.DrawFn, sound: bool) -> dict[str, Any]:
+    n_levels = draw(st.integers(1, 4))
+    levels = tuple(LEVEL_IDS[:n_levels]) if sound else tuple(LEVEL_IDS)
+    scales = []
+    for s in range(draw(st.integers(1, 2))):
+        n = n_levels if sound else draw(st.integers(1, 4))
+        points = draw(st.lists(st.integers(-1, 3), min_size=n, max_size=n))
+        if draw(st.integers(0, 3)) > 0:
+            points.sort()
+        scale: dict[str, Any] = {
+            "id": f"s{s}",
+            "label": text("s"),
+            "levels": [
+                {"id": LEVEL_IDS[k], "label": text("l"), "points": p} for k, p in enumerate(points)
+            ],
+        }
+        if draw(st.booleans()):
+            scale["unknown"] = {"id": "unk", "label": text("u")}
+            if draw(st.booleans()):
+                scale["unknown"]["scores_as"] = draw(st.integers(0, 2))
+        scales.append(scale)
+    items: list[dict[str, Any]] = []
+    for k in range(draw(st.integers(1, len(ITEM_IDS)))):
+        item: dict[str, Any] = {
+            "id": ITEM_IDS[k],
+            "domain": "d0",
+            "kind": draw(st.sampled_from(["risk", "risk", "protective", "safety", "context"])),
+            "label": text("i"),
+            "scale": draw(st.sampled_from([s["id"] for s in scales])),
+            "weight": draw(st.sampled_from([0, 1, 2, "0.5"])),
+        }
+        shape = draw(st.sampled_from(["single", "single", "multiple", "sum", "caregivers"]))
+        if shape in ("multiple", "sum"):
+            item["response"] = "multiple"
+            item["combine"] = "sum" if shape == "sum" else "highest"
+        elif shape == "caregivers":
+            item["per_caregiver"] = True
+        earlier = tuple(i["id"] for i in items) if sound else tuple(ITEM_IDS)
+        if draw(st.integers(0, 3)) == 0:
+            item["applies_when"] = draw(conditions(earlier, levels))
+        items.append(item)
+    item_ids = tuple(i["id"] for i in items) if sound else tuple(ITEM_IDS)
+    scored = tuple(i["id"] for i in items if i["kind"] != "context") if sound else item_ids
+    indices: list[dict[str, Any]] = []
+    for k in range(draw(st.integers(0, len(INDEX_IDS)))):
+        earlier = tuple(x["id"] for x in indices) if sound else tuple(INDEX_IDS)
+        banded = tuple(x["id"] for x in indices if "bands" in x or x["aggregation"] == "max_band")
+        choices = ["sum", "weighted_sum", "mean", "max", "min", "count_at_least"]
+        if banded or not sound:
+            choices.append("max_band")
+        aggregation = draw(st.sampled_from(choices))
+        index: dict[str, Any] = {
+            "id": INDEX_IDS[k],
+            "label": text("x"),
+            "aggregation": aggregation,
+            "items": draw(st.lists(st.sampled_from(scored), max_size=3, unique=True))
+            if scored
+            else [],
+            "indices": draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
+            if earlier
+            else [],
+        }
+        if aggregation == "max_band":
+            pool = banded if sound else tuple(INDEX_IDS)
+            index["items"] = []
+            index["indices"] = draw(
+                st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)
+            )
+        if aggregation == "count_at_least":
+            index["indices"] = []
+            if sound:
+                same = tuple(i["id"] for i in items if i["scale"] == "s0" and i["id"] in scored)
+                index["items"] = (
+                    draw(st.lists(st.sampled_from(same), max_size=3, unique=True)) if same else []
+                )
+            index["at_least"] = draw(st.sampled_from(levels))
+        if aggregation == "mean":
+            index["rounding"] = {
+                "places": draw(st.integers(0, 2)),
+                "mode": draw(st.sampled_from(sorted(MODES))),
+            }
+        if sound and not index["items"] and not index["indices"]:
+            if not scored:
+                continue
+            index["aggregation"] = aggregation = "sum"
+            index["items"] = [scored[0]]
+        if aggregation != "max_band" and draw(st.booleans()):
+            cuts = sorted(draw(st.lists(st.integers(0, 6), min_size=2, max_size=2, unique=True)))
+            index["bands"] = [{"id": "b0", "label": text("b")}] + [
+                {"id": BAND_IDS[j + 1], "label": text("b"), "at_least": c}
+                for j, c in enumerate(cuts)
+            ]
+        indices.append(index)
+    index_ids = tuple(x["id"] for x in indices) if sound else tuple(INDEX_IDS)
+    bands = (
+        tuple(
+            (x["id"], b)
+            for x in indices
+            if "bands" in x or x["aggregation"] == "max_band"
+            for b in BAND_IDS
+        )
+        if sound
+        else tuple((x, b) for x in INDEX_IDS for b in BAND_IDS)
+    )
+    n_outcomes = draw(st.integers(2, 3))
+    outcomes = OUTCOME_IDS[:n_outcomes]
+    flags: list[dict[str, Any]] = []
+    for k in range(draw(st.integers(0, len(FLAG_IDS)))):
+        earlier = tuple(f["id"] for f in flags) if sound else tuple(FLAG_IDS)
+        flag: dict[str, Any] = {
+            "id": FLAG_IDS[k],
+            "label": text("f"),
+            "severity": "acute",
+            "when": draw(conditions(item_ids, levels, index_ids, bands, earlier)),
+        }
+        if draw(st.booleans()):
+            flag["minimum_outcome"] = draw(st.sampled_from(outcomes))
+        flags.append(flag)
+    flag_ids = tuple(f["id"] for f in flags) if sound else tuple(FLAG_IDS)
+    full = conditions(item_ids, levels, index_ids, bands, flag_ids)
+    rules: list[dict[str, Any]] = [
+        {
+            "id": f"r{k}",
+            "when": draw(full),
+            "outcome": draw(st.sampled_from(outcomes)),
+            "rationale": text("r"),
+        }
+        for k in range(draw(st.integers(0, 3)))
+    ]
+    if draw(st.booleans()):  # a monotone table lists outcomes from the most severe down
+        rules.sort(key=lambda r: -OUTCOME_IDS.index(r["outcome"]))
+    rules.append({"id": "r_default", "outcome": "o0", "rationale": text("r")})
+    data: dict[str, Any] = {
+        "document_type": "instrument",
+        "id": "gen",
+        "version": "1.0.0",
+        "title": text("t"),
+        "licence": "CC0-1.0",
+        "monotone": draw(st.booleans()),
+        "scales": scales,
+        "domains": [{"id": "d0", "label": text("d")}],
+        "items": items,
+        "indices": indices,
+        "flags": flags,
+        "outcomes": [{"id": o, "label": text("o")} for o in outcomes],
+        "decision_table": rules,
+    }
+    if draw(st.booleans()):
+        data["policy_overrides"] = [
+            {
+                "id": "p0",
+                "when": draw(full),
+                "minimum_outcome": draw(st.sampled_from(outcomes)),
+                "rationale": text("p"),
+            }
+        ]
+    return data
+
+
+@st.composite
+def generated_answers(draw: st.DrawFn, c: CompiledInstrument, known: bool) -> dict[str, Any]:
+    given: dict[str, Any] = {}
+    for item in c.items:
+        levels = list(item.scale.levels)
+        unknown = item.scale.unknown_id
+        options = levels + ([] if known or unknown is None else [unknown])
+        if not known and draw(st.integers(0, 3)) == 0:
+            continue
+        if item.per_caregiver:
+            ratings = draw(
+                st.dictionaries(
+                    st.sampled_from(CAREGIVERS), st.sampled_from(options), min_size=1, max_size=2
+                )
+            )
+            given[item.id] = {"caregivers": ratings}
+        elif item.response == "multiple":
+            chosen = draw(st.lists(st.sampled_from(levels), min_size=1, unique=True))
+            given[item.id] = {"levels": chosen}
+        else:
+            given[item.id] = {"level": draw(st.sampled_from(options))}
+    return given
+
+
+def generated_assessment(c: CompiledInstrument, given: dict[str, Any], age: int) -> Assessment:
+    return Assessment.model_validate(
+        {
+            "document_type": "assessment",
+            "id": "as-gen",
+            "instrument": {"id": c.id, "version": c.version},
+            "subject": {"case_id": "case-gen", "age_months": age},
+            "assessment_date": "2024-03-10",
+            "assessors": [{"id": "sw-1", "role": "social_worker"}],
+            "answers": given,
+        }
+    )
+
+
+def compiles(data: dict[str, Any]) -> CompiledInstrument | None:
+    try:
+        return compile_instrument(Instrument.model_validate(data))
+    except DocumentError:
+        return None
+
+
+GENERATED = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@GENERATED
+@given(data=st.booleans().flatmap(lambda sound: instruments(sound)))
+def test_compiling_fails_only_with_the_problems_the_checks_report(data: dict[str, Any]) -> None:
+    instrument = Instrument.model_validate(data)
+    problems = instrument_problems(instrument)
+    if problems:
+        with pytest.raises(DocumentError) as caught:
+            compile_instrument(instrument)
+        assert list(caught.value.problems) == problems
+    else:
+        assert compile_instrument(instrument).id == "gen"
+
+
+@GENERATED
+@given(data=instruments(sound=True), draw=st.data())
+def test_generated_instruments_score_within_their_ranges(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    c = compiles(data)
+    assume(c is not None)
+    assert c is not None
+    age = draw.draw(st.integers(0, 150))
+    given = draw.draw(generated_answers(c, known=False))
+    summary = score(c, generated_assessment(c, given, age))
+    text = json.dumps(summary.model_dump(mode="json", by_alias=True, exclude_none=True))
+    assert Summary.model_validate_json(text) == summary
+    assert summary.unknowns.range.lowest is not None
+    assert summary.unknowns.range.highest is not None
+    low = c.outcome_rank[summary.unknowns.range.lowest]
+    high = c.outcome_rank[summary.unknowns.range.highest]
+    # A completion: known answers stay; each unknown or missing item gets a known answer
+    # (repeated while answers make further items apply).
+    current = summary
+    while current.unknowns.items:
+        filler = draw.draw(generated_answers(c, known=True))
+        for item_id in current.unknowns.items:
+            given[item_id] = filler[item_id]
+        current = score(c, generated_assessment(c, given, age))
+    assert current.outcome.computed is not None
+    assert low <= c.outcome_rank[current.outcome.computed] <= high
+
+
+@GENERATED
+@given(data=instruments(sound=True), draw=st.data())
+def test_generated_monotone_instruments_never_fall_when_a_risk_rises(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    data["monotone"] = True
+    c = compiles(data)
+    assume(c is not None)
+    assert c is not None
+    raisable = [
+        i
+        for i in c.items
+        if i.kind in ("risk", "safety")
+        and len(i.scale.levels) > 1
+        and i.response == "single"
+        and not i.per_caregiver
+    ]
+    assume(raisable)
+    age = draw.draw(st.integers(0, 150))
+    given = draw.draw(generated_answers(c, known=False))
+    item = draw.draw(st.sampled_from(raisable))
+    below_top = draw.draw(st.integers(0, len(item.scale.levels) - 2))
+    given[item.id] = {"level": item.scale.levels[below_top]}
+    before = score(c, generated_assessment(c, given, age)).outcome.computed
+    given[item.id] = {"level": item.scale.levels[below_top + 1]}
+    after = score(c, generated_assessment(c, given, age)).outcome.computed
+    assert before is not None
+    assert after is not None
+    assert c.outcome_rank[after] >= c.outcome_rank[before]

@@ -130,9 +130,10 @@ def rebuild(instrument: Instrument, summary: Summary) -> None:
     step = the_step(summary, "completeness", "completeness")
     counts = {i.ref: i.value for i in step.inputs}
     applicable, known = counts["applicable"], counts["known"]
-    assert (applicable, known) == (summary.completeness.applicable, summary.completeness.known)
     assert applicable is not None
     assert known is not None
+    assert applicable == summary.completeness.applicable
+    assert known == summary.completeness.known
     ratio = (known / applicable if applicable else Decimal(1)).quantize(
         Decimal("0.0001"), rounding=decimal.ROUND_HALF_UP, context=WIDE
     )
@@ -227,6 +228,18 @@ EXAMPLES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"final_rating": {"outcome": "high", "author": "a", "justification": "x"}},
     ),
     ("judgement", {"j_history": {"level": "low"}}, {}),
+    (
+        "nested",
+        {
+            "v1": {"level": "q2"},
+            "v2": {"level": "unknown"},
+            "v3": {"levels": ["q1", "q2", "q3"]},
+            "v4": {"level": "q1"},
+        },
+        {},
+    ),
+    ("nested", {"v1": {"level": "q3"}, "v3": {"levels": ["q3"]}}, {}),
+    ("nested", {}, {}),
 ]
 
 
@@ -264,10 +277,37 @@ def random_assessment(draw: st.DrawFn, name: str) -> Assessment:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), name=st.sampled_from(["actuarial", "child_protection", "judgement"]))
+@given(
+    data=st.data(), name=st.sampled_from(["actuarial", "child_protection", "judgement", "nested"])
+)
 def test_every_generated_summary_is_rebuilt_from_its_trace(data: st.DataObject, name: str) -> None:
     c = compiled(name)
     rebuild(c.instrument, score(c, data.draw(random_assessment(name))))
+
+
+def test_nested_indices_by_hand() -> None:
+    c = compiled("nested")
+    given = {
+        "v1": {"level": "q2"},
+        "v2": {"level": "unknown"},
+        "v3": {"levels": ["q1", "q2", "q3"]},
+        "v4": {"level": "q1"},
+    }
+    summary = score(c, assessment("nested", given))
+    values = {i.id: (i.value, i.band) for i in summary.indices}
+    assert values == {
+        "a_sum": (Decimal("2.75"), "mid"),  # 1.5 + 0.5 (unknown scores 0.5) + (0.25 + 1.5 - 1)
+        "b_weighted": (Decimal("2.5"), "mid"),  # 1.5 × 0.5 + 0.5 × 3 + 0.25 × 1
+        "c_max": (Decimal("2.75"), None),  # max(0.25, 2.75, 2.5)
+        "d_min": (Decimal("2.5"), None),  # min(2.75, 2.5)
+        "e_mean": (Decimal("2.2"), None),  # (1.5 + 2.75 + 2.5) / 3 = 2.25 → half even: 2.2
+        "f_outer": (Decimal("6.2"), None),  # 0.5 × 3 + 2.2 + 2.5 (indices weigh 1)
+        "g_band": (Decimal(2), "mid"),  # both inputs are in their second band
+        "h_band": (Decimal(2), "mid"),
+        "k_count": (Decimal(2), None),  # v1 q2 and v3 (highest selected q3); v2 is unknown
+    }
+    assert summary.outcome.computed == "watch"
+    rebuild(c.instrument, summary)
 
 
 def test_explanations_and_summaries_hold_no_free_text() -> None:

@@ -26,9 +26,9 @@ from decimal import Decimal, localcontext
 from itertools import pairwise
 from types import MappingProxyType
 
-from kwg_check._errors import DocumentError, Problem
 from kwg_check import _documents
-from kwg_check._model._types import Document
+from kwg_check._errors import DocumentError, Problem
+from kwg_check._model.assessment import Assessment
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import Instrument, Item, Scale
 
@@ -70,7 +70,7 @@ COMPLETIONS_CAP = 4096
 """Most distinct answers one item may have for unknown ranges (summed multiple answers)."""
 
 
-def document_fingerprint(document: Document) -> str:
+def document_fingerprint(document: Instrument | Assessment) -> str:
     """Fingerprint of a document: the documents layer's, the one used everywhere."""
     return _documents.document_fingerprint(document)
 
@@ -176,7 +176,7 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
     indices: list[CIndex] = []
     for pos, index in enumerate(instrument.indices):
         at_least = None
-        if index.at_least is not None:
+        if index.aggregation == "count_at_least" and index.at_least is not None:
             at_least = items[item_pos[index.items[0]]].scale.rank[index.at_least]
         cutoffs: tuple[Decimal, ...] = ()
         if index.aggregation != "max_band" and index.bands:

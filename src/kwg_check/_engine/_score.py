@@ -46,15 +46,30 @@ The specification, step by step:
    the forms of endangerment are those indicated by concerning applicable items and raised
    flags, in the fixed order neglect, psychological_abuse, physical_abuse, sexual_violence.
 7. **Resources**: available / unavailable entries for each of the five categories.
-8. **Process checks**, in instrument order (see ``_check``).
-9. **Warnings** never block scoring: ``evidence.missing``, ``evidence.future-date``,
-   ``evidence.stale``, ``answer.not-applicable``, ``override.not-applied``,
-   ``judgement.missing``; sorted by pointer, then code.
+8. **Process checks**, in instrument order; a check whose ``applies_when`` is false is
+   ``not_applicable``. min_assessors: distinct assessor ids ≥ count. participation: the
+   party was involved, or was not and a non-blank reason is documented (nothing recorded
+   fails). consultation / assessor_role: some consultation / assessor has the role.
+   evidence: every applicable item answered at or above its evidence level carries evidence
+   (the reason names the items that do not).
+9. **Warnings** never block scoring: ``evidence.missing`` (an answer lacks required
+   evidence), ``evidence.future-date`` (dated after the assessment date), ``evidence.stale``
+   (more than ``stale_after_days`` days before it), ``answer.not-applicable``,
+   ``override.not-applied``, ``judgement.missing``; sorted by pointer, then code.
 10. **Unknowns**: see ``_range``.
-11. **Trace**: every item's points, index value and band, flag, the completeness ratio, each
-    rule tried, each policy override that holds, the floor, the professionals' decision,
-    each process check and the final outcome is the result of exactly one numbered step,
-    whose inputs suffice to recompute it by hand.
+11. **Trace**, numbered from 1, each result in exactly one step: ``applicability`` (items with
+    ``applies_when``; inputs: what the condition read), ``item`` (applicable non-context
+    items; inputs: level, points, weight — per selected level or per caregiver where several
+    were given; result: the counted points), ``index`` (inputs: the counted items with level,
+    points and weight, or the input indices with value and band; result: the value),
+    ``band`` (input: the value; result: the band), ``flag`` (inputs: what it read),
+    ``completeness`` (inputs: applicable, known, minimum; result: the ratio), ``rule`` (each
+    rule tried until the first match; result: its outcome, or false), ``policy_override``
+    (each one that holds; result: its minimum outcome), ``floor`` (inputs: the raised flags
+    with their minimum outcomes), ``override`` or ``judgement``, ``check`` and finally
+    ``outcome`` (inputs: computed, floor and the professionals' outcome; result: the final
+    outcome). The computed outcome is the most severe of the matching rule's, the policy
+    overrides' and the floor's results. Explanations are one line in the library's words.
 """
 
 from __future__ import annotations
@@ -103,8 +118,7 @@ def score(compiled: CompiledInstrument, assessment: Assessment) -> Summary:
     if problems:
         raise DocumentError(problems)
     with localcontext(CONTEXT):
-        data = _Scoring(compiled, assessment).run()
-    return Summary.model_validate(data)
+        return Summary.model_validate(_Scoring(compiled, assessment).run())
 
 
 def _present(**fields: Any) -> dict[str, Any]:
@@ -679,13 +693,14 @@ class _Scoring:
         if kind == "participation":
             party = req.party
             record = getattr(a.participation, party)
+            were = "were" if party == "parents" else "was"
             if record is None:
                 return "fail", f"the participation of the {party} is not recorded", []
             if record.involved:
-                return "pass", f"the {party} were involved", []
+                return "pass", f"the {party} {were} involved", []
             if record.reason_if_not and record.reason_if_not.strip():
-                return "pass", f"the {party} were not involved and a reason is documented", []
-            return "fail", f"the {party} were not involved and no reason is documented", []
+                return "pass", f"the {party} {were} not involved and a reason is documented", []
+            return "fail", f"the {party} {were} not involved and no reason is documented", []
         if kind == "consultation":
             ok = any(consultation.role == req.role for consultation in a.consultations)
             verb = "was" if ok else "was not"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -73,10 +73,14 @@ _DATE_RE = re.compile(DATE_PATTERN)
 DECIMAL_LIMIT = 10**12
 
 
+# A fixed context: the caller's decimal context must never change what a document says.
+_NORMALIZE = Context(prec=40)
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain positional notation without trailing zeros, never an exponent, so every
     language reads it alike and ``2``, ``"2.0"`` and ``"2.00"`` are written the same."""
-    text = format(value.normalize(), "f")
+    text = format(value.normalize(_NORMALIZE), "f")
     return "0" if text == "-0" else text
 
 
