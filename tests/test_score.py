@@ -438,7 +438,7 @@ def test_process_checks_fail_with_reasons() -> None:
     assert results["pc_parents"] == ("fail", "the participation of the parents is not recorded")
     assert results["pc_child"] == (
         "fail",
-        "the child were not involved and no reason is documented",
+        "the child was not involved and no reason is documented",
     )
     assert results["pc_specialist"][0] == "pass"
     assert results["pc_social_worker"] == ("fail", "no assessor has the role 'social_worker'")
