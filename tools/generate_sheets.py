@@ -16,10 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
+from kwg_check import load_instrument
 from kwg_check._describe import Lang, describe_instrument
-from kwg_check._model import Instrument
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUMENTS = Path("src/kwg_check/data/instruments")
@@ -31,9 +29,7 @@ def expected_sheets(root: Path = ROOT) -> dict[Path, str]:
     """Sheet path (relative to ``root``) → the text it must have, for every bundled instrument."""
     sheets: dict[Path, str] = {}
     for source in sorted((root / INSTRUMENTS).glob("*.yaml")):
-        # TODO(lead): switch to the library's own loader once it is public.
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-        instrument = Instrument.model_validate(data)
+        instrument = load_instrument(source)
         for lang in LANGUAGES:
             sheets[SHEETS / f"{instrument.id}.{lang}.md"] = describe_instrument(instrument, lang)
     return sheets
