@@ -19,7 +19,7 @@ from ._documents import (
     parse_summary,
 )
 from ._engine import CompiledInstrument, assessment_problems, instrument_problems, score
-from ._errors import KwgCheckError, NotFoundError, Problem
+from ._errors import KwgCheckError, NotFoundError, Problem, escape_pointer_token
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
@@ -132,7 +132,7 @@ _MISSING = "(absent)"
 def _leaves(value: JsonValue, pointer: str, out: dict[str, JsonValue]) -> None:
     if isinstance(value, dict) and value:
         for key, child in value.items():
-            _leaves(child, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}", out)
+            _leaves(child, f"{pointer}/{escape_pointer_token(key)}", out)
     elif isinstance(value, list) and value:
         for index, child in enumerate(value):
             _leaves(child, f"{pointer}/{index}", out)
