@@ -21,43 +21,21 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from engine_support import INSTRUMENTS, compiled, document
 from kwg_check._engine import CompiledInstrument, compile_instrument, instrument_problems, score
 from kwg_check._engine._evaluate import round_quotient
 from kwg_check._errors import DocumentError
-from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument, Summary
 
-INSTRUMENTS = Path(__file__).parent / "engine_instruments"
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CAREGIVERS = ["cg-a", "cg-b", "cg-c"]
 Draw = Callable[[st.SearchStrategy[Any]], Any]
-
-
-@functools.cache
-def compiled(name: str) -> CompiledInstrument:
-    data = load_path(INSTRUMENTS / f"{name}.yaml")
-    return compile_instrument(Instrument.model_validate(data))
-
-
-def document(name: str, given: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    c = compiled(name)
-    return {
-        "document_type": "assessment",
-        "id": "as-0001",
-        "instrument": {"id": c.id, "version": c.version},
-        "subject": {"case_id": "case-0001", "age_months": 60},
-        "assessment_date": "2024-03-10",
-        "assessors": [{"id": "sw-1", "role": "social_worker"}],
-        "answers": given,
-        **fields,
-    }
 
 
 def run(name: str, data: dict[str, Any]) -> Summary:

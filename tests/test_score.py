@@ -14,30 +14,15 @@ Three test-only instruments (tests/engine_instruments/):
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kwg_check._engine import CompiledInstrument, assessment_problems, compile_instrument, score
+from engine_support import assessment, compiled, instrument_data
+from kwg_check._engine import assessment_problems, compile_instrument, score
 from kwg_check._errors import DocumentError, InstrumentMismatchError, OverrideError
-from kwg_check._io import load_path
-from kwg_check._model import Assessment, Instrument, Summary
-
-INSTRUMENTS = Path(__file__).parent / "engine_instruments"
-
-
-def instrument_data(name: str) -> dict[str, Any]:
-    data = load_path(INSTRUMENTS / f"{name}.yaml")
-    assert isinstance(data, dict)
-    return data
-
-
-@functools.cache
-def compiled(name: str) -> CompiledInstrument:
-    return compile_instrument(Instrument.model_validate(instrument_data(name)))
+from kwg_check._model import Instrument, Summary
 
 
 def answers(**given: Any) -> dict[str, Any]:
@@ -53,21 +38,6 @@ def answers(**given: Any) -> dict[str, Any]:
         else:
             result[item] = {"caregivers": value}
     return result
-
-
-def assessment(name: str, given: dict[str, Any], **fields: Any) -> Assessment:
-    c = compiled(name)
-    data: dict[str, Any] = {
-        "document_type": "assessment",
-        "id": "as-0001",
-        "instrument": {"id": c.id, "version": c.version},
-        "subject": {"case_id": "case-0001", "age_months": 60},
-        "assessment_date": "2024-03-10",
-        "assessors": [{"id": "sw-1", "role": "social_worker"}],
-        "answers": given,
-    }
-    data.update(fields)
-    return Assessment.model_validate(data)
 
 
 def run(name: str, given: dict[str, Any], **fields: Any) -> Summary:

@@ -10,21 +10,18 @@ decimal context and quantized, not rounded with integers.
 from __future__ import annotations
 
 import decimal
-import functools
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwg_check._engine import CompiledInstrument, compile_instrument, score
-from kwg_check._io import load_path
+from engine_support import assessment, compiled
+from kwg_check._engine import score
 from kwg_check._model import Assessment, Index, Instrument, Summary, TraceStep
 from kwg_check._model._types import format_decimal
 
-INSTRUMENTS = Path(__file__).parent / "engine_instruments"
 ROUNDING = {
     "half_up": decimal.ROUND_HALF_UP,
     "half_even": decimal.ROUND_HALF_EVEN,
@@ -32,12 +29,6 @@ ROUNDING = {
     "up": decimal.ROUND_UP,
 }
 WIDE = decimal.Context(prec=60)
-
-
-@functools.cache
-def compiled(name: str) -> CompiledInstrument:
-    data = load_path(INSTRUMENTS / f"{name}.yaml")
-    return compile_instrument(Instrument.model_validate(data))
 
 
 def band_ids(instrument: Instrument, index: Index) -> list[str]:
@@ -168,21 +159,6 @@ def rebuild(instrument: Instrument, summary: Summary) -> None:
     for check in summary.process_checks:
         step = the_step(summary, "check", check.id)
         assert (step.result, step.explanation) == (check.result, check.reason)
-
-
-def assessment(name: str, given: dict[str, Any], **fields: Any) -> Assessment:
-    c = compiled(name)
-    data: dict[str, Any] = {
-        "document_type": "assessment",
-        "id": "as-0001",
-        "instrument": {"id": c.id, "version": c.version},
-        "subject": {"case_id": "case-0001", "age_months": 60},
-        "assessment_date": "2024-03-10",
-        "assessors": [{"id": "sw-1", "role": "social_worker"}],
-        "answers": given,
-        **fields,
-    }
-    return Assessment.model_validate(data)
 
 
 EXAMPLES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
