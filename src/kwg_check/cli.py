@@ -49,6 +49,21 @@ def _read(path: str) -> JsonValue:
     return load_json(path)
 
 
+_DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _expand(names: Sequence[str]) -> list[str]:
+    """Replace each directory by every document file below it, sorted, recursively."""
+    files: list[str] = []
+    for name in names:
+        if name != "-" and Path(name).is_dir():
+            below = Path(name).rglob("*")
+            files += sorted(str(p) for p in below if p.suffix in _DOCUMENT_SUFFIXES and p.is_file())
+        else:
+            files.append(name)
+    return files
+
+
 def _registry(instrument_files: Sequence[str]) -> InstrumentRegistry:
     if not instrument_files:
         return bundled_registry()
@@ -71,7 +86,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument)
     report = []
     invalid = 0
-    for name in args.files:
+    files = _expand(args.files)
+    for name in files:
         try:
             data = _read(name)
             kind: str | None = document_type(data)
@@ -93,7 +109,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(f"{len(args.files)} file(s) checked, {invalid} invalid", file=sys.stderr)
+        print(f"{len(files)} file(s) checked, {invalid} invalid", file=sys.stderr)
     return EXIT_INVALID if invalid else EXIT_OK
 
 
@@ -199,9 +215,14 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         _cmd_validate,
         "Check instrument, assessment and summary files; prints FILE:POINTER: CODE: reason.",
-        "kwg-check validate instruments/*.yaml assessments/*.json",
+        "kwg-check validate instruments/ assessments/*.json",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="files to check (- for stdin)")
+    validate.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="files to check (- for stdin); a directory means every *.json, *.yaml, *.yml below it",
+    )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument(
         "--instrument",
