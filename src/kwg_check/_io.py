@@ -93,6 +93,7 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+"""The limits every loader applies unless the caller passes its own."""
 
 _SUFFIX_FORMATS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 

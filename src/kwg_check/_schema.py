@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 SCHEMA_NAMES = ("instrument", "assessment", "summary")
+"""Names of the published schemas, one per document type."""
 SCHEMA_BASE = "https://schemas.kwg-check.de/v1/"
 """Base URI of the published schemas; the major version of the format is in the path."""
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
