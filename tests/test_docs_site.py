@@ -178,6 +178,25 @@ def test_python_snippets_of_the_getting_started_page_run() -> None:
         exec(compile(snippet, "docs/index.md", "exec"), {})
 
 
+def test_command_line_walkthrough_of_the_getting_started_page_runs(tmp_path: Path) -> None:
+    """Each command of the walk-through succeeds, in order, in an empty directory."""
+    script = Path(sys.executable).parent / "kwg-check"
+    require(script.is_file(), "the kwg-check console script (pip install .)")
+    (walkthrough,) = [block for block in _fences("index.md", "sh") if "kwg-check verify" in block]
+    env = {**os.environ, "PATH": f"{script.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", walkthrough],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "verified" in result.stderr
+    assert json.loads((tmp_path / "summary.json").read_text())["document_type"] == "summary"
+
+
 def test_every_bundled_yaml_instrument_names_the_published_schema_for_editors() -> None:
     files = sorted((ROOT / "src" / "kwg_check" / "data" / "instruments").glob("*.y*ml"))
     assert files

@@ -192,7 +192,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kwg-check",
         description="Validate and score child-welfare risk assessments (§ 8a SGB VIII).",
-        epilog="Exit codes: 0 success, 1 invalid input or difference, 2 usage error.",
+        epilog="examples:\n"
+        "  kwg-check validate instruments/ assessments/\n"
+        "  kwg-check example kwg8a-grey-zone-unknowns | kwg-check score -\n\n"
+        "Exit codes: 0 success, 1 invalid input or difference, 2 usage error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kwg-check {__version__}")
