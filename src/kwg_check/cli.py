@@ -327,7 +327,9 @@ def _parser() -> argparse.ArgumentParser:
         "input", metavar="INPUT.jsonl", help="assessments, one per line (- for stdin)"
     )
     batch.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="default: standard output")
-    batch.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    batch.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+    )
     batch.add_argument(
         "--instrument",
         action="append",
