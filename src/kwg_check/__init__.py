@@ -24,6 +24,7 @@ from ._api import (
     validate_document,
     verify_summary,
 )
+from ._batch import BatchResult, score_lines
 from ._describe import describe_instrument
 from ._documents import (
     document_fingerprint,
@@ -54,6 +55,7 @@ from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, f
 from ._model import Assessment, Instrument, Summary
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
 from ._schema import SCHEMA_NAMES, schema_text
+from ._stats import Statistic, render_statistic, tabulate_statistic
 from ._text import summary_text
 from ._version import __version__
 
@@ -61,6 +63,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
     "Assessment",
+    "BatchResult",
     "CompiledInstrument",
     "Difference",
     "DocumentError",
@@ -77,6 +80,7 @@ __all__ = [
     "OverrideError",
     "Problem",
     "Source",
+    "Statistic",
     "Summary",
     "__version__",
     "assessment_problems",
@@ -100,11 +104,14 @@ __all__ = [
     "parse_document",
     "parse_instrument",
     "parse_summary",
+    "render_statistic",
     "resolve_instrument",
     "schema_text",
     "score",
     "score_assessment",
+    "score_lines",
     "summary_text",
+    "tabulate_statistic",
     "validate_document",
     "verify_summary",
 ]

@@ -7,6 +7,7 @@ Problems are printed as ``FILE:POINTER: CODE: reason`` and never quote document 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from ._api import load_json, resolve_instrument, validate_document, verify_summary
+from ._batch import write_batch
 from ._describe import describe_instrument
 from ._documents import (
     document_type,
@@ -28,6 +30,7 @@ from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Instrument
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._schema import SCHEMA_NAMES, schema_text
+from ._stats import STATISTIC_FORMATS, read_statistic, render_statistic
 from ._text import summary_text
 from ._version import __version__
 
@@ -182,6 +185,48 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_score_batch(args: argparse.Namespace) -> int:
+    registry = _registry(args.instrument) if args.instrument else None
+    if args.input != "-" and not Path(args.input).is_file():
+        raise _UsageError(f"{args.input}: no such file")
+    with contextlib.ExitStack() as stack:
+        source = (
+            sys.stdin.buffer if args.input == "-" else stack.enter_context(open(args.input, "rb"))
+        )
+        sink = (
+            sys.stdout.buffer
+            if args.output is None
+            else stack.enter_context(open(args.output, "wb"))
+        )
+        count = write_batch(
+            source, sink, registry=registry, jobs=args.jobs, progress=sys.stderr.isatty()
+        )
+    total = count.scored + count.invalid
+    print(f"{total} line(s): {count.scored} scored, {count.invalid} invalid", file=sys.stderr)
+    return EXIT_INVALID if count.invalid else EXIT_OK
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    for path in args.summaries:
+        if path != "-" and not Path(path).exists():
+            raise _UsageError(f"{path}: no such file or directory")
+    statistic = read_statistic(
+        args.summaries, lambda name, problems: _print_problems(name, problems, sys.stderr)
+    )
+    text = render_statistic(statistic, args.format, args.lang)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return EXIT_INVALID if statistic.skipped else EXIT_OK
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -295,6 +340,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     describe.add_argument("instrument", metavar="INSTRUMENT", help="bundled id[@version] or file")
     describe.add_argument("--lang", choices=("de", "en"), default="en")
+
+    batch = command(
+        "score-batch",
+        _cmd_score_batch,
+        "Score one assessment per line (JSON Lines); one result per line, in input order.",
+        "kwg-check score-batch assessments.jsonl -o summaries.jsonl --jobs 2",
+    )
+    batch.add_argument(
+        "input", metavar="INPUT.jsonl", help="assessments, one per line (- for stdin)"
+    )
+    batch.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="default: standard output")
+    batch.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    batch.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="instrument file to score with (repeatable; default: bundled)",
+    )
+
+    stats = command(
+        "stats",
+        _cmd_stats,
+        "Tabulate the § 99 SGB VIII statistic of summaries (files, directories or JSON Lines).",
+        "kwg-check stats summaries.jsonl --format csv --lang de",
+    )
+    stats.add_argument("summaries", nargs="+", metavar="SUMMARIES", help="- reads JSON Lines")
+    stats.add_argument("--format", choices=STATISTIC_FORMATS, default="md")
+    stats.add_argument("--lang", choices=("de", "en"), default="en")
+    stats.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     return parser
 
 

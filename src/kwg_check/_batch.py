@@ -1,0 +1,220 @@
+"""Score many assessments, one JSON document per line, in order and with flat memory.
+
+A batch never stops at a bad line and never skips one: every input line gives exactly one
+result, scored or with its problems, so the output has as many lines as the input and line
+*n* of the output belongs to line *n* of the input. Lines are read lazily and at most a few
+chunks are in flight, so memory does not grow with the size of the file. Instruments are
+compiled once per process (the registry caches them); with ``jobs > 1`` each worker process
+compiles its own and returns results already serialised.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import json
+import multiprocessing
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import BinaryIO
+
+import attrs
+from tqdm import tqdm
+
+from ._documents import dump_document, parse_assessment
+from ._engine import score
+from ._errors import KwgCheckError, Problem
+from ._io import DEFAULT_LIMITS, Limits, load_bytes
+from ._model import Instrument
+from ._registry import InstrumentRegistry, bundled_registry
+
+__all__ = ["BatchCount", "BatchResult", "bounded_lines", "score_lines", "write_batch"]
+
+CHUNK_LINES = 64
+"""Lines per unit of work sent to a worker: big enough to keep the pipe cheap, small enough
+that the chunks in flight (two per worker) stay a few megabytes even for long summaries."""
+
+
+@attrs.frozen
+class BatchResult:
+    """The result for one input line: its summary, or the problems that kept it from scoring."""
+
+    line: int
+    """The input line number, from 1."""
+    summary: bytes | None
+    """The summary document as compact JSON (UTF-8), when the line was scored."""
+    problems: tuple[Problem, ...] = ()
+    """Why the line was not scored; pointers point into the line's document."""
+
+    @property
+    def scored(self) -> bool:
+        """Whether the line was scored."""
+        return self.summary is not None
+
+    def record(self) -> bytes:
+        """The output line (without newline): ``{"line":N,"summary":{…}}`` or
+        ``{"line":N,"problems":[{"pointer":…,"code":…,"reason":…}]}``."""
+        if self.summary is not None:
+            return b'{"line":%d,"summary":%s}' % (self.line, self.summary)
+        problems = [problem.as_dict() for problem in self.problems]
+        return _compact({"line": self.line, "problems": problems})
+
+
+def _compact(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _problem(code: str, reason: str) -> tuple[Problem, ...]:
+    return (Problem("", code, reason),)
+
+
+def _score_line(
+    number: int, raw: bytes, registry: InstrumentRegistry, limits: Limits
+) -> BatchResult:
+    content = raw.removesuffix(b"\n").removesuffix(b"\r")
+    if len(content) > limits.max_bytes:
+        reason = f"the line has more than the limit of {limits.max_bytes} bytes"
+        return BatchResult(number, None, _problem("batch.line-too-large", reason))
+    if not content.strip(b" \t"):
+        reason = "the line is empty; every line must hold one assessment"
+        return BatchResult(number, None, _problem("batch.empty-line", reason))
+    try:
+        assessment = parse_assessment(load_bytes(content, fmt="json", limits=limits))
+        summary = score(registry.for_assessment(assessment), assessment)
+    except KwgCheckError as error:
+        return BatchResult(number, None, error.problems)
+    return BatchResult(number, _compact(dump_document(summary)), ())
+
+
+def bounded_lines(stream: BinaryIO | io.IOBase, max_bytes: int) -> Iterator[bytes]:
+    """Lines of a binary stream, none longer than ``max_bytes + 2`` bytes in memory.
+
+    The rest of an overlong line is read and dropped, so the line still counts as one (too
+    large) line and a file without newlines cannot fill the memory.
+    """
+    limit = max_bytes + 2  # the content, then "\r\n"
+    while line := stream.readline(limit):
+        if len(line) == limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 16)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
+# Worker processes: the registry, built once by the initializer and used for every chunk.
+_worker: tuple[InstrumentRegistry, Limits] | None = None
+
+
+def _init_worker(instruments: tuple[Instrument, ...] | None, limits: Limits) -> None:
+    global _worker
+    if instruments is None:
+        registry = bundled_registry()
+    else:
+        registry = InstrumentRegistry(bundled=False)
+        for instrument in instruments:
+            registry.add(instrument)
+    _worker = (registry, limits)
+
+
+def _score_chunk(chunk: list[tuple[int, bytes]]) -> list[BatchResult]:
+    assert _worker is not None, "the worker was not initialised"
+    registry, limits = _worker
+    return [_score_line(number, raw, registry, limits) for number, raw in chunk]
+
+
+def _chunks(numbered: Iterator[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for entry in numbered:
+        chunk.append(entry)
+        if len(chunk) == CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _in_pool(
+    numbered: Iterator[tuple[int, bytes]],
+    instruments: tuple[Instrument, ...] | None,
+    jobs: int,
+    limits: Limits,
+) -> Iterator[BatchResult]:
+    # Executor.map would read the whole input up front; submitting by hand keeps at most two
+    # chunks per worker in flight, and taking them from the front keeps the input order.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(instruments, limits)
+    ) as pool:
+        pending: collections.deque[Future[list[BatchResult]]] = collections.deque()
+        try:
+            for chunk in _chunks(numbered):
+                pending.append(pool.submit(_score_chunk, chunk))
+                if len(pending) >= 2 * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _serial(
+    numbered: Iterator[tuple[int, bytes]], registry: InstrumentRegistry, limits: Limits
+) -> Iterator[BatchResult]:
+    for number, raw in numbered:
+        yield _score_line(number, raw, registry, limits)
+
+
+def score_lines(
+    lines: Iterable[bytes] | BinaryIO,
+    *,
+    registry: InstrumentRegistry | None = None,
+    jobs: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[BatchResult]:
+    """Score one assessment per line (JSON Lines), yielding one result per line in order.
+
+    ``lines`` is any iterable of byte strings (a trailing newline is ignored) or a binary
+    file, which is then read line by line with a bound on the line length. Bad lines give a
+    result with problems and the batch goes on. ``jobs > 1`` scores in that many worker
+    processes; ``jobs == 1`` scores in this process.
+    """
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    source = bounded_lines(lines, limits.max_bytes) if isinstance(lines, io.IOBase) else iter(lines)
+    numbered = enumerate(source, start=1)
+    if jobs == 1:
+        return _serial(numbered, registry or bundled_registry(), limits)
+    instruments = None
+    if registry is not None and registry is not bundled_registry():
+        instruments = tuple(registry.get(e.id, e.version) for e in registry.entries())
+    return _in_pool(numbered, instruments, jobs, limits)
+
+
+@attrs.frozen
+class BatchCount:
+    """How many lines a batch scored and how many it could not."""
+
+    scored: int
+    invalid: int
+
+
+def write_batch(
+    source: BinaryIO,
+    sink: BinaryIO,
+    *,
+    registry: InstrumentRegistry | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+) -> BatchCount:
+    """Score ``source`` into ``sink`` (one record per line); a progress bar on stderr if asked."""
+    scored = invalid = 0
+    results = score_lines(source, registry=registry, jobs=jobs)
+    with tqdm(results, disable=not progress, file=sys.stderr, unit=" lines") as bar:
+        for result in bar:
+            sink.write(result.record() + b"\n")
+            if result.scored:
+                scored += 1
+            else:
+                invalid += 1
+    return BatchCount(scored, invalid)

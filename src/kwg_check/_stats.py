@@ -1,0 +1,336 @@
+"""The § 99 SGB VIII statistic of § 8a assessments, tabulated from summary documents.
+
+Summaries hold no free text, so they can be counted anywhere. Every input is either counted
+or reported as skipped: summaries of instruments without a § 99 mapping appear as "not
+applicable", summaries without a final outcome as "no final outcome", and inputs that are
+not valid summaries (including the error records of ``score-batch``) as skipped, never
+silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO, Literal, get_args
+
+import attrs
+
+from ._batch import bounded_lines
+from ._documents import parse_summary
+from ._errors import KwgCheckError, Problem
+from ._io import DEFAULT_LIMITS, JsonValue, load_bytes, load_path
+from ._model import Summary
+from ._model._types import EndangermentForm
+from ._model.assessment import Initiator
+from ._model.instrument import StatisticCategory
+
+__all__ = [
+    "STATISTIC_FORMATS",
+    "Statistic",
+    "read_statistic",
+    "render_statistic",
+    "tabulate_statistic",
+]
+
+StatisticFormat = Literal["md", "csv", "json"]
+STATISTIC_FORMATS: tuple[StatisticFormat, ...] = get_args(StatisticFormat)
+
+CATEGORIES = (*get_args(StatisticCategory), "not_applicable", "no_outcome")
+FORMS = get_args(EndangermentForm)
+ENDANGERMENT = ("acute_endangerment", "latent_endangerment")
+# Destatis age groups (completed years): under 3, 3 to under 6, …, 16 to under 18.
+AGE_LIMITS = (
+    (3, "under_3"),
+    (6, "3_to_6"),
+    (9, "6_to_9"),
+    (12, "9_to_12"),
+    (14, "12_to_14"),
+    (16, "14_to_16"),
+    (18, "16_to_18"),
+)
+AGE_GROUPS = (*(name for _, name in AGE_LIMITS), "18_and_over")
+INITIATORS = (*get_args(Initiator), "not_recorded")
+OVERRIDES = ("overridden", "not_overridden", "up", "down", "unchanged")
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "category": CATEGORIES,
+    "forms": (*FORMS, "cases_with_forms", "cases_without_forms"),
+    "age_group": AGE_GROUPS,
+    "initiated_by": INITIATORS,
+    "overrides": OVERRIDES,
+}
+
+Labels = dict[str, tuple[str, str]]
+"""Code → (English, German)."""
+
+SECTION_LABELS: Labels = {
+    "totals": ("Totals", "Gesamt"),
+    "category": ("Result of the assessment", "Ergebnis der Gefährdungseinschätzung"),
+    "forms": (
+        "Forms of endangerment (acute or latent cases; several per case)",
+        "Arten der Kindeswohlgefährdung (akute oder latente Fälle; Mehrfachnennungen)",
+    ),
+    "age_group": ("Age of the child", "Alter des Kindes"),
+    "initiated_by": ("Who made the indications known", "Bekanntwerden durch"),
+    "overrides": ("Discretionary overrides", "Abweichungen der Fachkräfte vom Ergebnis"),
+}
+
+LABELS: Labels = {
+    "summaries": ("assessments counted", "gezählte Gefährdungseinschätzungen"),
+    "skipped_invalid": ("inputs skipped as invalid", "als ungültig übersprungene Eingaben"),
+    "acute_endangerment": ("acute endangerment", "akute Kindeswohlgefährdung"),
+    "latent_endangerment": ("latent endangerment", "latente Kindeswohlgefährdung"),
+    "need_for_help": (
+        "no endangerment, but need for help",
+        "keine Kindeswohlgefährdung, aber Hilfebedarf",
+    ),
+    "no_need_for_help": (
+        "no endangerment and no need for help",
+        "keine Kindeswohlgefährdung und kein Hilfebedarf",
+    ),
+    "not_applicable": (
+        "not applicable (outcome without a § 99 category)",
+        "nicht zutreffend (Ergebnis ohne § 99-Kategorie)",
+    ),
+    "no_outcome": ("no final outcome", "kein abschließendes Ergebnis"),
+    "neglect": ("neglect", "Vernachlässigung"),
+    "psychological_abuse": ("psychological abuse", "psychische Misshandlung"),
+    "physical_abuse": ("physical abuse", "körperliche Misshandlung"),
+    "sexual_violence": ("sexual violence", "sexuelle Gewalt"),
+    "cases_with_forms": ("cases with at least one form", "Fälle mit mindestens einer Art"),
+    "cases_without_forms": ("cases without an indicated form", "Fälle ohne angezeigte Art"),
+    "under_3": ("under 3 years", "unter 3 Jahre"),
+    "3_to_6": ("3 to under 6 years", "3 bis unter 6 Jahre"),
+    "6_to_9": ("6 to under 9 years", "6 bis unter 9 Jahre"),
+    "9_to_12": ("9 to under 12 years", "9 bis unter 12 Jahre"),
+    "12_to_14": ("12 to under 14 years", "12 bis unter 14 Jahre"),
+    "14_to_16": ("14 to under 16 years", "14 bis unter 16 Jahre"),
+    "16_to_18": ("16 to under 18 years", "16 bis unter 18 Jahre"),
+    "18_and_over": ("18 years and over", "18 Jahre und älter"),
+    "police_or_court": (
+        "police, court or public prosecutor",
+        "Polizei, Gericht, Staatsanwaltschaft",
+    ),
+    "school": ("school", "Schule"),
+    "day_care": ("day care", "Kindertageseinrichtung, Kindertagespflege"),
+    "health_services": ("health services", "Gesundheitswesen"),
+    "social_services": ("social services", "soziale Dienste, Jugendamt"),
+    "counselling_or_youth_work": (
+        "counselling or youth work",
+        "Beratungsstelle, Jugendarbeit",
+    ),
+    "relatives": ("relatives", "Verwandte"),
+    "neighbours_or_acquaintances": ("neighbours or acquaintances", "Nachbarn, Bekannte"),
+    "parents": ("parents", "Eltern, Personensorgeberechtigte"),
+    "child": ("the child or young person", "Kind, Jugendliche(r) selbst"),
+    "anonymous": ("anonymous", "anonym"),
+    "other": ("other", "sonstige"),
+    "not_recorded": ("not recorded", "nicht erfasst"),
+    "overridden": ("with an override", "mit Abweichung"),
+    "not_overridden": ("without an override", "ohne Abweichung"),
+    "up": ("more severe than computed", "schwerer als berechnet"),
+    "down": ("less severe than computed", "weniger schwer als berechnet"),
+    "unchanged": ("same outcome as computed", "gleiches Ergebnis wie berechnet"),
+}
+
+
+@attrs.frozen
+class Statistic:
+    """Counts of the § 99 SGB VIII statistic: section → row → count, rows in a fixed order."""
+
+    summaries: int
+    """Summaries counted."""
+    skipped: int
+    """Inputs that were not valid summaries (reported, not counted)."""
+    sections: Mapping[str, Mapping[str, int]]
+    """``category``, ``forms``, ``age_group``, ``initiated_by``, ``overrides``; every row is
+    present, zeros included, so two statistics always have the same shape."""
+
+
+def _age_group(age_months: int) -> str:
+    years = age_months // 12
+    return next((name for limit, name in AGE_LIMITS if years < limit), "18_and_over")
+
+
+def _category(summary: Summary) -> str:
+    outcome = summary.outcome
+    if outcome.final is None:
+        return "no_outcome"
+    return outcome.statistic_category or "not_applicable"
+
+
+def tabulate_statistic(summaries: Iterable[Summary]) -> Statistic:
+    """Count summaries into the § 99 SGB VIII statistic (streaming: only counts are kept).
+
+    Forms of endangerment are counted for acute and latent endangerment only, as the official
+    statistic does; an override's direction follows the instrument's outcome order.
+    """
+    counts = {name: dict.fromkeys(rows, 0) for name, rows in SECTIONS.items()}
+    total = 0
+    for summary in summaries:
+        total += 1
+        category = _category(summary)
+        counts["category"][category] += 1
+        if category in ENDANGERMENT:
+            forms = summary.outcome.forms_of_endangerment
+            for form in forms:
+                counts["forms"][form] += 1
+            counts["forms"]["cases_with_forms" if forms else "cases_without_forms"] += 1
+        counts["age_group"][_age_group(summary.assessment.age_months)] += 1
+        counts["initiated_by"][summary.assessment.initiated_by or "not_recorded"] += 1
+        override = summary.outcome.override
+        if override is None or override.kind != "discretionary_override":
+            counts["overrides"]["not_overridden"] += 1
+            continue
+        counts["overrides"]["overridden"] += 1
+        levels = override.levels or 0
+        counts["overrides"]["up" if levels > 0 else "down" if levels < 0 else "unchanged"] += 1
+    return Statistic(total, 0, counts)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading summaries: files, directories, JSON Lines (plain summaries or score-batch records)
+# --------------------------------------------------------------------------------------------
+
+Report = Callable[[str, Sequence[Problem]], None]
+SUMMARY_SUFFIXES = (".json", ".yaml", ".yml")
+LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def _prefixed(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    return [Problem(prefix + p.pointer, p.code, p.reason) for p in problems]
+
+
+def _from_line(value: JsonValue) -> Summary | list[Problem]:
+    if isinstance(value, dict) and "line" in value and "document_type" not in value:
+        if "problems" in value:
+            reason = f"the batch could not score input line {value['line']}"
+            return [Problem("/problems", "stats.unscored-line", reason)]
+        try:
+            return parse_summary(value.get("summary"))
+        except KwgCheckError as error:
+            return _prefixed(error.problems, "/summary")
+    try:
+        return parse_summary(value)
+    except KwgCheckError as error:
+        return list(error.problems)
+
+
+def _lines(name: str, stream: BinaryIO) -> Iterator[tuple[str, Summary | list[Problem]]]:
+    for number, raw in enumerate(bounded_lines(stream, DEFAULT_LIMITS.max_bytes), start=1):
+        where = f"{name}:{number}"
+        content = raw.removesuffix(b"\n").removesuffix(b"\r")
+        if not content.strip(b" \t"):
+            yield where, [Problem("", "stats.empty-line", "the line is empty")]
+            continue
+        try:
+            value = load_bytes(content, fmt="json")
+        except KwgCheckError as error:
+            yield where, list(error.problems)
+            continue
+        yield where, _from_line(value)
+
+
+def _document(path: Path) -> tuple[str, Summary | list[Problem]]:
+    try:
+        return str(path), parse_summary(load_path(path))
+    except KwgCheckError as error:
+        return str(path), list(error.problems)
+
+
+def _inputs(paths: Iterable[str]) -> Iterator[tuple[str, Summary | list[Problem]]]:
+    for name in paths:
+        path = Path(name)
+        if name == "-":
+            yield from _lines("-", sys.stdin.buffer)
+        elif path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix in SUMMARY_SUFFIXES + LINES_SUFFIXES:
+                    yield from _inputs([str(child)])
+        elif path.suffix in LINES_SUFFIXES:
+            with path.open("rb") as stream:
+                yield from _lines(name, stream)
+        else:
+            yield _document(path)
+
+
+def read_statistic(paths: Iterable[str], report: Report) -> Statistic:
+    """Tabulate summary files, directories (recursively) and JSON Lines (``-``: stdin).
+
+    Every input that is not a valid summary is passed to ``report`` with its problems and
+    counted as skipped.
+    """
+    skipped = 0
+
+    def valid() -> Iterator[Summary]:
+        nonlocal skipped
+        for name, found in _inputs(paths):
+            if isinstance(found, Summary):
+                yield found
+            else:
+                skipped += 1
+                report(name, found)
+
+    statistic = tabulate_statistic(valid())
+    return attrs.evolve(statistic, skipped=skipped)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering: the same numbers as Markdown, CSV and JSON
+# --------------------------------------------------------------------------------------------
+
+
+def _rows(statistic: Statistic) -> Iterator[tuple[str, str, int]]:
+    """(section, row, count) in the order of every format, the totals first."""
+    yield "totals", "summaries", statistic.summaries
+    yield "totals", "skipped_invalid", statistic.skipped
+    for section, rows in statistic.sections.items():
+        for row, count in rows.items():
+            yield section, row, count
+
+
+def _markdown(statistic: Statistic, lang: int) -> str:
+    title = ("§ 99 SGB VIII statistic of risk assessments", "Statistik nach § 99 SGB VIII")
+    heading = (("count", "Anzahl"))[lang]
+    lines = [f"# {title[lang]}"]
+    current = None
+    for section, row, count in _rows(statistic):
+        if section != current:
+            current = section
+            lines += ["", f"## {SECTION_LABELS[section][lang]}", "", f"| | {heading} |"]
+            lines.append("|---|---:|")
+        lines.append(f"| {LABELS[row][lang]} | {count} |")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(statistic: Statistic, lang: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("section", "row", "label", "count"))
+    for section, row, count in _rows(statistic):
+        writer.writerow((section, row, LABELS[row][lang], count))
+    return out.getvalue()
+
+
+def _json(statistic: Statistic) -> str:
+    value: dict[str, dict[str, int]] = {}
+    for section, row, count in _rows(statistic):
+        value.setdefault(section, {})[row] = count
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_statistic(
+    statistic: Statistic, fmt: StatisticFormat = "md", lang: Literal["de", "en"] = "en"
+) -> str:
+    """The statistic as Markdown tables, CSV (``section,row,label,count``) or JSON.
+
+    ``lang`` chooses the labels of Markdown and CSV; JSON holds only the stable codes.
+    """
+    if fmt == "json":
+        return _json(statistic)
+    index = 1 if lang == "de" else 0
+    return _markdown(statistic, index) if fmt == "md" else _csv(statistic, index)
