@@ -26,6 +26,7 @@ LAYERS = {
     "_api": 6,
     "_describe": 6,
     "_text": 6,
+    "_fhir": 6,
     "cli": 7,
     "__main__": 8,
     "__init__": 8,

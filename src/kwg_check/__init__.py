@@ -50,6 +50,11 @@ from ._errors import (
     OverrideError,
     Problem,
 )
+from ._fhir import (
+    assessment_to_questionnaire_response,
+    instrument_to_questionnaire,
+    questionnaire_response_to_assessment,
+)
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
@@ -80,6 +85,7 @@ __all__ = [
     "Summary",
     "__version__",
     "assessment_problems",
+    "assessment_to_questionnaire_response",
     "canonical_json",
     "compile_instrument",
     "describe_instrument",
@@ -91,6 +97,7 @@ __all__ = [
     "examples",
     "fingerprint",
     "instrument_problems",
+    "instrument_to_questionnaire",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -100,6 +107,7 @@ __all__ = [
     "parse_document",
     "parse_instrument",
     "parse_summary",
+    "questionnaire_response_to_assessment",
     "resolve_instrument",
     "schema_text",
     "score",

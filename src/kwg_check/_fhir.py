@@ -42,6 +42,7 @@ __all__ = [
     "BASE_URL",
     "assessment_to_questionnaire_response",
     "instrument_to_questionnaire",
+    "questionnaire_instrument",
     "questionnaire_response_to_assessment",
     "questionnaire_url",
 ]
@@ -73,6 +74,8 @@ _SUBJECT = _PREFIX + "subject"
 _BIRTH_DATE = _SUBJECT + ".birth_date"
 _AGE = _SUBJECT + ".age_months"
 _DOMAIN = _PREFIX + "domain."
+_SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
+"""Object keys shown in pointers; others are replaced by ``~unknown`` (never echoed)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,6 +113,8 @@ class _Field:
     repeats: bool = False
     children: tuple[_Field, ...] = ()
     codes: tuple[str, ...] = ()
+    system: str = ""
+    """For ``choice``: the last segment of the code system's URI."""
 
 
 _PARTICIPATION = (
@@ -128,6 +133,7 @@ _SECTIONS = (
         "Bekannt geworden durch",
         "Made known by",
         codes=typing.get_args(Initiator),
+        system="initiator",
     ),
     _Field(
         "assessors",
@@ -185,6 +191,7 @@ _SECTIONS = (
                 "Art",
                 "Category",
                 codes=typing.get_args(ResourceCategory),
+                system="resource-category",
             ),
             _Field("label", "string", "Wer oder was", "Who or what"),
             _Field("available", "boolean", "Verfügbar", "Available"),
@@ -203,6 +210,19 @@ def questionnaire_url(instrument: Instrument) -> str:
     return f"{BASE_URL}/Questionnaire/{instrument.id}"
 
 
+def questionnaire_instrument(resource: JsonValue) -> tuple[str, str]:
+    """Instrument id and version named by a response's ``questionnaire`` canonical, so the
+    instrument can be looked up before the response is read."""
+    canonical = resource.get("questionnaire") if isinstance(resource, dict) else None
+    prefix = f"{BASE_URL}/Questionnaire/"
+    if isinstance(canonical, str) and canonical.startswith(prefix) and "|" in canonical:
+        instrument_id, _, version = canonical.removeprefix(prefix).partition("|")
+        if _SHOWN_KEY.fullmatch(instrument_id) and _SHOWN_KEY.fullmatch(version):
+            return instrument_id, version
+    reason = "the response must answer a kwg_check Questionnaire, as url|version"
+    raise InstrumentMismatchError(Problem("/questionnaire", "fhir.foreign-questionnaire", reason))
+
+
 def _canonical(instrument: Instrument) -> str:
     return f"{questionnaire_url(instrument)}|{instrument.version}"
 
@@ -214,7 +234,7 @@ def _scale_system(instrument: Instrument, scale_id: str) -> str:
 def _field_system(instrument: Instrument, field: _Field) -> str:
     if field.type == "outcome":
         return f"{BASE_URL}/CodeSystem/{instrument.id}/outcome"
-    return f"{BASE_URL}/CodeSystem/{field.name}"
+    return f"{BASE_URL}/CodeSystem/{field.system}"
 
 
 def _fhir_decimal(value: Decimal, pointer: str) -> int | float:
@@ -488,15 +508,11 @@ def assessment_to_questionnaire_response(
 
 def _answer_item(instrument: Instrument, item: Item, answers: JsonValue) -> JsonObject:
     answer = typing.cast(JsonObject, typing.cast(JsonObject, answers)[item.id])
-    scale = next(s for s in instrument.scales if s.id == item.scale)
-    labels = {level.id: level.label for level in scale.levels}
-    if scale.unknown is not None:
-        labels[scale.unknown.id] = scale.unknown.label
-    system = _scale_system(instrument, scale.id)
+    system = _scale_system(instrument, item.scale)
 
     def coded(level: JsonValue) -> JsonObject:
         code = typing.cast(str, level)
-        return {"valueCoding": _coding(system, code, labels[code].de)}
+        return {"valueCoding": _coding(system, code, None)}
 
     values: list[JsonValue]
     if "level" in answer:
@@ -554,7 +570,6 @@ def _field_items(
 # QuestionnaireResponse → Assessment
 # --------------------------------------------------------------------------------------------
 
-_SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
 _GROUP_KEYS = frozenset({"linkId", "text", "item"})
 _FIELD_KEYS = frozenset({"linkId", "text", "answer"})
 _ANSWER_KEYS = frozenset({"linkId", "text", "answer", "extension"})
@@ -645,9 +660,10 @@ class _Reader:
         if "item" not in owner:
             return found
         for element, at in self.array(owner["item"], pointer + "/item"):
-            link_id = self.value(
-                self.object(element, at, _ANSWER_KEYS | _GROUP_KEYS), "linkId", str, at
-            )
+            if not isinstance(element, dict):
+                self.fail(at, "fhir.type", "must be a JSON object")
+                continue
+            link_id = self.value(element, "linkId", str, at)
             if not isinstance(link_id, str):
                 continue
             if link_id not in allowed:
@@ -656,7 +672,7 @@ class _Reader:
             elif link_id in found and link_id not in repeating:
                 self.fail(at + "/linkId", "fhir.duplicate", "the item appears more than once")
             else:
-                found.setdefault(link_id, []).append((typing.cast(JsonObject, element), at))
+                found.setdefault(link_id, []).append((element, at))
         return found
 
     def answer(self, item: JsonObject, pointer: str, key: str) -> tuple[JsonValue, str]:
@@ -715,7 +731,7 @@ def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instru
     domains = {_DOMAIN + domain.id: domain.id for domain in instrument.domains}
     repeating = [link_id for link_id, field in sections.items() if field.repeats]
     entries = reader.items(qr, "", [_SUBJECT, *domains, *sections], repeating)
-    data["subject"] = _read_subject(reader, qr, entries.get(_SUBJECT, []))
+    data["subject"], age = _read_subject(reader, qr, entries.get(_SUBJECT, []))
     answers: JsonObject = {}
     for link_id, found in entries.items():
         if link_id in domains:
@@ -739,7 +755,9 @@ def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instru
         _checked(assessment, instrument)
     except KwgCheckError as error:
         raise DocumentError(_moved(reader.origin, error.problems)) from None
-    _check_age(reader, entries.get(_SUBJECT, []), assessment)
+    if age is not None and age[0] != age_months(assessment):
+        reason = "the age does not agree with the birth date on the assessment date"
+        raise DocumentError(Problem(age[1], "fhir.inconsistent", reason))
     return assessment
 
 
@@ -772,7 +790,8 @@ def _read_extensions(reader: _Reader, qr: JsonObject, data: JsonObject) -> None:
 
 def _read_subject(
     reader: _Reader, qr: JsonObject, found: list[tuple[JsonObject, str]]
-) -> JsonObject:
+) -> tuple[JsonObject, tuple[JsonValue, str] | None]:
+    """The subject, and the age answer still to check against the birth date, if both."""
     subject_ref = reader.object(qr.get("subject"), "/subject", frozenset({"identifier"}))
     case_id = _identifier(
         reader, subject_ref.get("identifier"), "/subject/identifier", CASE_ID_SYSTEM
@@ -781,37 +800,22 @@ def _read_subject(
     reader.origin["/subject"] = "/subject/identifier/value"
     if not found:
         reader.fail("/item", "fhir.missing", "the child's age (item kwg:subject) is missing")
-        return subject
+        return subject, None
     group, at = found[0]
     reader.object(group, at, _GROUP_KEYS)
     children = reader.items(group, at, (_BIRTH_DATE, _AGE), ())
+    age = reader.answer(*children[_AGE][0], "valueInteger") if _AGE in children else None
     if _BIRTH_DATE in children:
-        subject["birth_date"], reader.origin["/subject/birth_date"] = reader.answer(
+        birth, reader.origin["/subject/birth_date"] = reader.answer(
             *children[_BIRTH_DATE][0], "valueDate"
         )
-    elif _AGE in children:
-        subject["age_months"], reader.origin["/subject/age_months"] = reader.answer(
-            *children[_AGE][0], "valueInteger"
-        )
-    else:
+        subject["birth_date"] = birth
+        return subject, age
+    if age is None:
         reader.fail(at, "fhir.missing", "the child's age or birth date is missing")
-    return subject
-
-
-def _check_age(
-    reader: _Reader, found: list[tuple[JsonObject, str]], assessment: Assessment
-) -> None:
-    """With a birth date, the age item is derived: it must agree (nothing is dropped)."""
-    group, at = found[0]
-    children = reader.items(group, at, (_BIRTH_DATE, _AGE), ())
-    if assessment.subject.birth_date is None or _AGE not in children:
-        return
-    age, pointer = reader.answer(*children[_AGE][0], "valueInteger")
-    if reader.problems:
-        raise DocumentError(reader.problems)
-    if age != age_months(assessment):
-        reason = "the age does not agree with the birth date on the assessment date"
-        raise DocumentError(Problem(pointer, "fhir.inconsistent", reason))
+    else:
+        subject["age_months"], reader.origin["/subject/age_months"] = age
+    return subject, None
 
 
 def _read_answer(
