@@ -339,7 +339,6 @@ def _parser() -> argparse.ArgumentParser:
         "instrument", metavar="INSTRUMENT", help="bundled id[@version] or file"
     )
     questionnaire.add_argument("--lang", choices=("de", "en"), default="de")
-    questionnaire.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
     response = command(
         "response",
         _cmd_fhir_response,
@@ -348,8 +347,6 @@ def _parser() -> argparse.ArgumentParser:
         fhir_commands,
     )
     response.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
-    response.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
-    response.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
     fhir_import = command(
         "import",
         _cmd_fhir_import,
@@ -358,10 +355,10 @@ def _parser() -> argparse.ArgumentParser:
         fhir_commands,
     )
     fhir_import.add_argument("response", metavar="RESPONSE", help="response file (- for stdin)")
-    fhir_import.add_argument(
-        "--instrument", metavar="FILE", help="instrument file (default: bundled)"
-    )
-    fhir_import.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+    for sub in (response, fhir_import):
+        sub.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+    for sub in (questionnaire, response, fhir_import):
+        sub.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
     return parser
 
 
