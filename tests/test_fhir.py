@@ -52,13 +52,16 @@ R4_ITEM_TYPES = {
 R4_OPERATORS = {"exists", "=", "!=", ">", "<", ">=", "<="}
 
 
-def fhir_model(name: str) -> Any:
-    """An R4B model class of fhir.resources; skipped locally without it, never in CI."""
+def fhir_model(name: str, *, optional: bool = False) -> Any:
+    """An R4B model class of fhir.resources; locally without it the test is skipped (or,
+    when the check is ``optional``, ``None`` is returned). Never missing in CI."""
     try:
         module = importlib.import_module(f"fhir.resources.R4B.{name.lower()}")
     except ImportError:
         if os.environ.get("CI"):
             pytest.fail("fhir.resources is missing in CI: install the 'test' extra")
+        if optional:
+            return None
         pytest.skip("fhir.resources is not installed (pip install 'kwg-check[fhir]')")
     return getattr(module, name)
 
@@ -305,6 +308,19 @@ def test_export_refuses_an_assessment_for_another_instrument() -> None:
         assessment_to_questionnaire_response(assessment, bundled_registry().get("sdm_risk"))
 
 
+@pytest.mark.parametrize("text", ["", "line\x00break", "bell\x07"])
+def test_export_refuses_text_fhir_cannot_carry_with_a_pointer_into_the_assessment(
+    text: str,
+) -> None:
+    """FHIR strings are non-empty and free of control characters; changing the text
+    silently would break the round trip, so the export says where the problem is."""
+    data: Any = kwg_check.example_data("kwg8a-grey-zone-unknowns")
+    data["family_view"] = {"will": text}
+    with pytest.raises(DocumentError) as info:
+        assessment_to_questionnaire_response(kwg_check.parse_assessment(data), kwg8a())
+    assert codes_at(info.value) == {("/family_view/will", "fhir.string")}
+
+
 def test_an_age_without_a_birth_date_round_trips_as_the_age_item() -> None:
     data: Any = kwg_check.example_data("kwg8a-grey-zone-unknowns")
     data["subject"] = {"case_id": "K-1", "age_months": 40}
@@ -314,6 +330,12 @@ def test_an_age_without_a_birth_date_round_trips_as_the_age_item() -> None:
         {"linkId": "kwg:subject.age_months", "answer": [{"valueInteger": 40}]}
     ]
     assert questionnaire_response_to_assessment(response, kwg8a()) == assessment
+
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r"), min_size=1
+)
+"""Free text FHIR can carry: non-empty, no control characters but tab, CR and LF."""
 
 
 def answers_for(instrument: Instrument) -> st.SearchStrategy[dict[str, Any]]:
@@ -342,20 +364,34 @@ def answers_for(instrument: Instrument) -> st.SearchStrategy[dict[str, Any]]:
             shape = level.map(lambda code: {"level": code})
         evidence = st.lists(
             st.fixed_dictionaries(
-                {"observation": st.text(max_size=20)},
-                optional={"source": st.text(max_size=10), "date": st.just("2024-01-31")},
+                {"observation": TEXT},
+                optional={
+                    "source": TEXT.filter(lambda t: len(t) <= 500),
+                    "date": st.just("2024-01-31"),
+                },
             ),
             max_size=2,
         )
-        extra = st.fixed_dictionaries({}, optional={"evidence": evidence, "note": st.text()})
+        extra = st.fixed_dictionaries({}, optional={"evidence": evidence, "note": TEXT})
         per_item[item.id] = st.tuples(shape, extra).map(lambda pair: {**pair[0], **pair[1]})
     return st.fixed_dictionaries({}, optional=per_item)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+RESOURCE = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(["personal", "family", "social_network", "material"]),
+        "label": TEXT.filter(lambda t: len(t) <= 500),
+        "available": st.booleans(),
+    },
+    optional={"note": TEXT},
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_round_trip_is_the_identity_for_generated_answers(data: st.DataObject) -> None:
-    """Levels, unknowns, multiple choices, caregivers and evidence all come back unchanged."""
+    """Levels, unknowns, multiple choices, caregivers, evidence, notes and resources all come
+    back unchanged, and every generated response is a valid R4B QuestionnaireResponse."""
     instrument = data.draw(st.sampled_from(instruments()), label="instrument")
     answers = data.draw(answers_for(instrument), label="answers")
     document: Any = {
@@ -373,9 +409,16 @@ def test_round_trip_is_the_identity_for_generated_answers(data: st.DataObject) -
         "assessment_date": "2024-03-10",
         "assessors": [{"id": "sw-1", "role": "social_worker"}],
         "answers": answers,
+        "resources": data.draw(st.lists(RESOURCE, max_size=3), label="resources"),
+        "family_view": data.draw(
+            st.fixed_dictionaries({}, optional={"statement": TEXT, "will": TEXT}), label="view"
+        ),
     }
     assessment = kwg_check.parse_assessment(document)
     response = assessment_to_questionnaire_response(assessment, instrument)
+    model = fhir_model("QuestionnaireResponse", optional=True)
+    if model is not None:
+        model.model_validate(as_json(response))
     assert questionnaire_response_to_assessment(as_json_plain(response), instrument) == assessment
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -460,6 +460,12 @@ def assessment_to_questionnaire_response(
     """
     _checked(assessment, instrument)
     data = dump_document(assessment)
+    bad = [
+        Problem(pointer, "fhir.string", _BAD_STRING)
+        for pointer in _bad_strings({k: v for k, v in data.items() if k != "extensions"}, "")
+    ]
+    if bad:
+        raise DocumentError(bad)
     subject: JsonObject = {"linkId": _BIRTH_DATE}
     subject_items: list[JsonValue] = []
     if assessment.subject.birth_date is not None:
@@ -504,6 +510,25 @@ def assessment_to_questionnaire_response(
         }
     )
     return resource
+
+
+_BAD_STRING = (
+    "FHIR strings are never empty and hold no control characters but tab, CR and LF: leave "
+    "the field out or write a text"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _bad_strings(value: JsonValue, pointer: str) -> Iterator[str]:
+    """Pointers to the strings FHIR cannot carry (``extensions`` travel as JSON text)."""
+    if isinstance(value, str) and (not value or _CONTROL.search(value)):
+        yield pointer
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _bad_strings(child, f"{pointer}/{escape_pointer_token(key)}")
+    elif isinstance(value, list):
+        for n, child in enumerate(value):
+            yield from _bad_strings(child, f"{pointer}/{n}")
 
 
 def _answer_item(instrument: Instrument, item: Item, answers: JsonValue) -> JsonObject:
