@@ -606,3 +606,53 @@ def test_cli_fhir_without_subcommand_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as info:
         main(["fhir"])
     assert info.value.code == 2
+
+
+def paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value that can be replaced (the root excluded)."""
+    found = [here] if here else []
+    children = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, child in children:
+        found.extend(paths(child, (*here, key)))
+    return found
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from([SECRET, "", "completed"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from([SECRET, "linkId", "answer", "item", "valueString", "url"]),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_damaged_response_raises_only_library_errors_that_do_not_echo(
+    data: st.DataObject,
+) -> None:
+    """Whatever part of a response is replaced by whatever JSON, import either succeeds or
+    raises a KwgCheckError whose pointers and reasons never contain the planted text."""
+    response = exported()
+    place = data.draw(st.sampled_from(paths(response)), label="place")
+    owner: Any = response
+    for key in place[:-1]:
+        owner = owner[key]
+    owner[place[-1]] = data.draw(JSON, label="value")
+    problems: tuple[kwg_check.Problem, ...] = ()
+    try:
+        questionnaire_response_to_assessment(response, kwg8a())
+    except KwgCheckError as error:
+        problems = error.problems
+    assert all(SECRET not in p.reason and SECRET not in p.pointer for p in problems)
