@@ -175,6 +175,9 @@ def test_every_item_is_a_choice_question_with_its_levels_points_and_unknown(
         assert len({coding["system"] for coding in options}) == 1
         repeats = item.response == "multiple" or item.per_caregiver
         assert questions[item.id].get("repeats", False) == repeats
+        # The bundled instruments' conditions are age bands: all of them are expressed.
+        assert ("enableWhen" in questions[item.id]) == (item.applies_when is not None)
+        assert EXT_NOT_EXPRESSED not in {e["url"] for e in questions[item.id]["extension"]}
 
 
 def test_decimal_points_are_written_as_json_numbers_with_their_exact_digits() -> None:
