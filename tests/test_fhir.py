@@ -34,6 +34,7 @@ from kwg_check import (
     questionnaire_response_to_assessment,
 )
 from kwg_check._fhir import (
+    EXT_FINGERPRINT,
     EXT_NOT_EXPRESSED,
     EXT_ORDINAL,
     questionnaire_instrument,
@@ -508,6 +509,14 @@ def test_an_unknown_extension_is_refused() -> None:
     response["extension"].append({"url": "http://example.org/x", "valueString": SECRET})
     error = rejection(response)
     assert codes_at(error) == {("/extension/1/url", "fhir.unsupported")}
+
+
+def test_a_pinned_fingerprint_of_another_instrument_document_is_a_mismatch() -> None:
+    response = exported()
+    response["extension"].append({"url": EXT_FINGERPRINT, "valueString": "sha256:" + "0" * 64})
+    error = rejection(response)
+    assert isinstance(error, InstrumentMismatchError)
+    assert codes_at(error) == {("/extension/1", "instrument.fingerprint")}
 
 
 def test_only_completed_responses_are_imported() -> None:

@@ -778,6 +778,8 @@ def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instru
     try:
         assessment = parse_assessment(data)
         _checked(assessment, instrument)
+    except InstrumentMismatchError as error:  # a pinned fingerprint of another document
+        raise InstrumentMismatchError(_moved(reader.origin, error.problems)) from None
     except KwgCheckError as error:
         raise DocumentError(_moved(reader.origin, error.problems)) from None
     if age is not None and age[0] != age_months(assessment):
