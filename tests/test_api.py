@@ -28,6 +28,7 @@ LAYERS = {
     "_describe": 6,
     "_stats": 6,
     "_text": 6,
+    "_fhir": 6,
     "cli": 7,
     "__main__": 8,
     "__init__": 8,

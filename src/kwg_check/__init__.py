@@ -51,6 +51,11 @@ from ._errors import (
     OverrideError,
     Problem,
 )
+from ._fhir import (
+    assessment_to_questionnaire_response,
+    instrument_to_questionnaire,
+    questionnaire_response_to_assessment,
+)
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
@@ -84,6 +89,7 @@ __all__ = [
     "Summary",
     "__version__",
     "assessment_problems",
+    "assessment_to_questionnaire_response",
     "canonical_json",
     "compile_instrument",
     "describe_instrument",
@@ -95,6 +101,7 @@ __all__ = [
     "examples",
     "fingerprint",
     "instrument_problems",
+    "instrument_to_questionnaire",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -104,6 +111,7 @@ __all__ = [
     "parse_document",
     "parse_instrument",
     "parse_summary",
+    "questionnaire_response_to_assessment",
     "render_statistic",
     "resolve_instrument",
     "schema_text",

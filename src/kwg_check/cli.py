@@ -26,6 +26,12 @@ from ._documents import (
 )
 from ._engine import score
 from ._errors import KwgCheckError, Problem
+from ._fhir import (
+    assessment_to_questionnaire_response,
+    instrument_to_questionnaire,
+    questionnaire_instrument,
+    questionnaire_response_to_assessment,
+)
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Instrument
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
@@ -174,13 +180,16 @@ def _cmd_example(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_describe(args: argparse.Namespace) -> int:
-    target: str = args.instrument
+def _named_instrument(target: str) -> Instrument:
+    """An instrument file, or a bundled instrument named ``id[@version]``."""
     if Path(target).is_file():
-        instrument = _instrument_from_file(target)
-    else:
-        instrument_id, _, version = target.partition("@")
-        instrument = bundled_registry().get(instrument_id, version or None)
+        return _instrument_from_file(target)
+    instrument_id, _, version = target.partition("@")
+    return bundled_registry().get(instrument_id, version or None)
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    instrument = _named_instrument(args.instrument)
     sys.stdout.write(describe_instrument(instrument, args.lang))
     return EXIT_OK
 
@@ -227,6 +236,42 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_INVALID if statistic.skipped else EXIT_OK
 
 
+def _write_json(value: JsonValue, output: str | None) -> int:
+    if output is None:
+        sys.stdout.write(dump_json(value))
+    else:
+        Path(output).write_text(dump_json(value), encoding="utf-8")
+    return EXIT_OK
+
+
+def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
+    raise _UsageError("fhir needs a subcommand: questionnaire, response or import")
+
+
+def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
+    instrument = _named_instrument(args.instrument)
+    return _write_json(instrument_to_questionnaire(instrument, lang=args.lang), args.output)
+
+
+def _cmd_fhir_response(args: argparse.Namespace) -> int:
+    assessment = parse_assessment(_read(args.assessment))
+    if args.instrument:
+        instrument = _instrument_from_file(args.instrument)
+    else:
+        instrument = resolve_instrument(assessment).instrument
+    return _write_json(assessment_to_questionnaire_response(assessment, instrument), args.output)
+
+
+def _cmd_fhir_import(args: argparse.Namespace) -> int:
+    resource = _read(args.response)
+    if args.instrument:
+        instrument = _instrument_from_file(args.instrument)
+    else:
+        instrument = bundled_registry().get(*questionnaire_instrument(resource))
+    assessment = questionnaire_response_to_assessment(resource, instrument)
+    return _write_json(dump_document(assessment), args.output)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -247,9 +292,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(
-        name: str, handler: Callable[[argparse.Namespace], int], help_text: str, example: str
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_text: str,
+        example: str,
+        group: argparse._SubParsersAction[_Parser] = commands,
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(
+        sub = group.add_parser(
             name,
             help=help_text,
             description=help_text,
@@ -372,6 +421,46 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=STATISTIC_FORMATS, default="md")
     stats.add_argument("--lang", choices=("de", "en"), default="en")
     stats.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+
+
+    fhir = command(
+        "fhir",
+        _cmd_fhir_without_subcommand,
+        "Convert to and from HL7 FHIR R4 (Questionnaire, QuestionnaireResponse).",
+        "kwg-check fhir questionnaire kwg_8a --lang en -o kwg_8a.questionnaire.json",
+    )
+    fhir_commands = fhir.add_subparsers(dest="fhir_command", required=True, parser_class=_Parser)
+    questionnaire = command(
+        "questionnaire",
+        _cmd_fhir_questionnaire,
+        "Export an instrument as a FHIR R4 Questionnaire (JSON).",
+        "kwg-check fhir questionnaire kwg_8a --lang de -o kwg_8a.questionnaire.json",
+        fhir_commands,
+    )
+    questionnaire.add_argument(
+        "instrument", metavar="INSTRUMENT", help="bundled id[@version] or file"
+    )
+    questionnaire.add_argument("--lang", choices=("de", "en"), default="de")
+    response = command(
+        "response",
+        _cmd_fhir_response,
+        "Export an assessment as a FHIR R4 QuestionnaireResponse (JSON).",
+        "kwg-check example kwg8a-grey-zone-unknowns | kwg-check fhir response - -o response.json",
+        fhir_commands,
+    )
+    response.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
+    fhir_import = command(
+        "import",
+        _cmd_fhir_import,
+        "Import a FHIR R4 QuestionnaireResponse back into an assessment (JSON).",
+        "kwg-check fhir import response.json -o assessment.json",
+        fhir_commands,
+    )
+    fhir_import.add_argument("response", metavar="RESPONSE", help="response file (- for stdin)")
+    for sub in (response, fhir_import):
+        sub.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+    for sub in (questionnaire, response, fhir_import):
+        sub.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
     return parser
 
 
@@ -385,7 +474,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kwg-check: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KwgCheckError as error:
-        source = getattr(args, "assessment", None) or getattr(args, "name", None) or "-"
+        source = (
+            getattr(args, "assessment", None)
+            or getattr(args, "name", None)
+            or getattr(args, "response", None)
+            or "-"
+        )
         _print_problems(str(source), error.problems, sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:

@@ -1,0 +1,965 @@
+"""HL7 FHIR R4 interoperability: instruments as Questionnaires, assessments as responses.
+
+The mapping is specified in ``docs/fhir.md``; this module is its only implementation. It
+writes and reads plain JSON values, so the library needs no FHIR package at run time (the
+tests validate the output with the ``fhir.resources`` models).
+
+Export and import are inverse for every assessment that fits its instrument: importing an
+exported response gives an equal assessment, field for field. Import is strict: whatever
+the mapping does not cover is rejected with ``fhir.unsupported`` and a JSON pointer into the
+resource, never dropped. Only display texts (``item.text``, ``Coding.display``) are ignored,
+because they are derived from the instrument. Reasons never quote the resource.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from ._documents import dump_document, parse_assessment
+from ._engine import assessment_problems, compile_instrument
+from ._engine._assessment import age_months
+from ._errors import (
+    DocumentError,
+    InstrumentMismatchError,
+    KwgCheckError,
+    Problem,
+    escape_pointer_token,
+)
+from ._io import JsonValue, canonical_json, load_text
+from ._model import Assessment, Instrument
+from ._model._types import LocalizedText, format_decimal
+from ._model.assessment import Initiator, ResourceCategory
+from ._model.conditions import AgeBand, All, AnswerIn, Any_, Condition, ContextIs
+from ._model.instrument import Item
+
+__all__ = [
+    "BASE_URL",
+    "assessment_to_questionnaire_response",
+    "instrument_to_questionnaire",
+    "questionnaire_instrument",
+    "questionnaire_response_to_assessment",
+    "questionnaire_url",
+]
+
+Lang = Literal["de", "en"]
+JsonObject = dict[str, JsonValue]
+
+BASE_URL = "https://schemas.kwg-check.de/fhir"
+"""Root of every URI the mapping defines (code systems, identifier systems, extensions)."""
+_EXT = f"{BASE_URL}/StructureDefinition/"
+EXT_ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+EXT_KIND = _EXT + "item-kind"
+EXT_WEIGHT = _EXT + "item-weight"
+EXT_PER_CAREGIVER = _EXT + "per-caregiver"
+EXT_NOT_EXPRESSED = _EXT + "applicability-not-expressed"
+EXT_CAREGIVER = _EXT + "caregiver"
+EXT_EVIDENCE = _EXT + "evidence"
+EXT_NOTE = _EXT + "note"
+EXT_FINGERPRINT = _EXT + "instrument-fingerprint"
+EXT_EXTENSIONS = _EXT + "assessment-extensions"
+EXT_SCHEMA = _EXT + "schema"
+INSTRUMENT_ID_SYSTEM = f"{BASE_URL}/instrument-id"
+ASSESSMENT_ID_SYSTEM = f"{BASE_URL}/assessment-id"
+CASE_ID_SYSTEM = f"{BASE_URL}/case-id"
+
+_PREFIX = "kwg:"
+"""Prefix of every linkId that is not an item id; item ids cannot contain ``:``."""
+_SUBJECT = _PREFIX + "subject"
+_BIRTH_DATE = _SUBJECT + ".birth_date"
+_AGE = _SUBJECT + ".age_months"
+_DOMAIN = _PREFIX + "domain."
+_SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
+"""Object keys shown in pointers; others are replaced by ``~unknown`` (never echoed)."""
+
+
+# --------------------------------------------------------------------------------------------
+# The assessment's own sections, as questionnaire items
+# --------------------------------------------------------------------------------------------
+
+FieldType = Literal["group", "string", "text", "boolean", "date", "integer", "choice", "outcome"]
+_VALUE_KEY: dict[str, str] = {
+    "string": "valueString",
+    "text": "valueString",
+    "boolean": "valueBoolean",
+    "date": "valueDate",
+    "integer": "valueInteger",
+    "choice": "valueCoding",
+    "outcome": "valueCoding",
+}
+_PYTHON_TYPE: dict[str, type] = {
+    "valueString": str,
+    "valueBoolean": bool,
+    "valueDate": str,
+    "valueInteger": int,
+    "valueCoding": dict,
+}
+
+
+@attrs.frozen
+class _Field:
+    """One assessment field as a questionnaire item (``choice``: fixed codes; ``outcome``:
+    the instrument's outcomes)."""
+
+    name: str
+    type: FieldType
+    de: str
+    en: str
+    repeats: bool = False
+    children: tuple[_Field, ...] = ()
+    codes: tuple[str, ...] = ()
+    system: str = ""
+    """For ``choice``: the last segment of the code system's URI."""
+
+
+_PARTICIPATION = (
+    _Field("involved", "boolean", "Beteiligt", "Involved"),
+    _Field("reason_if_not", "text", "Grund, falls nicht beteiligt", "Reason if not involved"),
+)
+_JUDGEMENT = (
+    _Field("outcome", "outcome", "Ergebnis", "Outcome"),
+    _Field("author", "string", "Verantwortliche Fachkraft (Pseudonym)", "Responsible (pseudonym)"),
+    _Field("justification", "text", "Begründung", "Justification"),
+)
+_SECTIONS = (
+    _Field(
+        "initiated_by",
+        "choice",
+        "Bekannt geworden durch",
+        "Made known by",
+        codes=typing.get_args(Initiator),
+        system="initiator",
+    ),
+    _Field(
+        "assessors",
+        "group",
+        "Fachkräfte",
+        "Assessors",
+        repeats=True,
+        children=(
+            _Field("id", "string", "Fachkraft (Pseudonym)", "Professional (pseudonym)"),
+            _Field("role", "string", "Rolle", "Role"),
+        ),
+    ),
+    _Field(
+        "participation",
+        "group",
+        "Beteiligung",
+        "Participation",
+        children=(
+            _Field("parents", "group", "Eltern", "Parents", children=_PARTICIPATION),
+            _Field("child", "group", "Kind", "Child", children=_PARTICIPATION),
+        ),
+    ),
+    _Field(
+        "consultations",
+        "group",
+        "Beratungen",
+        "Consultations",
+        repeats=True,
+        children=(
+            _Field("role", "string", "Rolle", "Role"),
+            _Field("by", "string", "Beratende Fachkraft (Pseudonym)", "Consulted (pseudonym)"),
+            _Field("date", "date", "Datum", "Date"),
+        ),
+    ),
+    _Field(
+        "family_view",
+        "group",
+        "Sicht der Familie",
+        "The family's view",
+        children=(
+            _Field("statement", "text", "Sicht der Familie", "How the family sees it"),
+            _Field("will", "text", "Wille der Familie", "What the family wants"),
+        ),
+    ),
+    _Field(
+        "resources",
+        "group",
+        "Ressourcen",
+        "Resources",
+        repeats=True,
+        children=(
+            _Field(
+                "category",
+                "choice",
+                "Art",
+                "Category",
+                codes=typing.get_args(ResourceCategory),
+                system="resource-category",
+            ),
+            _Field("label", "string", "Wer oder was", "Who or what"),
+            _Field("available", "boolean", "Verfügbar", "Available"),
+            _Field("note", "text", "Wie sie helfen kann", "How it can help"),
+        ),
+    ),
+    _Field("override", "group", "Abweichung", "Discretionary override", children=_JUDGEMENT),
+    _Field(
+        "final_rating", "group", "Abschließende Einschätzung", "Final rating", children=_JUDGEMENT
+    ),
+)
+
+
+def questionnaire_url(instrument: Instrument) -> str:
+    """The Questionnaire's canonical URL (without version) for an instrument."""
+    return f"{BASE_URL}/Questionnaire/{instrument.id}"
+
+
+def questionnaire_instrument(resource: JsonValue) -> tuple[str, str]:
+    """Instrument id and version named by a response's ``questionnaire`` canonical, so the
+    instrument can be looked up before the response is read."""
+    canonical = resource.get("questionnaire") if isinstance(resource, dict) else None
+    prefix = f"{BASE_URL}/Questionnaire/"
+    if isinstance(canonical, str) and canonical.startswith(prefix) and "|" in canonical:
+        instrument_id, _, version = canonical.removeprefix(prefix).partition("|")
+        if _SHOWN_KEY.fullmatch(instrument_id) and _SHOWN_KEY.fullmatch(version):
+            return instrument_id, version
+    reason = "the response must answer a kwg_check Questionnaire, as url|version"
+    raise InstrumentMismatchError(Problem("/questionnaire", "fhir.foreign-questionnaire", reason))
+
+
+def _canonical(instrument: Instrument) -> str:
+    return f"{questionnaire_url(instrument)}|{instrument.version}"
+
+
+def _scale_system(instrument: Instrument, scale_id: str) -> str:
+    return f"{BASE_URL}/CodeSystem/{instrument.id}/scale/{scale_id}"
+
+
+def _field_system(instrument: Instrument, field: _Field) -> str:
+    if field.type == "outcome":
+        return f"{BASE_URL}/CodeSystem/{instrument.id}/outcome"
+    return f"{BASE_URL}/CodeSystem/{field.system}"
+
+
+def _fhir_decimal(value: Decimal, pointer: str) -> int | float:
+    """A FHIR decimal as a JSON number whose shortest text is exactly the decimal."""
+    if value == value.to_integral_value() and abs(value) < 2**53:
+        return int(value)
+    number = float(format_decimal(value))
+    if Decimal(repr(number)) != value:
+        reason = "the decimal has more digits than a JSON number keeps exactly"
+        raise DocumentError(Problem(pointer, "fhir.decimal-inexact", reason))
+    return number
+
+
+# --------------------------------------------------------------------------------------------
+# Instrument → Questionnaire
+# --------------------------------------------------------------------------------------------
+
+
+def instrument_to_questionnaire(instrument: Instrument, *, lang: Lang = "de") -> JsonObject:
+    """The instrument as a FHIR R4 Questionnaire in one language, to render forms with.
+
+    Items keep their ids as linkIds, answer options carry the level points as the standard
+    ``ordinalValue`` extension, age bands become ``enableWhen``. See ``docs/fhir.md``.
+    """
+    compile_instrument(instrument)  # only a sound instrument is published
+    items: list[JsonValue] = [_subject_group(lang)]
+    for domain in instrument.domains:
+        children: list[JsonValue] = [
+            _question(instrument, item, lang)
+            for item in instrument.items
+            if item.domain == domain.id
+        ]
+        if children:
+            items.append(_group(_DOMAIN + domain.id, _text(domain.label, lang), children))
+    items.extend(
+        _field_question(instrument, field, _PREFIX + field.name, lang) for field in _SECTIONS
+    )
+    resource: JsonObject = {
+        "resourceType": "Questionnaire",
+        "language": lang,
+        "url": questionnaire_url(instrument),
+        "identifier": [{"system": INSTRUMENT_ID_SYSTEM, "value": instrument.id}],
+        "version": instrument.version,
+        "name": _machine_name(instrument.id),
+        "title": _text(instrument.title, lang),
+        "status": "active",
+    }
+    if instrument.description is not None:
+        resource["description"] = _text(instrument.description, lang)
+    resource["copyright"] = instrument.licence
+    resource["item"] = items
+    return resource
+
+
+def _text(text: LocalizedText, lang: Lang) -> str:
+    return text.de if lang == "de" else text.en
+
+
+def _machine_name(instrument_id: str) -> str:
+    """FHIR's computable name: starts with a capital, letters, digits and ``_`` only."""
+    words = re.split(r"[^a-z0-9]+", instrument_id)
+    name = "".join(word[:1].upper() + word[1:] for word in words)
+    return name if name[:1].isalpha() else "I" + name
+
+
+def _group(link_id: str, text: str, children: list[JsonValue], repeats: bool = False) -> JsonObject:
+    group: JsonObject = {"linkId": link_id, "text": text, "type": "group"}
+    if repeats:
+        group["repeats"] = True
+    group["item"] = children
+    return group
+
+
+def _subject_group(lang: Lang) -> JsonObject:
+    de = lang == "de"
+    return _group(
+        _SUBJECT,
+        "Kind" if de else "Child",
+        [
+            {"linkId": _BIRTH_DATE, "text": "Geburtsdatum" if de else "Birth date", "type": "date"},
+            {
+                "linkId": _AGE,
+                "text": "Alter in vollendeten Monaten am Einschätzungstag"
+                if de
+                else "Age in completed months on the assessment date",
+                "type": "integer",
+                "required": True,
+            },
+        ],
+    )
+
+
+def _coding(system: str, code: str, display: str | None) -> JsonObject:
+    coding: JsonObject = {"system": system, "code": code}
+    if display is not None:
+        coding["display"] = display
+    return coding
+
+
+def _question(instrument: Instrument, item: Item, lang: Lang) -> JsonObject:
+    scale = next(s for s in instrument.scales if s.id == item.scale)
+    system = _scale_system(instrument, scale.id)
+    pointer = f"/scales/{instrument.scales.index(scale)}"
+    options: list[JsonValue] = []
+    for n, level in enumerate(scale.levels):
+        coding = _coding(system, level.id, _text(level.label, lang))
+        points = _fhir_decimal(level.points, f"{pointer}/levels/{n}/points")
+        coding["extension"] = [{"url": EXT_ORDINAL, "valueDecimal": points}]
+        options.append({"valueCoding": coding})
+    if scale.unknown is not None:
+        coding = _coding(system, scale.unknown.id, _text(scale.unknown.label, lang))
+        if scale.unknown.scores_as is not None:
+            points = _fhir_decimal(scale.unknown.scores_as, f"{pointer}/unknown/scores_as")
+            coding["extension"] = [{"url": EXT_ORDINAL, "valueDecimal": points}]
+        options.append({"valueCoding": coding})
+    position = f"/items/{instrument.items.index(item)}"
+    extensions: list[JsonValue] = [
+        {"url": EXT_KIND, "valueCode": item.kind},
+        {"url": EXT_WEIGHT, "valueDecimal": _fhir_decimal(item.weight, f"{position}/weight")},
+    ]
+    if item.per_caregiver:
+        extensions.append({"url": EXT_PER_CAREGIVER, "valueBoolean": True})
+    question: JsonObject = {"extension": extensions, "linkId": item.id}
+    question["text"] = _text(item.label, lang)
+    question["type"] = "choice"
+    if item.applies_when is not None:
+        enable = _enable_when(instrument, item.applies_when)
+        if enable is None:
+            extensions.append({"url": EXT_NOT_EXPRESSED, "valueBoolean": True})
+        else:
+            behaviour, conditions = enable
+            question["enableWhen"] = list(conditions)
+            if len(conditions) > 1:
+                question["enableBehavior"] = behaviour
+    if item.response == "multiple" or item.per_caregiver:
+        question["repeats"] = True
+    question["answerOption"] = options
+    return question
+
+
+EnableWhen = tuple[Literal["all", "any"], tuple[JsonObject, ...]]
+
+
+def _enable_when(instrument: Instrument, condition: Condition) -> EnableWhen | None:
+    """``enableWhen`` for the conditions FHIR can express, ``None`` for the others."""
+    if isinstance(condition, AgeBand):
+        age = condition.age_months
+        bounds = [(">=", age.from_months), ("<", age.below_months)]
+        return "all", tuple(
+            {"question": _AGE, "operator": op, "answerInteger": months}
+            for op, months in bounds
+            if months is not None
+        )
+    if isinstance(condition, ContextIs | AnswerIn):
+        test = condition.context if isinstance(condition, ContextIs) else condition.answer_in
+        item = next(i for i in instrument.items if i.id == test.item)
+        if item.response == "multiple" or item.per_caregiver:
+            return None  # '=' on a repeating question is not 'one of these levels'
+        system = _scale_system(instrument, item.scale)
+        return "any", tuple(
+            {"question": item.id, "operator": "=", "answerCoding": _coding(system, level, None)}
+            for level in test.levels
+        )
+    if isinstance(condition, All | Any_):
+        behaviour: Literal["all", "any"] = "all" if isinstance(condition, All) else "any"
+        parts = [_enable_when(instrument, part) for part in getattr(condition, behaviour)]
+        joined: list[JsonObject] = []
+        for part in parts:
+            if part is None or (len(part[1]) > 1 and part[0] != behaviour):
+                return None
+            joined.extend(part[1])
+        return behaviour, tuple(joined)
+    return None
+
+
+def _field_question(instrument: Instrument, field: _Field, link_id: str, lang: Lang) -> JsonObject:
+    text = field.de if lang == "de" else field.en
+    if field.type == "group":
+        children: list[JsonValue] = [
+            _field_question(instrument, child, f"{link_id}.{child.name}", lang)
+            for child in field.children
+        ]
+        return _group(link_id, text, children, field.repeats)
+    question: JsonObject = {"linkId": link_id, "text": text}
+    if field.type in ("choice", "outcome"):
+        question["type"] = "choice"
+        system = _field_system(instrument, field)
+        codes: list[tuple[str, str | None]]
+        if field.type == "outcome":
+            codes = [(o.id, _text(o.label, lang)) for o in instrument.outcomes]
+        else:
+            codes = [(code, None) for code in field.codes]
+        question["answerOption"] = [
+            {"valueCoding": _coding(system, code, display)} for code, display in codes
+        ]
+    else:
+        question["type"] = field.type
+    return question
+
+
+# --------------------------------------------------------------------------------------------
+# Assessment → QuestionnaireResponse
+# --------------------------------------------------------------------------------------------
+
+
+def _checked(assessment: Assessment, instrument: Instrument) -> None:
+    """Raise as scoring would when the assessment does not fit the instrument."""
+    problems = assessment_problems(compile_instrument(instrument), assessment)
+    mismatch = [p for p in problems if p.code.startswith("instrument.")]
+    if mismatch:
+        raise InstrumentMismatchError(mismatch)
+    if problems:
+        raise DocumentError(problems)
+
+
+def assessment_to_questionnaire_response(
+    assessment: Assessment, instrument: Instrument
+) -> JsonObject:
+    """The assessment as a FHIR R4 QuestionnaireResponse to the instrument's Questionnaire.
+
+    The assessment must fit the instrument (as for scoring). Every field is carried, so
+    :func:`questionnaire_response_to_assessment` gives the same assessment back.
+    """
+    _checked(assessment, instrument)
+    data = dump_document(assessment)
+    bad = [
+        Problem(pointer, "fhir.string", _BAD_STRING)
+        for pointer in _bad_strings({k: v for k, v in data.items() if k != "extensions"}, "")
+    ]
+    if bad:
+        raise DocumentError(bad)
+    subject: JsonObject = {"linkId": _BIRTH_DATE}
+    subject_items: list[JsonValue] = []
+    if assessment.subject.birth_date is not None:
+        subject["answer"] = [{"valueDate": assessment.subject.birth_date.isoformat()}]
+        subject_items.append(subject)
+    subject_items.append({"linkId": _AGE, "answer": [{"valueInteger": age_months(assessment)}]})
+    items: list[JsonValue] = [{"linkId": _SUBJECT, "item": subject_items}]
+    for domain in instrument.domains:
+        answered: list[JsonValue] = [
+            _answer_item(instrument, item, data["answers"])
+            for item in instrument.items
+            if item.domain == domain.id and item.id in assessment.answers
+        ]
+        if answered:
+            items.append({"linkId": _DOMAIN + domain.id, "item": answered})
+    for field in _SECTIONS:
+        if field.name in data:
+            items.extend(_field_items(instrument, field, _PREFIX + field.name, data[field.name]))
+    extensions: list[JsonValue] = []
+    if assessment.instrument.fingerprint is not None:
+        extensions.append(
+            {"url": EXT_FINGERPRINT, "valueString": assessment.instrument.fingerprint}
+        )
+    if assessment.extensions is not None:
+        text = canonical_json(data["extensions"]).decode("utf-8")
+        extensions.append({"url": EXT_EXTENSIONS, "valueString": text})
+    if assessment.schema_ is not None:
+        extensions.append({"url": EXT_SCHEMA, "valueUri": assessment.schema_})
+    resource: JsonObject = {"resourceType": "QuestionnaireResponse"}
+    if extensions:
+        resource["extension"] = extensions
+    resource.update(
+        {
+            "identifier": {"system": ASSESSMENT_ID_SYSTEM, "value": assessment.id},
+            "questionnaire": _canonical(instrument),
+            "status": "completed",
+            "subject": {
+                "identifier": {"system": CASE_ID_SYSTEM, "value": assessment.subject.case_id}
+            },
+            "authored": assessment.assessment_date.isoformat(),
+            "item": items,
+        }
+    )
+    return resource
+
+
+_BAD_STRING = (
+    "FHIR strings are never empty and hold no control characters but tab, CR and LF: leave "
+    "the field out or write a text"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _bad_strings(value: JsonValue, pointer: str) -> Iterator[str]:
+    """Pointers to the strings FHIR cannot carry (``extensions`` travel as JSON text)."""
+    if isinstance(value, str) and (not value or _CONTROL.search(value)):
+        yield pointer
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _bad_strings(child, f"{pointer}/{escape_pointer_token(key)}")
+    elif isinstance(value, list):
+        for n, child in enumerate(value):
+            yield from _bad_strings(child, f"{pointer}/{n}")
+
+
+def _answer_item(instrument: Instrument, item: Item, answers: JsonValue) -> JsonObject:
+    answer = typing.cast(JsonObject, typing.cast(JsonObject, answers)[item.id])
+    system = _scale_system(instrument, item.scale)
+
+    def coded(level: JsonValue) -> JsonObject:
+        code = typing.cast(str, level)
+        return {"valueCoding": _coding(system, code, None)}
+
+    values: list[JsonValue]
+    if "level" in answer:
+        values = [coded(answer["level"])]
+    elif "levels" in answer:
+        values = [coded(level) for level in typing.cast(list[JsonValue], answer["levels"])]
+    else:
+        caregivers = typing.cast(JsonObject, answer["caregivers"])
+        values = [
+            {"extension": [{"url": EXT_CAREGIVER, "valueString": caregiver}], **coded(level)}
+            for caregiver, level in caregivers.items()
+        ]
+    extensions: list[JsonValue] = []
+    for evidence in typing.cast(list[JsonObject], answer.get("evidence", [])):
+        parts: list[JsonValue] = [{"url": "observation", "valueString": evidence["observation"]}]
+        if "source" in evidence:
+            parts.append({"url": "source", "valueString": evidence["source"]})
+        if "date" in evidence:
+            parts.append({"url": "date", "valueDate": evidence["date"]})
+        extensions.append({"url": EXT_EVIDENCE, "extension": parts})
+    if "note" in answer:
+        extensions.append({"url": EXT_NOTE, "valueString": answer["note"]})
+    result: JsonObject = {"extension": extensions} if extensions else {}
+    result["linkId"] = item.id
+    result["answer"] = values
+    return result
+
+
+def _field_items(
+    instrument: Instrument, field: _Field, link_id: str, value: JsonValue
+) -> list[JsonValue]:
+    values = typing.cast(list[JsonValue], value) if field.repeats else [value]
+    items: list[JsonValue] = []
+    for one in values:
+        if field.type == "group":
+            fields = typing.cast(JsonObject, one)
+            children: list[JsonValue] = [
+                child_item
+                for child in field.children
+                if child.name in fields
+                for child_item in _field_items(
+                    instrument, child, f"{link_id}.{child.name}", fields[child.name]
+                )
+            ]
+            items.append({"linkId": link_id, "item": children} if children else {"linkId": link_id})
+        else:
+            answer: JsonValue = one
+            if field.type in ("choice", "outcome"):
+                answer = _coding(_field_system(instrument, field), typing.cast(str, one), None)
+            items.append({"linkId": link_id, "answer": [{_VALUE_KEY[field.type]: answer}]})
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# QuestionnaireResponse → Assessment
+# --------------------------------------------------------------------------------------------
+
+_GROUP_KEYS = frozenset({"linkId", "text", "item"})
+_FIELD_KEYS = frozenset({"linkId", "text", "answer"})
+_ANSWER_KEYS = frozenset({"linkId", "text", "answer", "extension"})
+_EXTENSION_KEYS = frozenset({"url", "extension", "valueString", "valueDate", "valueUri"})
+_UNSUPPORTED = "this element is not covered by the kwg_check mapping (see docs/fhir.md)"
+
+Entries = dict[str, list[tuple[JsonObject, str]]]
+"""Response items by linkId, each with its pointer, in document order."""
+
+
+def _token(key: str) -> str:
+    """A pointer token for an object key: shown only when it looks like a field name."""
+    return escape_pointer_token(key) if _SHOWN_KEY.fullmatch(key) else "~unknown"
+
+
+class _Reader:
+    """Reads one resource, collecting every problem; each problem points into the resource."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.origin: dict[str, str] = {}
+        """Assessment pointer → resource pointer, to point later problems at the resource."""
+
+    def fail(self, pointer: str, code: str, reason: str) -> None:
+        self.problems.append(Problem(pointer, code, reason))
+
+    def object(self, value: JsonValue, pointer: str, allowed: frozenset[str]) -> JsonObject:
+        if not isinstance(value, dict):
+            self.fail(pointer, "fhir.type", "must be a JSON object")
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.fail(f"{pointer}/{_token(key)}", "fhir.unsupported", _UNSUPPORTED)
+        return value
+
+    def array(self, value: JsonValue, pointer: str) -> list[tuple[JsonValue, str]]:
+        if not isinstance(value, list) or not value:
+            self.fail(pointer, "fhir.type", "must be a non-empty JSON array")
+            return []
+        return [(element, f"{pointer}/{n}") for n, element in enumerate(value)]
+
+    def value(self, owner: JsonObject, key: str, kind: type, pointer: str) -> JsonValue:
+        """``owner[key]`` when it has the JSON type ``kind`` (``bool`` is no ``int`` here)."""
+        value = owner.get(key)
+        if type(value) is not kind:
+            what = "is missing" if value is None else "has the wrong JSON type"
+            self.fail(f"{pointer}/{key}", "fhir.type", f"{key} {what}")
+            return None
+        return value
+
+    def code(self, value: JsonValue, pointer: str, system: str, codes: Sequence[str]) -> str | None:
+        """The code of a Coding from the given system and list of codes."""
+        coding = self.object(value, pointer, frozenset({"system", "code", "display"}))
+        code = self.value(coding, "code", str, pointer)
+        if coding.get("system") != system:
+            reason = "the coding is not from the code system the Questionnaire offers here"
+            self.fail(pointer + "/system", "fhir.unknown-code", reason)
+        elif code is not None and code not in codes:
+            reason = "the code is not an answer option of this question"
+            self.fail(pointer + "/code", "fhir.unknown-code", reason)
+        return typing.cast(str | None, code)
+
+    def extensions(
+        self, owner: JsonObject, pointer: str, allowed: Sequence[str], repeating: str = ""
+    ) -> dict[str, list[tuple[JsonObject, str]]]:
+        """An element's extensions by URL; only ``allowed`` URLs, once (``repeating``: more)."""
+        found: dict[str, list[tuple[JsonObject, str]]] = {}
+        if "extension" not in owner:
+            return found
+        for extension, at in self.array(owner["extension"], pointer + "/extension"):
+            ext = self.object(extension, at, _EXTENSION_KEYS)
+            url = ext.get("url")
+            if not isinstance(url, str) or url not in allowed:
+                self.fail(
+                    at + "/url", "fhir.unsupported", "the extension is not part of the mapping"
+                )
+            elif url in found and url != repeating:
+                self.fail(at, "fhir.duplicate", "the extension appears more than once")
+            else:
+                found.setdefault(url, []).append((ext, at))
+        return found
+
+    def items(
+        self, owner: JsonObject, pointer: str, allowed: Sequence[str], repeating: Sequence[str]
+    ) -> Entries:
+        """An element's items by linkId: only ``allowed`` ones, once unless ``repeating``."""
+        found: Entries = {}
+        if "item" not in owner:
+            return found
+        for element, at in self.array(owner["item"], pointer + "/item"):
+            if not isinstance(element, dict):
+                self.fail(at, "fhir.type", "must be a JSON object")
+                continue
+            link_id = self.value(element, "linkId", str, at)
+            if not isinstance(link_id, str):
+                continue
+            if link_id not in allowed:
+                reason = "the linkId is not an item of the instrument's Questionnaire here"
+                self.fail(at + "/linkId", "fhir.unknown-item", reason)
+            elif link_id in found and link_id not in repeating:
+                self.fail(at + "/linkId", "fhir.duplicate", "the item appears more than once")
+            else:
+                found.setdefault(link_id, []).append((element, at))
+        return found
+
+    def answer(self, item: JsonObject, pointer: str, key: str) -> tuple[JsonValue, str]:
+        """The only answer's ``value[x]`` of a non-repeating question, with its pointer."""
+        answers = self.array(
+            self.object(item, pointer, _FIELD_KEYS).get("answer"), pointer + "/answer"
+        )
+        if len(answers) > 1:
+            self.fail(pointer + "/answer", "fhir.cardinality", "the question takes one answer")
+        if not answers:
+            return None, pointer
+        answer, at = answers[0]
+        kind = _PYTHON_TYPE[key]
+        return self.value(self.object(answer, at, frozenset({key})), key, kind, at), f"{at}/{key}"
+
+
+def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instrument) -> Assessment:
+    """Read a QuestionnaireResponse to the instrument's Questionnaire back into an assessment.
+
+    Raises :class:`InstrumentMismatchError` (``fhir.foreign-questionnaire``) when the
+    response answers another questionnaire, and :class:`DocumentError` with every problem
+    otherwise (``fhir.*`` codes); pointers point into the resource, reasons never quote it.
+    """
+    reader = _Reader()
+    top = frozenset(
+        {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
+        | {"authored", "item"}
+    )
+    qr = reader.object(resource, "", top)
+    if qr.get("resourceType") != "QuestionnaireResponse":
+        reader.fail("/resourceType", "fhir.resource-type", "must be QuestionnaireResponse")
+        raise DocumentError(reader.problems)
+    if qr.get("questionnaire") != _canonical(instrument):
+        reason = (
+            f"the response does not answer the Questionnaire of instrument {instrument.id} "
+            f"{instrument.version}"
+        )
+        raise InstrumentMismatchError(
+            Problem("/questionnaire", "fhir.foreign-questionnaire", reason)
+        )
+    if qr.get("status") != "completed":
+        reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
+    data: JsonObject = {"document_type": "assessment"}
+    data["id"] = _identifier(reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM)
+    data["instrument"] = {"id": instrument.id, "version": instrument.version}
+    data["assessment_date"] = reader.value(qr, "authored", str, "")
+    reader.origin.update(
+        {
+            "/id": "/identifier/value",
+            "/instrument": "/questionnaire",
+            "/assessment_date": "/authored",
+        }
+    )
+    _read_extensions(reader, qr, data)
+    sections = {_PREFIX + field.name: field for field in _SECTIONS}
+    domains = {_DOMAIN + domain.id: domain.id for domain in instrument.domains}
+    repeating = [link_id for link_id, field in sections.items() if field.repeats]
+    entries = reader.items(qr, "", [_SUBJECT, *domains, *sections], repeating)
+    data["subject"], age = _read_subject(reader, qr, entries.get(_SUBJECT, []))
+    answers: JsonObject = {}
+    for link_id, found in entries.items():
+        if link_id in domains:
+            group, at = found[0]
+            reader.object(group, at, _GROUP_KEYS)
+            items = [item for item in instrument.items if item.domain == domains[link_id]]
+            questions = reader.items(group, at, [item.id for item in items], ())
+            for item in items:
+                if item.id in questions:
+                    answer = _read_answer(reader, instrument, item, *questions[item.id][0])
+                    answers[item.id] = answer
+        elif link_id in sections:
+            field = sections[link_id]
+            data[field.name] = _read_field(reader, instrument, field, link_id, found, field.name)
+    if answers:
+        data["answers"] = answers
+    if reader.problems:
+        raise DocumentError(reader.problems)
+    try:
+        assessment = parse_assessment(data)
+        _checked(assessment, instrument)
+    except InstrumentMismatchError as error:  # a pinned fingerprint of another document
+        raise InstrumentMismatchError(_moved(reader.origin, error.problems)) from None
+    except KwgCheckError as error:
+        raise DocumentError(_moved(reader.origin, error.problems)) from None
+    if age is not None and age[0] != age_months(assessment):
+        reason = "the age does not agree with the birth date on the assessment date"
+        raise DocumentError(Problem(age[1], "fhir.inconsistent", reason))
+    return assessment
+
+
+def _identifier(reader: _Reader, value: JsonValue, pointer: str, system: str) -> JsonValue:
+    identifier = reader.object(value, pointer, frozenset({"system", "value"}))
+    if identifier and identifier.get("system") != system:
+        reader.fail(pointer + "/system", "fhir.unsupported", f"the system must be {system}")
+    return reader.value(identifier, "value", str, pointer)
+
+
+def _read_extensions(reader: _Reader, qr: JsonObject, data: JsonObject) -> None:
+    found = reader.extensions(qr, "", (EXT_FINGERPRINT, EXT_EXTENSIONS, EXT_SCHEMA))
+    for url, key in ((EXT_FINGERPRINT, "valueString"), (EXT_EXTENSIONS, "valueString")):
+        for ext, at in found.get(url, []):
+            value = reader.value(ext, key, str, at)
+            if url == EXT_FINGERPRINT:
+                typing.cast(JsonObject, data["instrument"])["fingerprint"] = value
+                reader.origin["/instrument/fingerprint"] = at
+            elif isinstance(value, str):
+                try:
+                    data["extensions"] = load_text(value, fmt="json")
+                except KwgCheckError:
+                    reason = "the value must be the extensions object as JSON text"
+                    reader.fail(at + "/valueString", "fhir.invalid-extension", reason)
+                reader.origin["/extensions"] = at
+    for ext, at in found.get(EXT_SCHEMA, []):
+        data["$schema"] = reader.value(ext, "valueUri", str, at)
+        reader.origin["/$schema"] = at
+
+
+def _read_subject(
+    reader: _Reader, qr: JsonObject, found: list[tuple[JsonObject, str]]
+) -> tuple[JsonObject, tuple[JsonValue, str] | None]:
+    """The subject, and the age answer still to check against the birth date, if both."""
+    subject_ref = reader.object(qr.get("subject"), "/subject", frozenset({"identifier"}))
+    case_id = _identifier(
+        reader, subject_ref.get("identifier"), "/subject/identifier", CASE_ID_SYSTEM
+    )
+    subject: JsonObject = {"case_id": case_id}
+    reader.origin["/subject"] = "/subject/identifier/value"
+    if not found:
+        reader.fail("/item", "fhir.missing", "the child's age (item kwg:subject) is missing")
+        return subject, None
+    group, at = found[0]
+    reader.object(group, at, _GROUP_KEYS)
+    children = reader.items(group, at, (_BIRTH_DATE, _AGE), ())
+    age = reader.answer(*children[_AGE][0], "valueInteger") if _AGE in children else None
+    if _BIRTH_DATE in children:
+        birth, reader.origin["/subject/birth_date"] = reader.answer(
+            *children[_BIRTH_DATE][0], "valueDate"
+        )
+        subject["birth_date"] = birth
+        return subject, age
+    if age is None:
+        reader.fail(at, "fhir.missing", "the child's age or birth date is missing")
+    else:
+        subject["age_months"], reader.origin["/subject/age_months"] = age
+    return subject, None
+
+
+def _read_answer(
+    reader: _Reader, instrument: Instrument, item: Item, question: JsonObject, pointer: str
+) -> JsonObject:
+    reader.object(question, pointer, _ANSWER_KEYS)
+    path = f"/answers/{item.id}"
+    reader.origin[path] = pointer
+    scale = next(s for s in instrument.scales if s.id == item.scale)
+    codes = [level.id for level in scale.levels]
+    if scale.unknown is not None:
+        codes.append(scale.unknown.id)
+    system = _scale_system(instrument, scale.id)
+    levels: list[JsonValue] = []
+    caregivers: JsonObject = {}
+    allowed = (EXT_CAREGIVER,) if item.per_caregiver else ()
+    for answer, at in reader.array(question.get("answer"), pointer + "/answer"):
+        value = reader.object(answer, at, frozenset({"valueCoding", "extension"}))
+        levels.append(reader.code(value.get("valueCoding"), at + "/valueCoding", system, codes))
+        found = reader.extensions(value, at, allowed)
+        if item.per_caregiver:
+            caregiver = None
+            if EXT_CAREGIVER not in found:
+                reason = "a per-caregiver answer must name its caregiver (extension caregiver)"
+                reader.fail(at, "fhir.missing", reason)
+            else:
+                ext, ext_at = found[EXT_CAREGIVER][0]
+                caregiver = reader.value(ext, "valueString", str, ext_at)
+            if isinstance(caregiver, str):
+                if caregiver in caregivers:
+                    reader.fail(at, "fhir.duplicate", "the caregiver is rated twice")
+                caregivers[caregiver] = levels[-1]
+                reader.origin[f"{path}/caregivers/{escape_pointer_token(caregiver)}"] = at
+    result: JsonObject = {}
+    if item.per_caregiver:
+        result["caregivers"] = caregivers
+    elif item.response == "multiple":
+        result["levels"] = levels
+    else:
+        if len(levels) > 1:
+            reader.fail(pointer + "/answer", "fhir.cardinality", "the question takes one answer")
+        result["level"] = levels[0] if levels else None
+    found = reader.extensions(question, pointer, (EXT_EVIDENCE, EXT_NOTE), repeating=EXT_EVIDENCE)
+    evidence: list[JsonValue] = []
+    for ext, at in found.get(EXT_EVIDENCE, []):
+        reader.origin[f"{path}/evidence/{len(evidence)}"] = at
+        evidence.append(_read_evidence(reader, ext, at))
+    if evidence:
+        result["evidence"] = evidence
+    for ext, at in found.get(EXT_NOTE, []):
+        result["note"] = reader.value(ext, "valueString", str, at)
+        reader.origin[f"{path}/note"] = at
+    return result
+
+
+def _read_evidence(reader: _Reader, ext: JsonObject, pointer: str) -> JsonObject:
+    parts = reader.extensions(ext, pointer, ("observation", "source", "date"))
+    evidence: JsonObject = {}
+    for name, key in (
+        ("observation", "valueString"),
+        ("source", "valueString"),
+        ("date", "valueDate"),
+    ):
+        for part, at in parts.get(name, []):
+            evidence[name] = reader.value(part, key, str, at)
+    if "observation" not in evidence:
+        reader.fail(pointer, "fhir.missing", "evidence needs an observation")
+    return evidence
+
+
+def _read_field(
+    reader: _Reader,
+    instrument: Instrument,
+    field: _Field,
+    link_id: str,
+    found: list[tuple[JsonObject, str]],
+    path: str,
+) -> JsonValue:
+    values: list[JsonValue] = []
+    for n, (item, pointer) in enumerate(found):
+        here = f"/{path}/{n}" if field.repeats else f"/{path}"
+        reader.origin[here] = pointer
+        if field.type == "group":
+            reader.object(item, pointer, _GROUP_KEYS)
+            links = {f"{link_id}.{child.name}": child for child in field.children}
+            repeating = [link for link, child in links.items() if child.repeats]
+            entries = reader.items(item, pointer, list(links), repeating)
+            group: JsonObject = {}
+            for child_link, child_found in entries.items():
+                child = links[child_link]
+                group[child.name] = _read_field(
+                    reader, instrument, child, child_link, child_found, f"{here[1:]}/{child.name}"
+                )
+            values.append(group)
+            continue
+        value, at = reader.answer(item, pointer, _VALUE_KEY[field.type])
+        reader.origin[here] = at
+        if field.type in ("choice", "outcome") and value is not None:
+            codes = (
+                [outcome.id for outcome in instrument.outcomes]
+                if field.type == "outcome"
+                else list(field.codes)
+            )
+            value = reader.code(value, at, _field_system(instrument, field), codes)
+        values.append(value)
+    return values if field.repeats else values[0]
+
+
+def _moved(origin: dict[str, str], problems: Sequence[Problem]) -> list[Problem]:
+    """Problems of the built assessment, pointed at the resource element they came from."""
+    moved = []
+    for problem in problems:
+        pointer, target = problem.pointer, ""
+        while pointer:
+            if pointer in origin:
+                target = origin[pointer]
+                break
+            pointer = pointer.rpartition("/")[0]
+        moved.append(Problem(target, problem.code, problem.reason))
+    return sorted(set(moved))
