@@ -422,7 +422,6 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--lang", choices=("de", "en"), default="en")
     stats.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
 
-
     fhir = command(
         "fhir",
         _cmd_fhir_without_subcommand,
