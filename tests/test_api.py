@@ -26,6 +26,8 @@ LAYERS = {
     "_api": 6,
     "_describe": 6,
     "_text": 6,
+    "_compare": 6,
+    "_report": 6,
     "cli": 7,
     "__main__": 8,
     "__init__": 8,

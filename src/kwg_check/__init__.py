@@ -24,6 +24,7 @@ from ._api import (
     validate_document,
     verify_summary,
 )
+from ._compare import Change, Comparison, compare
 from ._describe import describe_instrument
 from ._documents import (
     document_fingerprint,
@@ -42,6 +43,7 @@ from ._engine import (
     score,
 )
 from ._errors import (
+    ComparisonError,
     DocumentError,
     InstrumentMismatchError,
     KwgCheckError,
@@ -53,6 +55,7 @@ from ._errors import (
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
+from ._report import render_comparison, render_report
 from ._schema import SCHEMA_NAMES, schema_text
 from ._text import summary_text
 from ._version import __version__
@@ -61,6 +64,9 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
     "Assessment",
+    "Change",
+    "Comparison",
+    "ComparisonError",
     "CompiledInstrument",
     "Difference",
     "DocumentError",
@@ -81,6 +87,7 @@ __all__ = [
     "__version__",
     "assessment_problems",
     "canonical_json",
+    "compare",
     "compile_instrument",
     "describe_instrument",
     "document_fingerprint",
@@ -100,6 +107,8 @@ __all__ = [
     "parse_document",
     "parse_instrument",
     "parse_summary",
+    "render_comparison",
+    "render_report",
     "resolve_instrument",
     "schema_text",
     "score",

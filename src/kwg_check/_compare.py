@@ -227,10 +227,9 @@ def _item_changes(old: Summary, new: Summary) -> Iterable[Change]:
         if old_value == new_value and was.points == now.points:
             continue
         direction = "changed"
-        both_rated = was.status == now.status == "answered"
-        if both_rated and was.points is not None and now.points is not None:
-            if now.points != was.points:
-                direction = "up" if now.points > was.points else "down"
+        rated = was.status == now.status == "answered"
+        if rated and was.points is not None and now.points is not None and now.points != was.points:
+            direction = "up" if now.points > was.points else "down"
         yield Change("item", ident, old_value, new_value, direction)
 
 

@@ -206,9 +206,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "fingerprint.instrument": ("Instrument document", "Instrumentdokument"),
     "fingerprint.assessment": ("Assessment document", "Einschätzungsdokument"),
     "fingerprint.note": (
-        "SHA-256 over the canonical JSON of each document. `kwg-check verify` recomputes the "
+        "SHA-256 over the canonical JSON of each document. kwg-check verify recomputes the "
         "summary from the assessment and checks every number below.",
-        "SHA-256 über das kanonische JSON jedes Dokuments. `kwg-check verify` berechnet die "
+        "SHA-256 über das kanonische JSON jedes Dokuments. kwg-check verify berechnet die "
         "Zusammenfassung aus der Einschätzung neu und prüft jede Zahl unten.",
     ),
     "trace": ("Trace", "Rechenweg"),
@@ -1148,14 +1148,19 @@ blockquote { margin: 0 0 3mm; padding: 2mm 4mm; border-left: 3px solid var(--pro
 dl.facts { display: grid; grid-template-columns: minmax(35mm, max-content) 1fr;
   gap: 1.2mm 6mm; margin: 0 0 3mm; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 4mm; font-size: 9.5pt; }
 th, td { text-align: left; vertical-align: top; padding: 1.4mm 2mm;
-  border-bottom: 1px solid var(--rule); overflow-wrap: anywhere; }
+  border-bottom: 1px solid var(--rule); overflow-wrap: break-word; }
 th { background: var(--soft); font-weight: 600; }
 thead { display: table-header-group; }
-table.trace { font-size: 8pt; }
-table.trace td:first-child, table.trace th:first-child { width: 7mm; }
+table.trace { font-size: 8pt; table-layout: fixed; }
+table.trace td { overflow-wrap: anywhere; }
+table.trace th:nth-child(1) { width: 6%; }
+table.trace th:nth-child(2) { width: 13%; }
+table.trace th:nth-child(3) { width: 17%; }
+table.trace th:nth-child(4) { width: 25%; }
+table.trace th:nth-child(5) { width: 9%; }
 table.items td:first-child { width: 28%; }
 table.items td:nth-child(2) { width: 17%; }
 .alert { border: 2px solid var(--alert); background: #fcf0f0; padding: 3mm 4mm;
