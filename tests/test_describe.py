@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from kwg_check._describe import describe_instrument
 from kwg_check._errors import KwgCheckError
 from kwg_check._model import Instrument
+from tool_support import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("en", "de")
@@ -26,14 +26,7 @@ def _text(en: str, de: str | None = None) -> dict[str, str]:
 
 
 def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "generate_sheets", ROOT / "tools" / "generate_sheets.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("generate_sheets")
 
 
 # A small instrument that uses every part of the format the sheet renders.

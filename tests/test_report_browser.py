@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import kwg_check
+from tool_support import load_tool
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -47,17 +48,7 @@ def browser() -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=900,1200",
-    ):
+    for argument in (*load_tool("screenshot_report").CHROMIUM_ARGUMENTS, "--window-size=900,1200"):
         options.add_argument(argument)
     with tempfile.TemporaryDirectory(prefix="kwg-report-chromium-") as profile:
         options.add_argument(f"--user-data-dir={profile}")
