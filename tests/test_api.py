@@ -78,6 +78,7 @@ def test_one_exception_hierarchy() -> None:
         "InstrumentMismatchError",
         "OverrideError",
         "NotFoundError",
+        "ComparisonError",
     ):
         assert issubclass(getattr(kwg_check, name), kwg_check.KwgCheckError)
 

@@ -508,3 +508,16 @@ def test_cli_report_with_previous_includes_the_comparison(
     ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
     assert ids == [*SECTION_IDS[:-1], "comparison", "appendix"]
     assert "Nutrition" in "".join(tags.text).split("Changes since the previous assessment")[1]
+
+
+def test_cli_report_with_a_previous_assessment_of_another_child_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the same child's assessments compare; the error names a pointer, not content."""
+    current, other = tmp_path / "current.json", tmp_path / "other.json"
+    current.write_text(kwg_check.dump_json(example_json("kwg8a-grey-zone-unknowns")))
+    other.write_text(kwg_check.dump_json(example_json("kwg8a-no-need-preschool")))
+    assert main(["report", str(current), "--previous", str(other)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"{current}:/subject/case_id: compare.subject_mismatch: ")

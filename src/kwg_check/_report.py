@@ -49,9 +49,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "date": ("Date of assessment", "Datum der Einschätzung"),
     "age": ("Age of the child", "Alter des Kindes"),
     "age.value": (
-        "{years} years {months} months ({total} months)",
-        "{years} Jahre {months} Monate ({total} Monate)",
+        "{years} {year_word}, {months} {month_word} ({total} months)",
+        "{years} {year_word}, {months} {month_word} ({total} Monate)",
     ),
+    "age.year.one": ("year", "Jahr"),
+    "age.year.many": ("years", "Jahre"),
+    "age.month.one": ("month", "Monat"),
+    "age.month.many": ("months", "Monate"),
     "instrument": ("Instrument", "Instrument"),
     "assessors": ("Assessors", "Einschätzende Fachkräfte"),
     "initiated_by": ("Indications made known by", "Anhaltspunkte bekannt geworden durch"),
@@ -585,9 +589,17 @@ def _header_facts(
     yield labels.w("case"), ref.case_id
     yield labels.w("assessment"), ref.id
     yield labels.w("date"), ref.assessment_date.isoformat()
+    years, rest = divmod(months, 12)
     yield (
         labels.w("age"),
-        labels.w("age.value", years=months // 12, months=months % 12, total=months),
+        labels.w(
+            "age.value",
+            years=years,
+            year_word=labels.w("age.year.one" if years == 1 else "age.year.many"),
+            months=rest,
+            month_word=labels.w("age.month.one" if rest == 1 else "age.month.many"),
+            total=months,
+        ),
     )
     yield (
         labels.w("instrument"),
@@ -1200,7 +1212,7 @@ def _html(document: _Document) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
+        "style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_esc(document.title)}</title>",
         f"<style>{_CSS}</style>",
