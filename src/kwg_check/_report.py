@@ -157,7 +157,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Jedes zutreffende Merkmal ist mit einer bekannten Stufe eingeschätzt.",
     ),
     "range": ("Outcomes the unknowns allow", "Ergebnisse, die das Unbekannte zulässt"),
-    "range.value": ("from {low} to {high}", "von {low} bis {high}"),
+    "range.value": ("from {low} to {high}", "{low} bis {high}"),
     "range.method.none": ("nothing is unknown", "nichts ist unbekannt"),
     "range.method.exact_monotone": ("exact (monotone instrument)", "exakt (monotones Instrument)"),
     "range.method.exhaustive": (
