@@ -29,6 +29,8 @@ LAYERS = {
     "_stats": 6,
     "_text": 6,
     "_fhir": 6,
+    "_compare": 6,
+    "_report": 6,
     "cli": 7,
     "__main__": 8,
     "__init__": 8,
@@ -79,6 +81,7 @@ def test_one_exception_hierarchy() -> None:
         "InstrumentMismatchError",
         "OverrideError",
         "NotFoundError",
+        "ComparisonError",
     ):
         assert issubclass(getattr(kwg_check, name), kwg_check.KwgCheckError)
 

@@ -25,6 +25,7 @@ from ._api import (
     verify_summary,
 )
 from ._batch import BatchResult, score_lines
+from ._compare import Change, Comparison, compare
 from ._describe import describe_instrument
 from ._documents import (
     document_fingerprint,
@@ -43,6 +44,7 @@ from ._engine import (
     score,
 )
 from ._errors import (
+    ComparisonError,
     DocumentError,
     InstrumentMismatchError,
     KwgCheckError,
@@ -59,6 +61,7 @@ from ._fhir import (
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
+from ._report import render_comparison, render_report
 from ._schema import SCHEMA_NAMES, schema_text
 from ._stats import Statistic, render_statistic, tabulate_statistic
 from ._text import summary_text
@@ -69,6 +72,9 @@ __all__ = [
     "SCHEMA_NAMES",
     "Assessment",
     "BatchResult",
+    "Change",
+    "Comparison",
+    "ComparisonError",
     "CompiledInstrument",
     "Difference",
     "DocumentError",
@@ -91,6 +97,7 @@ __all__ = [
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
+    "compare",
     "compile_instrument",
     "describe_instrument",
     "document_fingerprint",
@@ -112,6 +119,8 @@ __all__ = [
     "parse_instrument",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "render_comparison",
+    "render_report",
     "render_statistic",
     "resolve_instrument",
     "schema_text",

@@ -46,7 +46,7 @@ from ._model.instrument import (
     Scale,
 )
 
-__all__ = ["Lang", "describe_instrument"]
+__all__ = ["Lang", "describe_instrument", "sheet_word"]
 
 Lang = Literal["de", "en"]
 
@@ -303,6 +303,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Instrument, nicht das Blatt.",
     ),
     "none": ("—", "—"),
+    "form.neglect": ("neglect", "Vernachlässigung"),
+    "form.psychological_abuse": ("psychological abuse", "psychische Misshandlung"),
+    "form.physical_abuse": ("physical abuse", "körperliche Misshandlung"),
+    "form.sexual_violence": ("sexual violence", "sexuelle Gewalt"),
     # Conditions in words.
     "c.all": ("all of: ({parts})", "alle: ({parts})"),
     "c.any": ("any of: ({parts})", "mindestens eine: ({parts})"),
@@ -332,6 +336,11 @@ def describe_instrument(instrument: Instrument, lang: Lang = "en") -> str:
         raise NotFoundError.single("", "describe.language", "the language must be de or en")
     sheet = _Sheet(instrument, lang)
     return sheet.render()
+
+
+def sheet_word(key: str, lang: Lang) -> str:
+    """One of the sheet's own words, so that reports name things exactly as sheets do."""
+    return _WORDS[key][1 if lang == "de" else 0]
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -551,13 +560,7 @@ class _Sheet:
         self.add(*(f"- {name}: {value}" for name, value in entries))
 
     def form(self, form: str) -> str:
-        words = {
-            "neglect": ("neglect", "Vernachlässigung"),
-            "psychological_abuse": ("psychological abuse", "psychische Misshandlung"),
-            "physical_abuse": ("physical abuse", "körperliche Misshandlung"),
-            "sexual_violence": ("sexual violence", "sexuelle Gewalt"),
-        }[form]
-        return words[1 if self.lang == "de" else 0]
+        return self.w(f"form.{form}")
 
     def indices(self) -> None:
         self.heading(2, self.w("indices"))

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "ComparisonError",
     "DocumentError",
     "InstrumentMismatchError",
     "KwgCheckError",
@@ -107,3 +108,7 @@ class OverrideError(KwgCheckError):
 
 class NotFoundError(KwgCheckError):
     """A named instrument, example or schema does not exist."""
+
+
+class ComparisonError(KwgCheckError):
+    """Two documents cannot be compared: they belong to different children or instruments."""

@@ -16,16 +16,18 @@ from typing import NoReturn, TextIO
 
 from ._api import load_json, resolve_instrument, validate_document, verify_summary
 from ._batch import write_batch
+from ._compare import compare
 from ._describe import describe_instrument
 from ._documents import (
     document_type,
     dump_document,
     parse_assessment,
+    parse_document,
     parse_instrument,
     parse_summary,
 )
 from ._engine import score
-from ._errors import KwgCheckError, Problem
+from ._errors import DocumentError, KwgCheckError, Problem
 from ._fhir import (
     assessment_to_questionnaire_response,
     instrument_to_questionnaire,
@@ -33,8 +35,9 @@ from ._fhir import (
     questionnaire_response_to_assessment,
 )
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
-from ._model import Instrument
+from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
+from ._report import render_comparison, render_report
 from ._schema import SCHEMA_NAMES, schema_text
 from ._stats import STATISTIC_FORMATS, read_statistic, render_statistic
 from ._text import summary_text
@@ -194,6 +197,17 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write(text: str, output: str | None) -> None:
+    """Write to the -o file (UTF-8), or to standard output."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise _UsageError(f"{output}: cannot write ({error.strerror})") from None
+
+
 def _cmd_score_batch(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument) if args.instrument else None
     if args.input != "-" and not Path(args.input).is_file():
@@ -228,19 +242,12 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     statistic = read_statistic(
         args.summaries, lambda name, problems: _print_problems(name, problems, sys.stderr)
     )
-    text = render_statistic(statistic, args.format, args.lang)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    _write(render_statistic(statistic, args.format, args.lang), args.output)
     return EXIT_INVALID if statistic.skipped else EXIT_OK
 
 
 def _write_json(value: JsonValue, output: str | None) -> int:
-    if output is None:
-        sys.stdout.write(dump_json(value))
-    else:
-        Path(output).write_text(dump_json(value), encoding="utf-8")
+    _write(dump_json(value), output)
     return EXIT_OK
 
 
@@ -270,6 +277,50 @@ def _cmd_fhir_import(args: argparse.Namespace) -> int:
         instrument = bundled_registry().get(*questionnaire_instrument(resource))
     assessment = questionnaire_response_to_assessment(resource, instrument)
     return _write_json(dump_document(assessment), args.output)
+
+
+def _assessment_or_summary(path: str) -> Assessment | Summary:
+    document = parse_document(_read(path))
+    if not isinstance(document, Assessment | Summary):
+        raise DocumentError.single(
+            "/document_type", "compare.document_type", "expected an assessment or a summary"
+        )
+    return document
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    assessment = parse_assessment(_read(args.assessment))
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
+    previous = None
+    if args.previous:
+        try:
+            previous = _assessment_or_summary(args.previous)
+        except KwgCheckError as error:
+            _print_problems(args.previous, error.problems, sys.stderr)
+            return EXIT_INVALID
+    text = render_report(
+        assessment, instrument, lang=args.lang, format=args.format, previous=previous
+    )
+    _write(text, args.output)
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    registry = _registry(args.instrument)
+    documents = []
+    for name in (args.old, args.new):
+        try:
+            documents.append(_assessment_or_summary(name))
+        except KwgCheckError as error:
+            _print_problems(name, error.problems, sys.stderr)
+            return EXIT_INVALID
+    try:
+        comparison = compare(documents[0], documents[1], registry=registry)
+    except KwgCheckError as error:
+        _print_problems(args.new, error.problems, sys.stderr)
+        return EXIT_INVALID
+    _write(render_comparison(comparison, lang=args.lang, format=args.format), args.output)
+    return EXIT_OK
 
 
 class _Parser(argparse.ArgumentParser):
@@ -410,6 +461,42 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="instrument file to score with (repeatable; default: bundled)",
     )
+
+    report = command(
+        "report",
+        _cmd_report,
+        "Render an assessment as a report for people: one HTML file (prints on A4) or Markdown.",
+        "kwg-check example kwg8a-grey-zone-unknowns | kwg-check report - --lang de -o bericht.html",
+    )
+    report.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
+    report.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+    report.add_argument("--lang", choices=("de", "en"), default="en")
+    report.add_argument("--format", choices=("html", "md"), default="html")
+    report.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    report.add_argument(
+        "--previous",
+        metavar="OLD",
+        help="previous assessment or summary of the same child: adds the comparison",
+    )
+
+    diff = command(
+        "diff",
+        _cmd_diff,
+        "Show what changed between two assessments (or summaries) of the same child.",
+        "kwg-check diff old-assessment.json new-assessment.json --format md --lang de",
+    )
+    diff.add_argument("old", metavar="OLD", help="previous assessment or summary")
+    diff.add_argument("new", metavar="NEW", help="new assessment or summary")
+    diff.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="instrument file (repeatable, for two versions; default: bundled)",
+    )
+    diff.add_argument("--format", choices=("text", "md", "html"), default="text")
+    diff.add_argument("--lang", choices=("de", "en"), default="en")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
 
     stats = command(
         "stats",

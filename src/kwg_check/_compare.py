@@ -1,0 +1,269 @@
+"""Reassessment comparison: what changed between two assessments of the same child.
+
+A reassessment is read against the previous one: did the outcome move, which indices, bands
+and flags changed, which items were rated higher or lower, which resources were gained or
+lost. Either side may be an assessment (scored here) or a stored summary.
+
+*Same child* means the same pseudonymous case id (``subject.case_id`` of an assessment,
+``assessment.case_id`` of a summary). *Compatible versions* means the same instrument id;
+the versions may differ. Items, indices and flags are matched by id; an element present on
+one side only is listed as added or removed, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Literal, TypeVar
+
+import attrs
+
+from ._api import resolve_instrument
+from ._engine import score
+from ._errors import ComparisonError
+from ._model import Assessment, Instrument, Summary
+from ._model._types import format_decimal
+from ._registry import InstrumentRegistry, bundled_registry
+
+__all__ = ["Change", "Comparison", "compare"]
+
+ChangeKind = Literal["outcome", "index", "band", "flag", "item", "resource"]
+Direction = Literal["up", "down", "changed", "added", "removed"]
+K = TypeVar("K")
+
+_MIRROR: dict[Direction, Direction] = {
+    "up": "down",
+    "down": "up",
+    "changed": "changed",
+    "added": "removed",
+    "removed": "added",
+}
+
+
+@attrs.frozen
+class Change:
+    """One difference between the previous and the new assessment.
+
+    ``direction`` is ``up`` when the new value is more pronounced (a more severe outcome, a
+    higher value or band, a raised flag, an item rated on a higher level, a resource that is
+    now available), ``down`` for the opposite, ``changed`` when there is no order (e.g. an
+    item that was unknown and is now rated), ``added``/``removed`` for elements (or resource
+    entries) on one side only.
+    """
+
+    kind: ChangeKind
+    id: str
+    old: str | None
+    new: str | None
+    direction: Direction
+    label: str | None = None
+    """The resource's own label, for resource entries compared between two assessments."""
+
+    def mirrored(self) -> Change:
+        """The same change seen from the other side (old and new swapped)."""
+        return attrs.evolve(self, old=self.new, new=self.old, direction=_MIRROR[self.direction])
+
+
+@attrs.frozen
+class Comparison:
+    """Everything that changed between two assessments of one child with one instrument."""
+
+    case_id: str
+    old: Summary
+    new: Summary
+    old_instrument: Instrument
+    new_instrument: Instrument
+    changes: tuple[Change, ...]
+
+
+def _side(
+    document: Assessment | Summary, registry: InstrumentRegistry
+) -> tuple[Summary, Instrument]:
+    if isinstance(document, Assessment):
+        compiled = resolve_instrument(document, registry=registry)
+        return score(compiled, document), compiled.instrument
+    return document, registry.get(document.instrument.id, document.instrument.version)
+
+
+def compare(
+    old: Assessment | Summary,
+    new: Assessment | Summary,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Comparison:
+    """Compare a previous assessment (or summary) with a new one of the same child.
+
+    Raises :class:`ComparisonError` when the two belong to different children or were made
+    with different instruments (different ids; other versions of one instrument compare).
+    """
+    registry = registry or bundled_registry()
+    old_case = old.subject.case_id if isinstance(old, Assessment) else old.assessment.case_id
+    new_case = new.subject.case_id if isinstance(new, Assessment) else new.assessment.case_id
+    if old_case != new_case:
+        pointer = "/subject/case_id" if isinstance(new, Assessment) else "/assessment/case_id"
+        raise ComparisonError.single(
+            pointer,
+            "compare.subject_mismatch",
+            "the two documents belong to different case ids; only assessments of the same "
+            "child can be compared",
+        )
+    if old.instrument.id != new.instrument.id:
+        raise ComparisonError.single(
+            "/instrument/id",
+            "compare.instrument_mismatch",
+            f"the documents use different instruments ({old.instrument.id}, "
+            f"{new.instrument.id}); only versions of one instrument can be compared",
+        )
+    old_summary, old_instrument = _side(old, registry)
+    new_summary, new_instrument = _side(new, registry)
+    changes = [
+        *_outcome_changes(old_summary, new_summary, new_instrument),
+        *_index_changes(old_summary, new_summary, new_instrument, old_instrument),
+        *_flag_changes(old_summary, new_summary),
+        *_item_changes(old_summary, new_summary),
+        *_resource_changes(old, new, old_summary, new_summary),
+    ]
+    return Comparison(
+        new_case, old_summary, new_summary, old_instrument, new_instrument, tuple(changes)
+    )
+
+
+def _ordered(
+    kind: ChangeKind, ident: str, old: str | None, new: str | None, order: Sequence[str]
+) -> Change | None:
+    """A change between two ids of an ordered list (outcomes, bands)."""
+    if old == new:
+        return None
+    direction: Direction = "changed"
+    if old is not None and new is not None and old in order and new in order:
+        direction = "up" if order.index(new) > order.index(old) else "down"
+    return Change(kind, ident, old, new, direction)
+
+
+def _outcome_changes(old: Summary, new: Summary, instrument: Instrument) -> Iterable[Change]:
+    order = [outcome.id for outcome in instrument.outcomes]
+    for field in ("computed", "final"):
+        change = _ordered(
+            "outcome",
+            field,
+            getattr(old.outcome, field),
+            getattr(new.outcome, field),
+            order,
+        )
+        if change is not None:
+            yield change
+
+
+def _band_order(index_id: str, instruments: Sequence[Instrument]) -> list[str]:
+    for instrument in instruments:
+        for index in instrument.indices:
+            if index.id == index_id and index.bands:
+                return [band.id for band in index.bands]
+    return []
+
+
+def _decimal_change(ident: str, old: Decimal | None, new: Decimal | None) -> Change | None:
+    if old == new:
+        return None
+    direction: Direction = "changed"
+    if old is not None and new is not None:
+        direction = "up" if new > old else "down"
+    text_old = format_decimal(old) if old is not None else None
+    text_new = format_decimal(new) if new is not None else None
+    return Change("index", ident, text_old, text_new, direction)
+
+
+def _index_changes(old: Summary, new: Summary, *instruments: Instrument) -> Iterable[Change]:
+    before = {index.id: index for index in old.indices}
+    after = {index.id: index for index in new.indices}
+    for ident in _union(before, after):
+        was, now = before.get(ident), after.get(ident)
+        if was is None or now is None:
+            direction: Direction = "added" if was is None else "removed"
+            yield Change("index", ident, None, None, direction)
+            continue
+        value = _decimal_change(ident, was.value, now.value)
+        if value is not None:
+            yield value
+        band = _ordered("band", ident, was.band, now.band, _band_order(ident, instruments))
+        if band is not None:
+            yield band
+
+
+def _flag_changes(old: Summary, new: Summary) -> Iterable[Change]:
+    before = {flag.id: flag.raised for flag in old.flags}
+    after = {flag.id: flag.raised for flag in new.flags}
+    for ident in _union(before, after):
+        was, now = before.get(ident), after.get(ident)
+        if was == now:
+            continue
+        old_text = None if was is None else ("raised" if was else "not_raised")
+        new_text = None if now is None else ("raised" if now else "not_raised")
+        direction: Direction
+        if was is None or now is None:
+            direction = "added" if was is None else "removed"
+        else:
+            direction = "up" if now else "down"
+        yield Change("flag", ident, old_text, new_text, direction)
+
+
+def _item_value(status: str, level: str | None) -> str:
+    return level if status == "answered" and level is not None else status
+
+
+def _item_changes(old: Summary, new: Summary) -> Iterable[Change]:
+    before = {item.id: item for item in old.items}
+    after = {item.id: item for item in new.items}
+    for ident in _union(before, after):
+        was, now = before.get(ident), after.get(ident)
+        if was is None or now is None:
+            direction: Direction = "added" if was is None else "removed"
+            old_value = None if was is None else _item_value(was.status, was.level)
+            new_value = None if now is None else _item_value(now.status, now.level)
+            yield Change("item", ident, old_value, new_value, direction)
+            continue
+        old_value = _item_value(was.status, was.level)
+        new_value = _item_value(now.status, now.level)
+        if old_value == new_value and was.points == now.points:
+            continue
+        direction = "changed"
+        rated = was.status == now.status == "answered"
+        if rated and was.points is not None and now.points is not None and now.points != was.points:
+            direction = "up" if now.points > was.points else "down"
+        yield Change("item", ident, old_value, new_value, direction)
+
+
+def _resource_changes(
+    old: Assessment | Summary, new: Assessment | Summary, old_summary: Summary, new_summary: Summary
+) -> Iterable[Change]:
+    if isinstance(old, Assessment) and isinstance(new, Assessment):
+        before = {(r.category, r.label): r.available for r in old.resources}
+        after = {(r.category, r.label): r.available for r in new.resources}
+        for key in _union(before, after):
+            category, label = key
+            was, now = before.get(key), after.get(key)
+            if was == now:
+                continue
+            old_text = None if was is None else ("available" if was else "not_available")
+            new_text = None if now is None else ("available" if now else "not_available")
+            direction: Direction
+            if was is None or now is None:
+                direction = "added" if was is None else "removed"
+            else:
+                direction = "up" if now else "down"
+            yield Change("resource", category, old_text, new_text, direction, label)
+        return
+    counts_before = {r.category: r.available for r in old_summary.resources}
+    counts_after = {r.category: r.available for r in new_summary.resources}
+    for category in _union(counts_before, counts_after):
+        was_count, now_count = counts_before.get(category, 0), counts_after.get(category, 0)
+        if was_count != now_count:
+            direction = "up" if now_count > was_count else "down"
+            yield Change("resource", category, str(was_count), str(now_count), direction)
+
+
+def _union(before: Mapping[K, object], after: Mapping[K, object]) -> list[K]:
+    """Keys of both sides: the new side's order first, then what only the old side has."""
+    keys = list(after)
+    keys.extend(key for key in before if key not in after)
+    return keys

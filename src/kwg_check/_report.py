@@ -1,0 +1,1487 @@
+"""Reports for people: an assessment as a document for the case file, the team and the court.
+
+A report is built once as a list of sections made of plain-text blocks (paragraphs, facts,
+tables, the profile chart), then written out as one self-contained HTML file or as Markdown.
+Escaping happens in exactly one place per format, so every text taken from the documents —
+observations, notes, the family's words, justifications, even instrument labels — reaches
+the reader as inert text: the HTML carries no script and a content security policy that
+forbids any, and the Markdown cannot leave its table cell, link anywhere or embed HTML.
+
+Labels come from the instrument in the chosen language; the report's own words exist in
+German and English. The trace in the appendix keeps the engine's own (English) wording, so
+it can be compared with the summary document word for word.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Literal
+
+import attrs
+
+from ._api import resolve_instrument
+from ._compare import Change, Comparison, compare
+from ._describe import sheet_word
+from ._engine import CompiledInstrument, score
+from ._errors import NotFoundError
+from ._model import Assessment, Instrument, Summary
+from ._model._types import LocalizedText, format_decimal
+from ._model.assessment import Answer
+from ._model.instrument import Item, Scale
+from ._model.summary import TraceInput
+from ._registry import InstrumentRegistry, bundled_registry
+from ._text import Language
+from ._version import __version__
+
+__all__ = ["ComparisonFormat", "ReportFormat", "render_comparison", "render_report"]
+
+ReportFormat = Literal["html", "md"]
+ComparisonFormat = Literal["text", "md", "html"]
+
+# The report's own words: key → (English, German).
+_WORDS: dict[str, tuple[str, str]] = {
+    "report": ("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
+    "comparison.title": ("Reassessment comparison", "Vergleich mit der Vorbewertung"),
+    "case": ("Case", "Fall"),
+    "assessment": ("Assessment", "Einschätzung"),
+    "date": ("Date of assessment", "Datum der Einschätzung"),
+    "age": ("Age of the child", "Alter des Kindes"),
+    "age.value": (
+        "{years} {year_word}, {months} {month_word} ({total} months)",
+        "{years} {year_word}, {months} {month_word} ({total} Monate)",
+    ),
+    "age.year.one": ("year", "Jahr"),
+    "age.year.many": ("years", "Jahre"),
+    "age.month.one": ("month", "Monat"),
+    "age.month.many": ("months", "Monate"),
+    "instrument": ("Instrument", "Instrument"),
+    "assessors": ("Assessors", "Einschätzende Fachkräfte"),
+    "initiated_by": ("Indications made known by", "Anhaltspunkte bekannt geworden durch"),
+    "disclaimer": ("Note on the instrument", "Hinweis zum Instrument"),
+    "support": (
+        "The computed outcome supports the professionals' judgement and never replaces it.",
+        "Das berechnete Ergebnis unterstützt die fachliche Einschätzung und ersetzt sie nie.",
+    ),
+    "acute.title": ("Acute danger", "Akute Gefahr"),
+    "acute.floor": (
+        "While raised, the outcome cannot fall below: {outcome}. No resource lowers this.",
+        "Solange ausgelöst, liegt das Ergebnis mindestens bei: {outcome}. Keine Ressource "
+        "senkt diese Untergrenze.",
+    ),
+    "section.outcome": ("Outcome", "Ergebnis"),
+    "section.profile": ("Risk and resource profile", "Risiko- und Ressourcenprofil"),
+    "section.resources": ("Resources and the family's view", "Ressourcen und Sicht der Familie"),
+    "section.unknowns": ("What is unknown", "Was unbekannt ist"),
+    "section.process": ("Process checks", "Verfahrensprüfungen"),
+    "section.items": ("Items, ratings and evidence", "Merkmale, Einschätzungen und Belege"),
+    "section.comparison": (
+        "Changes since the previous assessment",
+        "Veränderungen seit der Vorbewertung",
+    ),
+    "section.appendix": (
+        "Appendix: trace and fingerprints",
+        "Anhang: Rechenweg und Fingerabdrücke",
+    ),
+    "final": ("Final outcome", "Abschließendes Ergebnis"),
+    "computed": ("Computed outcome", "Berechnetes Ergebnis"),
+    "status.not_assessable": (
+        "not assessable: too little is known (completeness below the instrument's minimum)",
+        "nicht einschätzbar: zu wenig bekannt (Vollständigkeit unter dem Mindestwert)",
+    ),
+    "status.judgement": (
+        "none: the instrument has no formula; the professionals rate themselves",
+        "keines: Das Instrument hat keine Formel; die Fachkräfte schätzen selbst ein",
+    ),
+    "floor": ("Minimum set by raised flags", "Untergrenze durch ausgelöste Signale"),
+    "policy": ("Raised by policy", "Heraufgestuft nach Vorgabe"),
+    "override.discretionary_override": ("Override by", "Abweichung durch"),
+    "override.final_rating": ("Final rating by", "Gesamteinschätzung durch"),
+    "override.levels": ("{levels:+d} level(s)", "{levels:+d} Stufe(n)"),
+    "justification": ("Justification", "Begründung"),
+    "flags.raised": ("Other raised flags", "Weitere ausgelöste Signale"),
+    "meaning": ("What this means", "Was das bedeutet"),
+    "profile.intro": (
+        "Each domain on one common scale from 0 to 100 % of what its items can reach: risks to "
+        "the left, strengths and protective factors to the right. Hatched parts are items not "
+        "yet known: they could reach that far.",
+        "Jeder Bereich auf einer gemeinsamen Skala von 0 bis 100 % dessen, was seine Merkmale "
+        "erreichen können: Risiken nach links, Stärken und Schutzfaktoren nach rechts. "
+        "Schraffiert sind noch unbekannte Merkmale: Sie könnten bis dorthin reichen.",
+    ),
+    "profile.desc": (
+        "Per domain, the share of the maximum on the risk side and on the protective side.",
+        "Je Bereich der Anteil am Höchstwert auf der Risikoseite und auf der Schutzseite.",
+    ),
+    "profile.risk": ("Risks", "Risiken"),
+    "profile.protective": ("Strengths", "Stärken"),
+    "profile.unknown": ("not yet known (could reach)", "noch unbekannt (könnte reichen bis)"),
+    "profile.domain": ("Domain", "Bereich"),
+    "profile.value": ("{known} %", "{known} %"),
+    "profile.value.unknown": (
+        "{known} % (+ up to {unknown} % unknown)",
+        "{known} % (+ bis zu {unknown} % unbekannt)",
+    ),
+    "profile.items": ("{known} of {total} items known", "{known} von {total} Merkmalen bekannt"),
+    "profile.none": ("No domain has rated items.", "Kein Bereich hat eingeschätzte Merkmale."),
+    "indices": ("Indices", "Indizes"),
+    "index": ("Index", "Index"),
+    "side": ("Side", "Seite"),
+    "value": ("Value", "Wert"),
+    "band": ("Band", "Band"),
+    "resources.map": ("Resource map", "Ressourcenkarte"),
+    "resource": ("Resource", "Ressource"),
+    "resource.category": ("Category", "Kategorie"),
+    "resource.available": ("Available now", "Jetzt verfügbar"),
+    "resource.note": ("How it can help", "Wie sie helfen kann"),
+    "resources.none": ("No resources recorded.", "Keine Ressourcen erfasst."),
+    "family.title": ("The family's own view", "Die Sicht der Familie"),
+    "family.statement": ("How the family sees the situation", "Wie die Familie die Lage sieht"),
+    "family.will": ("What the family wants to change", "Was die Familie ändern möchte"),
+    "family.none": (
+        "The family's view is not recorded.",
+        "Die Sicht der Familie ist nicht erfasst.",
+    ),
+    "yes": ("yes", "ja"),
+    "no": ("no", "nein"),
+    "completeness": ("Completeness", "Vollständigkeit"),
+    "completeness.value": (
+        "{known} of {total} applicable items known ({percent} %)",
+        "{known} von {total} zutreffenden Merkmalen bekannt ({percent} %)",
+    ),
+    "completeness.minimum": ("Minimum required", "Mindestens erforderlich"),
+    "completeness.sufficient": ("Sufficient", "Ausreichend"),
+    "unknowns.none": (
+        "Every applicable item is rated with a known level.",
+        "Jedes zutreffende Merkmal ist mit einer bekannten Stufe eingeschätzt.",
+    ),
+    "range": ("Outcomes the unknowns allow", "Ergebnisse, die das Unbekannte zulässt"),
+    "range.value": ("from {low} to {high}", "{low} bis {high}"),
+    "range.method.none": ("nothing is unknown", "nichts ist unbekannt"),
+    "range.method.exact_monotone": ("exact (monotone instrument)", "exakt (monotones Instrument)"),
+    "range.method.exhaustive": (
+        "exact (every completion tried)",
+        "exakt (alle Möglichkeiten geprüft)",
+    ),
+    "range.method.conservative": (
+        "conservative: every outcome the rules can produce",
+        "vorsichtig: jedes Ergebnis, das die Regeln ergeben können",
+    ),
+    "clarify": ("Clarify first", "Zuerst klären"),
+    "clarify.none": (
+        "No single unknown item could change the outcome by itself.",
+        "Kein einzelnes unbekanntes Merkmal könnte das Ergebnis allein ändern.",
+    ),
+    "unknown.items": ("Unknown or missing items", "Unbekannte oder fehlende Merkmale"),
+    "item": ("Item", "Merkmal"),
+    "domain": ("Domain", "Bereich"),
+    "status": ("Status", "Status"),
+    "status.unknown": ("cannot be assessed", "nicht einschätzbar"),
+    "status.missing": ("not answered", "nicht beantwortet"),
+    "status.not_applicable": ("does not apply", "trifft nicht zu"),
+    "check": ("Check", "Prüfung"),
+    "result": ("Result", "Ergebnis"),
+    "legal": ("Legal reference", "Rechtsgrundlage"),
+    "reason": ("Reason (engine's words)", "Begründung (Wortlaut der Berechnung)"),
+    "check.pass": ("met", "erfüllt"),
+    "check.fail": ("NOT met", "NICHT erfüllt"),
+    "check.not_applicable": ("does not apply", "nicht anwendbar"),
+    "checks.none": (
+        "The instrument names no process checks.",
+        "Das Instrument nennt keine Verfahrensprüfungen.",
+    ),
+    "participation": ("Participation", "Beteiligung"),
+    "participation.parents": ("Parents", "Eltern"),
+    "participation.child": ("Child", "Kind"),
+    "participation.involved": ("involved", "beteiligt"),
+    "participation.not_involved": ("not involved", "nicht beteiligt"),
+    "participation.unrecorded": ("not recorded", "nicht erfasst"),
+    "participation.reason": ("Reason", "Grund"),
+    "consultations": ("Consultations", "Beratungen"),
+    "warnings": ("Warnings", "Hinweise"),
+    "rating": ("Rating", "Einschätzung"),
+    "anchor": ("Anchor", "Ankerbeispiel"),
+    "evidence": ("Evidence and notes", "Belege und Notizen"),
+    "concerning": ("concerning", "auffällig"),
+    "note": ("Note", "Notiz"),
+    "fingerprints": ("Fingerprints", "Fingerabdrücke"),
+    "engine": ("Engine", "Berechnung"),
+    "fingerprint.instrument": ("Instrument document", "Instrumentdokument"),
+    "fingerprint.assessment": ("Assessment document", "Einschätzungsdokument"),
+    "fingerprint.note": (
+        "SHA-256 over the canonical JSON of each document. kwg-check verify recomputes the "
+        "summary from the assessment and checks every number below.",
+        "SHA-256 über das kanonische JSON jedes Dokuments. kwg-check verify berechnet die "
+        "Zusammenfassung aus der Einschätzung neu und prüft jede Zahl unten.",
+    ),
+    "trace": ("Trace", "Rechenweg"),
+    "trace.step": ("#", "#"),
+    "trace.kind": ("Kind", "Art"),
+    "trace.id": ("Element", "Element"),
+    "trace.inputs": ("Inputs", "Eingaben"),
+    "trace.result": ("Result", "Ergebnis"),
+    "trace.explanation": ("Explanation", "Erläuterung"),
+    "footer": (
+        "Generated by kwg_check {version} from the assessment document. {support}",
+        "Erzeugt von kwg_check {version} aus dem Einschätzungsdokument. {support}",
+    ),
+    "cmp.previous": ("Previous assessment", "Vorbewertung"),
+    "cmp.current": ("This assessment", "Diese Einschätzung"),
+    "cmp.what": ("What", "Was"),
+    "cmp.element": ("Element", "Element"),
+    "cmp.before": ("Before", "Vorher"),
+    "cmp.after": ("After", "Nachher"),
+    "cmp.change": ("Change", "Veränderung"),
+    "cmp.none": ("Nothing changed.", "Nichts hat sich verändert."),
+    "cmp.kind.outcome": ("Outcome", "Ergebnis"),
+    "cmp.kind.index": ("Index", "Index"),
+    "cmp.kind.band": ("Band", "Band"),
+    "cmp.kind.flag": ("Flag", "Signal"),
+    "cmp.kind.item": ("Item", "Merkmal"),
+    "cmp.kind.resource": ("Resource", "Ressource"),
+    "cmp.outcome.computed": ("computed", "berechnet"),
+    "cmp.outcome.final": ("final", "abschließend"),
+    "cmp.up": ("higher", "höher"),
+    "cmp.down": ("lower", "niedriger"),
+    "cmp.changed": ("changed", "verändert"),
+    "cmp.added": ("added", "neu"),
+    "cmp.removed": ("removed", "entfallen"),
+    "cmp.resource.up": ("gained", "gewonnen"),
+    "cmp.resource.down": ("lost", "verloren"),
+    "cmp.resource.added": ("gained", "gewonnen"),
+    "cmp.resource.removed": ("lost", "verloren"),
+    "cmp.flag.raised": ("raised", "ausgelöst"),
+    "cmp.flag.not_raised": ("not raised", "nicht ausgelöst"),
+    "cmp.resource.available": ("available", "verfügbar"),
+    "cmp.resource.not_available": ("not available", "nicht verfügbar"),
+    "cmp.resource.count": ("{count} available", "{count} verfügbar"),
+}
+
+_RESOURCE_CATEGORIES: dict[str, tuple[str, str]] = {
+    "personal": ("personal", "persönlich"),
+    "family": ("family", "Familie"),
+    "social_network": ("social network", "soziales Netz"),
+    "material": ("material", "materiell"),
+    "infrastructural": ("neighbourhood and institutions", "Sozialraum und Einrichtungen"),
+}
+
+_INITIATORS: dict[str, tuple[str, str]] = {
+    "police_or_court": ("police or court", "Polizei oder Gericht"),
+    "school": ("school", "Schule"),
+    "day_care": ("day care", "Kindertageseinrichtung"),
+    "health_services": ("health services", "Gesundheitswesen"),
+    "social_services": ("social services", "Soziale Dienste"),
+    "counselling_or_youth_work": ("counselling or youth work", "Beratung oder Jugendarbeit"),
+    "relatives": ("relatives", "Verwandte"),
+    "neighbours_or_acquaintances": ("neighbours or acquaintances", "Nachbarn oder Bekannte"),
+    "parents": ("parents", "Eltern"),
+    "child": ("the child", "das Kind"),
+    "anonymous": ("anonymous", "anonym"),
+    "other": ("other", "sonstige"),
+}
+
+_SIDES = ("risk", "protective")
+_CONTEXT = Context(prec=28)
+
+
+def _pick(words: tuple[str, str], lang: Language) -> str:
+    return words[1 if lang == "de" else 0]
+
+
+# --- the neutral document: sections of plain-text blocks ----------------------------------
+
+
+@attrs.frozen
+class _Para:
+    text: str
+    style: Literal["p", "note", "quote", "strong"] = "p"
+
+
+@attrs.frozen
+class _Facts:
+    rows: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class _Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    style: str = ""
+
+
+@attrs.frozen
+class _List:
+    items: tuple[str, ...]
+    ordered: bool = False
+
+
+@attrs.frozen
+class _Alert:
+    title: str
+    lines: tuple[str, ...]
+
+
+@attrs.frozen
+class _Heading:
+    text: str
+
+
+@attrs.frozen
+class _SideValue:
+    known: Decimal
+    unknown: Decimal
+    total: int
+    known_items: int
+
+
+@attrs.frozen
+class _ProfileRow:
+    label: str
+    risk: _SideValue | None
+    protective: _SideValue | None
+
+
+@attrs.frozen
+class _Chart:
+    title: str
+    description: str
+    rows: tuple[_ProfileRow, ...]
+    words: tuple[str, str, str]
+    table: _Table
+
+
+_Block = _Para | _Facts | _Table | _List | _Alert | _Heading | _Chart
+
+
+@attrs.frozen
+class _Section:
+    id: str
+    title: str
+    blocks: tuple[_Block, ...]
+
+
+@attrs.frozen
+class _Document:
+    lang: Language
+    title: str
+    subtitle: str
+    header: tuple[_Block, ...]
+    sections: tuple[_Section, ...]
+    footer: str
+
+
+# --- labels from the instruments ----------------------------------------------------------
+
+
+class _Labels:
+    """Labels of instrument elements in one language; the first instrument that knows wins."""
+
+    def __init__(self, instruments: Sequence[Instrument], lang: Language) -> None:
+        self.lang: Language = lang
+        self.instruments = instruments
+
+    def w(self, key: str, **fields: object) -> str:
+        text = _pick(_WORDS[key], self.lang)
+        return text.format(**fields) if fields else text
+
+    def t(self, text: LocalizedText | None, fallback: str = "") -> str:
+        if text is None:
+            return fallback
+        return text.de if self.lang == "de" else text.en
+
+    def sheet(self, key: str) -> str:
+        return sheet_word(key, self.lang)
+
+    def _find(self, attribute: str, ident: str) -> LocalizedText | None:
+        for instrument in self.instruments:
+            for element in getattr(instrument, attribute):
+                if element.id == ident:
+                    label: LocalizedText = element.label
+                    return label
+        return None
+
+    def outcome(self, ident: str | None) -> str:
+        if ident is None:
+            return "—"
+        return self.t(self._find("outcomes", ident), ident)
+
+    def item(self, ident: str) -> str:
+        return self.t(self._find("items", ident), ident)
+
+    def index(self, ident: str) -> str:
+        return self.t(self._find("indices", ident), ident)
+
+    def flag(self, ident: str) -> str:
+        return self.t(self._find("flags", ident), ident)
+
+    def domain(self, ident: str) -> str:
+        return self.t(self._find("domains", ident), ident)
+
+    def check(self, ident: str) -> str:
+        return self.t(self._find("process_checks", ident), ident)
+
+    def item_def(self, ident: str) -> tuple[Item, Scale] | None:
+        for instrument in self.instruments:
+            scales = {scale.id: scale for scale in instrument.scales}
+            for item in instrument.items:
+                if item.id == ident and item.scale in scales:
+                    return item, scales[item.scale]
+        return None
+
+    def level(self, item_id: str, level_id: str) -> str:
+        found = self.item_def(item_id)
+        if found is not None:
+            scale = found[1]
+            for level in scale.levels:
+                if level.id == level_id:
+                    return self.t(level.label, level_id)
+            if scale.unknown is not None and scale.unknown.id == level_id:
+                return self.t(scale.unknown.label, level_id)
+        return level_id
+
+    def anchor(self, item_id: str, level_id: str) -> str:
+        found = self.item_def(item_id)
+        if found is not None:
+            for level in found[1].levels:
+                if level.id == level_id:
+                    return self.t(level.anchor)
+        return ""
+
+    def band(self, index_id: str, band_id: str | None) -> str:
+        if band_id is None:
+            return "—"
+        for instrument in self.instruments:
+            for index in instrument.indices:
+                for band in index.bands or ():
+                    if index.id == index_id and band.id == band_id:
+                        return self.t(band.label, band_id)
+        return band_id
+
+    def resource_category(self, category: str) -> str:
+        return _pick(_RESOURCE_CATEGORIES[category], self.lang)
+
+
+def _percent(share: Decimal) -> str:
+    return str(int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_CONTEXT)))
+
+
+def _dec(value: Decimal | None) -> str:
+    return "—" if value is None else format_decimal(value)
+
+
+# --- building the report ------------------------------------------------------------------
+
+
+def render_report(
+    assessment: Assessment,
+    instrument: Instrument | CompiledInstrument | None = None,
+    *,
+    lang: Language = "en",
+    format: ReportFormat = "html",
+    previous: Assessment | Summary | None = None,
+    registry: InstrumentRegistry | None = None,
+) -> str:
+    """Render an assessment as a report for people: one HTML file or Markdown.
+
+    The assessment is scored here (with the given instrument, or the one its reference
+    names); ``previous`` adds the comparison with an earlier assessment of the same child.
+    """
+    _check_choice(lang, ("de", "en"), "report.language", "the language must be de or en")
+    _check_choice(format, ("html", "md"), "report.format", "the format must be html or md")
+    compiled = resolve_instrument(assessment, instrument, registry=registry)
+    summary = score(compiled, assessment)
+    comparison = None
+    if previous is not None:
+        comparison_registry = registry or bundled_registry()
+        if instrument is not None:
+            comparison_registry = _with(comparison_registry, compiled.instrument)
+        comparison = compare(previous, assessment, registry=comparison_registry)
+    document = _build(assessment, summary, compiled.instrument, lang, comparison)
+    return _html(document) if format == "html" else _markdown(document)
+
+
+def render_comparison(
+    comparison: Comparison, *, lang: Language = "en", format: ComparisonFormat = "text"
+) -> str:
+    """Render a reassessment comparison as plain text, Markdown or one HTML file."""
+    _check_choice(lang, ("de", "en"), "report.language", "the language must be de or en")
+    _check_choice(
+        format, ("text", "md", "html"), "report.format", "the format must be text, md or html"
+    )
+    labels = _Labels([comparison.new_instrument, comparison.old_instrument], lang)
+    section = _comparison_section(comparison, labels)
+    if format == "text":
+        return _comparison_text(comparison, labels)
+    document = _Document(
+        lang,
+        labels.w("comparison.title"),
+        f"{labels.w('case')} {comparison.case_id}",
+        (),
+        (section,),
+        labels.w("footer", version=__version__, support=labels.w("support")),
+    )
+    return _html(document) if format == "html" else _markdown(document)
+
+
+def _check_choice(value: str, allowed: Sequence[str], code: str, reason: str) -> None:
+    if value not in allowed:
+        raise NotFoundError.single("", code, reason)
+
+
+def _with(registry: InstrumentRegistry, instrument: Instrument) -> InstrumentRegistry:
+    """A registry that also knows the given instrument (it wins over a bundled namesake)."""
+    combined = InstrumentRegistry(bundled=False)
+    combined.add(instrument)
+    for entry in registry.entries():
+        if (entry.id, entry.version) != (instrument.id, instrument.version):
+            combined.add(registry.get(entry.id, entry.version), entry.origin)
+    return combined
+
+
+def _build(
+    assessment: Assessment,
+    summary: Summary,
+    instrument: Instrument,
+    lang: Language,
+    comparison: Comparison | None,
+) -> _Document:
+    labels = _Labels([instrument], lang)
+    header: list[_Block] = [_Facts(tuple(_header_facts(assessment, summary, instrument, labels)))]
+    if instrument.disclaimer is not None:
+        disclaimer = f"{labels.w('disclaimer')}: {labels.t(instrument.disclaimer)}"
+        header.append(_Para(disclaimer, "note"))
+    acute = [f for f in summary.flags if f.raised and f.severity == "acute"]
+    if acute:
+        lines = [labels.flag(flag.id) for flag in acute]
+        floors = [f.minimum_outcome for f in acute if f.minimum_outcome is not None]
+        if summary.outcome.floor is not None or floors:
+            floor = summary.outcome.floor or floors[0]
+            lines.append(labels.w("acute.floor", outcome=labels.outcome(floor)))
+        header.append(_Alert(labels.w("acute.title"), tuple(lines)))
+    sections = [
+        _outcome_section(assessment, summary, instrument, labels),
+        _profile_section(summary, instrument, labels),
+        _resource_section(assessment, labels),
+        _unknown_section(summary, labels),
+        _process_section(assessment, summary, labels),
+        _item_section(assessment, summary, instrument, labels),
+    ]
+    if comparison is not None:
+        sections.append(_comparison_section(comparison, labels))
+    sections.append(_appendix(summary, labels))
+    title = f"{labels.w('report')} — {labels.w('case')} {summary.assessment.case_id}"
+    return _Document(
+        lang,
+        title,
+        labels.t(instrument.title, instrument.id),
+        tuple(header),
+        tuple(sections),
+        labels.w("footer", version=__version__, support=labels.w("support")),
+    )
+
+
+def _header_facts(
+    assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
+) -> Iterable[tuple[str, str]]:
+    ref = summary.assessment
+    months = ref.age_months
+    yield labels.w("case"), ref.case_id
+    yield labels.w("assessment"), ref.id
+    yield labels.w("date"), ref.assessment_date.isoformat()
+    years, rest = divmod(months, 12)
+    yield (
+        labels.w("age"),
+        labels.w(
+            "age.value",
+            years=years,
+            year_word=labels.w("age.year.one" if years == 1 else "age.year.many"),
+            months=rest,
+            month_word=labels.w("age.month.one" if rest == 1 else "age.month.many"),
+            total=months,
+        ),
+    )
+    yield (
+        labels.w("instrument"),
+        f"{labels.t(instrument.title)} ({instrument.id} {instrument.version})",
+    )
+    yield labels.w("assessors"), ", ".join(f"{a.id} ({a.role})" for a in assessment.assessors)
+    if assessment.initiated_by is not None:
+        yield labels.w("initiated_by"), _pick(_INITIATORS[assessment.initiated_by], labels.lang)
+
+
+def _outcome_section(
+    assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
+) -> _Section:
+    out = summary.outcome
+    facts: list[tuple[str, str]] = []
+    final = labels.outcome(out.final)
+    if out.traffic_light is not None:
+        final = (
+            f"{final} ({labels.sheet('traffic')}: {labels.sheet('traffic.' + out.traffic_light)})"
+        )
+    facts.append((labels.w("final"), final))
+    if out.status == "computed":
+        facts.append((labels.w("computed"), labels.outcome(out.computed)))
+    else:
+        facts.append((labels.w("computed"), labels.w(f"status.{out.status}")))
+    if out.statistic_category is not None:
+        facts.append((labels.sheet("category"), labels.sheet(f"category.{out.statistic_category}")))
+    if out.forms_of_endangerment:
+        forms = ", ".join(labels.sheet(f"form.{form}") for form in out.forms_of_endangerment)
+        facts.append((labels.sheet("forms"), forms))
+    if out.floor is not None:
+        facts.append((labels.w("floor"), labels.outcome(out.floor)))
+    policies = {policy.id: policy for policy in instrument.policy_overrides}
+    for step in summary.trace:
+        if (
+            step.kind == "policy_override"
+            and step.id in policies
+            and step.result not in (None, False)
+        ):
+            facts.append((labels.w("policy"), labels.t(policies[step.id].rationale, step.id)))
+    judgement = assessment.override or assessment.final_rating
+    if out.override is not None:
+        moved = ""
+        if out.override.levels:
+            moved = " · " + labels.w("override.levels", levels=out.override.levels)
+        facts.append((labels.w(f"override.{out.override.kind}"), f"{out.override.author}{moved}"))
+        if judgement is not None:
+            facts.append((labels.w("justification"), judgement.justification))
+    raised = [f for f in summary.flags if f.raised and f.severity != "acute"]
+    if raised:
+        names = "\n".join(
+            f"{labels.flag(f.id)} ({labels.sheet('severity.' + f.severity)})" for f in raised
+        )
+        facts.append((labels.w("flags.raised"), names))
+    blocks: list[_Block] = [_Facts(tuple(facts))]
+    meaning = next((o.description for o in instrument.outcomes if o.id == out.final), None)
+    if meaning is not None:
+        blocks.extend([_Heading(labels.w("meaning")), _Para(labels.t(meaning))])
+    blocks.append(_Para(labels.w("support"), "note"))
+    return _Section("outcome", labels.w("section.outcome"), tuple(blocks))
+
+
+def _item_bounds(item: Item, scale: Scale) -> tuple[Decimal, Decimal]:
+    """The lowest and highest points an item can count."""
+    points = [level.points for level in scale.levels]
+    if item.response == "multiple" and item.combine == "sum":
+        return min([Decimal(0), *points]), sum((p for p in points if p > 0), Decimal(0))
+    return min(points), max(points)
+
+
+def _profile_rows(summary: Summary, instrument: Instrument, labels: _Labels) -> list[_ProfileRow]:
+    kinds = {"risk": ("risk", "safety"), "protective": ("protective",)}
+    rows = []
+    for domain in instrument.domains:
+        values: dict[str, _SideValue | None] = {}
+        for side in _SIDES:
+            results = [
+                r
+                for r in summary.items
+                if r.domain == domain.id and r.kind in kinds[side] and r.status != "not_applicable"
+            ]
+            if not results:
+                values[side] = None
+                continue
+            known, unknown, answered = Decimal(0), 0, 0
+            for result in results:
+                if result.status != "answered":
+                    unknown += 1
+                    continue
+                answered += 1
+                found = labels.item_def(result.id)
+                if result.points is None or found is None:
+                    continue
+                low, high = _item_bounds(*found)
+                if high > low:
+                    share = _CONTEXT.divide(result.points - low, high - low)
+                    known += min(max(share, Decimal(0)), Decimal(1))
+            total = len(results)
+            values[side] = _SideValue(
+                _CONTEXT.divide(known, total),
+                _CONTEXT.divide(Decimal(unknown), total),
+                total,
+                answered,
+            )
+        if values["risk"] is not None or values["protective"] is not None:
+            rows.append(
+                _ProfileRow(labels.t(domain.label, domain.id), values["risk"], values["protective"])
+            )
+    return rows
+
+
+def _side_text(value: _SideValue | None, labels: _Labels) -> str:
+    if value is None:
+        return "—"
+    if value.unknown:
+        text = labels.w(
+            "profile.value.unknown", known=_percent(value.known), unknown=_percent(value.unknown)
+        )
+    else:
+        text = labels.w("profile.value", known=_percent(value.known))
+    return f"{text}\n{labels.w('profile.items', known=value.known_items, total=value.total)}"
+
+
+def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) -> _Section:
+    rows = _profile_rows(summary, instrument, labels)
+    blocks: list[_Block] = [_Para(labels.w("profile.intro"))]
+    if rows:
+        table = _Table(
+            (labels.w("profile.domain"), labels.w("profile.risk"), labels.w("profile.protective")),
+            tuple(
+                (row.label, _side_text(row.risk, labels), _side_text(row.protective, labels))
+                for row in rows
+            ),
+            "profile-table",
+        )
+        blocks.append(
+            _Chart(
+                labels.w("section.profile"),
+                labels.w("profile.desc"),
+                tuple(rows),
+                (
+                    labels.w("profile.risk"),
+                    labels.w("profile.protective"),
+                    labels.w("profile.unknown"),
+                ),
+                table,
+            )
+        )
+    else:
+        blocks.append(_Para(labels.w("profile.none")))
+    if summary.indices:
+        blocks.append(_Heading(labels.w("indices")))
+        blocks.append(
+            _Table(
+                (labels.w("index"), labels.w("side"), labels.w("value"), labels.w("band")),
+                tuple(
+                    (
+                        labels.index(index.id),
+                        labels.sheet(f"side.{index.side}"),
+                        _dec(index.value),
+                        labels.band(index.id, index.band),
+                    )
+                    for index in summary.indices
+                ),
+            )
+        )
+    return _Section("profile", labels.w("section.profile"), tuple(blocks))
+
+
+def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
+    blocks: list[_Block] = [_Heading(labels.w("resources.map"))]
+    order = list(_RESOURCE_CATEGORIES)
+    resources = sorted(assessment.resources, key=lambda r: order.index(r.category))
+    if resources:
+        blocks.append(
+            _Table(
+                (
+                    labels.w("resource.category"),
+                    labels.w("resource"),
+                    labels.w("resource.available"),
+                    labels.w("resource.note"),
+                ),
+                tuple(
+                    (
+                        labels.resource_category(r.category),
+                        r.label,
+                        labels.w("yes" if r.available else "no"),
+                        r.note or "",
+                    )
+                    for r in resources
+                ),
+            )
+        )
+    else:
+        blocks.append(_Para(labels.w("resources.none")))
+    blocks.append(_Heading(labels.w("family.title")))
+    view = assessment.family_view
+    if view is None or (view.statement is None and view.will is None):
+        blocks.append(_Para(labels.w("family.none")))
+    else:
+        for key, text in (("family.statement", view.statement), ("family.will", view.will)):
+            if text is not None:
+                blocks.extend([_Para(labels.w(key), "strong"), _Para(text, "quote")])
+    return _Section("resources", labels.w("section.resources"), tuple(blocks))
+
+
+def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
+    done = summary.completeness
+    facts = [
+        (
+            labels.w("completeness"),
+            labels.w(
+                "completeness.value",
+                known=done.known,
+                total=done.applicable,
+                percent=_percent(done.ratio),
+            ),
+        )
+    ]
+    if done.minimum is not None:
+        facts.append((labels.w("completeness.minimum"), f"{_percent(done.minimum)} %"))
+    facts.append(
+        (labels.w("completeness.sufficient"), labels.w("yes" if done.sufficient else "no"))
+    )
+    unknowns = summary.unknowns
+    blocks: list[_Block] = []
+    if not unknowns.items:
+        blocks.extend([_Facts(tuple(facts)), _Para(labels.w("unknowns.none"))])
+        return _Section("unknowns", labels.w("section.unknowns"), tuple(blocks))
+    if unknowns.range.lowest is not None:
+        value = labels.w(
+            "range.value",
+            low=labels.outcome(unknowns.range.lowest),
+            high=labels.outcome(unknowns.range.highest),
+        )
+        facts.append(
+            (labels.w("range"), f"{value}\n{labels.w('range.method.' + unknowns.range.method)}")
+        )
+    blocks.append(_Facts(tuple(facts)))
+    blocks.append(_Heading(labels.w("clarify")))
+    if unknowns.clarify_first:
+        blocks.append(_List(tuple(labels.item(i) for i in unknowns.clarify_first), ordered=True))
+    else:
+        blocks.append(_Para(labels.w("clarify.none")))
+    status = {item.id: item for item in summary.items}
+    blocks.append(_Heading(labels.w("unknown.items")))
+    blocks.append(
+        _Table(
+            (labels.w("item"), labels.w("domain"), labels.w("status")),
+            tuple(
+                (
+                    labels.item(ident),
+                    labels.domain(status[ident].domain) if ident in status else "",
+                    labels.w(f"status.{status[ident].status}") if ident in status else "",
+                )
+                for ident in unknowns.items
+            ),
+        )
+    )
+    return _Section("unknowns", labels.w("section.unknowns"), tuple(blocks))
+
+
+def _participation(assessment: Assessment, party: str, labels: _Labels) -> str:
+    value = getattr(assessment.participation, party)
+    if value is None:
+        return labels.w("participation.unrecorded")
+    if value.involved:
+        return labels.w("participation.involved")
+    text = labels.w("participation.not_involved")
+    if value.reason_if_not:
+        text += f"\n{labels.w('participation.reason')}: {value.reason_if_not}"
+    return text
+
+
+def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) -> _Section:
+    blocks: list[_Block] = []
+    if summary.process_checks:
+        blocks.append(
+            _Table(
+                (labels.w("check"), labels.w("result"), labels.w("legal"), labels.w("reason")),
+                tuple(
+                    (
+                        labels.check(check.id),
+                        labels.w(f"check.{check.result}"),
+                        check.legal_reference,
+                        check.reason,
+                    )
+                    for check in summary.process_checks
+                ),
+            )
+        )
+    else:
+        blocks.append(_Para(labels.w("checks.none")))
+    facts = [
+        (labels.w("participation.parents"), _participation(assessment, "parents", labels)),
+        (labels.w("participation.child"), _participation(assessment, "child", labels)),
+    ]
+    if assessment.consultations:
+        facts.append(
+            (
+                labels.w("consultations"),
+                "\n".join(
+                    f"{c.by} ({c.role})" + (f", {c.date.isoformat()}" if c.date else "")
+                    for c in assessment.consultations
+                ),
+            )
+        )
+    blocks.extend([_Heading(labels.w("participation")), _Facts(tuple(facts))])
+    if summary.warnings:
+        blocks.append(_Heading(labels.w("warnings")))
+        blocks.append(_List(tuple(f"{w.pointer}: {w.code}: {w.reason}" for w in summary.warnings)))
+    return _Section("process", labels.w("section.process"), tuple(blocks))
+
+
+def _chosen(answer: Answer | None, status: str) -> list[str]:
+    """The level ids an answer chose (none for items that do not apply)."""
+    if status == "not_applicable" or answer is None:
+        return []
+    if answer.level is not None:
+        return [answer.level]
+    if answer.levels is not None:
+        return list(answer.levels)
+    return list((answer.caregivers or {}).values())
+
+
+def _item_section(
+    assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
+) -> _Section:
+    results = {result.id: result for result in summary.items}
+    blocks: list[_Block] = []
+    for domain in instrument.domains:
+        items = [item for item in instrument.items if item.domain == domain.id]
+        if not items:
+            continue
+        rows = []
+        for item in items:
+            result = results.get(item.id)
+            status = result.status if result is not None else "missing"
+            answer = assessment.answers.get(item.id)
+            chosen = _chosen(answer, status)
+            if status == "not_applicable":
+                rating = labels.w("status.not_applicable")
+            elif answer is None:
+                rating = labels.w("status.missing")
+            elif answer.caregivers is not None:
+                rating = "\n".join(
+                    f"{who}: {labels.level(item.id, level)}"
+                    for who, level in answer.caregivers.items()
+                )
+            else:
+                rating = ", ".join(labels.level(item.id, level) for level in chosen)
+            if result is not None and result.concerning:
+                rating += f"\n({labels.w('concerning')})"
+            anchors = [labels.anchor(item.id, level) for level in dict.fromkeys(chosen)]
+            evidence: list[str] = []
+            if answer is not None and status != "not_applicable":
+                for entry in answer.evidence:
+                    origin = ", ".join(
+                        part
+                        for part in (entry.source, entry.date.isoformat() if entry.date else None)
+                        if part
+                    )
+                    evidence.append(entry.observation + (f" ({origin})" if origin else ""))
+                if answer.note:
+                    evidence.append(f"{labels.w('note')}: {answer.note}")
+            rows.append(
+                (
+                    labels.item(item.id),
+                    rating,
+                    "\n".join(a for a in anchors if a),
+                    "\n".join(evidence),
+                )
+            )
+        blocks.append(_Heading(labels.t(domain.label, domain.id)))
+        blocks.append(
+            _Table(
+                (labels.w("item"), labels.w("rating"), labels.w("anchor"), labels.w("evidence")),
+                tuple(rows),
+                "items",
+            )
+        )
+    return _Section("items", labels.w("section.items"), tuple(blocks))
+
+
+def _trace_inputs(inputs: Sequence[TraceInput]) -> str:
+    """Each trace input on its own line, as ``ref key=value …`` (only the fields set)."""
+    lines = []
+    for given in inputs:
+        data = given.model_dump(mode="json", exclude_none=True)
+        ref = data.pop("ref")
+        lines.append(" ".join([str(ref), *(f"{key}={value}" for key, value in data.items())]))
+    return "\n".join(lines)
+
+
+def _appendix(summary: Summary, labels: _Labels) -> _Section:
+    facts = (
+        (labels.w("engine"), f"{summary.engine.name} {summary.engine.version}"),
+        (
+            labels.w("fingerprint.instrument"),
+            f"{summary.instrument.id} {summary.instrument.version}\n"
+            f"{summary.instrument.fingerprint}",
+        ),
+        (
+            labels.w("fingerprint.assessment"),
+            f"{summary.assessment.id}\n{summary.assessment.fingerprint}",
+        ),
+    )
+    rows = tuple(
+        (
+            str(step.step),
+            step.kind,
+            step.id,
+            _trace_inputs(step.inputs),
+            "—"
+            if step.result is None
+            else str(step.result).lower()
+            if isinstance(step.result, bool)
+            else step.result,
+            step.explanation,
+        )
+        for step in summary.trace
+    )
+    blocks: tuple[_Block, ...] = (
+        _Heading(labels.w("fingerprints")),
+        _Facts(facts),
+        _Para(labels.w("fingerprint.note"), "note"),
+        _Heading(labels.w("trace")),
+        _Table(
+            tuple(
+                labels.w(f"trace.{key}")
+                for key in ("step", "kind", "id", "inputs", "result", "explanation")
+            ),
+            rows,
+            "trace",
+        ),
+    )
+    return _Section("appendix", labels.w("section.appendix"), blocks)
+
+
+# --- the comparison -----------------------------------------------------------------------
+
+
+def _change_value(change: Change, value: str | None, labels: _Labels) -> str:
+    if value is None:
+        return "—"
+    if change.kind == "outcome":
+        return labels.outcome(value)
+    if change.kind == "band":
+        return labels.band(change.id, value)
+    if change.kind == "item":
+        if value in ("unknown", "missing", "not_applicable"):
+            found = labels.item_def(change.id)
+            if value == "unknown" and found is not None and found[1].unknown is not None:
+                return labels.level(change.id, found[1].unknown.id)
+            return labels.w(f"status.{value}")
+        return labels.level(change.id, value)
+    if change.kind == "flag":
+        return labels.w(f"cmp.flag.{value}")
+    if change.kind == "resource":
+        if change.label is None:
+            return labels.w("cmp.resource.count", count=value)
+        return labels.w(f"cmp.resource.{value}")
+    return value
+
+
+def _change_row(change: Change, labels: _Labels) -> tuple[str, str, str, str, str]:
+    if change.kind == "outcome":
+        element = labels.w(f"cmp.outcome.{change.id}")
+    elif change.kind in ("index", "band"):
+        element = labels.index(change.id)
+    elif change.kind == "flag":
+        element = labels.flag(change.id)
+    elif change.kind == "item":
+        element = labels.item(change.id)
+    else:
+        category = labels.resource_category(change.id)
+        element = category if change.label is None else f"{change.label} ({category})"
+    direction = labels.w(f"cmp.{change.direction}")
+    if change.kind == "resource":
+        direction = labels.w(f"cmp.resource.{change.direction}")
+    return (
+        labels.w(f"cmp.kind.{change.kind}"),
+        element,
+        _change_value(change, change.old, labels),
+        _change_value(change, change.new, labels),
+        direction,
+    )
+
+
+def _comparison_facts(comparison: Comparison, labels: _Labels) -> tuple[tuple[str, str], ...]:
+    def side(summary: Summary) -> str:
+        ref = summary.assessment
+        return (
+            f"{ref.id}, {ref.assessment_date.isoformat()} · "
+            f"{summary.instrument.id} {summary.instrument.version}"
+        )
+
+    return (
+        (labels.w("case"), comparison.case_id),
+        (labels.w("cmp.previous"), side(comparison.old)),
+        (labels.w("cmp.current"), side(comparison.new)),
+    )
+
+
+def _comparison_section(comparison: Comparison, labels: _Labels) -> _Section:
+    blocks: list[_Block] = [_Facts(_comparison_facts(comparison, labels))]
+    if comparison.changes:
+        header = tuple(
+            labels.w(f"cmp.{key}") for key in ("what", "element", "before", "after", "change")
+        )
+        rows = tuple(_change_row(change, labels) for change in comparison.changes)
+        blocks.append(_Table(header, rows))
+    else:
+        blocks.append(_Para(labels.w("cmp.none")))
+    return _Section("comparison", labels.w("section.comparison"), tuple(blocks))
+
+
+def _comparison_text(comparison: Comparison, labels: _Labels) -> str:
+    lines = [labels.w("comparison.title")]
+    lines.extend(f"{name}: {value}" for name, value in _comparison_facts(comparison, labels))
+    lines.append("")
+    if not comparison.changes:
+        lines.append(labels.w("cmp.none"))
+    for change in comparison.changes:
+        what, element, before, after, direction = (
+            _one_line(cell) for cell in _change_row(change, labels)
+        )
+        lines.append(f"{what}: {element}: {before} → {after} ({direction})")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """Free text on one line, without control characters that could rewrite a terminal."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text)
+    return " ".join(cleaned.split())
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+_CSS = """
+:root { --ink: #1d2730; --muted: #56636e; --rule: #d3dae0; --soft: #f3f5f7;
+  --risk: #b0502a; --protect: #2c7a6a; --alert: #a3161b; }
+* { box-sizing: border-box; }
+html { color: var(--ink); background: #fff; font-size: 10.5pt; line-height: 1.45;
+  font-family: "Source Sans 3", "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
+body { max-width: 190mm; margin: 0 auto; padding: 12mm 8mm 16mm; }
+header.doc { border-bottom: 2px solid var(--ink); padding-bottom: 3mm; margin-bottom: 5mm; }
+h1 { font-size: 19pt; font-weight: 600; margin: 0 0 1mm; letter-spacing: -0.01em; }
+.subtitle { color: var(--muted); margin: 0 0 3mm; font-size: 11pt; }
+h2 { font-size: 14pt; font-weight: 600; margin: 8mm 0 3mm; padding-bottom: 1mm;
+  border-bottom: 1px solid var(--rule); }
+h3 { font-size: 11pt; font-weight: 600; margin: 5mm 0 2mm; }
+p { margin: 0 0 2.5mm; }
+p.note { color: var(--muted); font-size: 9.5pt; }
+p.strong { font-weight: 600; margin: 3mm 0 1mm; }
+blockquote { margin: 0 0 3mm; padding: 2mm 4mm; border-left: 3px solid var(--protect);
+  background: #f1f7f5; font-style: italic; }
+dl.facts { display: grid; grid-template-columns: minmax(35mm, max-content) 1fr;
+  gap: 1.2mm 6mm; margin: 0 0 3mm; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 4mm; font-size: 9.5pt; }
+th, td { text-align: left; vertical-align: top; padding: 1.4mm 2mm;
+  border-bottom: 1px solid var(--rule); overflow-wrap: break-word; }
+th { background: var(--soft); font-weight: 600; }
+thead { display: table-header-group; }
+table.trace { font-size: 8pt; table-layout: fixed; }
+table.trace td { overflow-wrap: anywhere; }
+table.trace th:nth-child(1) { width: 6%; }
+table.trace th:nth-child(2) { width: 13%; }
+table.trace th:nth-child(3) { width: 17%; }
+table.trace th:nth-child(4) { width: 25%; }
+table.trace th:nth-child(5) { width: 9%; }
+table.items td:first-child { width: 28%; }
+table.items td:nth-child(2) { width: 17%; }
+.alert { border: 2px solid var(--alert); background: #fcf0f0; padding: 3mm 4mm;
+  margin: 0 0 5mm; }
+.alert h2 { color: var(--alert); border: 0; margin: 0 0 1mm; padding: 0; font-size: 13pt; }
+.alert ul { margin: 0; padding-left: 5mm; }
+section#outcome dl.facts dd:first-of-type { font-size: 12.5pt; font-weight: 600; }
+figure { margin: 2mm 0 4mm; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: 9pt; margin-top: 1mm; }
+ol, ul { margin: 0 0 3mm; padding-left: 6mm; }
+footer { margin-top: 8mm; border-top: 1px solid var(--rule); padding-top: 2mm;
+  color: var(--muted); font-size: 8.5pt; }
+@page { size: A4; margin: 15mm 14mm 17mm; }
+@media print {
+  html { font-size: 9.5pt; }
+  body { max-width: none; padding: 0; }
+  section { break-before: page; page-break-before: always; }
+  section#outcome { break-before: auto; page-break-before: auto; }
+  h2, h3, p.strong { break-after: avoid; page-break-after: avoid; }
+  tr, .alert, figure, blockquote, dl.facts, li { break-inside: avoid; page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+def _esc(text: str) -> str:
+    """Text as inert HTML; line breaks become ``<br>``."""
+    return "<br>".join(html.escape(line, quote=True) for line in text.split("\n"))
+
+
+def _html(document: _Document) -> str:
+    lang = document.lang
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_esc(document.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        '<header class="doc">',
+        f"<h1>{_esc(document.title)}</h1>",
+        f'<p class="subtitle">{_esc(document.subtitle)}</p>',
+    ]
+    parts.extend(_html_block(block) for block in document.header if not isinstance(block, _Alert))
+    parts.append("</header>")
+    parts.extend(_html_block(block) for block in document.header if isinstance(block, _Alert))
+    parts.append("<main>")
+    for section in document.sections:
+        parts.append(f'<section id="{section.id}">')
+        parts.append(f"<h2>{_esc(section.title)}</h2>")
+        parts.extend(_html_block(block) for block in section.blocks)
+        parts.append("</section>")
+    parts.extend(
+        ["</main>", f"<footer><p>{_esc(document.footer)}</p></footer>", "</body>", "</html>"]
+    )
+    return "\n".join(parts) + "\n"
+
+
+def _html_table(table: _Table) -> str:
+    cls = f' class="{table.style}"' if table.style else ""
+    head = "".join(f'<th scope="col">{_esc(cell)}</th>' for cell in table.header)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _html_block(block: _Block) -> str:
+    if isinstance(block, _Para):
+        if block.style == "quote":
+            return f"<blockquote><p>{_esc(block.text)}</p></blockquote>"
+        cls = "" if block.style == "p" else f' class="{block.style}"'
+        return f"<p{cls}>{_esc(block.text)}</p>"
+    if isinstance(block, _Facts):
+        rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in block.rows)
+        return f'<dl class="facts">{rows}</dl>'
+    if isinstance(block, _Table):
+        return _html_table(block)
+    if isinstance(block, _List):
+        tag = "ol" if block.ordered else "ul"
+        return f"<{tag}>" + "".join(f"<li>{_esc(item)}</li>" for item in block.items) + f"</{tag}>"
+    if isinstance(block, _Alert):
+        items = "".join(f"<li>{_esc(line)}</li>" for line in block.lines)
+        title = f"<h2>{_esc(block.title)}</h2>"
+        return f'<div class="alert" role="alert" id="acute">{title}<ul>{items}</ul></div>'
+    if isinstance(block, _Heading):
+        return f"<h3>{_esc(block.text)}</h3>"
+    return _svg_figure(block)
+
+
+# The chart's geometry, in SVG user units.
+_WIDTH, _PITCH, _TOP, _BAR = 720, 40, 44, 14
+_CENTER, _HALF = 360, Decimal(310)
+
+
+def _num(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=_CONTEXT), "f")
+
+
+def _tag(name: str, text: str | None = None, /, **attributes: object) -> str:
+    """One SVG element; ``font_size`` becomes ``font-size``. Text is escaped."""
+    attributes_text = "".join(
+        f' {key.replace("_", "-")}="{html.escape(str(value), quote=True)}"'
+        for key, value in attributes.items()
+    )
+    if text is None:
+        return f"<{name}{attributes_text}/>"
+    return f"<{name}{attributes_text}>{_esc(text)}</{name}>"
+
+
+_RISK, _PROTECT, _MUTED, _GRID = "#b0502a", "#2c7a6a", "#56636e", "#d3dae0"
+
+
+def _svg_bars(y: int, value: _SideValue | None, direction: int) -> list[str]:
+    """The known part (solid) and the unknown part (hatched) of one side of one domain."""
+    if value is None:
+        return []
+    colour, hatch = (_RISK, "risk") if direction < 0 else (_PROTECT, "protect")
+    known = value.known * _HALF
+    unknown = value.unknown * _HALF
+    bars = []
+    if known:
+        x = _CENTER - known if direction < 0 else Decimal(_CENTER)
+        bars.append(_tag("rect", x=_num(x), y=y, width=_num(known), height=_BAR, fill=colour))
+    if unknown:
+        x = _CENTER - known - unknown if direction < 0 else _CENTER + known
+        bars.append(
+            _tag(
+                "rect",
+                x=_num(x),
+                y=y,
+                width=_num(unknown),
+                height=_BAR,
+                fill=f"url(#hatch-{hatch})",
+                stroke=colour,
+                stroke_width="0.8",
+            )
+        )
+    return bars
+
+
+def _hatch(name: str, background: str, colour: str) -> str:
+    return (
+        f'<pattern id="hatch-{name}" width="5" height="5" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="5" height="5" fill="{background}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="5" stroke="{colour}" stroke-width="1.6"/></pattern>'
+    )
+
+
+def _svg_figure(chart: _Chart) -> str:
+    """The diverging bar chart: risks to the left, strengths to the right, one scale."""
+    rows = chart.rows
+    bottom = _TOP + len(rows) * _PITCH - 8
+    height = bottom + 30
+    risk_word, protect_word, unknown_word = chart.words
+    out = [
+        '<figure id="profile-chart">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {height}" '
+        'aria-labelledby="chart-title chart-desc" font-size="13">',
+        _tag("title", chart.title, id="chart-title"),
+        _tag("desc", chart.description, id="chart-desc"),
+        "<defs>",
+        _hatch("risk", "#f6e6de", _RISK),
+        _hatch("protect", "#dff0eb", _PROTECT),
+        "</defs>",
+        _tag("text", f"◀ {risk_word}", x=_CENTER - 8, y=14, text_anchor="end", fill=_RISK),
+        _tag("text", f"{protect_word} ▶", x=_CENTER + 8, y=14, fill=_PROTECT),
+    ]
+    for step in range(-4, 5):
+        x = _num(_CENTER + step * _CONTEXT.divide(_HALF, Decimal(4)))
+        out.append(
+            _tag(
+                "line",
+                x1=x,
+                y1=_TOP - 12,
+                x2=x,
+                y2=bottom,
+                stroke="#1d2730" if step == 0 else _GRID,
+                stroke_width="1.2" if step == 0 else "0.7",
+            )
+        )
+        anchor = "start" if step == -4 else "end" if step == 4 else "middle"
+        text = f"{abs(step) * 25} %"
+        out.append(
+            _tag("text", text, x=x, y=_TOP - 16, text_anchor=anchor, font_size="9.5", fill=_MUTED)
+        )
+    for position, row in enumerate(rows):
+        y = _TOP + position * _PITCH
+        label = row.label if len(row.label) <= 70 else row.label[:69] + "…"
+        out.append(_tag("text", label, x=4, y=y + 8, fill="#1d2730"))
+        if row.risk is not None:
+            risk = _short(row.risk)
+            out.append(_tag("text", risk, x=4, y=y + 24, font_size=10, fill=_RISK))
+        if row.protective is not None:
+            protect = _short(row.protective)
+            out.append(
+                _tag(
+                    "text",
+                    protect,
+                    x=_WIDTH - 4,
+                    y=y + 24,
+                    text_anchor="end",
+                    font_size=10,
+                    fill=_PROTECT,
+                )
+            )
+        out.extend(_svg_bars(y + 13, row.risk, -1))
+        out.extend(_svg_bars(y + 13, row.protective, 1))
+    legend = bottom + 20
+    swatch: dict[str, object] = {"y": legend - 9, "width": 12, "height": 10}
+    out.extend(
+        [
+            _tag("rect", x=4, fill=_RISK, **swatch),
+            _tag("text", risk_word, x=20, y=legend, font_size="10"),
+            _tag("rect", x=110, fill=_PROTECT, **swatch),
+            _tag("text", protect_word, x=126, y=legend, font_size="10"),
+            _tag("rect", x=220, fill="url(#hatch-risk)", stroke=_RISK, **swatch),
+            _tag("rect", x=234, fill="url(#hatch-protect)", stroke=_PROTECT, **swatch),
+            _tag("text", unknown_word, x=250, y=legend, font_size="10"),
+            "</svg>",
+            f"<figcaption>{_esc(chart.description)}</figcaption>",
+            "</figure>",
+            _html_table(chart.table),
+        ]
+    )
+    return "\n".join(out)
+
+
+def _short(value: _SideValue) -> str:
+    text = f"{_percent(value.known)} %"
+    return f"{text} +?" if value.unknown else text
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+_MD_ESCAPES = str.maketrans(
+    {
+        **{char: "\\" + char for char in "\\`*_[]|~#!@"},
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+    }
+)
+
+
+def _md(text: str) -> str:
+    """Text as inert Markdown on one line: no HTML, links, emphasis or cell breaks.
+
+    Line breaks become ``<br>``; ``://`` and ``www.`` are broken up so that extended
+    Markdown does not turn them into links.
+    """
+    lines = []
+    for line in text.split("\n"):
+        escaped = _one_line(line).translate(_MD_ESCAPES)
+        lines.append(escaped.replace("://", "\\://").replace("www.", "www\\."))
+    return "<br>".join(line for line in lines if line)
+
+
+def _md_table(table: _Table) -> list[str]:
+    def row(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(_md(cell) or " " for cell in cells) + " |"
+
+    return (
+        [row(table.header), "| " + " | ".join("---" for _ in table.header) + " |"]
+        + [row(cells) for cells in table.rows]
+        + [""]
+    )
+
+
+def _md_block(block: _Block) -> list[str]:
+    if isinstance(block, _Para):
+        if block.style == "quote":
+            return [f"> {_md(block.text)}", ""]
+        if block.style == "strong":
+            return [f"**{_md(block.text)}**", ""]
+        if block.style == "note":
+            return [f"_{_md(block.text)}_", ""]
+        return [_md(block.text), ""]
+    if isinstance(block, _Facts):
+        return [f"- **{_md(key)}:** {_md(value)}" for key, value in block.rows] + [""]
+    if isinstance(block, _Table):
+        return _md_table(block)
+    if isinstance(block, _List):
+        return [
+            f"{number}. {_md(item)}" if block.ordered else f"- {_md(item)}"
+            for number, item in enumerate(block.items, start=1)
+        ] + [""]
+    if isinstance(block, _Alert):
+        return (
+            [f"> **{_md(block.title)}**", ">"] + [f"> - {_md(line)}" for line in block.lines] + [""]
+        )
+    if isinstance(block, _Heading):
+        return [f"### {_md(block.text)}", ""]
+    return _md_table(block.table)
+
+
+def _markdown(document: _Document) -> str:
+    lines = [f"# {_md(document.title)}", "", f"_{_md(document.subtitle)}_", ""]
+    for block in document.header:
+        lines.extend(_md_block(block))
+    for section in document.sections:
+        lines.extend([f"## {_md(section.title)}", ""])
+        for block in section.blocks:
+            lines.extend(_md_block(block))
+    lines.extend(["---", "", f"_{_md(document.footer)}_"])
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,523 @@
+"""Reports for people: what a reader must find in them, and that no document text can act.
+
+Professionals hand these documents to colleagues, families and the family court, so every
+bundled example must render in both languages and both formats with the outcome first, and
+text planted into every free-text field must stay inert text in HTML and in Markdown.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import types
+import typing
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from pydantic import BaseModel
+
+import kwg_check
+from kwg_check import Assessment
+from kwg_check._report import render_report
+from kwg_check.cli import main
+
+EXAMPLES = [example.name for example in kwg_check.examples()]
+LANGS: tuple[Literal["de", "en"], ...] = ("de", "en")
+SECTION_IDS = ("outcome", "profile", "resources", "unknowns", "process", "items", "appendix")
+HEADINGS = {
+    "en": (
+        "Outcome",
+        "Risk and resource profile",
+        "Resources and the family's view",
+        "What is unknown",
+        "Process checks",
+        "Items, ratings and evidence",
+        "Appendix: trace and fingerprints",
+    ),
+    "de": (
+        "Ergebnis",
+        "Risiko- und Ressourcenprofil",
+        "Ressourcen und Sicht der Familie",
+        "Was unbekannt ist",
+        "Verfahrensprüfungen",
+        "Merkmale, Einschätzungen und Belege",
+        "Anhang: Rechenweg und Fingerabdrücke",
+    ),
+}
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
+    "h1", "h2", "h3", "p", "dl", "dt", "dd", "div", "ul", "ol", "li", "blockquote", "br",
+    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
+    "svg", "defs", "pattern", "rect", "line", "text", "desc",
+}  # fmt: skip
+PAYLOAD = (
+    '<script>alert(1)</script>"><img src=x onerror=alert(1)></style>]]> | cell | '
+    "[link](https://evil.example) <https://evil.example> www.evil.example a@b.example "
+    "*em* _em_ `code` <b>bold</b> &amp; \\| # heading\n| injected | row |\n<iframe>"
+)
+
+
+def example_json(name: str) -> Any:
+    """A fresh copy of a bundled example, as plain JSON data to change."""
+    return copy.deepcopy(kwg_check.example_data(name))
+
+
+def assessment_of(name: str) -> Assessment:
+    return kwg_check.parse_assessment(kwg_check.example_data(name))
+
+
+def outcome_label(assessment: Assessment, lang: str) -> str:
+    summary = kwg_check.score_assessment(assessment)
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    outcome = next(o for o in instrument.outcomes if o.id == summary.outcome.final)
+    return outcome.label.de if lang == "de" else outcome.label.en
+
+
+class Tags(HTMLParser):
+    """Collects every start tag, its attributes and the text the reader sees."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.style: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("br", "meta", "rect", "line"):
+            self._in.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data: str) -> None:
+        (self.style if self._in and self._in[-1] == "style" else self.text).append(data)
+
+
+def parse(document: str) -> Tags:
+    parser = Tags()
+    parser.feed(document)
+    parser.close()
+    return parser
+
+
+# --- every example, both languages, both formats ------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: str) -> None:
+    """The reader meets the acute flags, then the outcome, then the rest, in a fixed order."""
+    assessment = assessment_of(name)
+    document = render_report(assessment, lang=lang, format="html")  # type: ignore[arg-type]
+    tags = parse(document)
+    ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
+    assert ids == list(SECTION_IDS)
+    text = "".join(tags.text)
+    positions = [text.index(heading) for heading in HEADINGS[lang]]
+    assert positions == sorted(positions)
+    final = outcome_label(assessment, lang)
+    assert final in text
+    assert text.index(final) < text.index(HEADINGS[lang][1])
+    summary = kwg_check.score_assessment(assessment)
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    first_page = text[: text.index(HEADINGS[lang][1])]
+    for flag in summary.flags:
+        label = next(f.label for f in instrument.flags if f.id == flag.id)
+        shown = (label.de if lang == "de" else label.en) in first_page
+        assert shown == flag.raised, flag.id
+    acute = any(f.raised and f.severity == "acute" for f in summary.flags)
+    alerts = [attrs for tag, attrs in tags.tags if attrs.get("role") == "alert"]
+    assert len(alerts) == int(acute)
+    if acute:
+        assert document.index('role="alert"') < document.index('<section id="outcome">')
+    assert sum(tag == "svg" for tag, _ in tags.tags) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_markdown_report_has_every_section_and_a_table_instead_of_the_chart(
+    name: str, lang: str
+) -> None:
+    """Markdown carries the same sections; the chart becomes its accessible table."""
+    assessment = assessment_of(name)
+    document = render_report(assessment, lang=lang, format="md")  # type: ignore[arg-type]
+    headings = [line[3:] for line in document.splitlines() if line.startswith("## ")]
+    assert [re.sub(r"\\(.)", r"\1", h) for h in headings] == list(HEADINGS[lang])
+    assert "<svg" not in document
+    profile = document.split("\n## ")[2]
+    assert "| --- | --- | --- |" in profile
+    plain = re.sub(r"\\(.)", r"\1", document)
+    assert outcome_label(assessment, lang) in plain
+
+
+def test_reports_are_deterministic() -> None:
+    """Same documents, same bytes: a report can be filed and compared later."""
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    assert render_report(assessment, lang="de") == render_report(assessment, lang="de")
+
+
+def test_german_and_english_reports_use_the_instrument_labels_of_their_language() -> None:
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    german = "".join(parse(render_report(assessment, lang="de")).text)
+    english = "".join(parse(render_report(assessment, lang="en")).text)
+    assert "Latente Gefährdung" in german
+    assert "Latent endangerment" not in german
+    assert "Latent endangerment" in english
+    assert "Latente Gefährdung" not in english
+    assert "Zuerst klären" in german
+    assert "Clarify first" in english
+
+
+def test_report_shows_override_with_author_and_justification_beside_the_computed_outcome() -> None:
+    """Judgement stays with people: computed and final side by side, with the reason why."""
+    assessment = assessment_of("kwg8a-override-one-level-up")
+    assert assessment.override is not None
+    text = "".join(parse(render_report(assessment, lang="en")).text)
+    outcome = text[text.index("Final outcome") : text.index("Risk and resource profile")]
+    assert "Latent endangerment" in outcome
+    assert "No endangerment, but need for help" in outcome
+    assert assessment.override.author in outcome
+    assert assessment.override.justification.split()[0] in outcome
+
+
+def test_report_shows_the_family_view_and_every_resource_in_their_own_words() -> None:
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    text = "".join(parse(render_report(assessment, lang="de")).text)
+    assert assessment.family_view is not None
+    for words in (assessment.family_view.statement, assessment.family_view.will):
+        assert words is not None
+        assert words in text
+    for resource in assessment.resources:
+        assert resource.label in text
+
+
+def test_report_lists_every_evidence_entry_and_the_clarify_first_items() -> None:
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    text = "".join(parse(render_report(assessment, lang="en")).text)
+    for answer in assessment.answers.values():
+        for entry in answer.evidence:
+            assert entry.observation in text
+    assert "Access to the child refused or departure imminent" in text
+    assert "from Latent endangerment to Acute endangerment" in text
+
+
+def test_appendix_carries_the_fingerprints_and_every_trace_step() -> None:
+    """The document can be verified: fingerprints plus the full trace."""
+    assessment = assessment_of("kwg8a-latent-infant-feeding")
+    summary = kwg_check.score_assessment(assessment)
+    document = render_report(assessment, format="md")
+    appendix = document[document.index("## Appendix") :]
+    assert summary.instrument.fingerprint in appendix
+    assert summary.assessment.fingerprint in appendix
+    rows = [line for line in appendix.splitlines() if re.match(r"^\| [0-9]+ \|", line)]
+    assert len(rows) == len(summary.trace)
+
+
+def _svg_bars(document: str) -> list[tuple[str, float]]:
+    tags = parse(document).tags
+    return [
+        (attrs["fill"] or "", float(attrs["width"] or 0))
+        for tag, attrs in tags
+        if tag == "rect" and attrs.get("height") == "14"
+    ]
+
+
+def test_a_full_strength_is_drawn_exactly_as_long_as_a_full_risk() -> None:
+    """One common scale: resources are never drawn smaller than risks for lack of space."""
+    data = example_json("kwg8a-acute-floor-despite-resources")
+    answers = data["answers"]
+    for item in ("missed_signals", "devaluation", "rejection", "role_reversal"):
+        answers[item] = {"level": "severe", "evidence": [{"observation": "fictional"}]}
+    document = render_report(kwg_check.parse_assessment(data))
+    bars = _svg_bars(document)
+    risk = max(width for fill, width in bars if fill == "#b0502a")
+    strength = max(width for fill, width in bars if fill == "#2c7a6a")
+    assert risk == strength > 0
+
+
+def test_unknown_items_are_drawn_hatched_not_as_zero() -> None:
+    """Unknown is not absent: the chart shows how far the unknown items could reach."""
+    document = render_report(assessment_of("kwg8a-grey-zone-unknowns"))
+    fills = {fill for fill, _ in _svg_bars(document)}
+    assert {"url(#hatch-risk)", "url(#hatch-protect)"} <= fills
+
+
+def test_html_is_one_self_contained_file_that_prints_on_a4() -> None:
+    document = render_report(assessment_of("kwg8a-grey-zone-unknowns"))
+    tags = parse(document)
+    assert not [t for t, a in tags.tags if t in ("link", "script", "img", "iframe", "object")]
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", document)
+    style = "".join(tags.style)
+    assert "@page { size: A4" in style
+    assert "break-before: page" in style
+    assert "tr," in style
+    assert "break-inside: avoid" in style
+    policy = [a for t, a in tags.tags if t == "meta" and a.get("http-equiv")]
+    assert policy
+    assert "default-src 'none'" in (policy[0]["content"] or "")
+
+
+def test_unknown_language_or_format_is_an_error_of_the_library() -> None:
+    assessment = assessment_of("kwg8a-no-need-preschool")
+    with pytest.raises(kwg_check.KwgCheckError):
+        render_report(assessment, lang="fr")  # type: ignore[arg-type]
+    with pytest.raises(kwg_check.KwgCheckError):
+        render_report(assessment, format="pdf")  # type: ignore[arg-type]
+
+
+# --- escaping: planted markup never becomes live -------------------------------------------
+
+
+def _leaves(annotation: Any) -> list[Any]:
+    """The innermost types of an annotation (through Optional, list, dict values)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return [annotation]
+    if origin in (typing.Union, types.UnionType):
+        return [leaf for arg in typing.get_args(annotation) for leaf in _leaves(arg)]
+    if origin in (list, tuple):
+        return _leaves(typing.get_args(annotation)[0])
+    if origin is dict:
+        return _leaves(typing.get_args(annotation)[1])
+    return [annotation]
+
+
+def _has_pattern(metadata: list[Any]) -> bool:
+    for entry in metadata:
+        if getattr(entry, "pattern", None) or _has_pattern(getattr(entry, "metadata", [])):
+            return True
+    return False
+
+
+def _is_free_text(annotation: Any, metadata: list[Any]) -> bool:
+    for leaf in _leaves(annotation):
+        if typing.get_origin(leaf) is typing.Annotated:
+            base, *extra = typing.get_args(leaf)
+            if base is str and not _has_pattern(extra):
+                return True
+        elif leaf is str and not _has_pattern(metadata):
+            return True
+    return False
+
+
+def free_text_fields(model: type[BaseModel]) -> set[tuple[str, str]]:
+    """(model, field) for every free-text string field reachable from the model."""
+    found: set[tuple[str, str]] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def walk(current: type[BaseModel]) -> None:
+        if current in seen:
+            return
+        seen.add(current)
+        for name, field in current.model_fields.items():
+            if _is_free_text(field.annotation, field.metadata):
+                found.add((current.__name__, field.alias or name))
+            for leaf in _leaves(field.annotation):
+                if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                    walk(leaf)
+
+    walk(model)
+    return found
+
+
+def plant(data: Any, model: type[BaseModel], planted: set[tuple[str, str]]) -> None:
+    """Put the payload into every free-text field of the data, adding optional ones."""
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if _is_free_text(field.annotation, field.metadata):
+            data[key] = PAYLOAD
+            planted.add((model.__name__, key))
+            continue
+        value = data.get(key)
+        for leaf in _leaves(field.annotation):
+            if not (isinstance(leaf, type) and issubclass(leaf, BaseModel)):
+                continue
+            if isinstance(value, dict) and typing.get_origin(field.annotation) is dict:
+                for child in value.values():
+                    plant(child, leaf, planted)
+            elif isinstance(value, dict):
+                plant(value, leaf, planted)
+            elif isinstance(value, list):
+                for child in value:
+                    plant(child, leaf, planted)
+
+
+def planted_assessments() -> tuple[list[tuple[str, dict[str, Any]]], set[tuple[str, str]]]:
+    planted: set[tuple[str, str]] = set()
+    documents = []
+    for name in EXAMPLES:
+        data = example_json(name)
+        data.setdefault("family_view", {})
+        data.setdefault("participation", {})
+        data["participation"].setdefault("parents", {"involved": False})
+        data["participation"].setdefault("child", {"involved": False})
+        for answer in data.get("answers", {}).values():
+            answer.setdefault("evidence", [{"observation": "x"}])
+        data.setdefault("resources", []).append(
+            {"category": "social_network", "label": "x", "available": True}
+        )
+        plant(data, Assessment, planted)
+        documents.append((name, data))
+    return documents, planted
+
+
+PLANTED, PLANTED_FIELDS = planted_assessments()
+
+
+def test_the_payload_reaches_every_free_text_field_of_the_assessment_model() -> None:
+    """If a new free-text field is added to the model, the escaping tests must cover it."""
+    assert free_text_fields(Assessment) == PLANTED_FIELDS
+    assert {("Evidence", "observation"), ("Judgement", "justification")} <= PLANTED_FIELDS
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("name", "data"), PLANTED, ids=[name for name, _ in PLANTED])
+def test_planted_markup_stays_text_in_html(name: str, data: dict[str, Any], lang: str) -> None:
+    """No script, image, frame or event handler appears; the payload is shown as text."""
+    assessment = kwg_check.parse_assessment(data)
+    document = render_report(assessment, lang=lang)  # type: ignore[arg-type]
+    tags = parse(document)
+    unexpected = {tag for tag, _ in tags.tags} - ALLOWED_TAGS
+    assert not unexpected
+    handlers = [key for _, attrs in tags.tags for key in attrs if key.startswith("on")]
+    assert not handlers
+    assert sum(tag == "style" for tag, _ in tags.tags) == 1
+    assert "alert(1)" not in "".join(tags.style)
+    text = "".join(tags.text)
+    assert "<script>alert(1)</script>" in text
+    assert '"><img src=x onerror=alert(1)></style>]]>' in text
+
+
+def _unescaped(line: str, wanted: str) -> int:
+    """How often ``wanted`` occurs in a Markdown line without a backslash escape."""
+    count, position = 0, 0
+    while position < len(line):
+        if line[position] == "\\":
+            position += 2
+            continue
+        count += line[position] == wanted
+        position += 1
+    return count
+
+
+@pytest.mark.parametrize(("name", "data"), PLANTED, ids=[name for name, _ in PLANTED])
+def test_planted_markup_cannot_leave_its_markdown_cell_link_or_embed_html(
+    name: str, data: dict[str, Any]
+) -> None:
+    document = render_report(kwg_check.parse_assessment(data), format="md")
+    columns = 0
+    for line in document.splitlines():
+        if line.startswith("| "):
+            if columns == 0:
+                columns = _unescaped(line, "|")
+            assert _unescaped(line, "|") == columns, line
+        else:
+            columns = 0
+        own = line.replace("<br>", "")
+        assert "<" not in own, line
+        for special in "[]`":
+            assert not _unescaped(line, special), line
+        assert _only_own_emphasis(line), line
+        assert "://" not in line.replace("\\://", "")
+        assert "www." not in line
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
+
+
+def _only_own_emphasis(line: str) -> bool:
+    """Our own emphasis wraps whole lines or labels (``**Label:**``, ``_note_``)."""
+    stripped = re.sub(r"^- \*\*[^*]*:\*\* ", "- ", line)
+    stripped = re.sub(r"^\*\*(.*)\*\*$", r"\1", stripped)
+    stripped = re.sub(r"^_(.*)_$", r"\1", stripped)
+    stripped = re.sub(r"^> \*\*(.*)\*\*$", r"\1", stripped)
+    return not _unescaped(stripped, "*") and not _unescaped(stripped, "_")
+
+
+def test_planted_markup_in_instrument_labels_stays_text() -> None:
+    """Instrument files come from elsewhere too: their labels are escaped like case text."""
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    bundled = kwg_check.resolve_instrument(assessment).instrument
+    data: Any = kwg_check.dump_document(bundled)
+    for element in [*data["outcomes"], *data["domains"]]:
+        element["label"] = {"de": PAYLOAD, "en": PAYLOAD}
+    instrument = kwg_check.parse_instrument(data)
+    tags = parse(render_report(assessment, instrument))
+    assert not {tag for tag, _ in tags.tags} - ALLOWED_TAGS
+    assert not [key for _, attrs in tags.tags for key in attrs if key.startswith("on")]
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def test_cli_report_writes_a_german_html_file_from_standard_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The documented one-liner: example | report - --lang de -o bericht.html."""
+    assert main(["example", "kwg8a-grey-zone-unknowns"]) == 0
+    example_json = capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", types.SimpleNamespace(buffer=_Bytes(example_json)))
+    target = tmp_path / "bericht.html"
+    assert main(["report", "-", "--lang", "de", "-o", str(target)]) == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert '<html lang="de">' in text
+    assert capsys.readouterr().out == ""
+
+
+class _Bytes:
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8")
+
+    def read(self, limit: int = -1) -> bytes:
+        return self.data
+
+
+def test_cli_report_markdown_to_stdout_and_invalid_input_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(kwg_check.dump_json(kwg_check.example_data("kwg8a-no-need-preschool")))
+    assert main(["report", str(path), "--format", "md"]) == 0
+    assert capsys.readouterr().out.startswith("# Risk assessment report")
+    path.write_text('{"document_type": "assessment"}')
+    assert main(["report", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:")
+
+
+def test_cli_report_with_previous_includes_the_comparison(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = example_json("kwg8a-grey-zone-unknowns")
+    new = example_json("kwg8a-grey-zone-unknowns")
+    new["id"] = "GE-2026-0134-02"
+    new["answers"]["nutrition"] = {"level": "partly"}
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(kwg_check.dump_json(old))
+    new_path.write_text(kwg_check.dump_json(new))
+    assert main(["report", str(new_path), "--previous", str(old_path)]) == 0
+    document = capsys.readouterr().out
+    tags = parse(document)
+    ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
+    assert ids == [*SECTION_IDS[:-1], "comparison", "appendix"]
+    assert "Nutrition" in "".join(tags.text).split("Changes since the previous assessment")[1]
+
+
+def test_cli_report_with_a_previous_assessment_of_another_child_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the same child's assessments compare; the error names a pointer, not content."""
+    current, other = tmp_path / "current.json", tmp_path / "other.json"
+    current.write_text(kwg_check.dump_json(example_json("kwg8a-grey-zone-unknowns")))
+    other.write_text(kwg_check.dump_json(example_json("kwg8a-no-need-preschool")))
+    assert main(["report", str(current), "--previous", str(other)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"{current}:/subject/case_id: compare.subject_mismatch: ")

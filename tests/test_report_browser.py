@@ -1,0 +1,114 @@
+"""The HTML report in a real browser: it loads without errors and shows what a reader needs.
+
+Headless Chromium from the system's packages (``chromium``, ``chromium-driver`` on Debian)
+opens every bundled example's report from a file, as a professional would. Locally the test
+is skipped when the browser is missing; in CI (environment variable ``CI`` set) it fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kwg_check
+from tool_support import load_tool, require, require_module
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SECTIONS = ["outcome", "profile", "resources", "unknowns", "process", "items", "appendix"]
+EXAMPLES = [example.name for example in kwg_check.examples()]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    for path in (CHROMIUM, CHROMEDRIVER):
+        require(path.exists(), str(path))
+    require_module("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (*load_tool("screenshot_report").CHROMIUM_ARGUMENTS, "--window-size=900,1200"):
+        options.add_argument(argument)
+    with tempfile.TemporaryDirectory(prefix="kwg-report-chromium-") as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+def open_report(browser: Any, tmp_path: Path, html_text: str) -> list[dict[str, Any]]:
+    """Load the report from a file; return the console entries it produced."""
+    page = tmp_path / "report.html"
+    page.write_text(html_text, encoding="utf-8")
+    browser.get_log("browser")  # drop entries of earlier pages
+    browser.get(page.as_uri())
+    entries: list[dict[str, Any]] = browser.get_log("browser")
+    return entries
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_report_loads_without_errors_and_shows_every_section(
+    browser: Any, tmp_path: Path, name: str, lang: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    assessment = kwg_check.parse_assessment(kwg_check.example_data(name))
+    entries = open_report(
+        browser,
+        tmp_path,
+        kwg_check.render_report(assessment, lang=lang),  # type: ignore[arg-type]
+    )
+    assert [entry for entry in entries if entry.get("level") == "SEVERE"] == []
+    sections = browser.find_elements(By.CSS_SELECTOR, "main > section")
+    assert [section.get_attribute("id") for section in sections] == SECTIONS
+    for section in sections:
+        assert section.find_element(By.TAG_NAME, "h2").text.strip()
+    chart = browser.find_element(By.CSS_SELECTOR, "#profile figure svg")
+    assert chart.get_attribute("role") == "img"
+    assert chart.size["width"] > 300
+    assert browser.find_elements(By.CSS_SELECTOR, "#profile table")
+    assert browser.find_elements(By.TAG_NAME, "script") == []
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+
+
+def test_planted_markup_does_not_become_live_in_the_browser(browser: Any, tmp_path: Path) -> None:
+    """The same hostile text as in the escaping test, now in a real browser."""
+    from selenium.webdriver.common.by import By
+
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(1)></style>'
+    data: Any = kwg_check.example_data("kwg8a-grey-zone-unknowns")
+    data["family_view"]["statement"] = payload
+    data["resources"][0]["label"] = payload
+    assessment = kwg_check.parse_assessment(data)
+    entries = open_report(browser, tmp_path, kwg_check.render_report(assessment))
+    assert [entry for entry in entries if entry.get("level") == "SEVERE"] == []
+    assert browser.find_elements(By.TAG_NAME, "img") == []
+    assert browser.find_elements(By.TAG_NAME, "script") == []
+    assert payload in browser.find_element(By.ID, "resources").text
+
+
+def test_report_prints_on_several_a4_pages(browser: Any, tmp_path: Path) -> None:
+    """Print CSS: the sections start on new pages, so the PDF has at least one page each."""
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-no-need-preschool"))
+    open_report(browser, tmp_path, kwg_check.render_report(assessment, lang="de"))
+    options = PrintOptions()
+    options.page_width = 21.0
+    options.page_height = 29.7
+    pdf = base64.b64decode(browser.print_page(options))
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages >= len(SECTIONS)
