@@ -160,6 +160,32 @@ def test_score_rejects_an_invalid_assessment_with_exit_1(
     assert "registry.unknown-instrument" in err
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score", "{good}", "--instrument", "{bad}"],
+        ["validate", "{good}", "--instrument", "{bad}"],
+        ["score-batch", "{good}", "--instrument", "{bad}"],
+        ["verify", "{bad}", "{good}"],
+        ["report", "{good}", "--previous", "{bad}"],
+        ["diff", "{bad}", "{good}"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_problems_of_a_file_are_printed_with_that_files_name(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case system's CI must see which of several input files is broken."""
+    good = write(tmp_path, "good.json", example("kwg8a-no-need-preschool"))
+    bad = write(tmp_path, "bad.json", {"document_type": "nonsense"})
+    argv = [part.format(good=good, bad=bad) for part in command]
+    code, _, err = run(argv, capsys)
+    problems = [line for line in err.splitlines() if LINE.match(line)]
+    assert code == 1
+    assert problems
+    assert all(line.startswith(f"{bad}:") for line in problems), problems
+
+
 def test_verify_accepts_a_fresh_summary_and_reports_a_tampered_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

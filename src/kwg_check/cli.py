@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, TypeVar
 
 from ._api import load_json, resolve_instrument, validate_document, verify_summary
 from ._batch import write_batch
@@ -47,9 +47,19 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
+_Document = TypeVar("_Document")
+
 
 class _UsageError(Exception):
     """A problem with the command line itself (exit 2)."""
+
+
+class _InvalidFile(Exception):
+    """Problems of one named input file, so they are printed with that file's name (exit 1)."""
+
+    def __init__(self, name: str, problems: Sequence[Problem]) -> None:
+        super().__init__(name)
+        self.name, self.problems = name, problems
 
 
 def _read(path: str) -> JsonValue:
@@ -62,6 +72,14 @@ def _read(path: str) -> JsonValue:
 
 
 _DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _load(path: str, parse: Callable[[JsonValue], _Document]) -> _Document:
+    """Read and parse one input file; its problems carry the file's name."""
+    try:
+        return parse(_read(path))
+    except KwgCheckError as error:
+        raise _InvalidFile(path, error.problems) from None
 
 
 def _expand(names: Sequence[str]) -> list[str]:
@@ -86,7 +104,7 @@ def _registry(instrument_files: Sequence[str]) -> InstrumentRegistry:
 
 
 def _instrument_from_file(path: str) -> Instrument:
-    return parse_instrument(_read(path))
+    return _load(path, parse_instrument)
 
 
 def _print_problems(name: str, problems: Sequence[Problem], stream: TextIO) -> None:
@@ -131,7 +149,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    assessment = parse_assessment(_read(args.assessment))
+    assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument)
     summary = score(compiled, assessment)
@@ -143,8 +161,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    summary = parse_summary(_read(args.summary))
-    assessment = parse_assessment(_read(args.assessment))
+    summary = _load(args.summary, parse_summary)
+    assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     differences = verify_summary(summary, assessment, instrument)
     for difference in differences:
@@ -261,7 +279,7 @@ def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
 
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
-    assessment = parse_assessment(_read(args.assessment))
+    assessment = _load(args.assessment, parse_assessment)
     if args.instrument:
         instrument = _instrument_from_file(args.instrument)
     else:
@@ -279,8 +297,8 @@ def _cmd_fhir_import(args: argparse.Namespace) -> int:
     return _write_json(dump_document(assessment), args.output)
 
 
-def _assessment_or_summary(path: str) -> Assessment | Summary:
-    document = parse_document(_read(path))
+def _assessment_or_summary(data: JsonValue) -> Assessment | Summary:
+    document = parse_document(data)
     if not isinstance(document, Assessment | Summary):
         raise DocumentError.single(
             "/document_type", "compare.document_type", "expected an assessment or a summary"
@@ -289,15 +307,9 @@ def _assessment_or_summary(path: str) -> Assessment | Summary:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    assessment = parse_assessment(_read(args.assessment))
+    assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
-    previous = None
-    if args.previous:
-        try:
-            previous = _assessment_or_summary(args.previous)
-        except KwgCheckError as error:
-            _print_problems(args.previous, error.problems, sys.stderr)
-            return EXIT_INVALID
+    previous = _load(args.previous, _assessment_or_summary) if args.previous else None
     text = render_report(
         assessment, instrument, lang=args.lang, format=args.format, previous=previous
     )
@@ -307,18 +319,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument)
-    documents = []
-    for name in (args.old, args.new):
-        try:
-            documents.append(_assessment_or_summary(name))
-        except KwgCheckError as error:
-            _print_problems(name, error.problems, sys.stderr)
-            return EXIT_INVALID
+    old, new = (_load(name, _assessment_or_summary) for name in (args.old, args.new))
     try:
-        comparison = compare(documents[0], documents[1], registry=registry)
+        comparison = compare(old, new, registry=registry)
     except KwgCheckError as error:
-        _print_problems(args.new, error.problems, sys.stderr)
-        return EXIT_INVALID
+        raise _InvalidFile(args.new, error.problems) from None
     _write(render_comparison(comparison, lang=args.lang, format=args.format), args.output)
     return EXIT_OK
 
@@ -559,6 +564,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         print(f"kwg-check: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except _InvalidFile as error:
+        _print_problems(error.name, error.problems, sys.stderr)
+        return EXIT_INVALID
     except KwgCheckError as error:
         source = (
             getattr(args, "assessment", None)
