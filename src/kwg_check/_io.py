@@ -35,7 +35,7 @@ import os
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 import yaml
@@ -696,6 +696,14 @@ def canonical_json(value: JsonValue) -> bytes:
     Keys are sorted by UTF-16 code units, there is no whitespace, and numbers are written as
     ECMAScript writes them, so a JavaScript or Java implementation produces the same bytes.
     """
+    text = _fast_text(_write_canonical, value)
+    if text is not None:
+        return text.encode("utf-8")
+    return _checked_canonical_json(value)
+
+
+def _checked_canonical_json(value: JsonValue) -> bytes:
+    """The reference writer: checks the whole value first, never recurses, names the fault."""
     _check_tree(value, max_depth=None, producing=True)
     parts: list[str] = []
     # Entries are (is_literal, payload): literal text to copy, or a value still to write.
@@ -742,6 +750,14 @@ def fingerprint(value: JsonValue) -> str:
 
 def dump_json(value: JsonValue) -> str:
     """Readable, stable JSON for files people read and diff: 2-space indent, keys as given."""
+    text = _fast_text(_write_readable, value)
+    if text is not None:
+        return text + "\n"
+    return _checked_dump_json(value)
+
+
+def _checked_dump_json(value: JsonValue) -> str:
+    """The reference writer (``json.dumps``) behind a check of the whole value."""
     _check_tree(value, max_depth=None, producing=True)
     text: str | None = None
     with contextlib.suppress(RecursionError):  # the error is raised outside: no chained context
@@ -749,3 +765,101 @@ def dump_json(value: JsonValue) -> str:
     if text is None:
         raise LoadError(_problem("load.too-deep", "the value is nested too deeply to write"))
     return text + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Fast writers: the common case (plain dict, list, str, int, float, bool, None) in one pass
+# --------------------------------------------------------------------------------------------
+# They write the same text as the checked writers above. Anything out of the ordinary — a
+# subclass, a non-string key, a number out of range, a lone surrogate, deep nesting or a
+# cycle — makes them give up (``None``), and the checked writer produces the text or the
+# error, so both paths fail exactly alike.
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+"""The json module's C string encoder (what ``json.dumps(s, ensure_ascii=False)`` uses)."""
+
+
+class _Unusual(Exception):
+    """A value the fast writers leave to the checked ones."""
+
+
+def _fast_text(writer: Callable[[Any, list[str], str], None], value: object) -> str | None:
+    parts: list[str] = []
+    try:
+        writer(value, parts, "")
+        text = "".join(parts)
+        text.encode("utf-8")  # a lone surrogate cannot be encoded: leave it to the check
+    except (_Unusual, RecursionError, UnicodeEncodeError, TypeError):
+        return None  # TypeError: a key that is not a string, met while sorting or joining
+    return text
+
+
+def _scalar_text(value: Any, number: Callable[[float], str]) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return number(value)
+    raise _Unusual
+
+
+def _write_readable(value: Any, parts: list[str], indent: str) -> None:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, without the generator overhead."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        parts.append(_scalar_text(value, float.__repr__))
+        return
+    if not value:
+        parts.append("{}" if kind is dict else "[]")
+        return
+    inner = indent + "  "
+    opening = ("{\n" if kind is dict else "[\n") + inner
+    if kind is dict:
+        for key, child in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            parts.append(opening + _encode_string(key) + ": ")
+            opening = ",\n" + inner
+            if type(child) is str:  # the most common value: no call
+                parts.append(_encode_string(child))
+            else:
+                _write_readable(child, parts, inner)
+    else:
+        for child in value:
+            parts.append(opening)
+            opening = ",\n" + inner
+            _write_readable(child, parts, inner)
+    parts.append("\n" + indent + ("}" if kind is dict else "]"))
+
+
+def _write_canonical(value: Any, parts: list[str], indent: str) -> None:
+    """RFC 8785 text, as ``_checked_canonical_json`` writes it (``indent`` is unused)."""
+    kind = type(value)
+    if kind is dict:
+        keys = list(value)
+        joined = "".join(keys)  # a non-string key raises TypeError
+        # Below U+10000 code-point order is UTF-16 order; other keys need the slow sort.
+        keys.sort(key=None if joined.isascii() else _utf16_key)
+        opening = "{"
+        for key in keys:
+            parts.append(opening + _encode_string(key) + ":")
+            opening = ","
+            _write_canonical(value[key], parts, indent)
+        parts.append("}" if keys else "{}")
+    elif kind is list:
+        opening = "["
+        for child in value:
+            parts.append(opening)
+            opening = ","
+            _write_canonical(child, parts, indent)
+        parts.append("]" if value else "[]")
+    else:
+        parts.append(_scalar_text(value, _es_number))

@@ -79,6 +79,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from kwg_check._errors import DocumentError, InstrumentMismatchError, OverrideError, Problem
+from kwg_check._model._trusted import construct
 from kwg_check._model._types import format_decimal
 from kwg_check._model.assessment import Assessment
 from kwg_check._model.summary import Summary
@@ -118,7 +119,8 @@ def score(compiled: CompiledInstrument, assessment: Assessment) -> Summary:
     if problems:
         raise DocumentError(problems)
     with localcontext(CONTEXT):
-        return Summary.model_validate(_Scoring(compiled, assessment).run())
+        # The engine's own output is not validated again (see ``_model._trusted``).
+        return construct(Summary, _Scoring(compiled, assessment).run())
 
 
 def _present(**fields: Any) -> dict[str, Any]:

@@ -1,0 +1,175 @@
+"""Fast paths give exactly what the reference paths give.
+
+The hot path bytes → assessment → summary → JSON has shortcuts: one-pass writers for canonical
+and readable JSON, and summaries built from the engine's output without validating it again.
+Each shortcut must be invisible: the same bytes, the same models, the same errors.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from decimal import localcontext
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+import kwg_check
+from kwg_check._engine._evaluate import CONTEXT
+from kwg_check._engine._score import _Scoring
+from kwg_check._errors import LoadError
+from kwg_check._io import (
+    _checked_canonical_json,
+    _checked_dump_json,
+    canonical_json,
+    dump_json,
+)
+from kwg_check._model import Summary
+from kwg_check._model._trusted import construct
+from kwg_check._model.summary import TraceInput
+
+# --------------------------------------------------------------------------------------------
+# Writers
+# --------------------------------------------------------------------------------------------
+
+
+class _Str(str):
+    """A str subclass: the fast writers leave it to the checked path."""
+
+
+_keys = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(["a", "b", "é", "\U0001f600", "\ufb33", "\ud800", "\r", "1"]),
+)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.sampled_from(["\ud800x", '\x00\x1f"\\', "\u2028"]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(_keys, children, max_size=4),
+        st.dictionaries(st.integers(0, 3), children, min_size=1, max_size=2),
+        st.builds(_Str, st.text(max_size=3)),
+        st.builds(lambda c: [c] * 2, children),
+    ),
+    max_leaves=20,
+)
+
+
+def _outcome(write: Any, value: object) -> tuple[str, object]:
+    try:
+        return "ok", write(value)
+    except LoadError as error:
+        return "error", error.problems
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_values)
+def test_fast_writers_write_and_fail_exactly_like_the_checked_ones(value: object) -> None:
+    """Same text for plain values; same error (code, pointer, reason) for everything else."""
+    assert _outcome(canonical_json, value) == _outcome(_checked_canonical_json, value)
+    assert _outcome(dump_json, value) == _outcome(_checked_dump_json, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [math.nan],
+        {"a": [1, {"b": 2**53}]},
+        {"k": "\udcff"},
+        {1: "x"},
+        {"x": (1, 2)},
+        [_Str("s")],
+        {"\ufb33": 1, "\U0001f600": 2, "a": 3},
+    ],
+    ids=["nan", "big-int", "surrogate", "int-key", "tuple", "str-subclass", "utf16-order"],
+)
+def test_unusual_values_take_the_checked_path(value: object) -> None:
+    """Each of these is out of the ordinary for the fast writers (keys beyond U+FFFF sort
+    differently by code point and by UTF-16 code unit); the result is the reference one."""
+    assert _outcome(canonical_json, value) == _outcome(_checked_canonical_json, value)
+    assert _outcome(dump_json, value) == _outcome(_checked_dump_json, value)
+
+
+def test_cycles_and_deep_values_are_reported_as_before() -> None:
+    """Recursion in the fast writers never escapes: the checked writers report the fault."""
+    cycle: list[object] = []
+    cycle.append(cycle)
+    deep: object = []
+    for _ in range(5000):
+        deep = [deep]
+    for value in (cycle, deep):
+        assert _outcome(canonical_json, value) == _outcome(_checked_canonical_json, value)
+        assert _outcome(dump_json, value) == _outcome(_checked_dump_json, value)
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries built without validation
+# --------------------------------------------------------------------------------------------
+
+
+def _fields_sets(model: BaseModel) -> object:
+    """Every nested model's set fields: what ``exclude_unset`` would see."""
+    nested: dict[str, object] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            nested[name] = _fields_sets(value)
+        elif isinstance(value, list):
+            nested[name] = [_fields_sets(v) for v in value if isinstance(v, BaseModel)]
+    return (sorted(model.model_fields_set), nested)
+
+
+def _variants() -> list[tuple[str, dict[str, Any]]]:
+    """Every bundled example, and each with one answer left out (missing and unknown items,
+    other ranges and clarifications)."""
+    result = []
+    for example in kwg_check.examples():
+        data = kwg_check.example_data(example.name)
+        assert isinstance(data, dict)
+        result.append((example.name, data))
+        answers = data.get("answers")
+        assert isinstance(answers, dict)
+        for item in list(answers)[::3]:
+            variant = copy.deepcopy(data)
+            variant["answers"] = {k: v for k, v in answers.items() if k != item}
+            result.append((f"{example.name}-without-{item}", variant))
+    return result
+
+
+@pytest.mark.parametrize(("name", "data"), _variants(), ids=[n for n, _ in _variants()])
+def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str, Any]) -> None:
+    """The engine's output, built without validation, is the model validation would build:
+    equal, with the same set fields, the same dump, and valid when validated after all."""
+    assessment = kwg_check.parse_assessment(data)
+    compiled = kwg_check.resolve_instrument(assessment)
+    try:
+        with localcontext(CONTEXT):
+            raw = _Scoring(compiled, assessment).run()
+    except kwg_check.KwgCheckError as error:
+        with pytest.raises(type(error)):  # not scorable: the public path fails alike
+            kwg_check.score(compiled, assessment)
+        return
+    validated = Summary.model_validate(raw)
+    built = construct(Summary, raw)
+    assert built == validated
+    assert _fields_sets(built) == _fields_sets(validated)
+    assert kwg_check.dump_document(built) == kwg_check.dump_document(validated)
+    assert kwg_check.score(compiled, assessment) == validated
+
+
+def test_construct_rejects_unknown_fields_and_null() -> None:
+    """Trusted input still has a shape: a stray key or a null is a programming error."""
+    with pytest.raises(TypeError):
+        construct(TraceInput, {"ref": "x", "surprise": 1})
+    with pytest.raises(TypeError):
+        construct(TraceInput, {"ref": "x", "level": None})
