@@ -1,7 +1,8 @@
 """Fast paths give exactly what the reference paths give.
 
 The hot path bytes → assessment → summary → JSON has shortcuts: one-pass writers for canonical
-and readable JSON, and summaries built from the engine's output without validating it again.
+and readable JSON, summaries built from the engine's output without validating it again, and
+``score_document``, which writes the summary's JSON value without building the model.
 Each shortcut must be invisible: the same bytes, the same models, the same errors.
 """
 
@@ -28,7 +29,7 @@ from kwg_check._io import (
     dump_json,
 )
 from kwg_check._model import Summary
-from kwg_check._model._trusted import construct
+from kwg_check._model._trusted import construct, dump
 from kwg_check._model.summary import TraceInput
 
 # --------------------------------------------------------------------------------------------
@@ -152,12 +153,17 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     equal, with the same set fields, the same dump, and valid when validated after all."""
     assessment = kwg_check.parse_assessment(data)
     compiled = kwg_check.resolve_instrument(assessment)
+    failure: kwg_check.KwgCheckError | None = None
     try:
         with localcontext(CONTEXT):
             raw = _Scoring(compiled, assessment).run()
     except kwg_check.KwgCheckError as error:
-        with pytest.raises(type(error)):  # not scorable: the public path fails alike
-            kwg_check.score(compiled, assessment)
+        failure = error
+    if failure is not None:  # not scorable: both public paths fail alike
+        for public in (kwg_check.score, kwg_check.score_document):
+            with pytest.raises(type(failure)) as raised:
+                public(compiled, assessment)
+            assert raised.value.problems == failure.problems
         return
     validated = Summary.model_validate(raw)
     built = construct(Summary, raw)
@@ -165,11 +171,15 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     assert _fields_sets(built) == _fields_sets(validated)
     assert kwg_check.dump_document(built) == kwg_check.dump_document(validated)
     assert kwg_check.score(compiled, assessment) == validated
+    document = kwg_check.score_document(compiled, assessment)
+    assert document == kwg_check.dump_document(validated)
+    assert kwg_check.dump_json(document) == kwg_check.dump_json(kwg_check.dump_document(validated))
 
 
-def test_construct_rejects_unknown_fields_and_null() -> None:
+@pytest.mark.parametrize("build", [construct, dump])
+def test_trusted_building_rejects_unknown_fields_and_null(build: Any) -> None:
     """Trusted input still has a shape: a stray key or a null is a programming error."""
     with pytest.raises(TypeError):
-        construct(TraceInput, {"ref": "x", "surprise": 1})
+        build(TraceInput, {"ref": "x", "surprise": 1})
     with pytest.raises(TypeError):
-        construct(TraceInput, {"ref": "x", "level": None})
+        build(TraceInput, {"ref": "x", "level": None})

@@ -40,6 +40,7 @@ from ._engine import (
     compile_instrument,
     instrument_problems,
     score,
+    score_document,
 )
 from ._errors import (
     DocumentError,
@@ -104,6 +105,7 @@ __all__ = [
     "schema_text",
     "score",
     "score_assessment",
+    "score_document",
     "summary_text",
     "validate_document",
     "verify_summary",

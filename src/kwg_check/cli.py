@@ -17,12 +17,11 @@ from ._api import load_json, resolve_instrument, validate_document, verify_summa
 from ._describe import describe_instrument
 from ._documents import (
     document_type,
-    dump_document,
     parse_assessment,
     parse_instrument,
     parse_summary,
 )
-from ._engine import score
+from ._engine import score, score_document
 from ._errors import KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Instrument
@@ -106,11 +105,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     assessment = parse_assessment(_read(args.assessment))
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument)
-    summary = score(compiled, assessment)
     if args.format == "json":
-        sys.stdout.write(dump_json(dump_document(summary)))
+        sys.stdout.write(dump_json(score_document(compiled, assessment)))
     else:
-        sys.stdout.write(summary_text(summary, compiled.instrument, args.lang))
+        sys.stdout.write(summary_text(score(compiled, assessment), compiled.instrument, args.lang))
     return EXIT_OK
 
 

@@ -1,12 +1,14 @@
-"""Model instances from values the library computed itself, without validating them again.
+"""Model instances and JSON values from data the library computed itself, without validation.
 
 Validation guards what comes from outside. A summary is computed by the engine from an
 instrument and an assessment that were both validated already; validating its ~1,500 fields
 again cost more than the scoring itself. :func:`construct` builds the instance validation
 would build — the same before-conversions (exact decimals, dates, JSON integers), the same
-defaults, the same field order — and the tests prove the two equal on every bundled example and
-on generated assessments. It is for trusted input only: it checks no constraint, so a
-programming error still surfaces in those tests, not here.
+defaults, the same field order — and :func:`dump` writes the JSON value
+``model_dump(mode="json", by_alias=True, exclude_defaults=True)`` would give for it, without
+building the instance at all. The tests prove both equal to the validating path on every
+bundled example and on generated assessments. They are for trusted data only: no constraint
+is checked, so a programming error surfaces in those tests, not here.
 """
 
 from __future__ import annotations
@@ -16,47 +18,80 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, PlainSerializer
+from pydantic.fields import FieldInfo
 
-__all__ = ["construct"]
+__all__ = ["construct", "dump"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _Convert = Callable[[Any], Any]
+_ABSENT = object()
+
+
+class _Field:
+    """One field: its JSON key, its name, a nested model (or list of models), the conversions
+    validation applies before storing a plain value, the JSON serializer, and the default."""
+
+    __slots__ = ("converts", "default", "factory", "key", "many", "name", "nested", "serialize")
+
+    def __init__(self, name: str, info: FieldInfo) -> None:
+        self.name = name
+        self.key = info.alias or name
+        self.nested, self.many, converts, serializers = _shape(info.annotation)
+        self.converts = (*_befores(info.metadata), *converts)
+        serializers = [*_serializers(info.metadata), *serializers]
+        self.serialize = serializers[0] if serializers else None
+        self.factory: Callable[[], Any] | None = info.default_factory  # type: ignore[assignment]
+        self.default = info.default if self.factory is None else self.factory()
+        optional = not info.is_required()
+        if self.nested is not None and not self.many and optional and self.default is not None:
+            raise TypeError(f"{name}: a nested model with a default is not supported")
 
 
 class _Plan:
-    """How to build one model: per given key the field name and what to do with the value."""
+    """How to build one model, field by field, prepared once per model class."""
 
-    __slots__ = ("aliased", "factories", "fields", "template")
+    __slots__ = ("aliased", "factories", "fields", "ordered", "template")
 
     def __init__(self, model: type[BaseModel]) -> None:
-        self.template: dict[str, Any] = {}
-        self.factories: list[tuple[str, str, Callable[[], Any]]] = []
-        self.fields: dict[str, tuple[str, type[BaseModel] | None, bool, tuple[_Convert, ...]]] = {}
-        for name, info in model.model_fields.items():
-            key = info.alias or name
-            if info.default_factory is not None:
-                self.factories.append((key, name, info.default_factory))  # type: ignore[arg-type]
-                self.template[name] = None
-            else:
-                self.template[name] = info.default
-            nested, many, converts = _shape(info.annotation)
-            self.fields[key] = (name, nested, many, (*_befores(info.metadata), *converts))
-        self.aliased = any(key != entry[0] for key, entry in self.fields.items())
+        self.ordered = tuple(_Field(name, info) for name, info in model.model_fields.items())
+        self.fields = {field.key: field for field in self.ordered}
+        self.template = {f.name: None if f.factory else f.default for f in self.ordered}
+        self.factories = tuple(field for field in self.ordered if field.factory is not None)
+        self.aliased = any(field.key != field.name for field in self.ordered)
+
+
+_PLANS: dict[type[BaseModel], _Plan] = {}
+
+
+def _plan(model: type[BaseModel]) -> _Plan:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = _Plan(model)
+    return plan
 
 
 def _befores(metadata: list[Any]) -> tuple[_Convert, ...]:
     return tuple(m.func for m in metadata if isinstance(m, BeforeValidator))  # type: ignore[misc]
 
 
-def _shape(annotation: Any) -> tuple[type[BaseModel] | None, bool, tuple[_Convert, ...]]:
+def _serializers(metadata: list[Any]) -> list[_Convert]:
+    return [m.func for m in metadata if isinstance(m, PlainSerializer)]  # type: ignore[misc]
+
+
+def _shape(
+    annotation: Any,
+) -> tuple[type[BaseModel] | None, bool, tuple[_Convert, ...], list[_Convert]]:
     """The model inside ``X | None``, ``Annotated`` and ``list`` (if any), whether it is a
-    list of models, and the before-validators of a plain value."""
+    list of models, and the before-validators and JSON serializers of a plain value."""
     converts: tuple[_Convert, ...] = ()
+    serializers: list[_Convert] = []
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
-            converts = (*_befores(list(annotation.__metadata__)), *converts)
+            metadata = list(annotation.__metadata__)
+            converts = (*_befores(metadata), *converts)
+            serializers += _serializers(metadata)
             annotation = typing.get_args(annotation)[0]
         elif (
             origin in (typing.Union, types.UnionType)
@@ -65,18 +100,18 @@ def _shape(annotation: Any) -> tuple[type[BaseModel] | None, bool, tuple[_Conver
         ):
             annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
         elif origin is list:
-            element, many, _ = _shape(typing.get_args(annotation)[0])
+            element, many, _, _ = _shape(typing.get_args(annotation)[0])
             if element is None:
-                return None, False, converts
+                return None, False, converts, serializers
             if many:
                 raise TypeError(f"construct cannot build {annotation!r}")
-            return element, True, ()
+            return element, True, (), []
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation, False, ()
+            return annotation, False, (), []
         else:
             if _mentions_model(annotation):
                 raise TypeError(f"construct cannot build {annotation!r}")
-            return None, False, converts
+            return None, False, converts, serializers
 
 
 def _mentions_model(annotation: Any) -> bool:
@@ -85,41 +120,36 @@ def _mentions_model(annotation: Any) -> bool:
     return any(_mentions_model(arg) for arg in typing.get_args(annotation))
 
 
-_PLANS: dict[type[BaseModel], _Plan] = {}
-
-
 def construct(model: type[_M], data: Mapping[str, Any]) -> _M:
     """The instance of ``model`` that validating ``data`` would give, built without checks.
 
     Nested models may be given as mappings or instances. A key the model does not know, or
     ``None`` as a value (optional fields are left out), is a programming error: ``TypeError``.
     """
-    plan = _PLANS.get(model)
-    if plan is None:
-        plan = _PLANS[model] = _Plan(model)
+    plan = _plan(model)
     values = plan.template.copy()
     fields = plan.fields
     for key, value in data.items():
-        entry = fields.get(key)
-        if entry is None or value is None:
+        field = fields.get(key)
+        if field is None or value is None:
             raise TypeError(f"{model.__name__}: unexpected {key!r}")
-        name, nested, many, converts = entry
+        nested = field.nested
         if nested is not None:
-            if many:
+            if field.many:
                 value = [_nested(nested, element) for element in value]
             else:
                 value = _nested(nested, value)
         else:
-            for convert in converts:
+            for convert in field.converts:
                 value = convert(value)
-        values[name] = value
-    for key, name, factory in plan.factories:
-        if key not in data:
-            values[name] = factory()
+        values[field.name] = value
+    for field in plan.factories:
+        if field.key not in data:
+            values[field.name] = field.factory()  # type: ignore[misc]
     instance = model.__new__(model)
     setattr_ = object.__setattr__
     setattr_(instance, "__dict__", values)
-    given = {fields[key][0] for key in data} if plan.aliased else set(data)
+    given = {fields[key].name for key in data} if plan.aliased else set(data)
     setattr_(instance, "__pydantic_fields_set__", given)
     setattr_(instance, "__pydantic_extra__", None)
     setattr_(instance, "__pydantic_private__", None)
@@ -128,3 +158,36 @@ def construct(model: type[_M], data: Mapping[str, Any]) -> _M:
 
 def _nested(model: type[_M], value: Any) -> _M:
     return value if isinstance(value, model) else construct(model, value)
+
+
+def dump(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON value of the instance ``construct(model, data)`` would build, as
+    ``model_dump(mode="json", by_alias=True, exclude_defaults=True)`` writes it: fields in
+    model order, defaults left out, decimals and dates through the model's serializers.
+
+    Nested models must be given as mappings. Raises ``TypeError`` like :func:`construct`.
+    """
+    plan = _plan(model)
+    result: dict[str, Any] = {}
+    found = 0
+    for field in plan.ordered:
+        value = data.get(field.key, _ABSENT)
+        if value is _ABSENT:
+            continue
+        found += 1
+        nested = field.nested
+        if value is None:
+            raise TypeError(f"{model.__name__}: unexpected {field.key!r}")
+        if nested is not None:
+            value = [dump(nested, v) for v in value] if field.many else dump(nested, value)
+        else:
+            for convert in field.converts:
+                value = convert(value)
+        if value == field.default:
+            continue
+        if field.serialize is not None:
+            value = field.serialize(value)
+        result[field.key] = value
+    if found != len(data):
+        raise TypeError(f"{model.__name__}: unexpected keys")
+    return result
