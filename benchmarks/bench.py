@@ -13,7 +13,10 @@ seed (every one is asserted valid) and measures, per document and as throughput:
 1. the floor: ``json.loads`` plus ``jsonschema-rs`` validation against the published schema;
 2. a cached ``jsonschema`` Draft 2020-12 validator, and the naive ``jsonschema.validate`` call
    that rebuilds the validator every time (on a few documents only: it is slow);
-3. kwg_check end to end: bytes → validated assessment → score with full trace → summary JSON;
+3. kwg_check end to end: bytes → validated assessment → score with full trace → summary JSON
+   (``load_assessment`` → ``score_document`` → ``dump_json``, what ``kwg-check score --format
+   json`` does), and for comparison the same through the ``Summary`` model (``score`` →
+   ``dump_document`` → ``dump_json``);
 4. ``kwg-check score-batch INPUT.jsonl -o OUTPUT.jsonl --jobs N`` (N = 1 and 2) on generated
    JSONL files: wall time, throughput and peak memory of the child processes.
 
@@ -306,6 +309,10 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
 
     def end_to_end(data: bytes) -> str:
         assessment = kwg_check.load_assessment(data)
+        return kwg_check.dump_json(kwg_check.score_document(compiled, assessment))
+
+    def through_model(data: bytes) -> str:
+        assessment = kwg_check.load_assessment(data)
         summary = kwg_check.score(compiled, assessment)
         return kwg_check.dump_json(kwg_check.dump_document(summary))
 
@@ -316,6 +323,7 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
             "2b json.loads + jsonschema.validate (naive)", naive, docs[:naive_count], 1
         ),
         "kwg": measure("3  kwg_check end to end (summary JSON)", end_to_end, docs, rounds),
+        "model": measure("3b kwg_check via the Summary model", through_model, docs, rounds),
     }
 
 

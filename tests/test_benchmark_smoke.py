@@ -23,6 +23,7 @@ SECTIONS = (
     "2a json.loads + jsonschema, cached validator",
     "2b json.loads + jsonschema.validate (naive)",
     "3  kwg_check end to end (summary JSON)",
+    "3b kwg_check via the Summary model",
     "== Ratios (medians per document) ==",
     "cached jsonschema / kwg_check end to end: ",
     "kwg_check end to end / floor: ",

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import kwg_check
+from kwg_check._engine import _range
 from kwg_check._engine._evaluate import CONTEXT
 from kwg_check._engine._score import _Scoring
 from kwg_check._errors import LoadError
@@ -183,3 +184,24 @@ def test_trusted_building_rejects_unknown_fields_and_null(build: Any) -> None:
         build(TraceInput, {"ref": "x", "surprise": 1})
     with pytest.raises(TypeError):
         build(TraceInput, {"ref": "x", "level": None})
+
+
+# --------------------------------------------------------------------------------------------
+# Clarify first: the ends of a chain of answers in a monotone instrument
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "data"), _variants(), ids=[n for n, _ in _variants()])
+def test_clarify_first_from_the_chain_ends_equals_trying_every_answer(
+    name: str, data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trying only the least and most pronounced answer lists the same items in the same
+    order as trying every answer (monotone instruments; the others try every answer)."""
+    assessment = kwg_check.parse_assessment(data)
+    compiled = kwg_check.resolve_instrument(assessment)
+    with localcontext(CONTEXT):
+        scoring = _Scoring(compiled, assessment)
+        shortcut = scoring.unknowns(None), scoring.unknowns(0)
+        monkeypatch.setattr(_range, "_chain_corners", lambda domain: None)
+        every_answer = scoring.unknowns(None), scoring.unknowns(0)
+    assert shortcut == every_answer

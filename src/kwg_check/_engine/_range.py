@@ -26,11 +26,15 @@ other unknowns stay as they are). It is listed when some answer gives a computed
 than the current one (when the current outcome is not assessable: when its answers give more
 than one outcome). Most decisive first: by the spread (most minus least severe of those
 outcomes), then instrument order. An item with too many possible answers to try is listed
-with the widest spread.
+with the widest spread. In a verified monotone instrument the outcome moves one way along the
+answers of a risk, safety or protective item whose answers form a chain (level and points
+rise together), so the chain's two ends give the least and the most severe outcome; the
+answers between are not tried, and the result is the same.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -149,7 +153,8 @@ def clarify_first(
             continue
         trial = list(raw)
         outcomes = []
-        for answer in domain:
+        corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
+        for answer in domain if corners is None else corners:
             trial[pos] = answer
             outcomes.append(_computed(compiled, age, trial))
         if current is None:
@@ -159,3 +164,18 @@ def clarify_first(
         if decisive:
             ranked.append((-(max(outcomes) - min(outcomes)), pos))
     return [compiled.items[pos].id for _, pos in sorted(ranked)]
+
+
+def _monotone_in(compiled: CompiledInstrument, pos: int) -> bool:
+    return compiled.monotone and compiled.items[pos].kind != "context"
+
+
+@functools.lru_cache(maxsize=256)
+def _chain_corners(domain: tuple[Raw, ...]) -> tuple[Raw, Raw] | None:
+    """The least and most pronounced answer, when the answers are ordered alike by level
+    and by points (else ``None``: every answer must be tried)."""
+    ordered = sorted(domain, key=_order_key)
+    points = [answer.points for answer in ordered]
+    if any(later < earlier for earlier, later in itertools.pairwise(points)):  # type: ignore[operator]
+        return None
+    return ordered[0], ordered[-1]
