@@ -1,8 +1,9 @@
 """Fast paths give exactly what the reference paths give.
 
-The hot path bytes → assessment → summary → JSON has shortcuts: one-pass writers for canonical
-and readable JSON, summaries built from the engine's output without validating it again, and
-``score_document``, which writes the summary's JSON value without building the model.
+The hot path bytes → assessment → summary → JSON has shortcuts: a one-pass JSON loader,
+one-pass writers for canonical and readable JSON, summaries built from the engine's output
+without validating it again, ``score_document``, which writes the summary's JSON value
+without building the model, and clarify-first from the ends of a chain of answers.
 Each shortcut must be invisible: the same bytes, the same models, the same errors.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -24,8 +25,11 @@ from kwg_check._engine._evaluate import CONTEXT
 from kwg_check._engine._score import _Scoring
 from kwg_check._errors import LoadError
 from kwg_check._io import (
+    Limits,
     _checked_canonical_json,
     _checked_dump_json,
+    _checked_load_json,
+    _load_json,
     canonical_json,
     dump_json,
 )
@@ -115,6 +119,56 @@ def test_cycles_and_deep_values_are_reported_as_before() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Loading JSON
+# --------------------------------------------------------------------------------------------
+
+_json_scalars = st.sampled_from(
+    [
+        "0",
+        "-0",
+        "1.5",
+        "1e400",
+        "-1e400",
+        "NaN",
+        "Infinity",
+        "9007199254740991",
+        "9007199254740992",
+        "-12345678901234567890123",
+        "true",
+        "null",
+        '"text"',
+        '"\\ud800"',
+        '"\\uDC00x"',
+        '"\\\\ud800"',
+        '"\\u00e9"',
+        "[1,]",
+        '"unterminated',
+    ]
+)
+_json_texts = st.recursive(
+    _json_scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3).map(lambda items: "[" + ",".join(items) + "]"),
+        st.lists(st.tuples(st.sampled_from(["a", "b", "\\ud834"]), children), max_size=3).map(
+            lambda pairs: "{" + ",".join(f'"{k}":{v}' for k, v in pairs) + "}"
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_json_texts, depth=st.integers(1, 4))
+def test_fast_json_loading_equals_the_checked_loading(text: str, depth: int) -> None:
+    """Same value for good JSON; same error for bad numbers, repeated keys, surrogates,
+    depth beyond the limit and syntax errors."""
+    limits = Limits(max_depth=depth)
+    assert _outcome(lambda t: _load_json(t, limits), text) == _outcome(
+        lambda t: _checked_load_json(t, limits), text
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Summaries built without validation
 # --------------------------------------------------------------------------------------------
 
@@ -175,6 +229,16 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     document = kwg_check.score_document(compiled, assessment)
     assert document == kwg_check.dump_document(validated)
     assert kwg_check.dump_json(document) == kwg_check.dump_json(kwg_check.dump_document(validated))
+
+
+def test_dump_writes_fields_in_model_order_whatever_the_order_given() -> None:
+    """The JSON value lists fields as ``model_dump`` does, in the model's order."""
+    given = {"weight": Decimal("2.50"), "ref": "x", "raised": False, "level": "low"}
+    expected = TraceInput.model_validate(given).model_dump(
+        mode="json", by_alias=True, exclude_defaults=True
+    )
+    assert list(dump(TraceInput, given).items()) == list(expected.items())
+    assert list(expected) == ["ref", "level", "weight", "raised"]
 
 
 @pytest.mark.parametrize("build", [construct, dump])

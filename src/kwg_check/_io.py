@@ -255,6 +255,63 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return result if len(result) == len(pairs) else _DuplicateKeys(result)
 
 
+class _Unusual(Exception):
+    """Something the fast paths leave to the checked ones, which find and report it."""
+
+
+def _strict_int(literal: str) -> int:
+    if _int_problem(literal) is not None:
+        raise _Unusual
+    return int(literal)
+
+
+def _strict_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Unusual
+    return value
+
+
+def _strict_constant(_literal: str) -> float:
+    raise _Unusual
+
+
+def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Unusual
+    return result
+
+
+_STRICT_DECODER = json.JSONDecoder(
+    object_pairs_hook=_strict_object,
+    parse_int=_strict_int,
+    parse_float=_strict_float,
+    parse_constant=_strict_constant,
+)
+"""Gives up (``_Unusual``) at the first value the checked parser would mark."""
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A \\u escape of a surrogate: the only way a lone surrogate gets into decoded UTF-8 JSON."""
+
+
+def _too_deep(value: object, max_depth: int) -> bool:
+    """Whether arrays and objects nest more than ``max_depth`` levels (containers only)."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return True
+        below = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                if type(child) is dict or type(child) is list:
+                    below.append(child)
+        level = below
+    return False
+
+
 _DUPLICATE_REASON = "an object has the same key more than once; one of the values would be lost"
 _SURROGATE_REASON = "a string contains a lone surrogate code point; it is not valid Unicode text"
 
@@ -343,7 +400,22 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
 
 
 def _load_json(text: str, limits: Limits) -> JsonValue:
-    """Parse JSON strictly: hooks turn the ``json`` module's lenient spots into errors."""
+    """Parse JSON strictly: hooks turn the ``json`` module's lenient spots into errors.
+
+    The common case takes one pass: hooks that give up at the first doubtful number or
+    repeated key, then a look for surrogate escapes and a walk over the containers for depth.
+    Anything doubtful (or a syntax error) goes to the checked path, which names the fault.
+    """
+    value: object = None
+    with contextlib.suppress(_Unusual, json.JSONDecodeError, RecursionError):
+        value = _STRICT_DECODER.decode(text)
+        if _ESCAPED_SURROGATE.search(text) is None and not _too_deep(value, limits.max_depth):
+            return value  # type: ignore[return-value]  # the hooks and the walk proved the shape
+    return _checked_load_json(text, limits)
+
+
+def _checked_load_json(text: str, limits: Limits) -> JsonValue:
+    """The reference parser: marks every doubtful value, then checks the whole tree."""
     problem: Problem | None = None
     value: object = None
     try:
@@ -777,10 +849,6 @@ def _checked_dump_json(value: JsonValue) -> str:
 
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
 """The json module's C string encoder (what ``json.dumps(s, ensure_ascii=False)`` uses)."""
-
-
-class _Unusual(Exception):
-    """A value the fast writers leave to the checked ones."""
 
 
 def _fast_text(writer: Callable[[Any, list[str], str], None], value: object) -> str | None:

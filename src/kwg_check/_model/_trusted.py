@@ -32,9 +32,21 @@ class _Field:
     """One field: its JSON key, its name, a nested model (or list of models), the conversions
     validation applies before storing a plain value, the JSON serializer, and the default."""
 
-    __slots__ = ("converts", "default", "factory", "key", "many", "name", "nested", "serialize")
+    __slots__ = (
+        "converts",
+        "default",
+        "factory",
+        "key",
+        "many",
+        "name",
+        "nested",
+        "optional",
+        "position",
+        "serialize",
+    )
 
-    def __init__(self, name: str, info: FieldInfo) -> None:
+    def __init__(self, position: int, name: str, info: FieldInfo) -> None:
+        self.position = position
         self.name = name
         self.key = info.alias or name
         self.nested, self.many, converts, serializers = _shape(info.annotation)
@@ -43,8 +55,8 @@ class _Field:
         self.serialize = serializers[0] if serializers else None
         self.factory: Callable[[], Any] | None = info.default_factory  # type: ignore[assignment]
         self.default = info.default if self.factory is None else self.factory()
-        optional = not info.is_required()
-        if self.nested is not None and not self.many and optional and self.default is not None:
+        self.optional = not info.is_required()
+        if self.nested is not None and not self.many and self.optional and self.default is not None:
             raise TypeError(f"{name}: a nested model with a default is not supported")
 
 
@@ -54,7 +66,10 @@ class _Plan:
     __slots__ = ("aliased", "factories", "fields", "ordered", "template")
 
     def __init__(self, model: type[BaseModel]) -> None:
-        self.ordered = tuple(_Field(name, info) for name, info in model.model_fields.items())
+        self.ordered = tuple(
+            _Field(position, name, info)
+            for position, (name, info) in enumerate(model.model_fields.items())
+        )
         self.fields = {field.key: field for field in self.ordered}
         self.template = {f.name: None if f.factory else f.default for f in self.ordered}
         self.factories = tuple(field for field in self.ordered if field.factory is not None)
@@ -168,26 +183,27 @@ def dump(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
     Nested models must be given as mappings. Raises ``TypeError`` like :func:`construct`.
     """
     plan = _plan(model)
+    fields = plan.fields
     result: dict[str, Any] = {}
-    found = 0
-    for field in plan.ordered:
-        value = data.get(field.key, _ABSENT)
-        if value is _ABSENT:
-            continue
-        found += 1
+    in_order = True
+    last = -1
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None or value is None:
+            raise TypeError(f"{model.__name__}: unexpected {key!r}")
         nested = field.nested
-        if value is None:
-            raise TypeError(f"{model.__name__}: unexpected {field.key!r}")
         if nested is not None:
             value = [dump(nested, v) for v in value] if field.many else dump(nested, value)
         else:
             for convert in field.converts:
                 value = convert(value)
-        if value == field.default:
+        if field.optional and value == field.default:
             continue
         if field.serialize is not None:
             value = field.serialize(value)
-        result[field.key] = value
-    if found != len(data):
-        raise TypeError(f"{model.__name__}: unexpected keys")
-    return result
+        result[key] = value
+        in_order = in_order and field.position > last
+        last = field.position
+    if in_order:
+        return result
+    return {field.key: result[field.key] for field in plan.ordered if field.key in result}
