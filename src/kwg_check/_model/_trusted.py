@@ -13,9 +13,11 @@ is checked, so a programming error surfaces in those tests, not here.
 
 from __future__ import annotations
 
+import datetime
 import types
 import typing
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, PlainSerializer
@@ -43,6 +45,7 @@ class _Field:
         "optional",
         "position",
         "serialize",
+        "stored",
     )
 
     def __init__(self, position: int, name: str, info: FieldInfo) -> None:
@@ -50,6 +53,8 @@ class _Field:
         self.name = name
         self.key = info.alias or name
         self.nested, self.many, converts, serializers = _shape(info.annotation)
+        stored = _stored(info.annotation)
+        self.stored = stored if stored in _IDENTITY_TYPES else None
         self.converts = (*_befores(info.metadata), *converts)
         serializers = [*_serializers(info.metadata), *serializers]
         self.serialize = serializers[0] if serializers else None
@@ -129,6 +134,26 @@ def _shape(
             return None, False, converts, serializers
 
 
+_IDENTITY_TYPES = (Decimal, datetime.date, int, str)
+"""Types the before-validators (exact decimals, dates, JSON integers) return unchanged."""
+
+
+def _stored(annotation: Any) -> Any:
+    """The type inside ``Annotated`` and ``X | None``."""
+    while True:
+        args = typing.get_args(annotation)
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = args[0]
+        elif len(args) == 2 and type(None) in args and _is_union(annotation):
+            annotation = args[0] if args[1] is type(None) else args[1]
+        else:
+            return annotation
+
+
+def _is_union(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
 def _mentions_model(annotation: Any) -> bool:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return True
@@ -194,7 +219,7 @@ def dump(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
         nested = field.nested
         if nested is not None:
             value = [dump(nested, v) for v in value] if field.many else dump(nested, value)
-        else:
+        elif type(value) is not field.stored:  # conversions leave a stored type as it is
             for convert in field.converts:
                 value = convert(value)
         if field.optional and value == field.default:
