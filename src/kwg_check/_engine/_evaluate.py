@@ -111,13 +111,15 @@ def index_value(
             )
         )
     else:
-        terms: list[Decimal] = []
-        for i in index.items:
-            points = state.points[i]
-            if points is not None:
-                weighted = aggregation == "weighted_sum"
-                terms.append(points * compiled.items[i].weight if weighted else points)
-        terms.extend(v for j in index.inputs if (v := state.values[j]) is not None)
+        points = state.points
+        if aggregation == "weighted_sum":
+            items = compiled.items
+            terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
+        else:
+            terms = [p for i in index.items if (p := points[i]) is not None]
+        if index.inputs:
+            values = state.values
+            terms.extend(v for j in index.inputs if (v := values[j]) is not None)
         if aggregation in ("sum", "weighted_sum"):
             value = sum(terms, Decimal(0))
         elif not terms:
