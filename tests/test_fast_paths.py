@@ -3,7 +3,8 @@
 The hot path bytes → assessment → summary → JSON has shortcuts: a one-pass JSON loader,
 one-pass writers for canonical and readable JSON, summaries built from the engine's output
 without validating it again, ``score_document``, which writes the summary's JSON value
-without building the model, and clarify-first from the ends of a chain of answers.
+without building the model, clarify-first from the ends of a chain of answers, and the
+re-evaluation of only what one changed answer reaches.
 Each shortcut must be invisible: the same bytes, the same models, the same errors.
 """
 
@@ -21,7 +22,8 @@ from pydantic import BaseModel
 
 import kwg_check
 from kwg_check._engine import _range
-from kwg_check._engine._evaluate import CONTEXT
+from kwg_check._engine._evaluate import CONTEXT, applicability_reads, evaluate, reevaluate
+from kwg_check._engine._runtime import State
 from kwg_check._engine._score import _Scoring
 from kwg_check._errors import LoadError
 from kwg_check._io import (
@@ -269,3 +271,32 @@ def test_clarify_first_from_the_chain_ends_equals_trying_every_answer(
         monkeypatch.setattr(_range, "_chain_corners", lambda domain: None)
         every_answer = scoring.unknowns(None), scoring.unknowns(0)
     assert shortcut == every_answer
+
+
+def _state_fields(state: State) -> tuple[object, ...]:
+    return tuple(getattr(state, name) for name in State.__slots__)
+
+
+@pytest.mark.parametrize(("name", "data"), _variants(), ids=[n for n, _ in _variants()])
+def test_reevaluating_one_changed_answer_equals_evaluating_everything(
+    name: str, data: dict[str, Any]
+) -> None:
+    """For every item no applicability reads and every answer it can take, evaluating only
+    what the item reaches gives the very state a full evaluation gives."""
+    assessment = kwg_check.parse_assessment(data)
+    compiled = kwg_check.resolve_instrument(assessment)
+    read = applicability_reads(compiled)
+    with localcontext(CONTEXT):
+        scoring = _Scoring(compiled, assessment)
+        tried = 0
+        for item in compiled.items:
+            if read is None or item.pos in read:
+                continue
+            for answer in [None, *(item.completions or ())]:
+                trial = list(scoring.raw)
+                trial[item.pos] = answer
+                full = evaluate(compiled, scoring.age, trial)
+                changed = reevaluate(compiled, scoring.s, trial, item.pos)
+                assert _state_fields(changed) == _state_fields(full), (item.id, answer)
+                tried += 1
+    assert tried > 0 or read is None

@@ -19,11 +19,13 @@ from ._runtime import CIndex, CompiledInstrument, Raw, State
 __all__ = [
     "CONTEXT",
     "Decision",
+    "applicability_reads",
     "band_of",
     "clean",
     "decide",
     "evaluate",
     "index_value",
+    "reevaluate",
     "round_quotient",
 ]
 
@@ -87,6 +89,50 @@ def evaluate(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) 
     for pos in compiled.flag_order:
         state.raised[pos] = compiled.flags[pos].when(state)
     return state
+
+
+def reevaluate(
+    compiled: CompiledInstrument, base: State, raw: Sequence[Raw | None], pos: int
+) -> State:
+    """``evaluate(compiled, base.age, raw)`` for answers that differ from those behind
+    ``base`` only at the item ``pos``, which no applicability condition may read (see
+    ``applicability_reads``): the item, the indices it reaches and the flags are evaluated
+    again, everything else is copied."""
+    state = State(base.age, 0, 0, 0)
+    state.applicable = base.applicable[:]
+    state.status, state.rank, state.points = base.status[:], base.rank[:], base.points[:]
+    state.values, state.bands = base.values[:], base.bands[:]
+    state.raised = base.raised[:]
+    if state.applicable[pos]:
+        answer = raw[pos]
+        state.status[pos] = (
+            "missing" if answer is None else ("answered" if answer.rank is not None else "unknown")
+        )
+        state.rank[pos] = None if answer is None else answer.rank
+        counted = answer is not None and compiled.items[pos].kind != "context"
+        state.points[pos] = answer.points if counted else None  # type: ignore[union-attr]
+    reached: set[int] = set()
+    for k in compiled.index_order:
+        index = compiled.indices[k]
+        if pos in index.items or not reached.isdisjoint(index.inputs):
+            reached.add(k)
+            state.values[k], state.bands[k] = index_value(compiled, index, state)
+    for k in compiled.flag_order:
+        state.raised[k] = compiled.flags[k].when(state)
+    return state
+
+
+def applicability_reads(compiled: CompiledInstrument) -> set[int] | None:
+    """Positions of the items applicability conditions read; ``None`` when one reads an
+    index, band or flag (then any item may change applicability)."""
+    read: set[int] = set()
+    for item in compiled.items:
+        for ref in item.applies_refs:
+            if ref.kind == "item":
+                read.add(ref.pos)
+            elif ref.kind != "age":
+                return None
+    return read
 
 
 def index_value(

@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ._evaluate import decide, evaluate
+from ._evaluate import applicability_reads, decide, evaluate, reevaluate
 from ._runtime import CompiledInstrument, Raw, State
 
 __all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
@@ -49,7 +49,11 @@ EXHAUSTIVE_LIMIT = 4096
 
 
 def _computed(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> int:
-    outcome = decide(compiled, evaluate(compiled, age, raw), apply_table=True).computed
+    return _decided(compiled, evaluate(compiled, age, raw))
+
+
+def _decided(compiled: CompiledInstrument, state: State) -> int:
+    outcome = decide(compiled, state, apply_table=True).computed
     assert outcome is not None
     return outcome
 
@@ -136,16 +140,17 @@ def _order_key(answer: Raw) -> tuple[int, Decimal]:
 
 def clarify_first(
     compiled: CompiledInstrument,
-    age: int,
+    state: State,
     raw: Sequence[Raw | None],
     unknown: Sequence[int],
     current: int | None,
 ) -> list[str]:
     """Unknown items whose answer alone could change the computed outcome, most decisive
-    first (see the module docstring)."""
+    first (see the module docstring). ``state`` is the evaluation of ``raw``."""
     if compiled.method != "decision_table":
         return []
     ranked: list[tuple[int, int]] = []
+    read = applicability_reads(compiled)
     for pos in unknown:
         domain = compiled.items[pos].completions
         if domain is None:
@@ -156,7 +161,11 @@ def clarify_first(
         corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
         for answer in domain if corners is None else corners:
             trial[pos] = answer
-            outcomes.append(_computed(compiled, age, trial))
+            if read is None or pos in read:
+                outcomes.append(_computed(compiled, state.age, trial))
+            else:  # one answer changed and no applicability reads it: evaluate only its reach
+                changed = reevaluate(compiled, state, trial, pos)
+                outcomes.append(_decided(compiled, changed))
         if current is None:
             decisive = len(set(outcomes)) > 1
         else:

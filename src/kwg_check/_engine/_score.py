@@ -798,7 +798,7 @@ class _Scoring:
             "range": _present(
                 lowest=self.outcome_id(lowest), highest=self.outcome_id(highest), method=method
             ),
-            "clarify_first": clarify_first(c, self.age, self.raw, unknown, current),
+            "clarify_first": clarify_first(c, s, self.raw, unknown, current),
         }
 
     def resources(self) -> list[dict[str, Any]]:
