@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 import kwg_check
 from kwg_check._engine import _range
-from kwg_check._engine._evaluate import CONTEXT, applicability_reads, evaluate, reevaluate
+from kwg_check._engine._evaluate import CONTEXT, evaluate, reevaluate
 from kwg_check._engine._runtime import State
 from kwg_check._engine._score import _Scoring
 from kwg_check._errors import LoadError
@@ -285,7 +285,7 @@ def test_reevaluating_one_changed_answer_equals_evaluating_everything(
     what the item reaches gives the very state a full evaluation gives."""
     assessment = kwg_check.parse_assessment(data)
     compiled = kwg_check.resolve_instrument(assessment)
-    read = applicability_reads(compiled)
+    read = compiled.applicability_reads
     with localcontext(CONTEXT):
         scoring = _Scoring(compiled, assessment)
         tried = 0

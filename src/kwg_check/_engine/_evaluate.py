@@ -19,7 +19,6 @@ from ._runtime import CIndex, CompiledInstrument, Raw, State
 __all__ = [
     "CONTEXT",
     "Decision",
-    "applicability_reads",
     "band_of",
     "clean",
     "decide",
@@ -96,8 +95,8 @@ def reevaluate(
 ) -> State:
     """``evaluate(compiled, base.age, raw)`` for answers that differ from those behind
     ``base`` only at the item ``pos``, which no applicability condition may read (see
-    ``applicability_reads``): the item, the indices it reaches and the flags are evaluated
-    again, everything else is copied."""
+    ``CompiledInstrument.applicability_reads``): the item, the indices it reaches and the
+    flags are evaluated again, everything else is copied."""
     state = State(base.age, 0, 0, 0)
     state.applicable = base.applicable[:]
     state.status, state.rank, state.points = base.status[:], base.rank[:], base.points[:]
@@ -120,19 +119,6 @@ def reevaluate(
     for k in compiled.flag_order:
         state.raised[k] = compiled.flags[k].when(state)
     return state
-
-
-def applicability_reads(compiled: CompiledInstrument) -> set[int] | None:
-    """Positions of the items applicability conditions read; ``None`` when one reads an
-    index, band or flag (then any item may change applicability)."""
-    read: set[int] = set()
-    for item in compiled.items:
-        for ref in item.applies_refs:
-            if ref.kind == "item":
-                read.add(ref.pos)
-            elif ref.kind != "age":
-                return None
-    return read
 
 
 def index_value(

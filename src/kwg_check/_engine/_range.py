@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ._evaluate import applicability_reads, decide, evaluate, reevaluate
+from ._evaluate import decide, evaluate, reevaluate
 from ._runtime import CompiledInstrument, Raw, State
 
 __all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
@@ -150,7 +150,7 @@ def clarify_first(
     if compiled.method != "decision_table":
         return []
     ranked: list[tuple[int, int]] = []
-    read = applicability_reads(compiled)
+    read = compiled.applicability_reads
     for pos in unknown:
         domain = compiled.items[pos].completions
         if domain is None:
