@@ -42,6 +42,7 @@ from ._engine import (
     compile_instrument,
     instrument_problems,
     score,
+    score_document,
 )
 from ._errors import (
     ComparisonError,
@@ -126,6 +127,7 @@ __all__ = [
     "schema_text",
     "score",
     "score_assessment",
+    "score_document",
     "score_lines",
     "summary_text",
     "tabulate_statistic",

@@ -22,8 +22,8 @@ from typing import BinaryIO
 import attrs
 from tqdm import tqdm
 
-from ._documents import dump_document, parse_assessment
-from ._engine import score
+from ._documents import parse_assessment
+from ._engine import score_document
 from ._errors import KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, Limits, load_bytes
 from ._model import Instrument
@@ -81,10 +81,10 @@ def _score_line(
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
         assessment = parse_assessment(load_bytes(content, fmt="json", limits=limits))
-        summary = score(registry.for_assessment(assessment), assessment)
+        summary = score_document(registry.for_assessment(assessment), assessment)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)
-    return BatchResult(number, _compact(dump_document(summary)), ())
+    return BatchResult(number, _compact(summary), ())
 
 
 def bounded_lines(stream: BinaryIO | io.IOBase, max_bytes: int) -> Iterator[bytes]:

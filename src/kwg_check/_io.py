@@ -35,7 +35,7 @@ import os
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 import yaml
@@ -256,6 +256,63 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return result if len(result) == len(pairs) else _DuplicateKeys(result)
 
 
+class _Unusual(Exception):
+    """Something the fast paths leave to the checked ones, which find and report it."""
+
+
+def _strict_int(literal: str) -> int:
+    if _int_problem(literal) is not None:
+        raise _Unusual
+    return int(literal)
+
+
+def _strict_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Unusual
+    return value
+
+
+def _strict_constant(_literal: str) -> float:
+    raise _Unusual
+
+
+def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Unusual
+    return result
+
+
+_STRICT_DECODER = json.JSONDecoder(
+    object_pairs_hook=_strict_object,
+    parse_int=_strict_int,
+    parse_float=_strict_float,
+    parse_constant=_strict_constant,
+)
+"""Gives up (``_Unusual``) at the first value the checked parser would mark."""
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A \\u escape of a surrogate: the only way a lone surrogate gets into decoded UTF-8 JSON."""
+
+
+def _too_deep(value: object, max_depth: int) -> bool:
+    """Whether arrays and objects nest more than ``max_depth`` levels (containers only)."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return True
+        below = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                if type(child) is dict or type(child) is list:
+                    below.append(child)
+        level = below
+    return False
+
+
 _DUPLICATE_REASON = "an object has the same key more than once; one of the values would be lost"
 _SURROGATE_REASON = "a string contains a lone surrogate code point; it is not valid Unicode text"
 
@@ -344,7 +401,22 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
 
 
 def _load_json(text: str, limits: Limits) -> JsonValue:
-    """Parse JSON strictly: hooks turn the ``json`` module's lenient spots into errors."""
+    """Parse JSON strictly: hooks turn the ``json`` module's lenient spots into errors.
+
+    The common case takes one pass: hooks that give up at the first doubtful number or
+    repeated key, then a look for surrogate escapes and a walk over the containers for depth.
+    Anything doubtful (or a syntax error) goes to the checked path, which names the fault.
+    """
+    value: object = None
+    with contextlib.suppress(_Unusual, json.JSONDecodeError, RecursionError):
+        value = _STRICT_DECODER.decode(text)
+        if _ESCAPED_SURROGATE.search(text) is None and not _too_deep(value, limits.max_depth):
+            return value  # type: ignore[return-value]  # the hooks and the walk proved the shape
+    return _checked_load_json(text, limits)
+
+
+def _checked_load_json(text: str, limits: Limits) -> JsonValue:
+    """The reference parser: marks every doubtful value, then checks the whole tree."""
     problem: Problem | None = None
     value: object = None
     try:
@@ -697,6 +769,14 @@ def canonical_json(value: JsonValue) -> bytes:
     Keys are sorted by UTF-16 code units, there is no whitespace, and numbers are written as
     ECMAScript writes them, so a JavaScript or Java implementation produces the same bytes.
     """
+    text = _fast_text(_write_canonical, value)
+    if text is not None:
+        return text.encode("utf-8")
+    return _checked_canonical_json(value)
+
+
+def _checked_canonical_json(value: JsonValue) -> bytes:
+    """The reference writer: checks the whole value first, never recurses, names the fault."""
     _check_tree(value, max_depth=None, producing=True)
     parts: list[str] = []
     # Entries are (is_literal, payload): literal text to copy, or a value still to write.
@@ -743,6 +823,14 @@ def fingerprint(value: JsonValue) -> str:
 
 def dump_json(value: JsonValue) -> str:
     """Readable, stable JSON for files people read and diff: 2-space indent, keys as given."""
+    text = _fast_text(_write_readable, value)
+    if text is not None:
+        return text + "\n"
+    return _checked_dump_json(value)
+
+
+def _checked_dump_json(value: JsonValue) -> str:
+    """The reference writer (``json.dumps``) behind a check of the whole value."""
     _check_tree(value, max_depth=None, producing=True)
     text: str | None = None
     with contextlib.suppress(RecursionError):  # the error is raised outside: no chained context
@@ -750,3 +838,97 @@ def dump_json(value: JsonValue) -> str:
     if text is None:
         raise LoadError(_problem("load.too-deep", "the value is nested too deeply to write"))
     return text + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Fast writers: the common case (plain dict, list, str, int, float, bool, None) in one pass
+# --------------------------------------------------------------------------------------------
+# They write the same text as the checked writers above. Anything out of the ordinary — a
+# subclass, a non-string key, a number out of range, a lone surrogate, deep nesting or a
+# cycle — makes them give up (``None``), and the checked writer produces the text or the
+# error, so both paths fail exactly alike.
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+"""The json module's C string encoder (what ``json.dumps(s, ensure_ascii=False)`` uses)."""
+
+
+def _fast_text(writer: Callable[[Any, list[str], str], None], value: object) -> str | None:
+    parts: list[str] = []
+    try:
+        writer(value, parts, "")
+        text = "".join(parts)
+        text.encode("utf-8")  # a lone surrogate cannot be encoded: leave it to the check
+    except (_Unusual, RecursionError, UnicodeEncodeError, TypeError):
+        return None  # TypeError: a key that is not a string, met while sorting or joining
+    return text
+
+
+def _scalar_text(value: Any, number: Callable[[float], str]) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return number(value)
+    raise _Unusual
+
+
+def _write_readable(value: Any, parts: list[str], indent: str) -> None:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, without the generator overhead."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        parts.append(_scalar_text(value, float.__repr__))
+        return
+    if not value:
+        parts.append("{}" if kind is dict else "[]")
+        return
+    inner = indent + "  "
+    opening = ("{\n" if kind is dict else "[\n") + inner
+    if kind is dict:
+        for key, child in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            parts.append(opening + _encode_string(key) + ": ")
+            opening = ",\n" + inner
+            if type(child) is str:  # the most common value: no call
+                parts.append(_encode_string(child))
+            else:
+                _write_readable(child, parts, inner)
+    else:
+        for child in value:
+            parts.append(opening)
+            opening = ",\n" + inner
+            _write_readable(child, parts, inner)
+    parts.append("\n" + indent + ("}" if kind is dict else "]"))
+
+
+def _write_canonical(value: Any, parts: list[str], indent: str) -> None:
+    """RFC 8785 text, as ``_checked_canonical_json`` writes it (``indent`` is unused)."""
+    kind = type(value)
+    if kind is dict:
+        keys = list(value)
+        joined = "".join(keys)  # a non-string key raises TypeError
+        # Below U+10000 code-point order is UTF-16 order; other keys need the slow sort.
+        keys.sort(key=None if joined.isascii() else _utf16_key)
+        opening = "{"
+        for key in keys:
+            parts.append(opening + _encode_string(key) + ":")
+            opening = ","
+            _write_canonical(value[key], parts, indent)
+        parts.append("}" if keys else "{}")
+    elif kind is list:
+        opening = "["
+        for child in value:
+            parts.append(opening)
+            opening = ","
+            _write_canonical(child, parts, indent)
+        parts.append("]" if value else "[]")
+    else:
+        parts.append(_scalar_text(value, _es_number))

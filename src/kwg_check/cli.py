@@ -26,7 +26,7 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
-from ._engine import score
+from ._engine import score, score_document
 from ._errors import DocumentError, KwgCheckError, Problem
 from ._fhir import (
     assessment_to_questionnaire_response,
@@ -152,11 +152,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument)
-    summary = score(compiled, assessment)
     if args.format == "json":
-        sys.stdout.write(dump_json(dump_document(summary)))
+        sys.stdout.write(dump_json(score_document(compiled, assessment)))
     else:
-        sys.stdout.write(summary_text(summary, compiled.instrument, args.lang))
+        sys.stdout.write(summary_text(score(compiled, assessment), compiled.instrument, args.lang))
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._assessment import assessment_problems
 from ._compile import compile_instrument, instrument_problems
 from ._runtime import CompiledInstrument
-from ._score import score
+from ._score import score, score_document
 
 __all__ = [
     "CompiledInstrument",
@@ -19,4 +19,5 @@ __all__ = [
     "compile_instrument",
     "instrument_problems",
     "score",
+    "score_document",
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "decide",
     "evaluate",
     "index_value",
+    "reevaluate",
     "round_quotient",
 ]
 
@@ -89,6 +90,37 @@ def evaluate(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) 
     return state
 
 
+def reevaluate(
+    compiled: CompiledInstrument, base: State, raw: Sequence[Raw | None], pos: int
+) -> State:
+    """``evaluate(compiled, base.age, raw)`` for answers that differ from those behind
+    ``base`` only at the item ``pos``, which no applicability condition may read (see
+    ``CompiledInstrument.applicability_reads``): the item, the indices it reaches and the
+    flags are evaluated again, everything else is copied."""
+    state = State(base.age, 0, 0, 0)
+    state.applicable = base.applicable[:]
+    state.status, state.rank, state.points = base.status[:], base.rank[:], base.points[:]
+    state.values, state.bands = base.values[:], base.bands[:]
+    state.raised = base.raised[:]
+    if state.applicable[pos]:
+        answer = raw[pos]
+        state.status[pos] = (
+            "missing" if answer is None else ("answered" if answer.rank is not None else "unknown")
+        )
+        state.rank[pos] = None if answer is None else answer.rank
+        counted = answer is not None and compiled.items[pos].kind != "context"
+        state.points[pos] = answer.points if counted else None  # type: ignore[union-attr]
+    reached: set[int] = set()
+    for k in compiled.index_order:
+        index = compiled.indices[k]
+        if pos in index.items or not reached.isdisjoint(index.inputs):
+            reached.add(k)
+            state.values[k], state.bands[k] = index_value(compiled, index, state)
+    for k in compiled.flag_order:
+        state.raised[k] = compiled.flags[k].when(state)
+    return state
+
+
 def index_value(
     compiled: CompiledInstrument, index: CIndex, state: State
 ) -> tuple[Decimal | None, int | None]:
@@ -111,13 +143,15 @@ def index_value(
             )
         )
     else:
-        terms: list[Decimal] = []
-        for i in index.items:
-            points = state.points[i]
-            if points is not None:
-                weighted = aggregation == "weighted_sum"
-                terms.append(points * compiled.items[i].weight if weighted else points)
-        terms.extend(v for j in index.inputs if (v := state.values[j]) is not None)
+        points = state.points
+        if aggregation == "weighted_sum":
+            items = compiled.items
+            terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
+        else:
+            terms = [p for i in index.items if (p := points[i]) is not None]
+        if index.inputs:
+            values = state.values
+            terms.extend(v for j in index.inputs if (v := values[j]) is not None)
         if aggregation in ("sum", "weighted_sum"):
             value = sum(terms, Decimal(0))
         elif not terms:

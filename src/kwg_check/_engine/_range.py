@@ -26,17 +26,21 @@ other unknowns stay as they are). It is listed when some answer gives a computed
 than the current one (when the current outcome is not assessable: when its answers give more
 than one outcome). Most decisive first: by the spread (most minus least severe of those
 outcomes), then instrument order. An item with too many possible answers to try is listed
-with the widest spread.
+with the widest spread. In a verified monotone instrument the outcome moves one way along the
+answers of a risk, safety or protective item whose answers form a chain (level and points
+rise together), so the chain's two ends give the least and the most severe outcome; the
+answers between are not tried, and the result is the same.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ._evaluate import decide, evaluate
+from ._evaluate import decide, evaluate, reevaluate
 from ._runtime import CompiledInstrument, Raw, State
 
 __all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
@@ -45,7 +49,11 @@ EXHAUSTIVE_LIMIT = 4096
 
 
 def _computed(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> int:
-    outcome = decide(compiled, evaluate(compiled, age, raw), apply_table=True).computed
+    return _decided(compiled, evaluate(compiled, age, raw))
+
+
+def _decided(compiled: CompiledInstrument, state: State) -> int:
+    outcome = decide(compiled, state, apply_table=True).computed
     assert outcome is not None
     return outcome
 
@@ -132,16 +140,17 @@ def _order_key(answer: Raw) -> tuple[int, Decimal]:
 
 def clarify_first(
     compiled: CompiledInstrument,
-    age: int,
+    state: State,
     raw: Sequence[Raw | None],
     unknown: Sequence[int],
     current: int | None,
 ) -> list[str]:
     """Unknown items whose answer alone could change the computed outcome, most decisive
-    first (see the module docstring)."""
+    first (see the module docstring). ``state`` is the evaluation of ``raw``."""
     if compiled.method != "decision_table":
         return []
     ranked: list[tuple[int, int]] = []
+    read = compiled.applicability_reads
     for pos in unknown:
         domain = compiled.items[pos].completions
         if domain is None:
@@ -149,9 +158,14 @@ def clarify_first(
             continue
         trial = list(raw)
         outcomes = []
-        for answer in domain:
+        corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
+        for answer in domain if corners is None else corners:
             trial[pos] = answer
-            outcomes.append(_computed(compiled, age, trial))
+            if read is None or pos in read:
+                outcomes.append(_computed(compiled, state.age, trial))
+            else:  # one answer changed and no applicability reads it: evaluate only its reach
+                changed = reevaluate(compiled, state, trial, pos)
+                outcomes.append(_decided(compiled, changed))
         if current is None:
             decisive = len(set(outcomes)) > 1
         else:
@@ -159,3 +173,18 @@ def clarify_first(
         if decisive:
             ranked.append((-(max(outcomes) - min(outcomes)), pos))
     return [compiled.items[pos].id for _, pos in sorted(ranked)]
+
+
+def _monotone_in(compiled: CompiledInstrument, pos: int) -> bool:
+    return compiled.monotone and compiled.items[pos].kind != "context"
+
+
+@functools.lru_cache(maxsize=256)
+def _chain_corners(domain: tuple[Raw, ...]) -> tuple[Raw, Raw] | None:
+    """The least and most pronounced answer, when the answers are ordered alike by level
+    and by points (else ``None``: every answer must be tried)."""
+    ordered = sorted(domain, key=_order_key)
+    points = [answer.points for answer in ordered]
+    if any(later < earlier for earlier, later in itertools.pairwise(points)):  # type: ignore[operator]
+        return None
+    return ordered[0], ordered[-1]

@@ -235,3 +235,20 @@ class CompiledInstrument:
     """Discretionary override policy; ``None`` when overrides are not allowed."""
     override_down: int | None
     checks: tuple[CCheck, ...]
+    applicability_reads: frozenset[int] | None = attrs.field(
+        default=attrs.Factory(lambda self: _applicability_reads(self.items), takes_self=True)
+    )
+    """Positions of the items applicability conditions read; ``None`` when one reads an
+    index, band or flag (then any item may change applicability). Lets scoring re-evaluate
+    only what one changed answer reaches."""
+
+
+def _applicability_reads(items: tuple[CItem, ...]) -> frozenset[int] | None:
+    read: set[int] = set()
+    for item in items:
+        for ref in item.applies_refs:
+            if ref.kind == "item":
+                read.add(ref.pos)
+            elif ref.kind != "age":
+                return None
+    return frozenset(read)

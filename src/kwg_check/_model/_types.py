@@ -9,6 +9,7 @@ same thing to every conforming validator: regular expressions use ``[0-9]`` inst
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import Context, Decimal
 from typing import Annotated, Any, Literal
@@ -77,6 +78,7 @@ DECIMAL_LIMIT = 10**12
 _NORMALIZE = Context(prec=40)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # equal decimals read alike; few distinct ones
 def format_decimal(value: Decimal) -> str:
     """Plain positional notation without trailing zeros, never an exponent, so every
     language reads it alike and ``2``, ``"2.0"`` and ``"2.00"`` are written the same."""

@@ -1,0 +1,539 @@
+"""Benchmark kwg_check against other ways of checking the same assessments.
+
+Run from the repository root (the package must be importable, e.g. installed or with
+``PYTHONPATH=src``)::
+
+    python benchmarks/bench.py                      # full run: 100,000 and 1,000,000 lines
+    python benchmarks/bench.py --quick              # tiny sizes: a smoke run for CI
+    python benchmarks/bench.py --sizes 100000 --seed 7 --documents 500
+
+It generates realistic assessments for the bundled German instrument ``kwg_8a`` from a fixed
+seed (every one is asserted valid) and measures, per document and as throughput:
+
+1. the floor: ``json.loads`` plus ``jsonschema-rs`` validation against the published schema;
+2. a cached ``jsonschema`` Draft 2020-12 validator, and the naive ``jsonschema.validate`` call
+   that rebuilds the validator every time (on a few documents only: it is slow);
+3. kwg_check end to end: bytes → validated assessment → score with full trace → summary JSON
+   (``load_assessment`` → ``score_document`` → ``dump_json``, what ``kwg-check score --format
+   json`` does), and for comparison the same through the ``Summary`` model (``score`` →
+   ``dump_document`` → ``dump_json``);
+4. ``kwg-check score-batch INPUT.jsonl -o OUTPUT.jsonl --jobs N`` (N = 1 and 2) on generated
+   JSONL files: wall time, throughput and peak memory of the child processes.
+
+Timings are printed, never asserted; the ratios are compared with the targets of issue 7 and
+reported as met or not met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+try:
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - declared in the bench and test extras
+    sys.exit("benchmarks/bench.py needs jsonschema-rs: pip install '.[bench]'")
+import jsonschema
+
+import kwg_check
+from kwg_check import Instrument
+
+INSTRUMENT = ("kwg_8a", "1.0.0")
+TARGET_VS_JSONSCHEMA = 25.0
+"""End to end must be at least this many times faster than cached jsonschema validation."""
+TARGET_VS_FLOOR = 3.0
+"""End to end must take at most this many times the floor."""
+TARGET_MEMORY_MB = 150.0
+TARGET_JOBS_SPEEDUP = 1.7
+
+# --------------------------------------------------------------------------------------------
+# Generator: realistic, fictional kwg_8a assessments from a fixed seed
+# --------------------------------------------------------------------------------------------
+
+_OBSERVATIONS = (
+    "Kind kam mehrfach ohne Frühstück in die Einrichtung.",
+    "Bei zwei Hausbesuchen war die Wohnung stark vermüllt.",
+    "Kind wirkte übermüdet und schlief im Unterricht ein.",
+    "Mutter berichtet von anhaltenden Konflikten mit dem Partner.",
+    "Kind trug bei Kälte nur leichte Kleidung.",
+    "Unentschuldigte Fehltage seit mehreren Wochen.",
+    "Vater sagte Termine beim Kinderarzt wiederholt ab.",
+    "Kind äußerte Angst, nach Hause zu gehen.",
+    "Hämatome am Oberarm, Erklärung widersprüchlich.",
+    "Eltern nehmen die Sorgen der Fachkräfte ernst und stimmen Hilfen zu.",
+    "Großmutter betreut das Kind regelmäßig an zwei Nachmittagen.",
+    "Kind besucht gern den Sportverein und hat dort Freunde.",
+)
+_SOURCES = (
+    "Hausbesuch",
+    "Schulsozialarbeit",
+    "Kita-Leitung",
+    "Kinderärztlicher Bericht",
+    "Klassenlehrkraft",
+    "Gespräch mit den Eltern",
+    "Polizeiliche Mitteilung",
+)
+_NOTES = (
+    "Einschätzung im Team abgestimmt.",
+    "Bericht der Schule steht noch aus.",
+    "Beobachtung über mehrere Wochen.",
+)
+_RESOURCES = {
+    "personal": ("Humor und Offenheit des Kindes", "Musikalisches Interesse"),
+    "family": ("Großmutter mütterlicherseits", "Älterer Bruder", "Tante im Nachbarort"),
+    "social_network": ("Nachbarin", "Freundin der Mutter", "Trainer im Sportverein"),
+    "material": ("Gesicherte Wohnung", "Kindergeldzuschlag"),
+    "infrastructural": ("Familienzentrum im Stadtteil", "Hort", "Jugendtreff", "Kita"),
+}
+_INITIATORS = ("school", "day_care", "police_or_court", "neighbours_or_acquaintances", "anonymous")
+_REASONS = (
+    "Eltern bei zwei angekündigten Hausbesuchen nicht angetroffen.",
+    "Beteiligung hätte den Schutz des Kindes gefährdet.",
+    "Kind ist für ein Gespräch noch zu jung.",
+)
+
+
+def _skewed_level(rng: random.Random, levels: list[str]) -> str:
+    """Mostly low levels, sometimes high ones: the shape of real ratings."""
+    weights = [2.0**-rank for rank in range(len(levels))]
+    return rng.choices(levels, weights)[0]
+
+
+def _evidence(rng: random.Random, on: datetime.date) -> list[dict[str, Any]]:
+    entries = []
+    for _ in range(rng.choice((1, 1, 1, 2))):
+        entry: dict[str, Any] = {"observation": rng.choice(_OBSERVATIONS)}
+        if rng.random() < 0.8:
+            entry["source"] = rng.choice(_SOURCES)
+        if rng.random() < 0.7:
+            entry["date"] = (on - datetime.timedelta(days=rng.randint(0, 120))).isoformat()
+        entries.append(entry)
+    return entries
+
+
+def _answer(
+    rng: random.Random, instrument: Instrument, item_index: int, on: datetime.date
+) -> dict[str, Any] | None:
+    item = instrument.items[item_index]
+    scale = next(s for s in instrument.scales if s.id == item.scale)
+    levels = [level.id for level in scale.levels]
+    unknown = scale.unknown.id if scale.unknown is not None else None
+    if item.applies_when is not None and rng.random() < 0.5:
+        return None  # age-specific items are answered only where the assessors saw them apply
+    if rng.random() < 0.03:
+        return None  # missing
+    answer: dict[str, Any]
+    if item.per_caregiver:
+        answer = {"caregivers": {f"BP-{n}": _skewed_level(rng, levels) for n in (1, 2)}}
+        if unknown is not None and rng.random() < 0.06:
+            answer["caregivers"]["BP-2"] = unknown
+    elif item.response == "multiple":
+        picked = rng.sample(levels[1:], rng.choice((1, 1, 2)))
+        answer = {"levels": [levels[0]] if rng.random() < 0.6 else picked}
+        if unknown is not None and rng.random() < 0.06:
+            answer = {"levels": [unknown]}
+    elif unknown is not None and rng.random() < 0.06:
+        answer = {"level": unknown}
+    else:
+        answer = {"level": _skewed_level(rng, levels)}
+    shown = answer.get("level") or max(answer.get("levels") or ["none"])
+    required = item.evidence_required_from
+    if (required is not None and shown != levels[0] and rng.random() < 0.85) or rng.random() < 0.1:
+        answer["evidence"] = _evidence(rng, on)
+    if rng.random() < 0.1:
+        answer["note"] = rng.choice(_NOTES)
+    return answer
+
+
+def generate(rng: random.Random, instrument: Instrument, number: int) -> dict[str, Any]:
+    """One fictional assessment: varied levels, some unknowns, evidence, resources,
+    participation, and sometimes an override (made valid by ``_with_override``)."""
+    on = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 600))
+    age_months = rng.randint(1, 215)
+    subject: dict[str, Any] = {"case_id": f"K-{number:07d}"}
+    if rng.random() < 0.85:
+        birth = on - datetime.timedelta(days=int(age_months * 30.44) + rng.randint(0, 20))
+        subject["birth_date"] = birth.isoformat()
+    else:
+        subject["age_months"] = age_months
+    assessors = [
+        {"id": f"FK-{rng.randint(1, 80):02d}", "role": role}
+        for role in ("social_worker", rng.choice(("social_worker", "team_lead")))
+    ][: rng.choice((1, 2, 2, 2))]
+    if len(assessors) == 2 and assessors[0]["id"] == assessors[1]["id"]:
+        assessors.pop()
+    participation: dict[str, Any] = {}
+    for party in ("parents", "child"):
+        if rng.random() < 0.9:
+            involved = rng.random() < 0.75
+            record: dict[str, Any] = {"involved": involved}
+            if not involved and rng.random() < 0.8:
+                record["reason_if_not"] = rng.choice(_REASONS)
+            participation[party] = record
+    doc: dict[str, Any] = {
+        "document_type": "assessment",
+        "id": f"GE-{number:07d}",
+        "instrument": {"id": INSTRUMENT[0], "version": INSTRUMENT[1]},
+        "subject": subject,
+        "assessment_date": on.isoformat(),
+        "initiated_by": rng.choice(_INITIATORS),
+        "assessors": assessors,
+        "participation": participation,
+    }
+    if rng.random() < 0.4:
+        doc["consultations"] = [
+            {"role": "child_protection_specialist", "by": f"IseF-{rng.randint(1, 9)}"}
+        ]
+    if rng.random() < 0.5:
+        doc["family_view"] = {"statement": rng.choice(_OBSERVATIONS)}
+    answers = {}
+    for index, item in enumerate(instrument.items):
+        answer = _answer(rng, instrument, index, on)
+        if answer is not None:
+            answers[item.id] = answer
+    doc["answers"] = answers
+    doc["resources"] = [
+        {
+            "category": category,
+            "label": rng.choice(_RESOURCES[category]),
+            "available": rng.random() < 0.7,
+        }
+        for category in rng.sample(sorted(_RESOURCES), rng.randint(0, 4))
+    ]
+    if rng.random() < 0.1:
+        doc["extensions"] = {"vendor.example": {"ticket": number, "tags": ["bench"]}}
+    return doc
+
+
+def _with_override(
+    rng: random.Random, doc: dict[str, Any], compiled: kwg_check.CompiledInstrument
+) -> dict[str, Any]:
+    """Add a discretionary override one level from the computed outcome, within policy."""
+    summary = kwg_check.score(compiled, kwg_check.parse_assessment(doc))
+    outcomes = [outcome.id for outcome in compiled.instrument.outcomes]
+    computed = summary.outcome.computed
+    if summary.outcome.status != "computed" or computed is None:
+        return doc
+    rank = outcomes.index(computed)
+    floor = outcomes.index(summary.outcome.floor) if summary.outcome.floor else 0
+    choices = [r for r in (rank - 1, rank + 1) if floor <= r < len(outcomes)]
+    if not choices:
+        return doc
+    doc["override"] = {
+        "outcome": outcomes[rng.choice(choices)],
+        "author": "FK-01",
+        "justification": "Die Fachkräfte gewichten die Beobachtungen der letzten Woche anders.",
+    }
+    return doc
+
+
+def documents(seed: int, count: int, schema_validator: Any) -> list[bytes]:
+    """``count`` generated documents as UTF-8 JSON bytes, each asserted valid."""
+    rng = random.Random(seed)
+    compiled = kwg_check.InstrumentRegistry().compiled(*INSTRUMENT)
+    instrument = compiled.instrument
+    result = []
+    for number in range(count):
+        doc = generate(rng, instrument, number)
+        if rng.random() < 0.1:
+            doc = _with_override(rng, doc, compiled)
+        data = json.dumps(doc, ensure_ascii=False).encode()
+        assert schema_validator.is_valid(json.loads(data)), f"document {number} is invalid"
+        assessment = kwg_check.load_assessment(data)
+        assert not kwg_check.assessment_problems(compiled, assessment), number
+        kwg_check.score(compiled, assessment)  # raises if an override broke the policy
+        result.append(data)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Per-document measurements (parts 1-3)
+# --------------------------------------------------------------------------------------------
+
+
+class Figure:
+    """Per-document median and throughput of one way of checking the documents."""
+
+    def __init__(self, name: str, per_document: list[float], total: float, count: int):
+        self.name = name
+        self.median = statistics.median(per_document)
+        self.throughput = count / total
+
+    def row(self) -> str:
+        return f"{self.name:<48} {self.median * 1e3:>10.3f} ms {self.throughput:>12,.0f} docs/s"
+
+
+def measure(name: str, run: Callable[[bytes], object], docs: list[bytes], rounds: int) -> Figure:
+    """Time ``run`` on every document, ``rounds`` times; per document the best round counts
+    (the least disturbed by other processes), throughput from the fastest full pass."""
+    best = [float("inf")] * len(docs)
+    fastest = float("inf")
+    clock = time.perf_counter
+    for _ in range(rounds):
+        start_pass = clock()
+        for index, data in enumerate(docs):
+            start = clock()
+            run(data)
+            best[index] = min(best[index], clock() - start)
+        fastest = min(fastest, clock() - start_pass)
+    return Figure(name, best, fastest, len(docs))
+
+
+def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, Figure]:
+    schema = json.loads(kwg_check.schema_text("assessment"))
+    fast = jsonschema_rs.validator_for(schema)
+    cached = jsonschema.Draft202012Validator(schema)
+    compiled = kwg_check.InstrumentRegistry().compiled(*INSTRUMENT)
+
+    def floor(data: bytes) -> None:
+        fast.validate(json.loads(data))
+
+    def with_cached(data: bytes) -> None:
+        cached.validate(json.loads(data))
+
+    def naive(data: bytes) -> None:
+        jsonschema.validate(json.loads(data), schema, cls=jsonschema.Draft202012Validator)
+
+    def end_to_end(data: bytes) -> str:
+        assessment = kwg_check.load_assessment(data)
+        return kwg_check.dump_json(kwg_check.score_document(compiled, assessment))
+
+    def through_model(data: bytes) -> str:
+        assessment = kwg_check.load_assessment(data)
+        summary = kwg_check.score(compiled, assessment)
+        return kwg_check.dump_json(kwg_check.dump_document(summary))
+
+    return {
+        "floor": measure("1  json.loads + jsonschema-rs (floor)", floor, docs, rounds),
+        "cached": measure("2a json.loads + jsonschema, cached validator", with_cached, docs, 1),
+        "naive": measure(
+            "2b json.loads + jsonschema.validate (naive)", naive, docs[:naive_count], 1
+        ),
+        "kwg": measure("3  kwg_check end to end (summary JSON)", end_to_end, docs, rounds),
+        "model": measure("3b kwg_check via the Summary model", through_model, docs, rounds),
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+# --------------------------------------------------------------------------------------------
+# score-batch (part 4)
+# --------------------------------------------------------------------------------------------
+
+_HELPER = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+sys.stderr.buffer.write(code.stderr[-2000:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(code.returncode)
+"""
+"""Runs one command in a fresh process, so RUSAGE_CHILDREN holds that command's peak alone."""
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of every process below ``root`` (not ``root`` itself), from /proc."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                pending.extend(int(child) for child in children)
+            if pid != root:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
+            continue
+    return total
+
+
+def write_jsonl(path: Path, pool: list[bytes], lines: int) -> None:
+    """Stream ``lines`` documents to ``path``: the pool cycled, each line with its own id,
+    so a million lines never sit in memory."""
+    values = [json.loads(data) for data in pool]
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(lines):
+            doc = values[number % len(values)]
+            doc["id"] = f"GE-{number:07d}"
+            handle.write(json.dumps(doc, ensure_ascii=False))
+            handle.write("\n")
+
+
+def run_batch(source: Path, target: Path, jobs: int) -> tuple[int, float, float, float, str]:
+    """Exit code, wall seconds, peak RSS of the largest process and of the whole tree (MB)."""
+    command = [sys.executable, "-m", "kwg_check", "score-batch", str(source)]
+    command += ["-o", str(target), "--jobs", str(jobs)]
+    start = time.perf_counter()
+    helper = subprocess.Popen(
+        [sys.executable, "-c", _HELPER, *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    tree_peak = 0
+    while helper.poll() is None:
+        tree_peak = max(tree_peak, _tree_rss_kib(helper.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    out, err = helper.communicate()
+    largest = int(out.strip() or 0) / 1024
+    return helper.returncode, wall, largest, tree_peak / 1024, err
+
+
+def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
+    """Part 4; returns the verdict lines."""
+    results: dict[tuple[int, int], tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="kwg-bench-") as tmp:
+        for size in sizes:
+            source = Path(tmp) / f"in-{size}.jsonl"
+            started = time.perf_counter()
+            write_jsonl(source, pool, size)
+            megabytes = source.stat().st_size / 1e6
+            print(
+                f"  generated {size:,} lines ({megabytes:,.1f} MB) "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            for jobs in (1, 2):
+                target = Path(tmp) / f"out-{size}-{jobs}.jsonl"
+                code, wall, largest, tree, err = run_batch(source, target, jobs)
+                if code == 2:
+                    print("  score-batch not available (usage error):", err.strip()[-200:])
+                    return ["score-batch: not available, no figures"]
+                written = sum(1 for _ in target.open("rb")) if target.exists() else 0
+                print(
+                    f"  {size:>9,} lines --jobs {jobs}: exit {code}, {wall:8.1f} s, "
+                    f"{size / wall:>9,.0f} lines/s, peak RSS {largest:6.1f} MB (largest process), "
+                    f"{tree:6.1f} MB (all processes, sampled), {written:,} lines written"
+                )
+                results[size, jobs] = (size / wall, tree or largest)
+                target.unlink(missing_ok=True)
+            source.unlink()
+    lines = []
+    largest_size, smallest_size = max(sizes), min(sizes)
+    memory = max(results[largest_size, jobs][1] for jobs in (1, 2))
+    lines.append(
+        f"batch peak memory at {largest_size:,} lines: {memory:.1f} MB "
+        f"(target < {TARGET_MEMORY_MB:.0f} MB): {verdict(memory < TARGET_MEMORY_MB)}"
+    )
+    for jobs in (1, 2):
+        big, small = results[largest_size, jobs][1], results[smallest_size, jobs][1]
+        lines.append(
+            f"--jobs {jobs} peak memory {largest_size:,} vs {smallest_size:,} lines: "
+            f"{big:.1f} vs {small:.1f} MB (not higher, 5% noise allowed): "
+            f"{verdict(big <= small * 1.05)}"
+        )
+    speedup = results[largest_size, 2][0] / results[largest_size, 1][0]
+    lines.append(
+        f"--jobs 2 / --jobs 1 throughput: {speedup:.2f}x "
+        f"(target >= {TARGET_JOBS_SPEEDUP}x on two cores, this machine has {os.cpu_count()}): "
+        f"{verdict(speedup >= TARGET_JOBS_SPEEDUP)}"
+    )
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+
+def _machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPU(s), {model}; Python {platform.python_version()}; "
+        f"kwg_check {kwg_check.__version__}; jsonschema {_version('jsonschema')}; "
+        f"jsonschema-rs {_version('jsonschema_rs')}; load average {load}; "
+        f"{datetime.date.today().isoformat()}"
+    )
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution.replace("_", "-"))
+    except PackageNotFoundError:
+        return "?"
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
+    parser.add_argument("--sizes", help="score-batch line counts, comma-separated")
+    parser.add_argument("--seed", type=int, default=20260508)
+    parser.add_argument("--documents", type=int, help="documents for parts 1-3")
+    args = parser.parse_args(argv)
+    default_sizes = "200,400" if args.quick else "100000,1000000"
+    args.sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
+    args.documents = args.documents or (50 if args.quick else 500)
+    return args
+
+
+def _iter_sections(args: argparse.Namespace) -> Iterator[str]:
+    yield f"machine: {_machine()}"
+    schema = json.loads(kwg_check.schema_text("assessment"))
+    started = time.perf_counter()
+    docs = documents(args.seed, args.documents, jsonschema_rs.validator_for(schema))
+    sizes = [len(data) for data in docs]
+    yield (
+        f"generated {len(docs)} valid kwg_8a assessments (seed {args.seed}) in "
+        f"{time.perf_counter() - started:.1f} s; median {statistics.median(sizes):,.0f} bytes"
+    )
+    rounds = 2 if args.quick else 5
+    figures = per_document(docs, naive_count=5 if args.quick else 20, rounds=rounds)
+    yield "\n== Per document (parts 1-3) ==\n" + "\n".join(f.row() for f in figures.values())
+    kwg, floor, cached = figures["kwg"], figures["floor"], figures["cached"]
+    vs_cached = cached.median / kwg.median
+    vs_floor = kwg.median / floor.median
+    yield "\n".join(
+        [
+            "\n== Ratios (medians per document) ==",
+            f"cached jsonschema / kwg_check end to end: {vs_cached:.2f}x "
+            f"(target >= {TARGET_VS_JSONSCHEMA:.0f}x): "
+            f"{verdict(vs_cached >= TARGET_VS_JSONSCHEMA)}",
+            f"kwg_check end to end / floor: {vs_floor:.2f}x "
+            f"(target <= {TARGET_VS_FLOOR:.0f}x): {verdict(vs_floor <= TARGET_VS_FLOOR)}",
+            f"naive jsonschema.validate / cached validator: "
+            f"{figures['naive'].median / cached.median:.1f}x",
+        ]
+    )
+    print("\n== score-batch (part 4) ==", flush=True)
+    yield "\n".join(batch(docs, args.sizes))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    started = time.perf_counter()
+    for section in _iter_sections(args):
+        print(section, flush=True)
+    resource_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    elapsed = time.perf_counter() - started
+    print(f"\ndone in {elapsed:.1f} s (benchmark process peak {resource_mb:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
