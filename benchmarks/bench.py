@@ -345,8 +345,13 @@ sys.exit(code.returncode)
 """Runs one command in a fresh process, so RUSAGE_CHILDREN holds that command's peak alone."""
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of every process below ``root`` (not ``root`` itself), from /proc."""
+def _tree_pss_kib(root: int) -> int:
+    """Proportional set size (PSS) of every process below ``root`` (not ``root`` itself).
+
+    Summing resident sizes (RSS) would count the pages that forked workers share with their
+    parent once per process; PSS divides each shared page among the processes sharing it, so
+    the sum is the memory the whole tree really holds.
+    """
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
@@ -355,8 +360,8 @@ def _tree_rss_kib(root: int) -> int:
                 children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
                 pending.extend(int(child) for child in children)
             if pid != root:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
         except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
             continue
@@ -376,7 +381,8 @@ def write_jsonl(path: Path, pool: list[bytes], lines: int) -> None:
 
 
 def run_batch(source: Path, target: Path, jobs: int) -> tuple[int, float, float, float, str]:
-    """Exit code, wall seconds, peak RSS of the largest process and of the whole tree (MB)."""
+    """Exit code, wall seconds, peak RSS of the largest process and peak PSS of the whole
+    tree (MB)."""
     command = [sys.executable, "-m", "kwg_check", "score-batch", str(source)]
     command += ["-o", str(target), "--jobs", str(jobs)]
     start = time.perf_counter()
@@ -388,7 +394,7 @@ def run_batch(source: Path, target: Path, jobs: int) -> tuple[int, float, float,
     )
     tree_peak = 0
     while helper.poll() is None:
-        tree_peak = max(tree_peak, _tree_rss_kib(helper.pid))
+        tree_peak = max(tree_peak, _tree_pss_kib(helper.pid))
         time.sleep(0.02)
     wall = time.perf_counter() - start
     out, err = helper.communicate()
@@ -419,7 +425,7 @@ def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
                 print(
                     f"  {size:>9,} lines --jobs {jobs}: exit {code}, {wall:8.1f} s, "
                     f"{size / wall:>9,.0f} lines/s, peak RSS {largest:6.1f} MB (largest process), "
-                    f"{tree:6.1f} MB (all processes, sampled), {written:,} lines written"
+                    f"{tree:6.1f} MB PSS (all processes, sampled), {written:,} lines written"
                 )
                 results[size, jobs] = (size / wall, tree or largest)
                 target.unlink(missing_ok=True)
