@@ -339,14 +339,21 @@ _HELPER = """
 import resource, subprocess, sys
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 sys.stderr.buffer.write(code.stderr[-2000:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 sys.exit(code.returncode)
 """
-"""Runs one command in a fresh process, so RUSAGE_CHILDREN holds that command's peak alone."""
+"""Runs one command in a fresh process, so RUSAGE_CHILDREN holds that command's peak and CPU
+time alone (its worker processes included: they are its children, waited for)."""
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of every process below ``root`` (not ``root`` itself), from /proc."""
+def _tree_pss_kib(root: int) -> int:
+    """Proportional set size (PSS) of every process below ``root`` (not ``root`` itself).
+
+    Summing resident sizes (RSS) would count the pages that forked workers share with their
+    parent once per process; PSS divides each shared page among the processes sharing it, so
+    the sum is the memory the whole tree really holds.
+    """
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
@@ -355,8 +362,8 @@ def _tree_rss_kib(root: int) -> int:
                 children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
                 pending.extend(int(child) for child in children)
             if pid != root:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
         except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
             continue
@@ -375,8 +382,9 @@ def write_jsonl(path: Path, pool: list[bytes], lines: int) -> None:
             handle.write("\n")
 
 
-def run_batch(source: Path, target: Path, jobs: int) -> tuple[int, float, float, float, str]:
-    """Exit code, wall seconds, peak RSS of the largest process and of the whole tree (MB)."""
+def run_batch(source: Path, target: Path, jobs: int) -> tuple[int, float, float, float, float, str]:
+    """Exit code, wall seconds, CPU seconds of all processes, peak RSS of the largest process
+    and peak PSS of the whole tree (MB)."""
     command = [sys.executable, "-m", "kwg_check", "score-batch", str(source)]
     command += ["-o", str(target), "--jobs", str(jobs)]
     start = time.perf_counter()
@@ -388,12 +396,12 @@ def run_batch(source: Path, target: Path, jobs: int) -> tuple[int, float, float,
     )
     tree_peak = 0
     while helper.poll() is None:
-        tree_peak = max(tree_peak, _tree_rss_kib(helper.pid))
+        tree_peak = max(tree_peak, _tree_pss_kib(helper.pid))
         time.sleep(0.02)
     wall = time.perf_counter() - start
     out, err = helper.communicate()
-    largest = int(out.strip() or 0) / 1024
-    return helper.returncode, wall, largest, tree_peak / 1024, err
+    maxrss, cpu = [*out.split(), "0", "0"][:2]
+    return helper.returncode, wall, float(cpu), int(maxrss) / 1024, tree_peak / 1024, err
 
 
 def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
@@ -411,15 +419,17 @@ def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
             )
             for jobs in (1, 2):
                 target = Path(tmp) / f"out-{size}-{jobs}.jsonl"
-                code, wall, largest, tree, err = run_batch(source, target, jobs)
+                code, wall, cpu, largest, tree, err = run_batch(source, target, jobs)
                 if code == 2:
                     print("  score-batch not available (usage error):", err.strip()[-200:])
                     return ["score-batch: not available, no figures"]
                 written = sum(1 for _ in target.open("rb")) if target.exists() else 0
                 print(
                     f"  {size:>9,} lines --jobs {jobs}: exit {code}, {wall:8.1f} s, "
-                    f"{size / wall:>9,.0f} lines/s, peak RSS {largest:6.1f} MB (largest process), "
-                    f"{tree:6.1f} MB (all processes, sampled), {written:,} lines written"
+                    f"{size / wall:>9,.0f} lines/s, CPU {cpu:8.1f} s "
+                    f"({cpu / size * 1e3:.2f} ms/line, {cpu / wall:.2f} cores busy), "
+                    f"peak RSS {largest:6.1f} MB (largest process), "
+                    f"{tree:6.1f} MB PSS (all processes, sampled), {written:,} lines written"
                 )
                 results[size, jobs] = (size / wall, tree or largest)
                 target.unlink(missing_ok=True)

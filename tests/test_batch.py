@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,6 +132,30 @@ def test_workers_score_with_the_callers_registry() -> None:
     results = list(kwg_check.score_lines(lines, registry=registry, jobs=2))
     assert results[0].scored
     assert results[1].problems[0].code == "registry.unknown-instrument"
+
+
+@pytest.mark.parametrize("thread_running", [False, True])
+def test_workers_give_the_same_records_whether_or_not_another_thread_runs(
+    thread_running: bool,
+) -> None:
+    """Workers are forked only while no other thread runs (a fork could copy a held lock);
+    otherwise they start from a fresh server process. Either way the records, and the
+    caller's own instruments, are the same as in one process."""
+    registry = kwg_check.InstrumentRegistry(bundled=False)
+    registry.add(kwg_check.InstrumentRegistry().get("kwg_8a"))
+    lines = [example_line("kwg8a-no-need-preschool"), example_line("cans-action-needed")] * 3
+    serial = [result.record() for result in kwg_check.score_lines(lines, registry=registry)]
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    if thread_running:
+        other.start()
+    try:
+        parallel = kwg_check.score_lines(lines, registry=registry, jobs=2)
+        assert [result.record() for result in parallel] == serial
+    finally:
+        stop.set()
+        if thread_running:
+            other.join()
 
 
 @pytest.mark.parametrize("jobs", [0, -1])

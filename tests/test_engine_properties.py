@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import itertools
 import json
 import os
 import random
@@ -29,7 +30,9 @@ from hypothesis import strategies as st
 
 from engine_support import INSTRUMENTS, compiled, document
 from kwg_check._engine import CompiledInstrument, compile_instrument, instrument_problems, score
-from kwg_check._engine._evaluate import round_quotient
+from kwg_check._engine._assessment import raw_answers
+from kwg_check._engine._evaluate import CONTEXT, decide, evaluate, round_quotient
+from kwg_check._engine._range import free_items
 from kwg_check._errors import DocumentError
 from kwg_check._model import Assessment, Instrument, Summary
 
@@ -681,3 +684,42 @@ def test_generated_monotone_instruments_never_fall_when_a_risk_rises(
     assert before is not None
     assert after is not None
     assert c.outcome_rank[after] >= c.outcome_rank[before]
+
+
+def every_completion_outcome(c: CompiledInstrument, assessment: Assessment) -> list[int]:
+    """The computed outcome of every completion of the free items, each one evaluated: the
+    reference that the monotone shortcut of the exhaustive range must agree with."""
+    with decimal.localcontext(CONTEXT):
+        raw = raw_answers(c, assessment)
+        age = assessment.subject.age_months
+        assert age is not None
+        free = free_items(c, raw, evaluate(c, age, raw))
+        outcomes = []
+        completion = list(raw)
+        for combo in itertools.product(*(c.items[i].completions or () for i in free)):
+            for i, answer in zip(free, combo, strict=True):
+                completion[i] = answer
+            computed = decide(c, evaluate(c, age, completion), apply_table=True).computed
+            assert computed is not None
+            outcomes.append(computed)
+    return outcomes
+
+
+@GENERATED
+@given(data=instruments(sound=True), draw=st.data())
+def test_the_exhaustive_range_of_a_monotone_instrument_is_that_of_every_completion(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    """In a monotone instrument the exhaustive range evaluates only the corners for each
+    combination of context answers; its lowest and highest must be those of all completions."""
+    data["monotone"] = True
+    c = compiles(data)
+    assume(c is not None)
+    assert c is not None
+    age = draw.draw(st.integers(0, 150))
+    assessment = generated_assessment(c, draw.draw(generated_answers(c, known=False)), age)
+    summary = score(c, assessment)
+    assume(summary.unknowns.range.method == "exhaustive")
+    outcomes = every_completion_outcome(c, assessment)
+    assert summary.unknowns.range.lowest == c.outcomes[min(outcomes)].id
+    assert summary.unknowns.range.highest == c.outcomes[max(outcomes)].id

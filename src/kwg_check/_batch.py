@@ -4,17 +4,21 @@ A batch never stops at a bad line and never skips one: every input line gives ex
 result, scored or with its problems, so the output has as many lines as the input and line
 *n* of the output belongs to line *n* of the input. Lines are read lazily and at most a few
 chunks are in flight, so memory does not grow with the size of the file. Instruments are
-compiled once per process (the registry caches them); with ``jobs > 1`` each worker process
-compiles its own and returns results already serialised.
+compiled once per process (the registry caches them), and only those the lines use; with
+``jobs > 1`` the workers are forked where that is safe, so they start without importing or
+parsing anything again, and return results already serialised.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import io
 import json
 import multiprocessing
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import BinaryIO
@@ -101,19 +105,35 @@ def bounded_lines(stream: BinaryIO | io.IOBase, max_bytes: int) -> Iterator[byte
         yield line
 
 
-# Worker processes: the registry, built once by the initializer and used for every chunk.
+# Worker processes: the registry, set once by the initializer and used for every chunk.
 _worker: tuple[InstrumentRegistry, Limits] | None = None
 
 
-def _init_worker(instruments: tuple[Instrument, ...] | None, limits: Limits) -> None:
+def _init_worker(
+    registry: InstrumentRegistry | tuple[Instrument, ...] | None, limits: Limits
+) -> None:
     global _worker
-    if instruments is None:
+    if registry is None:
         registry = bundled_registry()
-    else:
-        registry = InstrumentRegistry(bundled=False)
+    elif isinstance(registry, tuple):
+        instruments, registry = registry, InstrumentRegistry(bundled=False)
         for instrument in instruments:
             registry.add(instrument)
+    # What the worker inherited from a forked parent is never freed here; keeping the
+    # collector off it leaves those pages shared instead of copying them on every collection.
+    gc.freeze()
     _worker = (registry, limits)
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe: Linux, and no other thread in this process that could hold
+    a lock at the moment of the fork. Workers then start at once with the modules and the
+    caller's registry (compiled instruments included) already in memory, shared with this
+    process. Otherwise ``forkserver`` with this module preloaded, or ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _score_chunk(chunk: list[tuple[int, bytes]]) -> list[BatchResult]:
@@ -135,15 +155,23 @@ def _chunks(numbered: Iterator[tuple[int, bytes]]) -> Iterator[list[tuple[int, b
 
 def _in_pool(
     numbered: Iterator[tuple[int, bytes]],
-    instruments: tuple[Instrument, ...] | None,
+    registry: InstrumentRegistry | None,
     jobs: int,
     limits: Limits,
 ) -> Iterator[BatchResult]:
     # Executor.map would read the whole input up front; submitting by hand keeps at most two
     # chunks per worker in flight, and taking them from the front keeps the input order.
-    context = multiprocessing.get_context("spawn")
+    method = _start_method()
+    context = multiprocessing.get_context(method)
+    shared: InstrumentRegistry | tuple[Instrument, ...] | None = None
+    if method == "fork":
+        shared = registry  # inherited by the fork, never pickled
+    elif registry is not None and registry is not bundled_registry():
+        shared = tuple(registry.get(e.id, e.version) for e in registry.entries())
+    if method == "forkserver":
+        context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(instruments, limits)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(shared, limits)
     ) as pool:
         pending: collections.deque[Future[list[BatchResult]]] = collections.deque()
         try:
@@ -185,10 +213,7 @@ def score_lines(
     numbered = enumerate(source, start=1)
     if jobs == 1:
         return _serial(numbered, registry or bundled_registry(), limits)
-    instruments = None
-    if registry is not None and registry is not bundled_registry():
-        instruments = tuple(registry.get(e.id, e.version) for e in registry.entries())
-    return _in_pool(numbered, instruments, jobs, limits)
+    return _in_pool(numbered, registry, jobs, limits)
 
 
 @attrs.frozen
@@ -209,9 +234,13 @@ def write_batch(
 ) -> BatchCount:
     """Score ``source`` into ``sink`` (one record per line); a progress bar on stderr if asked."""
     scored = invalid = 0
-    results = score_lines(source, registry=registry, jobs=jobs)
-    with tqdm(results, disable=not progress, file=sys.stderr, unit=" lines") as bar:
-        for result in bar:
+    results: Iterable[BatchResult] = score_lines(source, registry=registry, jobs=jobs)
+    with contextlib.ExitStack() as stack:
+        if progress:
+            # Only when asked: tqdm starts a monitor thread, and with a thread running the
+            # workers cannot be forked (see _start_method).
+            results = stack.enter_context(tqdm(results, file=sys.stderr, unit=" lines"))
+        for result in results:
             sink.write(result.record() + b"\n")
             if result.scored:
                 scored += 1

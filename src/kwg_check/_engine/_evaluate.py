@@ -110,12 +110,8 @@ def reevaluate(
         state.rank[pos] = None if answer is None else answer.rank
         counted = answer is not None and compiled.items[pos].kind != "context"
         state.points[pos] = answer.points if counted else None  # type: ignore[union-attr]
-    reached: set[int] = set()
-    for k in compiled.index_order:
-        index = compiled.indices[k]
-        if pos in index.items or not reached.isdisjoint(index.inputs):
-            reached.add(k)
-            state.values[k], state.bands[k] = index_value(compiled, index, state)
+    for k in compiled.reaches[pos]:
+        state.values[k], state.bands[k] = index_value(compiled, compiled.indices[k], state)
     for k in compiled.flag_order:
         state.raised[k] = compiled.flags[k].when(state)
     return state

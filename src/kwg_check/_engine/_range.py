@@ -18,7 +18,9 @@ Range methods:
 * ``exact_monotone``: the instrument is verified monotone and no free item is a context
   item: lowest = every free risk and safety item at its lowest answer and every protective
   item at its highest, highest = the opposite;
-* ``exhaustive``: at most 4096 completions: all are tried;
+* ``exhaustive``: at most 4096 completions: all are tried (in a verified monotone
+  instrument, the two corners for every combination of the free context items' answers,
+  which give the same lowest and highest);
 * ``conservative``: otherwise the first and the last outcome (never narrower than the truth).
 
 Clarify first: each applicable unknown or missing item alone takes each of its answers (the
@@ -97,24 +99,62 @@ def outcome_range(
     free = free_items(compiled, raw, state)
     domains = [compiled.items[i].completions for i in free]
     if compiled.monotone and all(compiled.items[i].kind != "context" for i in free):
-        low, high = list(raw), list(raw)
-        for i, domain in zip(free, domains, strict=True):
-            bottom, top = _corners(compiled, i, domain)
-            protective = compiled.items[i].kind == "protective"
-            low[i], high[i] = (top, bottom) if protective else (bottom, top)
+        low, high = _corner_completions(compiled, raw, free, domains)
         return _computed(compiled, age, low), _computed(compiled, age, high), "exact_monotone"
     sizes = [math.inf if d is None else len(d) for d in domains]
     if math.prod(sizes) <= EXHAUSTIVE_LIMIT:
-        lowest = highest = None
-        completion = list(raw)
-        for combo in itertools.product(*(d or () for d in domains)):
-            for i, answer in zip(free, combo, strict=True):
-                completion[i] = answer
-            outcome = _computed(compiled, age, completion)
-            lowest = outcome if lowest is None else min(lowest, outcome)
-            highest = outcome if highest is None else max(highest, outcome)
-        return lowest, highest, "exhaustive"
+        if compiled.monotone:
+            outcomes = _monotone_completions(compiled, age, raw, free, domains)
+        else:
+            outcomes = []
+            completion = list(raw)
+            for combo in itertools.product(*(d or () for d in domains)):
+                for i, answer in zip(free, combo, strict=True):
+                    completion[i] = answer
+                outcomes.append(_computed(compiled, age, completion))
+        return min(outcomes), max(outcomes), "exhaustive"
     return 0, len(compiled.outcomes) - 1, "conservative"
+
+
+def _corner_completions(
+    compiled: CompiledInstrument,
+    raw: Sequence[Raw | None],
+    free: Sequence[int],
+    domains: Sequence[Sequence[Raw] | None],
+) -> tuple[list[Raw | None], list[Raw | None]]:
+    """The answers with every free risk and safety item at its least pronounced answer and
+    every protective item at its most (the low corner), and the opposite (the high corner);
+    free context items keep their answers."""
+    low, high = list(raw), list(raw)
+    for i, domain in zip(free, domains, strict=True):
+        if compiled.items[i].kind != "context":
+            bottom, top = _corners(compiled, i, domain)
+            protective = compiled.items[i].kind == "protective"
+            low[i], high[i] = (top, bottom) if protective else (bottom, top)
+    return low, high
+
+
+def _monotone_completions(
+    compiled: CompiledInstrument,
+    age: int,
+    raw: Sequence[Raw | None],
+    free: Sequence[int],
+    domains: Sequence[Sequence[Raw] | None],
+) -> list[int]:
+    """The computed outcomes of the two corners for every combination of answers of the free
+    context items, in a monotone instrument: the least and the most severe outcome of all
+    completions are among them. With the context answers fixed, applicability is fixed too
+    (it reads only the age and context items), and the outcome moves one way along every
+    other item; so two evaluations per context combination instead of one per completion."""
+    low, high = _corner_completions(compiled, raw, free, domains)
+    context = [(i, d or ()) for i, d in zip(free, domains, strict=True)]
+    context = [(i, d) for i, d in context if compiled.items[i].kind == "context"]
+    outcomes: list[int] = []
+    for combo in itertools.product(*(domain for _, domain in context)):
+        for (i, _), answer in zip(context, combo, strict=True):
+            low[i] = high[i] = answer
+        outcomes += (_computed(compiled, age, low), _computed(compiled, age, high))
+    return outcomes
 
 
 def _corners(

@@ -241,6 +241,26 @@ class CompiledInstrument:
     """Positions of the items applicability conditions read; ``None`` when one reads an
     index, band or flag (then any item may change applicability). Lets scoring re-evaluate
     only what one changed answer reaches."""
+    reaches: tuple[tuple[int, ...], ...] = attrs.field(
+        default=attrs.Factory(
+            lambda self: _reaches(self.items, self.indices, self.index_order), takes_self=True
+        )
+    )
+    """Per item, the indices whose value it feeds (directly or through other indices), in
+    evaluation order: what one changed answer makes ``reevaluate`` compute again."""
+
+
+def _reaches(
+    items: tuple[CItem, ...], indices: tuple[CIndex, ...], order: tuple[int, ...]
+) -> tuple[tuple[int, ...], ...]:
+    reaches = []
+    for item in items:
+        reached: list[int] = []
+        for k in order:
+            if item.pos in indices[k].items or not set(reached).isdisjoint(indices[k].inputs):
+                reached.append(k)
+        reaches.append(tuple(reached))
+    return tuple(reaches)
 
 
 def _applicability_reads(items: tuple[CItem, ...]) -> frozenset[int] | None:

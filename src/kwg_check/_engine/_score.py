@@ -142,6 +142,18 @@ def _present(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
+def _rated(ref: str, level: str | None, points: Decimal | None, weight: Decimal) -> dict[str, Any]:
+    """The trace input of a rated item, without the ``_present`` detour: it is the most
+    frequent object of a summary."""
+    rated: dict[str, Any] = {"ref": ref}
+    if level is not None:
+        rated["level"] = level
+    if points is not None:
+        rated["points"] = points
+    rated["weight"] = weight
+    return rated
+
+
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
@@ -168,16 +180,11 @@ class _Scoring:
         result: str | bool | None,
         explanation: str,
     ) -> None:
-        self.trace.append(
-            _present(
-                step=len(self.trace) + 1,
-                kind=kind,
-                id=ident,
-                inputs=list(inputs),
-                result=result,
-                explanation=explanation,
-            )
-        )
+        step = {"step": len(self.trace) + 1, "kind": kind, "id": ident, "inputs": list(inputs)}
+        if result is not None:
+            step["result"] = result
+        step["explanation"] = explanation
+        self.trace.append(step)
 
     def warn(self, pointer: str, code: str, reason: str) -> None:
         self.warnings.append({"code": code, "pointer": pointer, "reason": reason})
@@ -320,11 +327,11 @@ class _Scoring:
 
         if answer.caregivers is not None:
             inputs = [
-                _present(
-                    ref=f"/answers/{item.id}/caregivers/{caregiver}",
-                    level=level,
-                    points=level_points(level),
-                    weight=item.weight,
+                _rated(
+                    f"/answers/{item.id}/caregivers/{caregiver}",
+                    level,
+                    level_points(level),
+                    item.weight,
                 )
                 for caregiver, level in sorted(answer.caregivers.items())
             ]
@@ -359,7 +366,7 @@ class _Scoring:
                 }
             ]
             return inputs, f"the highest of {len(ranks)} selected level(s) counts"
-        inputs = [_present(ref=item.id, level=self.level(pos), points=points, weight=item.weight)]
+        inputs = [_rated(item.id, self.level(pos), points, item.weight)]
         if status == "unknown":
             return inputs, f"item '{item.id}' is rated unknown" + self.unknown_words(status, points)
         return (
@@ -378,17 +385,16 @@ class _Scoring:
     def item_result(self, item: CItem) -> dict[str, Any]:
         pos = item.pos
         answer = self.a.answers.get(item.id)
-        return _present(
-            id=item.id,
-            domain=item.domain,
-            kind=item.kind,
-            status=self.s.status[pos],
-            level=self.level(pos),
-            points=self.s.points[pos],
-            weight=item.weight,
-            concerning=self.concerning(item),
-            evidence=0 if answer is None else len(answer.evidence),
-        )
+        result: dict[str, Any] = {"id": item.id, "domain": item.domain, "kind": item.kind}
+        result["status"] = self.s.status[pos]
+        if (level := self.level(pos)) is not None:
+            result["level"] = level
+        if (points := self.s.points[pos]) is not None:
+            result["points"] = points
+        result["weight"] = item.weight
+        result["concerning"] = self.concerning(item)
+        result["evidence"] = 0 if answer is None else len(answer.evidence)
+        return result
 
     def concerning(self, item: CItem) -> bool:
         rank = self.s.rank[item.pos]
@@ -414,11 +420,7 @@ class _Scoring:
                 counted = s.points[i] is not None
             if counted:
                 item = c.items[i]
-                inputs.append(
-                    _present(
-                        ref=item.id, level=self.level(i), points=s.points[i], weight=item.weight
-                    )
-                )
+                inputs.append(_rated(item.id, self.level(i), s.points[i], item.weight))
         for j in index.inputs:
             inputs.append(
                 _present(ref=c.indices[j].id, value=s.values[j], band=self.band_id(c.indices[j]))

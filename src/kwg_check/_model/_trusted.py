@@ -68,9 +68,11 @@ class _Field:
 class _Plan:
     """How to build one model, field by field, prepared once per model class."""
 
-    __slots__ = ("aliased", "factories", "fields", "ordered", "template")
+    __slots__ = ("aliased", "factories", "fields", "name", "ordered", "specs", "template")
 
     def __init__(self, model: type[BaseModel]) -> None:
+        self.name = model.__name__
+        self.specs: dict[str, _Spec] | None = None
         self.ordered = tuple(
             _Field(position, name, info)
             for position, (name, info) in enumerate(model.model_fields.items())
@@ -79,6 +81,30 @@ class _Plan:
         self.template = {f.name: None if f.factory else f.default for f in self.ordered}
         self.factories = tuple(field for field in self.ordered if field.factory is not None)
         self.aliased = any(field.key != field.name for field in self.ordered)
+
+    def dump_specs(self) -> dict[str, _Spec]:
+        """What :func:`dump` needs of each field, by JSON key, in one tuple (built on first
+        use, when the nested models' plans can be resolved)."""
+        if self.specs is None:
+            self.specs = {
+                f.key: (
+                    f.position,
+                    None if f.nested is None else _plan(f.nested),
+                    f.many,
+                    f.stored,
+                    f.converts,
+                    f.optional and f.default is not None,  # None never equals a given value
+                    f.default,
+                    f.serialize,
+                )
+                for f in self.ordered
+            }
+        return self.specs
+
+
+_Spec = tuple[int, "_Plan | None", bool, Any, tuple[_Convert, ...], bool, Any, "_Convert | None"]
+"""Position, nested plan, list of models, stored type, conversions, whether a value equal to
+the default is left out, the default, the JSON serializer."""
 
 
 _PLANS: dict[type[BaseModel], _Plan] = {}
@@ -207,28 +233,32 @@ def dump(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
 
     Nested models must be given as mappings. Raises ``TypeError`` like :func:`construct`.
     """
-    plan = _plan(model)
-    fields = plan.fields
+    return _dump(_plan(model), data)
+
+
+def _dump(plan: _Plan, data: Mapping[str, Any]) -> dict[str, Any]:
+    specs = plan.specs or plan.dump_specs()
     result: dict[str, Any] = {}
     in_order = True
     last = -1
     for key, value in data.items():
-        field = fields.get(key)
-        if field is None or value is None:
-            raise TypeError(f"{model.__name__}: unexpected {key!r}")
-        nested = field.nested
+        spec = specs.get(key)
+        if spec is None or value is None:
+            raise TypeError(f"{plan.name}: unexpected {key!r}")
+        position, nested, many, stored, converts, skip_default, default, serialize = spec
         if nested is not None:
-            value = [dump(nested, v) for v in value] if field.many else dump(nested, value)
-        elif type(value) is not field.stored:  # conversions leave a stored type as it is
-            for convert in field.converts:
+            value = [_dump(nested, v) for v in value] if many else _dump(nested, value)
+        elif type(value) is not stored:  # conversions leave a stored type as it is
+            for convert in converts:
                 value = convert(value)
-        if field.optional and value == field.default:
+        if skip_default and value == default:
             continue
-        if field.serialize is not None:
-            value = field.serialize(value)
+        if serialize is not None:
+            value = serialize(value)
         result[key] = value
-        in_order = in_order and field.position > last
-        last = field.position
+        if position < last:
+            in_order = False
+        last = position
     if in_order:
         return result
     return {field.key: result[field.key] for field in plan.ordered if field.key in result}
