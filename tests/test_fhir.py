@@ -312,11 +312,11 @@ def test_export_refuses_an_assessment_for_another_instrument() -> None:
         assessment_to_questionnaire_response(assessment, bundled_registry().get("sdm_risk"))
 
 
-@pytest.mark.parametrize("text", ["", "line\x00break", "bell\x07"])
+@pytest.mark.parametrize("text", ["", " ", "\xa0", "\n\t", "line\x00break", "bell\x07"])
 def test_export_refuses_text_fhir_cannot_carry_with_a_pointer_into_the_assessment(
     text: str,
 ) -> None:
-    """FHIR strings are non-empty and free of control characters; changing the text
+    """FHIR strings have non-whitespace content and no control characters; changing the text
     silently would break the round trip, so the export says where the problem is."""
     data: Any = kwg_check.example_data("kwg8a-grey-zone-unknowns")
     data["family_view"] = {"will": text}
@@ -338,8 +338,8 @@ def test_an_age_without_a_birth_date_round_trips_as_the_age_item() -> None:
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r"), min_size=1
-)
-"""Free text FHIR can carry: non-empty, no control characters but tab, CR and LF."""
+).filter(lambda text: not text.isspace())
+"""Free text FHIR can carry: non-whitespace content, no control characters but tab, CR, LF."""
 
 
 def answers_for(instrument: Instrument) -> st.SearchStrategy[dict[str, Any]]:

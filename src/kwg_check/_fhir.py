@@ -513,15 +513,15 @@ def assessment_to_questionnaire_response(
 
 
 _BAD_STRING = (
-    "FHIR strings are never empty and hold no control characters but tab, CR and LF: leave "
-    "the field out or write a text"
+    "FHIR strings have non-whitespace content and no control characters but tab, CR and LF: "
+    "leave the field out or write a text"
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _bad_strings(value: JsonValue, pointer: str) -> Iterator[str]:
     """Pointers to the strings FHIR cannot carry (``extensions`` travel as JSON text)."""
-    if isinstance(value, str) and (not value or _CONTROL.search(value)):
+    if isinstance(value, str) and (not value or value.isspace() or _CONTROL.search(value)):
         yield pointer
     elif isinstance(value, dict):
         for key, child in value.items():
