@@ -41,6 +41,17 @@ def fuzz_examples(weight: float) -> int:
     return max(1, round(active.max_examples * weight))
 
 
+def is_json(value: Any) -> bool:
+    """Whether ``value`` is a JSON document as the loader defines it (I-JSON: no NaN, no
+    integer beyond 2**53, no lone surrogate). Only such documents reach a JSON Schema
+    validator in another language, so only they are compared in the parity properties."""
+    try:
+        kwg_check.canonical_json(value)
+    except kwg_check.LoadError:
+        return False
+    return True
+
+
 # --- arbitrary JSON and odd text -------------------------------------------------------------
 
 ODD_STRINGS = [

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kwg_check
-from kwg_check import KwgCheckError, LoadError, Problem, canonical_json
+from kwg_check import KwgCheckError, LoadError, Problem
 from kwg_check._engine import score
 from kwg_check._model import Assessment, Instrument, Summary
 from kwg_check._schema import SCHEMA_NAMES, validator
@@ -34,6 +34,7 @@ from strategies import (
     MARKER,
     bundled_documents,
     fuzz_examples,
+    is_json,
     json_text,
     json_values,
     mutated,
@@ -77,17 +78,6 @@ def assert_problem_list(problems: list[Problem]) -> None:
         assert problem.code
         assert problem.reason
         assert MARKER not in problem.reason
-
-
-def is_json(value: Any) -> bool:
-    """Whether ``value`` is a JSON document as the loader defines it (I-JSON: no NaN, no
-    integer beyond 2**53, no lone surrogate). Only those can reach a JSON Schema validator
-    in another language, so only those are compared."""
-    try:
-        canonical_json(value)
-    except LoadError:
-        return False
-    return True
 
 
 def verdicts_agree(kind: str, document: Any) -> bool | None:
