@@ -2,7 +2,7 @@
 
 * ``ci`` (default): hypothesis' usual 100 examples per property, no deadline (CI machines
   are shared and slow; speed is measured in ``benchmarks/``, never in tests).
-* ``long``: 75 times as many examples (108,750 in ``tests/test_fuzz.py``), for the
+* ``long``: 75 times as many examples (over 100,000 in ``tests/test_fuzz.py``), for the
   long fuzz run documented in ``docs/fuzzing.md``:
   ``KWG_FUZZ_PROFILE=long pytest tests/test_fuzz.py``.
 
