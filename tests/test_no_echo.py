@@ -8,6 +8,7 @@ of the input in identifier form (pointers name keys; other keys become ``~unknow
 
 from __future__ import annotations
 
+import logging
 import re
 import traceback
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kwg_check
 from kwg_check._documents import (
     document_type,
     parse_assessment,
@@ -27,6 +29,7 @@ from kwg_check._documents import (
 )
 from kwg_check._errors import DocumentError, KwgCheckError
 from kwg_check._io import JsonValue, load_path
+from strategies import bundled_documents, node_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 VALID = ["instrument_valid.json", "assessment_valid.json", "summary_valid.json"]
@@ -286,17 +289,6 @@ def test_arbitrary_objects_of_each_kind_raise_only_document_errors(
     check({**members, "document_type": kind})
 
 
-def paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found.extend(paths(item, (*prefix, key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(paths(item, (*prefix, index)))
-    return found
-
-
 def replaced(document: Any, path: tuple[str | int, ...], value: JsonValue) -> Any:
     if not path:
         return value
@@ -321,9 +313,73 @@ def test_valid_documents_with_parts_replaced_raise_only_clean_document_errors(
 ) -> None:
     document = DOCUMENTS[data.draw(st.sampled_from(VALID))]
     changes = data.draw(
-        st.lists(st.tuples(st.sampled_from(paths(document)), json_values), min_size=1, max_size=4)
+        st.lists(
+            st.tuples(st.sampled_from(node_paths(document)), json_values), min_size=1, max_size=4
+        )
     )
     broken = document
     for path, value in changes:
         broken = replaced(broken, path, value)
     check(broken)
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring: markers in every free-text field of the bundled documents
+# --------------------------------------------------------------------------------------------
+
+FREE_TEXT = {
+    "reason_if_not", "statement", "will", "observation", "source", "note", "label",
+    "justification", "description", "guidance", "anchor", "rationale", "citation", "title",
+    "disclaimer", "de", "en",
+}  # fmt: skip
+"""Members that hold prose (assessment free text, instrument labels and explanations)."""
+
+
+def plant(value: Any, inside: bool = False) -> Any:
+    """The marker added to every string under a free-text member, and to ``extensions``."""
+    if isinstance(value, dict):
+        planted = {key: plant(item, inside or key in FREE_TEXT) for key, item in value.items()}
+        if "document_type" in value and value["document_type"] != "summary":
+            planted["extensions"] = {UNSAFE: UNSAFE, "note": [UNSAFE]}
+        return planted
+    if isinstance(value, list):
+        return [plant(item, inside) for item in value]
+    if isinstance(value, str) and inside:
+        return f"{value} {UNSAFE}"[:500]
+    return value
+
+
+def test_every_free_text_of_the_bundled_documents_is_planted() -> None:
+    """Guards the test below: the marker reaches labels, evidence, notes and reasons."""
+    planted = plant(bundled_documents("assessment")["assessment:kwg8a-grey-zone-unknowns"])
+    text = str(planted)
+    assert text.count(TRACE) > 20
+    assert f"{TRACE}" in str(planted["answers"])
+    assert f"{TRACE}" in str(planted["family_view"])
+
+
+@pytest.mark.filterwarnings("error")  # a Python warning would fail the test (and be read)
+@pytest.mark.parametrize("name", sorted(bundled_documents("assessment")))
+def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not in the summary (its warnings included), not in a log record, not in an error."""
+    caplog.set_level(logging.DEBUG)
+    assessment_value = plant(bundled_documents("assessment")[name])
+    instrument_name = f"instrument:{assessment_value['instrument']['id']}"
+    instrument_value = plant(bundled_documents("instrument")[instrument_name])
+    instrument = parse_instrument(instrument_value)
+    assessment = parse_assessment(assessment_value)
+    compiled = kwg_check.compile_instrument(instrument)
+    summary = kwg_check.score(compiled, assessment)
+    assert TRACE not in kwg_check.dump_json(kwg_check.dump_document(summary))
+    assert all(TRACE not in w.reason and TRACE not in w.pointer for w in summary.warnings)
+    # Now break the answers: every error about them must stay clean too.
+    broken = {**assessment_value, "answers": {
+        item: {**answer, "level": "zz_no_such_level"} if "level" in answer else answer
+        for item, answer in assessment_value["answers"].items()
+    }}  # fmt: skip
+    problems = kwg_check.assessment_problems(compiled, parse_assessment(broken))
+    assert problems
+    assert all(TRACE not in str(problem) for problem in problems)
+    assert all(TRACE not in record.getMessage() for record in caplog.records)

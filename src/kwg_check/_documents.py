@@ -441,6 +441,8 @@ def _code_and_reason(item: _Located) -> tuple[str, str]:
         return "schema.type", f"must be {noun}"
     if kind == "recursion_loop":
         return "schema.invalid", "is nested too deeply"
+    if kind == "string_unicode":
+        return "schema.invalid", "is not valid Unicode text (it contains a lone surrogate)"
     return "schema.invalid", "is not a valid value here"
 
 

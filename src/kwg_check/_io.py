@@ -33,7 +33,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, Literal, TypeAlias
 
@@ -349,7 +349,9 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
     """Walk a value iteratively and raise ``LoadError`` for the first thing that is not JSON.
 
     ``producing`` is true when checking a caller's value before serialising it: then every
-    problem is reported as ``load.not-json`` and reference cycles are detected.
+    problem is reported as ``load.not-json`` and reference cycles are detected. The walk keeps
+    one iterator per open container, never a list of all pending children, so a wide document
+    (a million array entries) costs no more memory than the value itself.
     """
 
     def fail(code: str, reason: str, link: _Link) -> LoadError:
@@ -357,20 +359,16 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
             code, reason = "load.not-json", f"the value cannot be written as JSON: {reason}"
         return LoadError(_problem(code, reason, _link_path(link)))
 
-    # Entries: (value, path link, depth); depth -1 marks leaving a container (cycle tracking).
-    stack: list[tuple[object, _Link, int]] = [(value, None, 0)]
-    active: set[int] = set()
-    while stack:
-        item, link, depth = stack.pop()
-        if depth < 0:
-            active.discard(id(item))
-            continue
+    # One frame per open container: its children still to check, its path and depth.
+    stack: list[tuple[Iterator[tuple[str | int, object]], _Link, int, object]] = []
+    active: set[int] = set()  # ids of the open containers (cycle detection when producing)
+
+    def enter(item: object, link: _Link, depth: int) -> None:
         if not isinstance(item, dict | list):
             problem = _scalar_problem(item)
             if problem is not None:
                 raise fail(*problem, link)
-            continue
-        depth += 1
+            return
         if max_depth is not None and depth > max_depth:
             raise fail(
                 "load.too-deep",
@@ -381,18 +379,26 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
             if id(item) in active:
                 raise fail("load.not-json", "it contains a reference cycle", link)
             active.add(id(item))
-            stack.append((item, link, -1))
-        if isinstance(item, list):
-            stack.extend((child, (link, index), depth) for index, child in enumerate(item))
-            continue
         if isinstance(item, _DuplicateKeys):
             raise fail("load.duplicate-key", _DUPLICATE_REASON, link)
-        for key, child in item.items():
-            if not isinstance(key, str):
+        children = enumerate(item) if isinstance(item, list) else iter(item.items())
+        stack.append((children, link, depth, item))
+
+    enter(value, None, 1)
+    while stack:
+        children, link, depth, container = stack[-1]
+        step = next(children, None)
+        if step is None:
+            stack.pop()
+            active.discard(id(container))
+            continue
+        token, child = step
+        if isinstance(container, dict):
+            if not isinstance(token, str):
                 raise fail("load.not-json", "an object key is not a string", link)
-            if _SURROGATE.search(key) is not None:
+            if _SURROGATE.search(token) is not None:
                 raise fail("load.encoding", _SURROGATE_REASON, link)
-            stack.append((child, (link, key), depth))
+        enter(child, (link, token), depth + 1)
 
 
 # --------------------------------------------------------------------------------------------
