@@ -190,21 +190,26 @@ def _index_changes(old: Summary, new: Summary, *instruments: Instrument) -> Iter
             yield band
 
 
+def _switch(
+    was: bool | None, now: bool | None, words: tuple[str, str]
+) -> tuple[str | None, str | None, Direction]:
+    """Old value, new value and direction of a yes/no fact (a flag, a resource) that changed;
+    ``None`` is a side that does not have it."""
+    yes, no = words
+    old_text = None if was is None else (yes if was else no)
+    new_text = None if now is None else (yes if now else no)
+    if was is None or now is None:
+        return old_text, new_text, "added" if was is None else "removed"
+    return old_text, new_text, "up" if now else "down"
+
+
 def _flag_changes(old: Summary, new: Summary) -> Iterable[Change]:
     before = {flag.id: flag.raised for flag in old.flags}
     after = {flag.id: flag.raised for flag in new.flags}
     for ident in _union(before, after):
         was, now = before.get(ident), after.get(ident)
-        if was == now:
-            continue
-        old_text = None if was is None else ("raised" if was else "not_raised")
-        new_text = None if now is None else ("raised" if now else "not_raised")
-        direction: Direction
-        if was is None or now is None:
-            direction = "added" if was is None else "removed"
-        else:
-            direction = "up" if now else "down"
-        yield Change("flag", ident, old_text, new_text, direction)
+        if was != now:
+            yield Change("flag", ident, *_switch(was, now, ("raised", "not_raised")))
 
 
 def _item_value(status: str, level: str | None) -> str:
@@ -242,23 +247,16 @@ def _resource_changes(
         for key in _union(before, after):
             category, label = key
             was, now = before.get(key), after.get(key)
-            if was == now:
-                continue
-            old_text = None if was is None else ("available" if was else "not_available")
-            new_text = None if now is None else ("available" if now else "not_available")
-            direction: Direction
-            if was is None or now is None:
-                direction = "added" if was is None else "removed"
-            else:
-                direction = "up" if now else "down"
-            yield Change("resource", category, old_text, new_text, direction, label)
+            if was != now:
+                words = ("available", "not_available")
+                yield Change("resource", category, *_switch(was, now, words), label)
         return
     counts_before = {r.category: r.available for r in old_summary.resources}
     counts_after = {r.category: r.available for r in new_summary.resources}
     for category in _union(counts_before, counts_after):
         was_count, now_count = counts_before.get(category, 0), counts_after.get(category, 0)
         if was_count != now_count:
-            direction = "up" if now_count > was_count else "down"
+            direction: Direction = "up" if now_count > was_count else "down"
             yield Change("resource", category, str(was_count), str(now_count), direction)
 
 
