@@ -327,6 +327,23 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lang_option(sub: argparse.ArgumentParser, default: str = "en") -> None:
+    sub.add_argument("--lang", choices=("de", "en"), default=default)
+
+
+def _output_option(sub: argparse.ArgumentParser, metavar: str = "FILE") -> None:
+    sub.add_argument("-o", "--output", metavar=metavar, help="write here (default: stdout)")
+
+
+def _instrument_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+
+
+def _instruments_option(sub: argparse.ArgumentParser, help_text: str) -> None:
+    """``--instrument FILE``, repeatable; the files form the registry (see ``_registry``)."""
+    sub.add_argument("--instrument", action="append", default=[], metavar="FILE", help=help_text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -376,12 +393,9 @@ def _parser() -> argparse.ArgumentParser:
         help="files to check (- for stdin); a directory means every *.json, *.yaml, *.yml below it",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
-    validate.add_argument(
-        "--instrument",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="instrument file to check assessments against (repeatable; bundled ones are known)",
+    _instruments_option(
+        validate,
+        "instrument file to check assessments against (repeatable; bundled ones are known)",
     )
 
     schema = command(
@@ -399,9 +413,9 @@ def _parser() -> argparse.ArgumentParser:
         "kwg-check example kwg8a-grey-zone-unknowns | kwg-check score -",
     )
     score.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
-    score.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+    _instrument_option(score)
     score.add_argument("--format", choices=("text", "json"), default="text")
-    score.add_argument("--lang", choices=("de", "en"), default="en")
+    _lang_option(score)
 
     verify = command(
         "verify",
@@ -411,7 +425,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("summary", metavar="SUMMARY")
     verify.add_argument("assessment", metavar="ASSESSMENT")
-    verify.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+    _instrument_option(verify)
 
     instruments = command(
         "instruments",
@@ -419,7 +433,7 @@ def _parser() -> argparse.ArgumentParser:
         "List bundled instruments: id, version, title (tab-separated, no header).",
         "kwg-check instruments",
     )
-    instruments.add_argument("--lang", choices=("de", "en"), default="en")
+    _lang_option(instruments)
 
     command(
         "examples",
@@ -443,7 +457,7 @@ def _parser() -> argparse.ArgumentParser:
         "kwg-check describe kwg_8a --lang de > kwg_8a.md",
     )
     describe.add_argument("instrument", metavar="INSTRUMENT", help="bundled id[@version] or file")
-    describe.add_argument("--lang", choices=("de", "en"), default="en")
+    _lang_option(describe)
 
     batch = command(
         "score-batch",
@@ -454,17 +468,11 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "input", metavar="INPUT.jsonl", help="assessments, one per line (- for stdin)"
     )
-    batch.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="default: standard output")
+    _output_option(batch, "OUTPUT.jsonl")
     batch.add_argument(
         "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
     )
-    batch.add_argument(
-        "--instrument",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="instrument file to score with (repeatable; default: bundled)",
-    )
+    _instruments_option(batch, "instrument file to score with (repeatable; default: bundled)")
 
     report = command(
         "report",
@@ -473,10 +481,10 @@ def _parser() -> argparse.ArgumentParser:
         "kwg-check example kwg8a-grey-zone-unknowns | kwg-check report - --lang de -o bericht.html",
     )
     report.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
-    report.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
-    report.add_argument("--lang", choices=("de", "en"), default="en")
+    _instrument_option(report)
+    _lang_option(report)
     report.add_argument("--format", choices=("html", "md"), default="html")
-    report.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    _output_option(report)
     report.add_argument(
         "--previous",
         metavar="OLD",
@@ -491,16 +499,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", metavar="OLD", help="previous assessment or summary")
     diff.add_argument("new", metavar="NEW", help="new assessment or summary")
-    diff.add_argument(
-        "--instrument",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="instrument file (repeatable, for two versions; default: bundled)",
-    )
+    _instruments_option(diff, "instrument file (repeatable, for two versions; default: bundled)")
     diff.add_argument("--format", choices=("text", "md", "html"), default="text")
-    diff.add_argument("--lang", choices=("de", "en"), default="en")
-    diff.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    _lang_option(diff)
+    _output_option(diff)
 
     stats = command(
         "stats",
@@ -510,8 +512,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("summaries", nargs="+", metavar="SUMMARIES", help="- reads JSON Lines")
     stats.add_argument("--format", choices=STATISTIC_FORMATS, default="md")
-    stats.add_argument("--lang", choices=("de", "en"), default="en")
-    stats.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    _lang_option(stats)
+    _output_option(stats)
 
     fhir = command(
         "fhir",
@@ -530,7 +532,7 @@ def _parser() -> argparse.ArgumentParser:
     questionnaire.add_argument(
         "instrument", metavar="INSTRUMENT", help="bundled id[@version] or file"
     )
-    questionnaire.add_argument("--lang", choices=("de", "en"), default="de")
+    _lang_option(questionnaire, default="de")
     response = command(
         "response",
         _cmd_fhir_response,
@@ -548,9 +550,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     fhir_import.add_argument("response", metavar="RESPONSE", help="response file (- for stdin)")
     for sub in (response, fhir_import):
-        sub.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+        _instrument_option(sub)
     for sub in (questionnaire, response, fhir_import):
-        sub.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+        _output_option(sub)
     return parser
 
 
