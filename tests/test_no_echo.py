@@ -371,7 +371,7 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
     instrument = parse_instrument(instrument_value)
     assessment = parse_assessment(assessment_value)
     compiled = kwg_check.compile_instrument(instrument)
-    summary = kwg_check.score(compiled, assessment)
+    summary = kwg_check.score_assessment(assessment, compiled)
     assert TRACE not in kwg_check.dump_json(kwg_check.dump_document(summary))
     assert all(TRACE not in w.reason and TRACE not in w.pointer for w in summary.warnings)
     # Now break the answers: every error about them must stay clean too.
@@ -379,7 +379,7 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
         item: {**answer, "level": "zz_no_such_level"} if "level" in answer else answer
         for item, answer in assessment_value["answers"].items()
     }}  # fmt: skip
-    problems = kwg_check.assessment_problems(compiled, parse_assessment(broken))
+    problems = kwg_check.assessment_problems(parse_assessment(broken), compiled)
     assert problems
     assert all(TRACE not in str(problem) for problem in problems)
     assert all(TRACE not in record.getMessage() for record in caplog.records)

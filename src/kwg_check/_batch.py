@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from ._documents import parse_assessment
 from ._engine import score_document
-from ._errors import KwgCheckError, Problem
+from ._errors import ArgumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, Limits, load_bytes
 from ._model import Instrument
 from ._registry import InstrumentRegistry, bundled_registry
@@ -208,7 +208,7 @@ def score_lines(
     processes; ``jobs == 1`` scores in this process.
     """
     if jobs < 1:
-        raise ValueError("jobs must be at least 1")
+        raise ArgumentError(Problem("", "argument.jobs", "jobs must be at least 1"))
     source = bounded_lines(lines, limits.max_bytes) if isinstance(lines, io.IOBase) else iter(lines)
     numbered = enumerate(source, start=1)
     if jobs == 1:

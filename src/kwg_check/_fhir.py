@@ -22,7 +22,7 @@ from typing import Literal
 import attrs
 
 from ._documents import dump_document, parse_assessment
-from ._engine import assessment_problems, compile_instrument
+from ._engine import CompiledInstrument, assessment_problems
 from ._engine._assessment import age_months
 from ._errors import (
     DocumentError,
@@ -37,17 +37,16 @@ from ._model._types import LocalizedText, format_decimal
 from ._model.assessment import Initiator, ResourceCategory
 from ._model.conditions import AgeBand, All, AnswerIn, Any_, Condition, ContextIs
 from ._model.instrument import Item
+from ._types import Lang
 
 __all__ = [
     "BASE_URL",
-    "assessment_to_questionnaire_response",
-    "instrument_to_questionnaire",
+    "assessment_from_response",
+    "questionnaire",
     "questionnaire_instrument",
-    "questionnaire_response_to_assessment",
+    "questionnaire_response",
     "questionnaire_url",
 ]
-
-Lang = Literal["de", "en"]
 JsonObject = dict[str, JsonValue]
 
 BASE_URL = "https://schemas.kwg-check.de/fhir"
@@ -253,13 +252,14 @@ def _fhir_decimal(value: Decimal, pointer: str) -> int | float:
 # --------------------------------------------------------------------------------------------
 
 
-def instrument_to_questionnaire(instrument: Instrument, *, lang: Lang = "de") -> JsonObject:
+def questionnaire(compiled: CompiledInstrument, lang: Lang) -> JsonObject:
     """The instrument as a FHIR R4 Questionnaire in one language, to render forms with.
 
     Items keep their ids as linkIds, answer options carry the level points as the standard
-    ``ordinalValue`` extension, age bands become ``enableWhen``. See ``docs/fhir.md``.
+    ``ordinalValue`` extension, age bands become ``enableWhen``. See ``docs/fhir.md``. Only
+    a compiled (so: sound) instrument is published.
     """
-    compile_instrument(instrument)  # only a sound instrument is published
+    instrument = compiled.instrument
     items: list[JsonValue] = [_subject_group(lang)]
     for domain in instrument.domains:
         children: list[JsonValue] = [
@@ -440,9 +440,9 @@ def _field_question(instrument: Instrument, field: _Field, link_id: str, lang: L
 # --------------------------------------------------------------------------------------------
 
 
-def _checked(assessment: Assessment, instrument: Instrument) -> None:
+def _checked(assessment: Assessment, compiled: CompiledInstrument) -> None:
     """Raise as scoring would when the assessment does not fit the instrument."""
-    problems = assessment_problems(compile_instrument(instrument), assessment)
+    problems = assessment_problems(compiled, assessment)
     mismatch = [p for p in problems if p.code.startswith("instrument.")]
     if mismatch:
         raise InstrumentMismatchError(mismatch)
@@ -450,15 +450,14 @@ def _checked(assessment: Assessment, instrument: Instrument) -> None:
         raise DocumentError(problems)
 
 
-def assessment_to_questionnaire_response(
-    assessment: Assessment, instrument: Instrument
-) -> JsonObject:
+def questionnaire_response(assessment: Assessment, compiled: CompiledInstrument) -> JsonObject:
     """The assessment as a FHIR R4 QuestionnaireResponse to the instrument's Questionnaire.
 
     The assessment must fit the instrument (as for scoring). Every field is carried, so
-    :func:`questionnaire_response_to_assessment` gives the same assessment back.
+    :func:`assessment_from_response` gives the same assessment back.
     """
-    _checked(assessment, instrument)
+    _checked(assessment, compiled)
+    instrument = compiled.instrument
     data = dump_document(assessment)
     bad = [
         Problem(pointer, "fhir.string", _BAD_STRING)
@@ -714,13 +713,14 @@ class _Reader:
         return self.value(self.object(answer, at, frozenset({key})), key, kind, at), f"{at}/{key}"
 
 
-def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instrument) -> Assessment:
+def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) -> Assessment:
     """Read a QuestionnaireResponse to the instrument's Questionnaire back into an assessment.
 
     Raises :class:`InstrumentMismatchError` (``fhir.foreign-questionnaire``) when the
     response answers another questionnaire, and :class:`DocumentError` with every problem
     otherwise (``fhir.*`` codes); pointers point into the resource, reasons never quote it.
     """
+    instrument = compiled.instrument
     reader = _Reader()
     top = frozenset(
         {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
@@ -777,7 +777,7 @@ def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instru
         raise DocumentError(reader.problems)
     try:
         assessment = parse_assessment(data)
-        _checked(assessment, instrument)
+        _checked(assessment, compiled)
     except InstrumentMismatchError as error:  # a pinned fingerprint of another document
         raise InstrumentMismatchError(_moved(reader.origin, error.problems)) from None
     except KwgCheckError as error:
