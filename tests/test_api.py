@@ -17,6 +17,7 @@ PACKAGE = Path(kwg_check.__file__).resolve().parent
 # Lower number = lower layer. A module may import its own layer and the layers below it.
 LAYERS = {
     "_errors": 0,
+    "_codes": 0,
     "_version": 0,
     "_io": 1,
     "_model": 2,

@@ -27,7 +27,7 @@ from kwg_check._documents import (
     parse_instrument,
     parse_summary,
 )
-from kwg_check._errors import DocumentError, KwgCheckError
+from kwg_check._errors import DocumentError, KwgCheckError, WriteError
 from kwg_check._io import JsonValue, canonical_json, load_path
 from kwg_check._model import Assessment, Flag, Instrument, Summary
 
@@ -688,9 +688,9 @@ def test_too_deep_documents_fail_with_library_errors() -> None:
         data["flags"][0]["when"] = {"not": data["flags"][0]["when"]}
     assert only_problem(data)[1] == "schema.invalid"
     deep = assessment(extensions={"deep": nested_lists(5000)})
-    with pytest.raises(DocumentError) as info:
+    with pytest.raises(WriteError) as info:
         dump_document(parse_assessment(deep))
-    assert [(p.pointer, p.code) for p in info.value.problems] == [("", "document.too-deep")]
+    assert [(p.pointer, p.code) for p in info.value.problems] == [("", "write.too-deep")]
     assert info.value.__context__ is None
 
 

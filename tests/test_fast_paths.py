@@ -25,7 +25,7 @@ from kwg_check._engine import _range
 from kwg_check._engine._evaluate import CONTEXT, evaluate, reevaluate
 from kwg_check._engine._runtime import State
 from kwg_check._engine._score import _Scoring
-from kwg_check._errors import LoadError
+from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
     Limits,
     _checked_canonical_json,
@@ -73,11 +73,11 @@ _values = st.recursive(
 )
 
 
-def _outcome(write: Any, value: object) -> tuple[str, object]:
+def _outcome(write: Any, value: object) -> tuple[object, ...]:
     try:
         return "ok", write(value)
-    except LoadError as error:
-        return "error", error.problems
+    except (LoadError, WriteError) as error:
+        return "error", type(error).__name__, error.problems
 
 
 @settings(max_examples=400, deadline=None)

@@ -84,7 +84,7 @@ def _score_line(
         reason = "the line is empty; every line must hold one assessment"
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
-        assessment = parse_assessment(load_bytes(content, fmt="json", limits=limits))
+        assessment = parse_assessment(load_bytes(content, format="json", limits=limits))
         summary = score_document(registry.for_assessment(assessment), assessment)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)

@@ -30,7 +30,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Tag, TypeAdapter
 from pydantic_core import ErrorDetails
 
-from ._errors import DocumentError, Problem, escape_pointer_token
+from ._errors import DocumentError, Problem, WriteError, escape_pointer_token
 from ._io import JsonValue, fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._model._types import (
@@ -55,7 +55,10 @@ __all__ = [
 ]
 
 DocumentType: TypeAlias = Literal["instrument", "assessment", "summary"]
+"""The kinds of document, as their ``document_type`` field names them."""
+
 Document: TypeAlias = Instrument | Assessment | Summary
+"""Any of the three documents."""
 
 _MODELS: dict[str, type[Instrument] | type[Assessment] | type[Summary]] = {
     "instrument": Instrument,
@@ -127,7 +130,7 @@ def dump_document(doc: Document) -> dict[str, JsonValue]:
     if dumped is None:
         # Only extensions can nest without bound (far beyond what the loader accepts).
         reason = "the document is nested too deeply to be written"
-        raise DocumentError(Problem("", "document.too-deep", reason))
+        raise WriteError(Problem("", "write.too-deep", reason))
     return dumped
 
 

@@ -805,7 +805,7 @@ def _read_extensions(reader: _Reader, qr: JsonObject, data: JsonObject) -> None:
                 reader.origin["/instrument/fingerprint"] = at
             elif isinstance(value, str):
                 try:
-                    data["extensions"] = load_text(value, fmt="json")
+                    data["extensions"] = load_text(value, format="json")
                 except KwgCheckError:
                     reason = "the value must be the extensions object as JSON text"
                     reader.fail(at + "/valueString", "fhir.invalid-extension", reason)

@@ -225,7 +225,7 @@ def _lines(name: str, stream: BinaryIO) -> Iterator[tuple[str, Summary | list[Pr
             yield where, [Problem("", "stats.empty-line", "the line is empty")]
             continue
         try:
-            value = load_bytes(content, fmt="json")
+            value = load_bytes(content, format="json")
         except KwgCheckError as error:
             yield where, list(error.problems)
             continue
