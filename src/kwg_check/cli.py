@@ -538,7 +538,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n"
         "  kwg-check validate instruments/ assessments/\n"
         "  kwg-check example kwg8a-grey-zone-unknowns | kwg-check score -\n\n"
-        "Exit codes: 0 success, 1 invalid input or difference, 2 usage error.",
+        "Exit codes: 0 success, 1 invalid input or difference, 2 usage error or output not\n"
+        "written, 3 score-batch incomplete, 130 interrupted, 141 output pipe closed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kwg-check {__version__}")
