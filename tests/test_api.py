@@ -134,10 +134,20 @@ def test_registry_adds_a_users_directory_and_rejects_duplicates(tmp_path: Path) 
     assert "office_variant" in {entry.id for entry in registry.entries()}
     assert registry.compiled("office_variant").id == "office_variant"
 
+    # The same instrument twice (same fingerprint) is one instrument, known once.
     (tmp_path / "copy.json").write_text(json.dumps(data), encoding="utf-8")
+    assert [e.id for e in kwg_check.InstrumentRegistry([tmp_path]).entries()].count(
+        "office_variant"
+    ) == 1
+    # Another instrument with the same id and version is an error naming both files.
+    data["title"] = {"de": "Abweichende Fassung", "en": "Diverging copy"}
+    (tmp_path / "other.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(kwg_check.DocumentError) as raised:
         kwg_check.InstrumentRegistry([tmp_path])
     assert raised.value.code == "registry.duplicate"
+    assert str(tmp_path / "copy.json") in raised.value.reason
+    assert str(tmp_path / "other.json") in raised.value.reason
+    assert "Diverging" not in raised.value.reason
 
 
 def test_registry_picks_the_highest_version_when_none_is_given() -> None:
