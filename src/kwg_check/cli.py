@@ -412,7 +412,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         _cmd_validate,
         "Check instrument, assessment and summary files; prints FILE:POINTER: CODE: reason.",
-        "kwg-check validate instruments/ assessments/*.json",
+        "kwg-check validate instruments/ assessments/ --instruments instruments/",
     )
     validate.add_argument(
         "files",
