@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from ._documents import parse_instrument
+from ._documents import parse_loaded
 from ._engine import CompiledInstrument, compile_instrument
 from ._errors import DocumentError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
@@ -85,7 +85,7 @@ class InstrumentRegistry:
         if bundled:
             for path in sorted((_data_dir() / "instruments").iterdir()):
                 if path.suffix in INSTRUMENT_SUFFIXES:
-                    self._add(parse_instrument(load_path(path)), f"bundled:{path.name}")
+                    self._add(parse_loaded(Instrument, load_path(path)), f"bundled:{path.name}")
         for directory in directories:
             self.add_directory(directory)
 
@@ -96,7 +96,7 @@ class InstrumentRegistry:
             raise NotFoundError(Problem("", "registry.directory", "not a directory"))
         for path in sorted(root.iterdir()):
             if path.suffix in INSTRUMENT_SUFFIXES and path.is_file():
-                self.add(parse_instrument(load_path(path)), str(path))
+                self.add(parse_loaded(Instrument, load_path(path)), str(path))
 
     def add(self, instrument: Instrument, origin: str = "api") -> None:
         """Add one instrument document."""
