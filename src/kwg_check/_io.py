@@ -398,7 +398,7 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
         token, child = step
         if isinstance(container, dict):
             if not isinstance(token, str):
-                raise fail("load.not-json", "an object key is not a string", link)
+                raise fail("load.non-string-key", "an object key is not a string", link)
             if _SURROGATE.search(token) is not None:
                 raise fail("load.encoding", _SURROGATE_REASON, link)
         enter(child, (link, token), depth + 1)
