@@ -37,6 +37,7 @@ from ._fhir import (
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
+from ._registry import instrument_files as instrument_files_in
 from ._report import render_comparison, render_report
 from ._schema import SCHEMA_NAMES, schema_text
 from ._stats import STATISTIC_FORMATS, read_statistic, render_statistic
@@ -62,12 +63,19 @@ class _InvalidFile(Exception):
         self.name, self.problems = name, problems
 
 
+def _not_a_file(path: str) -> _UsageError:
+    """The usage error for an input path that is no file, worded the same by every command."""
+    if Path(path).is_dir():
+        return _UsageError(f"{path}: is a directory; this command reads one file")
+    return _UsageError(f"{path}: no such file")
+
+
 def _read(path: str) -> JsonValue:
     """Load a file, or standard input for ``-``."""
     if path == "-":
         return load_bytes(sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1))
     if not Path(path).is_file():
-        raise _UsageError(f"{path}: no such file")
+        raise _not_a_file(path)
     return load_json(path)
 
 
@@ -94,12 +102,24 @@ def _expand(names: Sequence[str]) -> list[str]:
     return files
 
 
-def _registry(instrument_files: Sequence[str]) -> InstrumentRegistry:
-    if not instrument_files:
+def _registry(
+    instrument_files: Sequence[str], directories: Sequence[str] = ()
+) -> InstrumentRegistry:
+    """The bundled instruments and the user's files (``--instrument``) and directories
+    (``--instruments``); a file's problems, a clash included, carry that file's name."""
+    if not instrument_files and not directories:
         return bundled_registry()
+    for directory in directories:
+        if not Path(directory).is_dir():
+            raise _UsageError(f"{directory}: no such directory")
     registry = InstrumentRegistry()
-    for path in instrument_files:
-        registry.add(_instrument_from_file(path), path)
+    below = [str(path) for directory in directories for path in instrument_files_in(directory)]
+    for path in [*instrument_files, *below]:
+        instrument = _instrument_from_file(path)
+        try:
+            registry.add(instrument, path)
+        except KwgCheckError as error:
+            raise _InvalidFile(path, error.problems) from None
     return registry
 
 
@@ -107,13 +127,17 @@ def _instrument_from_file(path: str) -> Instrument:
     return _load(path, parse_instrument)
 
 
-def _print_problems(name: str, problems: Sequence[Problem], stream: TextIO) -> None:
+def _print_problems(
+    name: str, problems: Sequence[Problem], stream: TextIO, *, file: bool = True
+) -> None:
+    """``FILE:POINTER: CODE: reason`` per problem; without a file, ``kwg-check: CODE: reason``."""
     for problem in problems:
-        print(f"{name}:{problem.pointer}: {problem.code}: {problem.reason}", file=stream)
+        where = f"{name}:{problem.pointer}" if file else name
+        print(f"{where}: {problem.code}: {problem.reason}", file=stream)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    registry = _registry(args.instrument)
+    registry = _registry(args.instrument, args.instruments)
     report = []
     invalid = 0
     files = _expand(args.files)
@@ -121,7 +145,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             data = _read(name)
             kind: str | None = document_type(data)
-            problems = validate_document(data, registry=registry)
+            problems = validate_document(data, registry=registry, schema_only=args.schema_only)
         except KwgCheckError as error:
             kind, problems = None, list(error.problems)
         invalid += bool(problems)
@@ -165,9 +189,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     differences = verify_summary(summary, assessment, instrument)
     for difference in differences:
+        stored, recomputed = (
+            "(absent)" if value is None else json.dumps(value, ensure_ascii=False)
+            for value in (difference.stored, difference.recomputed)
+        )
         print(
-            f"{args.summary}:{difference.pointer}: verify.difference: stored "
-            f"{json.dumps(difference.stored)}, recomputed {json.dumps(difference.recomputed)}"
+            f"{args.summary}:{difference.pointer}: verify.difference: "
+            f"stored {stored}, recomputed {recomputed}"
         )
     if differences:
         print(f"{len(differences)} difference(s)", file=sys.stderr)
@@ -202,7 +230,7 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
 def _named_instrument(target: str) -> Instrument:
     """An instrument file, or a bundled instrument named ``id[@version]``."""
-    if Path(target).is_file():
+    if Path(target).exists():
         return _instrument_from_file(target)
     instrument_id, _, version = target.partition("@")
     return bundled_registry().get(instrument_id, version or None)
@@ -228,7 +256,7 @@ def _write(text: str, output: str | None) -> None:
 def _cmd_score_batch(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument) if args.instrument else None
     if args.input != "-" and not Path(args.input).is_file():
-        raise _UsageError(f"{args.input}: no such file")
+        raise _not_a_file(args.input)
     with contextlib.ExitStack() as stack:
         source = (
             sys.stdin.buffer if args.input == "-" else stack.enter_context(open(args.input, "rb"))
@@ -384,7 +412,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         _cmd_validate,
         "Check instrument, assessment and summary files; prints FILE:POINTER: CODE: reason.",
-        "kwg-check validate instruments/ assessments/*.json",
+        "kwg-check validate instruments/ assessments/ --instruments instruments/",
     )
     validate.add_argument(
         "files",
@@ -395,7 +423,21 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     _instruments_option(
         validate,
-        "instrument file to check assessments against (repeatable; bundled ones are known)",
+        "instrument file to check assessments and summaries against (repeatable; bundled "
+        "ones are known)",
+    )
+    validate.add_argument(
+        "--instruments",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory of instrument files (*.yaml, *.yml, *.json) to check against (repeatable)",
+    )
+    validate.add_argument(
+        "--schema-only",
+        action="store_true",
+        help="check each file on its own (the published schema and the instrument rules); "
+        "look no instrument up for assessments and summaries",
     )
 
     schema = command(
@@ -569,13 +611,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(error.name, error.problems, sys.stderr)
         return EXIT_INVALID
     except KwgCheckError as error:
-        source = (
-            getattr(args, "assessment", None)
-            or getattr(args, "name", None)
-            or getattr(args, "response", None)
-            or "-"
-        )
-        _print_problems(str(source), error.problems, sys.stderr)
+        # An instrument or example named on the command line is no file: no file name then.
+        source = getattr(args, "assessment", None) or getattr(args, "response", None)
+        _print_problems(source or "kwg-check", error.problems, sys.stderr, file=bool(source))
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK

@@ -1,10 +1,11 @@
 """Pydantic errors → problems, and the one validation every way into a model goes through.
 
 Parsing (``parse_*``), direct construction (``Assessment(**data)``) and ``model_validate``
-all end in :func:`validate`: first the limits a loaded document meets
-(:func:`kwg_check._io.check_value`: depth, number range, Unicode, …, with the loader's codes
-and pointers), then the strict pydantic models, whose every fault becomes a :class:`Problem`
-(code ``schema.<kind>`` plus a JSON pointer), plus the checks a document can make on its own.
+all go through ``Part._parse``: first the limits a loaded document meets
+(:func:`check_limits`: depth, number range, Unicode, …, with the loader's codes and
+pointers), then :func:`validate`: the strict pydantic models, whose every fault becomes a
+:class:`Problem` (code ``schema.<kind>`` plus a JSON pointer), plus the checks a document can
+make on its own.
 Problems are sorted by pointer, so the same document always yields the same error, and only
 :class:`~kwg_check._errors.DocumentError` leaves.
 
@@ -30,7 +31,7 @@ from pydantic import BaseModel, Tag
 from pydantic_core import ErrorDetails
 
 from .._errors import DocumentError, LoadError, Problem, safe_pointer
-from .._io import DEFAULT_LIMITS, Limits, check_value
+from .._io import Limits, check_value
 from ._patterns import PATTERN_MEANINGS
 
 __all__ = ["check_limits", "problems_from", "sorted_problems", "validate"]
@@ -42,7 +43,6 @@ def validate(
     model: type[_M],
     data: object,
     *,
-    limits: Limits | None = DEFAULT_LIMITS,
     checks: Callable[[Any], Iterable[Problem]] | None = None,
     instance: _M | None = None,
     strings: bool = False,
@@ -50,15 +50,12 @@ def validate(
 ) -> _M:
     """Validate ``data`` as ``model``; raise :class:`DocumentError` with every problem.
 
-    ``limits`` are those of the file path; ``None`` when a loader applied them already (the
-    value is not walked twice). ``checks`` add the problems the document can find on its own
+    ``checks`` add the problems the document can find on its own
     (on the raw value, so they add to schema problems). ``instance`` is filled in place
     (``__init__``); ``strings`` validates in pydantic's strings mode; ``options`` go to the
     validator (``strict``, ``context``, …). A field is spelt only by its alias (``$schema``,
     ``not``), as the published JSON Schema demands, unless ``by_name`` says otherwise.
     """
-    if limits is not None:
-        check_limits(data, limits)
     problems: list[Problem] = []
     if checks is not None:
         problems.extend(checks(data))

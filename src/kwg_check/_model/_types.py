@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Iterable
+import typing
+import unicodedata
+from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
 from typing import Annotated, Any, Literal, Self
 
@@ -27,7 +29,7 @@ from pydantic import (
 from pydantic.config import ExtraValues
 from pydantic_core import PydanticCustomError
 
-from .._errors import Problem
+from .._errors import DocumentError, Problem
 from .._io import DEFAULT_LIMITS, Limits, load_bytes, load_text
 from ._patterns import (
     DATE_PATTERN,
@@ -38,7 +40,7 @@ from ._patterns import (
     SEMVER_PATTERN,
     anchored,
 )
-from ._problems import validate
+from ._problems import check_limits, validate
 
 __all__ = [
     "DATE_PATTERN",
@@ -63,6 +65,7 @@ __all__ = [
     "Text",
     "anchored",
     "format_decimal",
+    "label_match_key",
     "one_of",
 ]
 
@@ -82,6 +85,17 @@ def format_decimal(value: Decimal) -> str:
     language reads it alike and ``2``, ``"2.0"`` and ``"2.00"`` are written the same."""
     text = format(value.normalize(_NORMALIZE), "f")
     return "0" if text == "-0" else text
+
+
+def label_match_key(label: str) -> str:
+    """The form in which two labels written by people are matched, never stored or shown.
+
+    Labels match when they read the same: after Unicode NFC normalisation (``é`` typed as one
+    character or as ``e`` with a combining accent), with every run of whitespace, the no-break
+    spaces included, read as one space and whitespace at either end ignored. Case, punctuation
+    and letters that only look alike still tell labels apart.
+    """
+    return " ".join(unicodedata.normalize("NFC", label).split())
 
 
 def _to_decimal(value: Any) -> Any:
@@ -202,7 +216,7 @@ class Part(BaseModel):
     )
 
     def __init__(self, /, **data: Any) -> None:
-        validate(type(self), data, checks=self._own_problems, instance=self)
+        self._parse(data, instance=self)
 
     # Tells pydantic this is its own __init__ in effect: nested models are then validated
     # inside their parent (all problems at once), not by calling this one per object.
@@ -214,9 +228,29 @@ class Part(BaseModel):
         return ()
 
     @classmethod
-    def _parse(cls, data: object, limits: Limits | None = DEFAULT_LIMITS) -> Self:
-        """The parse path; ``limits=None`` when a loader has applied them already."""
-        return validate(cls, data, limits=limits, checks=cls._own_problems)
+    def _expect_kind(cls, data: Any) -> None:
+        """Raise for data that is plainly another kind of object (nothing to check here)."""
+
+    @classmethod
+    def _parse(
+        cls,
+        data: object,
+        limits: Limits | None = DEFAULT_LIMITS,
+        *,
+        instance: Self | None = None,
+        strings: bool = False,
+        options: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """The parse path every way in takes: the limits of a loaded file (``None`` when a
+        loader has applied them already: the value is not walked twice), the kind, then the
+        schema and the object's own checks, all problems at once (see ``validate``)."""
+        if limits is not None:
+            check_limits(data, limits)
+        cls._expect_kind(data)
+        checks = cls._own_problems
+        return validate(
+            cls, data, checks=checks, instance=instance, strings=strings, options=options
+        )
 
     @classmethod
     def model_validate(
@@ -235,7 +269,7 @@ class Part(BaseModel):
             return obj
         options = _given(strict=strict, extra=extra, from_attributes=from_attributes)
         options |= _given(context=context, by_alias=by_alias, by_name=by_name)
-        return validate(cls, obj, checks=cls._own_problems, options=options)
+        return cls._parse(obj, options=options)
 
     @classmethod
     def model_validate_json(
@@ -255,7 +289,7 @@ class Part(BaseModel):
             value = load_bytes(bytes(json_data), fmt="json")
         options = _given(strict=strict, extra=extra, context=context)
         options |= _given(by_alias=by_alias, by_name=by_name)
-        return validate(cls, value, limits=None, checks=cls._own_problems, options=options)
+        return cls._parse(value, None, options=options)
 
     @classmethod
     def model_validate_strings(
@@ -271,7 +305,7 @@ class Part(BaseModel):
         """The parse path in pydantic's strings mode."""
         options = _given(strict=strict, extra=extra, context=context)
         options |= _given(by_alias=by_alias, by_name=by_name)
-        return validate(cls, obj, checks=cls._own_problems, strings=True, options=options)
+        return cls._parse(obj, strings=True, options=options)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -311,3 +345,20 @@ class Document(Part):
         max_length=500,
         description="Optional URI of the schema, for editors.",
     )
+
+    @classmethod
+    def _expect_kind(cls, data: Any) -> None:
+        """One clear problem for a document of another kind (a summary given where an
+        assessment is expected), instead of every field the wrong model misses."""
+        field = cls.model_fields.get("document_type")
+        given = data.get("document_type") if isinstance(data, dict) else None
+        if field is None or not isinstance(given, str) or given not in _ARTICLES:
+            return
+        (wanted,) = typing.get_args(field.annotation)
+        if given != wanted:
+            reason = f"expected {_ARTICLES[wanted]}, got {_ARTICLES[given]}"
+            raise DocumentError(Problem("/document_type", "document.wrong-type", reason))
+
+
+_ARTICLES = {"instrument": "an instrument", "assessment": "an assessment", "summary": "a summary"}
+"""The three kinds of document, as a reason names them."""
