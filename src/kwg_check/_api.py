@@ -13,10 +13,9 @@ import attrs
 from ._documents import (
     Document,
     dump_document,
-    parse_assessment,
     parse_document,
-    parse_instrument,
-    parse_summary,
+    parse_loaded,
+    parse_loaded_document,
 )
 from ._engine import (
     CompiledInstrument,
@@ -58,22 +57,22 @@ def load_json(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> JsonValue:
 
 def load_instrument(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Instrument:
     """Load and validate an instrument document."""
-    return parse_instrument(load_json(source, limits=limits))
+    return parse_loaded(Instrument, load_json(source, limits=limits))
 
 
 def load_assessment(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Assessment:
     """Load and validate an assessment document (not yet against its instrument)."""
-    return parse_assessment(load_json(source, limits=limits))
+    return parse_loaded(Assessment, load_json(source, limits=limits))
 
 
 def load_summary(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Summary:
     """Load and validate a summary document."""
-    return parse_summary(load_json(source, limits=limits))
+    return parse_loaded(Summary, load_json(source, limits=limits))
 
 
 def load_document(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Load any of the three documents, recognised by its ``document_type``."""
-    return parse_document(load_json(source, limits=limits))
+    return parse_loaded_document(load_json(source, limits=limits))
 
 
 def validate_document(

@@ -37,11 +37,11 @@ from typing import BinaryIO
 import attrs
 from tqdm import tqdm
 
-from ._documents import parse_assessment
+from ._documents import parse_loaded
 from ._engine import score_document
 from ._errors import KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, Limits, load_bytes
-from ._model import Instrument
+from ._model import Assessment, Instrument
 from ._registry import InstrumentRegistry, bundled_registry
 
 __all__ = [
@@ -104,7 +104,7 @@ def _score_line(
         reason = "the line is empty; every line must hold one assessment"
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
-        assessment = parse_assessment(load_bytes(content, fmt="json", limits=limits))
+        assessment = parse_loaded(Assessment, load_bytes(content, fmt="json", limits=limits))
         summary = score_document(registry.for_assessment(assessment), assessment)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)

@@ -30,6 +30,7 @@ from ._errors import (
     KwgCheckError,
     Problem,
     escape_pointer_token,
+    safe_pointer_token,
 )
 from ._io import JsonValue, canonical_json, load_text
 from ._model import Assessment, Instrument
@@ -607,7 +608,7 @@ Entries = dict[str, list[tuple[JsonObject, str]]]
 
 def _token(key: str) -> str:
     """A pointer token for an object key: shown only when it looks like a field name."""
-    return escape_pointer_token(key) if _SHOWN_KEY.fullmatch(key) else "~unknown"
+    return safe_pointer_token(key)
 
 
 class _Reader:

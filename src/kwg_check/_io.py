@@ -2,7 +2,8 @@
 
 Everything above this layer may assume that a loaded value is a tree of ``None``, ``bool``,
 ``int`` (within ±(2**53 - 1)), finite ``float``, ``str`` (valid Unicode), ``list`` and ``dict``
-with ``str`` keys, no deeper than :attr:`Limits.max_depth`. Every failure is a
+with ``str`` keys, no deeper than :attr:`Limits.max_depth`; :func:`check_value` holds a value
+built in memory to exactly the same rules, with the same codes and pointers. Every failure is a
 :class:`~kwg_check._errors.LoadError` whose reason never quotes the input: documents hold
 special-category social data, so only codes, JSON pointers, line/column numbers and sizes are
 reported. Original parser exceptions are not chained either (their messages and marks quote the
@@ -58,13 +59,14 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from kwg_check._errors import LoadError, Problem, pointer_from_path
+from kwg_check._errors import LoadError, Problem, safe_pointer
 
 __all__ = [
     "DEFAULT_LIMITS",
     "JsonValue",
     "Limits",
     "canonical_json",
+    "check_value",
     "dump_json",
     "fingerprint",
     "load_bytes",
@@ -105,7 +107,8 @@ _SUFFIX_FORMATS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": 
 
 
 def _problem(code: str, reason: str, path: tuple[str | int, ...] = ()) -> Problem:
-    return Problem(pointer_from_path(path), code, reason)
+    # Keys can carry content: only identifier-shaped ones are shown (as in every error).
+    return Problem(safe_pointer(path), code, reason)
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,10 +404,51 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
         token, child = step
         if isinstance(container, dict):
             if not isinstance(token, str):
-                raise fail("load.not-json", "an object key is not a string", link)
+                raise fail("load.non-string-key", "an object key is not a string", link)
             if _SURROGATE.search(token) is not None:
                 raise fail("load.encoding", _SURROGATE_REASON, link)
         enter(child, (link, token), depth + 1)
+
+
+def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Hold a value built in memory to the rules a loaded document meets, or raise ``LoadError``.
+
+    Callers that hand over a dict instead of bytes get the limits of the file path, with the
+    same code, pointer and reason as the loader gives for the same content in a JSON file:
+    depth, integer range, finite numbers, valid Unicode, string keys, JSON types only. (The
+    byte size limit has no meaning for a value already in memory.) A reference cycle is
+    reported as too deep. The common, clean value costs one quick pass; anything doubtful
+    goes to the checked walk the JSON loader uses, which names the first fault.
+    """
+    if not _plain(value, limits.max_depth):
+        _check_tree(value, max_depth=limits.max_depth, producing=False)
+
+
+def _plain(value: Any, levels: int) -> bool:
+    """Whether ``value`` is plainly JSON within ``levels`` levels of nesting (a fast,
+    recursive pass; ``False`` means "let the checked walk decide", not "bad")."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or _SURROGATE.search(value) is None
+    if kind is dict:
+        if not levels:
+            return False
+        for key, child in value.items():
+            if type(key) is not str or not (key.isascii() or _SURROGATE.search(key) is None):
+                return False
+            if type(child) is str:  # the most common value: no call
+                if not (child.isascii() or _SURROGATE.search(child) is None):
+                    return False
+            elif not _plain(child, levels - 1):
+                return False
+        return True
+    if kind is list:
+        return bool(levels) and all(_plain(child, levels - 1) for child in value)
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if kind is float:
+        return math.isfinite(value)
+    return value is None or kind is bool
 
 
 # --------------------------------------------------------------------------------------------

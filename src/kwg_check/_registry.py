@@ -17,7 +17,7 @@ from pathlib import Path
 
 import attrs
 
-from ._documents import document_fingerprint, parse_instrument
+from ._documents import document_fingerprint, parse_loaded
 from ._engine import CompiledInstrument, compile_instrument
 from ._errors import DocumentError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
@@ -88,14 +88,14 @@ class InstrumentRegistry:
         if bundled:
             for path in sorted((_data_dir() / "instruments").iterdir()):
                 if path.suffix in INSTRUMENT_SUFFIXES:
-                    self._add(parse_instrument(load_path(path)), f"bundled:{path.name}")
+                    self._add(parse_loaded(Instrument, load_path(path)), f"bundled:{path.name}")
         for directory in directories:
             self.add_directory(directory)
 
     def add_directory(self, directory: str | os.PathLike[str]) -> None:
         """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory."""
         for path in instrument_files(directory):
-            self.add(parse_instrument(load_path(path)), str(path))
+            self.add(parse_loaded(Instrument, load_path(path)), str(path))
 
     def add(self, instrument: Instrument, origin: str = "api") -> None:
         """Add one instrument document; ``origin`` names its source in error messages."""
