@@ -112,7 +112,10 @@ def test_generated_documents_validate_with_a_problem_list_and_schema_parity(kind
     @given(GENERATORS[kind].document())
     def check(document: Any) -> None:
         by_schema = verdicts_agree(kind, document)
-        problems = kwg_check.validate_document(document)
+        assert_problem_list(kwg_check.validate_document(document))
+        # Generated documents name instruments nobody knows: the schema-only verdict is the
+        # one to compare with the schema's.
+        problems = kwg_check.validate_document(document, schema_only=True)
         assert_problem_list(problems)
         if not problems:
             assert by_schema is not False

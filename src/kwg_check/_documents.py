@@ -169,6 +169,7 @@ _M = typing.TypeVar("_M", Instrument, Assessment, Summary)
 
 
 def _validate(model: type[_M], data: JsonValue, extra: Sequence[Problem]) -> _M:
+    _expect_kind(model, data)
     problems = list(extra)
     result: _M | None = None
     try:
@@ -182,6 +183,19 @@ def _validate(model: type[_M], data: JsonValue, extra: Sequence[Problem]) -> _M:
         raise DocumentError(_sorted(problems))
     assert result is not None
     return result
+
+
+_ARTICLES = {"instrument": "an instrument", "assessment": "an assessment", "summary": "a summary"}
+
+
+def _expect_kind(model: type[_M], data: JsonValue) -> None:
+    """One clear problem for a document of another kind (a summary given where an assessment
+    is expected), instead of every field the wrong model misses."""
+    given = data.get("document_type") if isinstance(data, dict) else None
+    wanted = next(kind for kind, known in _MODELS.items() if known is model)
+    if isinstance(given, str) and given in _MODELS and given != wanted:
+        reason = f"expected {_ARTICLES[wanted]}, got {_ARTICLES[given]}"
+        raise DocumentError(Problem("/document_type", "document.wrong-type", reason))
 
 
 def _sorted(problems: Sequence[Problem]) -> list[Problem]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import unicodedata
 from decimal import Context, Decimal
 from typing import Annotated, Any, Literal
 
@@ -43,6 +44,7 @@ __all__ = [
     "Text",
     "anchored",
     "format_decimal",
+    "label_match_key",
     "one_of",
 ]
 
@@ -84,6 +86,17 @@ def format_decimal(value: Decimal) -> str:
     language reads it alike and ``2``, ``"2.0"`` and ``"2.00"`` are written the same."""
     text = format(value.normalize(_NORMALIZE), "f")
     return "0" if text == "-0" else text
+
+
+def label_match_key(label: str) -> str:
+    """The form in which two labels written by people are matched, never stored or shown.
+
+    Labels match when they read the same: after Unicode NFC normalisation (``é`` typed as one
+    character or as ``e`` with a combining accent), with every run of whitespace, the no-break
+    spaces included, read as one space and whitespace at either end ignored. Case, punctuation
+    and letters that only look alike still tell labels apart.
+    """
+    return " ".join(unicodedata.normalize("NFC", label).split())
 
 
 def _to_decimal(value: Any) -> Any:
