@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -545,7 +546,7 @@ def hostile_instruments(divisor: int) -> list[str]:
     for name, doc in shapes:
         data = json.dumps(doc).encode()
         value = kwg_check.load_json(data, limits=ROOMY)
-        seconds, peak, result = _timed(lambda value=value: kwg_check.validate_document(value))
+        seconds, peak, result = _timed(functools.partial(kwg_check.validate_document, value))
         codes = sorted({problem.code for problem in result}) if isinstance(result, list) else []
         ok = seconds < TARGET_HOSTILE_SECONDS and peak < TARGET_HOSTILE_MB
         lines.append(
@@ -556,7 +557,7 @@ def hostile_instruments(divisor: int) -> list[str]:
         )
         instrument = kwg_check.parse_instrument(value)
         seconds, peak, result = _timed(
-            lambda instrument=instrument: kwg_check.compile_instrument(instrument, limits=ROOMY)
+            functools.partial(kwg_check.compile_instrument, instrument, limits=ROOMY)
         )
         outcome = "compiled" if isinstance(result, kwg_check.CompiledInstrument) else "refused"
         lines.append(
