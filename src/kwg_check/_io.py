@@ -87,17 +87,45 @@ _JSON_WHITESPACE = b" \t\r\n"
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
+def _count(default: int) -> Any:
+    """A limit field: a positive ``int`` with a default."""
+    return attrs.field(
+        default=default, validator=[attrs.validators.instance_of(int), attrs.validators.ge(1)]
+    )
+
+
 @attrs.frozen
 class Limits:
-    """Resource bounds applied before and during parsing, so hostile input stays cheap."""
+    """Resource bounds, so hostile input stays cheap: a case system may load instruments
+    and assessments from shared repositories it does not control.
+
+    ``max_bytes`` and ``max_depth`` apply before and during parsing (codes
+    ``load.too-large``, ``load.too-deep``). The others bound the size of an instrument and
+    are checked first when it is compiled or validated (``compile_instrument``,
+    ``instrument_problems``); the defaults lie far above any real instrument (which has
+    fewer than 500 items and chains of two or three):
+
+    * ``max_items``, ``max_indices``, ``max_flags``: items, indices and flags
+      (``compile.too-many-items``, ``compile.too-many-indices``, ``compile.too-many-flags``);
+    * ``max_rules``: rules of the decision table, policy overrides and process checks, each
+      (``compile.too-many-rules``);
+    * ``max_chain_depth``: the longest chain of indices over indices, of flags over flags,
+      or of items whose applicability reads another item (``compile.chain-too-deep``).
+
+    Each error points at the first element past the limit. Conditions are nested no deeper
+    than ``max_depth`` allows in the file.
+    """
 
     max_bytes: int = attrs.field(
         default=4 * 1024 * 1024,
         validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)],
     )
-    max_depth: int = attrs.field(
-        default=64, validator=[attrs.validators.instance_of(int), attrs.validators.ge(1)]
-    )
+    max_depth: int = _count(64)
+    max_items: int = _count(50_000)
+    max_indices: int = _count(10_000)
+    max_flags: int = _count(10_000)
+    max_rules: int = _count(10_000)
+    max_chain_depth: int = _count(256)
 
 
 DEFAULT_LIMITS = Limits()
