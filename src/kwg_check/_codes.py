@@ -65,7 +65,6 @@ CODES: dict[str, str] = {
     "assessment.birth-after-date": "the birth date lies after the assessment date",
     "assessment.duplicate-assessor": "two assessors have the same id",
     "assessment.override-and-final-rating": "an override and a final rating are both given",
-    "subject.birth-date": "the age from the birth date is outside 0 to 300 months",
     # --- instruments: references and structure (DocumentError) ------------------------------
     "condition.age-band": "an age band is empty or has no bound",
     "condition.applicability-scope": "an applicability condition reads indices, bands or flags",
