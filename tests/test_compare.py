@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import kwg_check
 from kwg_check import Change, ComparisonError, compare, render_comparison
 from kwg_check.cli import main
+from strategies import examples
 
 GREY = "kwg8a-grey-zone-unknowns"
 INSTRUMENT = kwg_check.InstrumentRegistry().get("kwg_8a", "1.0.0")
@@ -209,7 +210,7 @@ def level_of(assessment: kwg_check.Assessment, item: str) -> str | None:
     return answer.level if answer is not None else None
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers, toggles, answers, toggles)
 def test_diff_is_empty_on_itself_and_mirrors_when_swapped(
     a_picks: dict[str, str], a_res: list[bool], b_picks: dict[str, str], b_res: list[bool]
