@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, is_hypothesis_test, settings
 
 from strategies import CI_EXAMPLES, LONG_FACTOR
 
@@ -49,30 +49,27 @@ INTEGRATION_MODULES = {
     "test_integrations",  # check-jsonschema, ajv, pre-commit, git
     "test_report_browser",  # headless Chromium
 }
-PROPERTY_MODULES = {
-    "test_engine_properties",
-    "test_fuzz",
-    "test_parity",
-    "test_roundtrip",
-}
+PROPERTY_MODULES = {"test_engine_properties", "test_fuzz", "test_parity", "test_roundtrip"}
 BROWSER_MODULES = {"test_report_browser"}
 
 
-def _kind(item: pytest.Item) -> str:
+def _kind(module: str, item: pytest.Function) -> str:
     """Integration before property before unit: a test that starts other programs is slow
     whatever else it does."""
-    module = item.module.__name__ if isinstance(item, pytest.Function) else ""
     if module in INTEGRATION_MODULES:
         return "integration"
-    if module in PROPERTY_MODULES or item.get_closest_marker("hypothesis"):
+    if module in PROPERTY_MODULES or is_hypothesis_test(item.obj):
         return "property"
     return "unit"
 
 
-@pytest.hookimpl(trylast=True)  # after hypothesis' plugin has marked its tests
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        module = item.module.__name__
         if not any(item.get_closest_marker(kind) for kind in KINDS):
-            item.add_marker(_kind(item))
-        if isinstance(item, pytest.Function) and item.module.__name__ in BROWSER_MODULES:
+            item.add_marker(_kind(module, item))
+        if module in BROWSER_MODULES:
             item.add_marker("browser")

@@ -263,6 +263,7 @@ sys.stdout.write(score(compile_instrument(instrument), assessment).model_dump_js
 """
 
 
+@pytest.mark.integration
 def test_the_same_summary_under_other_hash_seeds() -> None:
     name = "child_protection"
     doc = document(

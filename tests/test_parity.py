@@ -100,6 +100,7 @@ def test_plain_model_validate_reads_fields_by_alias_only() -> None:
     assert model_accepts(data["schema"], data["document"]) is data["valid"]
 
 
+@pytest.mark.integration
 def test_ajv_gives_the_expected_verdict_on_every_fixture(tmp_path: Path) -> None:
     """The same fixtures through a JavaScript validator: the contract holds outside Python."""
     installed = (ROOT / "node_modules" / "ajv-cli").is_dir() and shutil.which("npx")
