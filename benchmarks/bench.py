@@ -18,7 +18,16 @@ seed (every one is asserted valid) and measures, per document and as throughput:
    json`` does), and for comparison the same through the ``Summary`` model (``score`` →
    ``dump_document`` → ``dump_json``);
 4. ``kwg-check score-batch INPUT.jsonl -o OUTPUT.jsonl --jobs N`` (N = 1 and 2) on generated
-   JSONL files: wall time, throughput and peak memory of the child processes.
+   JSONL files: wall time, throughput and peak memory of the child processes;
+5. instrument size (issue 18): compile and score time of generated instruments of 1×, 2×,
+   4× and 8× a size (2,500 items; every second answer unknown, so clarify-first tries
+   thousands of items), with the ratio to the size before: about 2 is linear growth;
+6. hostile instruments (issue 18): validation time and peak traced memory of the
+   16,000-flag chain, the 4,000-deep index chain and the 4,000-item applies_when chain,
+   under the default limits (which refuse them) and compiled under limits raised far above
+   them (which shows the checks themselves are near-linear).
+
+``--instruments-only`` runs parts 5 and 6 alone.
 
 Timings are printed, never asserted; the ratios are compared with the targets of issue 7 and
 reported as met or not met.
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -38,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +57,7 @@ try:
     import jsonschema_rs
 except ImportError:  # pragma: no cover - declared in the bench and test extras
     sys.exit("benchmarks/bench.py needs jsonschema-rs: pip install '.[bench]'")
+import hostile_instruments as hostile
 import jsonschema
 
 import kwg_check
@@ -58,6 +70,9 @@ TARGET_VS_FLOOR = 3.0
 """End to end must take at most this many times the floor."""
 TARGET_MEMORY_MB = 150.0
 TARGET_JOBS_SPEEDUP = 1.7
+TARGET_HOSTILE_SECONDS = 2.0
+TARGET_HOSTILE_MB = 200.0
+"""Issue 18: validating each hostile instrument stays under these (or a limit refuses it)."""
 
 # --------------------------------------------------------------------------------------------
 # Generator: realistic, fictional kwg_8a assessments from a fixed seed
@@ -458,6 +473,101 @@ def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
+# Instrument size and hostile instruments (parts 5 and 6)
+# --------------------------------------------------------------------------------------------
+
+ROOMY = kwg_check.Limits(
+    max_bytes=64 * 1024 * 1024,
+    max_items=10**6,
+    max_indices=10**6,
+    max_flags=10**6,
+    max_rules=10**6,
+    max_chain_depth=10**6,
+)
+"""Limits far above the hostile sizes: what the checks cost when no limit refuses."""
+
+
+def _timed(action: Callable[[], object]) -> tuple[float, float, object]:
+    """Seconds of one untraced run, peak traced memory (MB) of a second run, and the
+    first run's result (or the library error it raised)."""
+    start = time.perf_counter()
+    try:
+        result: object = action()
+    except kwg_check.KwgCheckError as error:
+        result = error
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    try:
+        action()
+    except kwg_check.KwgCheckError:
+        pass
+    finally:
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+    return seconds, peak, result
+
+
+def instrument_sizes(base: int) -> list[str]:
+    """Part 5: compile and score time at 1×, 2×, 4×, 8× ``base`` items, with ratios."""
+    lines = []
+    previous: tuple[float, float] | None = None
+    for factor in (1, 2, 4, 8):
+        doc = hostile.wide(base * factor)
+        instrument = kwg_check.parse_instrument(doc)
+        assessment = kwg_check.parse_assessment(hostile.assessment(doc, unknown_every=2))
+        start = time.perf_counter()
+        compiled = kwg_check.compile_instrument(instrument, limits=ROOMY)
+        compile_s = time.perf_counter() - start
+        start = time.perf_counter()
+        kwg_check.score(compiled, assessment)
+        score_s = time.perf_counter() - start
+        ratios = ""
+        if previous is not None:
+            ratios = (
+                f"  ratio to the size before: compile {compile_s / previous[0]:.2f}x, "
+                f"score {score_s / previous[1]:.2f}x"
+            )
+        lines.append(
+            f"  {factor}x {base * factor:>7,} items, {base * factor // 2:>6,} unknown: "
+            f"compile {compile_s:7.2f} s, score {score_s:7.2f} s{ratios}"
+        )
+        previous = compile_s, score_s
+    return lines
+
+
+def hostile_instruments(divisor: int) -> list[str]:
+    """Part 6: the hostile shapes of issue 18 (sizes divided by ``divisor`` in quick runs)."""
+    shapes = (
+        ("flag chain", hostile.flag_chain(16_000 // divisor)),
+        ("index chain", hostile.index_chain(4_000 // divisor)),
+        ("applies_when chain", hostile.applies_chain(4_000 // divisor)),
+    )
+    lines = []
+    for name, doc in shapes:
+        data = json.dumps(doc).encode()
+        value = kwg_check.load_json(data, limits=ROOMY)
+        seconds, peak, result = _timed(functools.partial(kwg_check.validate_document, value))
+        codes = sorted({problem.code for problem in result}) if isinstance(result, list) else []
+        ok = seconds < TARGET_HOSTILE_SECONDS and peak < TARGET_HOSTILE_MB
+        lines.append(
+            f"  {name:<19} {len(data) / 1e3:>7,.0f} KB validate (default limits): "
+            f"{seconds:6.2f} s, peak {peak:7.1f} MB, {', '.join(codes) or 'valid'} "
+            f"(target < {TARGET_HOSTILE_SECONDS:.0f} s and {TARGET_HOSTILE_MB:.0f} MB): "
+            f"{verdict(ok)}"
+        )
+        instrument = kwg_check.parse_instrument(value)
+        seconds, peak, result = _timed(
+            functools.partial(kwg_check.compile_instrument, instrument, limits=ROOMY)
+        )
+        outcome = "compiled" if isinstance(result, kwg_check.CompiledInstrument) else "refused"
+        lines.append(
+            f"  {'':<19} {'':>10} compile (limits raised):  {seconds:6.2f} s, "
+            f"peak {peak:7.1f} MB, {outcome}"
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
 
@@ -495,6 +605,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help="score-batch line counts, comma-separated")
     parser.add_argument("--seed", type=int, default=20260508)
     parser.add_argument("--documents", type=int, help="documents for parts 1-3")
+    parser.add_argument(
+        "--instruments-only", action="store_true", help="only parts 5 and 6 (instrument size)"
+    )
     args = parser.parse_args(argv)
     default_sizes = "200,400" if args.quick else "100000,1000000"
     args.sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
@@ -504,6 +617,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _iter_sections(args: argparse.Namespace) -> Iterator[str]:
     yield f"machine: {_machine()}"
+    if not args.instruments_only:
+        yield from _assessment_sections(args)
+    print("\n== Instrument size (part 5) ==", flush=True)
+    yield "\n".join(instrument_sizes(100 if args.quick else 2_500))
+    print("\n== Hostile instruments (part 6) ==", flush=True)
+    yield "\n".join(hostile_instruments(40 if args.quick else 1))
+
+
+def _assessment_sections(args: argparse.Namespace) -> Iterator[str]:
     schema = json.loads(kwg_check.schema_text("assessment"))
     started = time.perf_counter()
     docs = documents(args.seed, args.documents, jsonschema_rs.validator_for(schema))

@@ -46,6 +46,7 @@ INTEGRATION_MODULES = {
     "test_benchmark_smoke",  # benchmarks/bench.py and score-batch in subprocesses
     "test_determinism",  # scoring in subprocesses under other hash seeds
     "test_docs_site",  # mkdocs build
+    "test_faults",  # kwg-check in subprocesses: full disks, closed pipes, signals
     "test_integrations",  # check-jsonschema, ajv, pre-commit, git
     "test_report_browser",  # headless Chromium
 }

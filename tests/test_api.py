@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kwg_check
+from kwg_check._api import json_differences
 
 PACKAGE = Path(kwg_check.__file__).resolve().parent
 
@@ -134,10 +138,20 @@ def test_registry_adds_a_users_directory_and_rejects_duplicates(tmp_path: Path) 
     assert "office_variant" in {entry.id for entry in registry.entries()}
     assert registry.compiled("office_variant").id == "office_variant"
 
+    # The same instrument twice (same fingerprint) is one instrument, known once.
     (tmp_path / "copy.json").write_text(json.dumps(data), encoding="utf-8")
+    assert [e.id for e in kwg_check.InstrumentRegistry([tmp_path]).entries()].count(
+        "office_variant"
+    ) == 1
+    # Another instrument with the same id and version is an error naming both files.
+    data["title"] = {"de": "Abweichende Fassung", "en": "Diverging copy"}
+    (tmp_path / "other.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(kwg_check.DocumentError) as raised:
         kwg_check.InstrumentRegistry([tmp_path])
     assert raised.value.code == "registry.duplicate"
+    assert str(tmp_path / "copy.json") in raised.value.reason
+    assert str(tmp_path / "other.json") in raised.value.reason
+    assert "Diverging" not in raised.value.reason
 
 
 def test_registry_picks_the_highest_version_when_none_is_given() -> None:
@@ -164,3 +178,128 @@ def test_example_names_are_unique_across_instruments_and_carry_their_family() ->
     prefixes["spj_judgement"] = "spj-"
     for example in kwg_check.examples():
         assert example.name.startswith(prefixes[example.instrument])
+
+
+# --- validate against the instrument, registry messages, verify (issue 12) ------------------
+
+
+def test_validate_document_reports_an_unknown_instrument_instead_of_passing() -> None:
+    data = kwg_check.example_data("kwg8a-grey-zone-unknowns")
+    assert isinstance(data, dict)
+    data["instrument"] = {"id": "kwg8a", "version": "1.0.0"}
+    problems = kwg_check.validate_document(data)
+    assert [(p.pointer, p.code) for p in problems] == [
+        ("/instrument", "registry.unknown-instrument")
+    ]
+    assert "did you mean kwg_8a?" in problems[0].reason
+    assert kwg_check.validate_document(data, schema_only=True) == []
+
+
+def test_validate_document_checks_against_the_instrument_given() -> None:
+    instrument = kwg_check.InstrumentRegistry().get("kwg_8a")
+    variant = instrument.model_copy(update={"id": "office_variant"})
+    data = kwg_check.example_data("kwg8a-grey-zone-unknowns")
+    assert isinstance(data, dict)
+    assert kwg_check.validate_document(data, instrument) == []
+    assert kwg_check.validate_document(data, kwg_check.compile_instrument(instrument)) == []
+    problems = kwg_check.validate_document(data, variant)
+    assert [(p.pointer, p.code) for p in problems] == [("/instrument/id", "instrument.mismatch")]
+    summary = kwg_check.dump_document(kwg_check.score_assessment(kwg_check.parse_assessment(data)))
+    assert kwg_check.validate_document(summary, instrument) == []
+    problems = kwg_check.validate_document(summary, variant)
+    assert [p.code for p in problems] == ["instrument.mismatch", "instrument.fingerprint"]
+
+
+def test_registry_of_a_missing_directory_names_the_directory() -> None:
+    with pytest.raises(kwg_check.NotFoundError) as raised:
+        kwg_check.InstrumentRegistry(["missing/"])
+    assert raised.value.code == "registry.directory"
+    assert "'missing/'" in raised.value.reason
+
+
+def test_registry_adds_the_same_instrument_twice_as_one() -> None:
+    """The bundled file passed explicitly is the bundled instrument, not a duplicate."""
+    registry = kwg_check.InstrumentRegistry()
+    before = registry.entries()
+    registry.add(kwg_check.load_instrument(PACKAGE / "data" / "instruments" / "kwg_8a.yaml"))
+    assert registry.entries() == before
+    changed = registry.get("kwg_8a").model_copy(update={"minimum_completeness": None})
+    with pytest.raises(kwg_check.DocumentError) as raised:
+        registry.add(changed, "office/kwg_8a.yaml")
+    assert raised.value.code == "registry.duplicate"
+    assert raised.value.reason.endswith("the bundled file kwg_8a.yaml and office/kwg_8a.yaml")
+
+
+@pytest.mark.parametrize(
+    ("parse", "name", "reason"),
+    [
+        (
+            kwg_check.parse_summary,
+            "kwg8a-no-need-preschool",
+            "expected a summary, got an assessment",
+        ),
+        (
+            kwg_check.parse_instrument,
+            "kwg8a-no-need-preschool",
+            "expected an instrument, got an assessment",
+        ),
+    ],
+)
+def test_a_document_of_another_kind_is_one_problem(
+    parse: Callable[[kwg_check.JsonValue], object], name: str, reason: str
+) -> None:
+    with pytest.raises(kwg_check.DocumentError) as raised:
+        parse(kwg_check.example_data(name))
+    assert [(p.pointer, p.code, p.reason) for p in raised.value.problems] == [
+        ("/document_type", "document.wrong-type", reason)
+    ]
+
+
+def test_verify_reports_an_emptied_list_once_with_both_values() -> None:
+    assessment = kwg_check.load_assessment(example_bytes("kwg8a-grey-zone-unknowns"))
+    data = kwg_check.dump_document(kwg_check.score_assessment(assessment))
+    unknowns = data["unknowns"]
+    assert isinstance(unknowns, dict)
+    clarify = unknowns["clarify_first"]
+    assert isinstance(clarify, list)
+    assert len(clarify) == 5
+    unknowns["clarify_first"] = []
+    differences = kwg_check.verify_summary(kwg_check.parse_summary(data), assessment)
+    assert differences == [kwg_check.Difference("/unknowns/clarify_first", [], clarify)]
+
+
+_keys = st.sampled_from(["a", "b", "a/b", "~"])
+_leaves = st.booleans() | st.integers(-2, 2) | st.sampled_from(["", "1", "x"])
+_values = st.recursive(
+    _leaves,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=8,
+)
+"""JSON values as documents hold them (never null), small enough to collide often."""
+
+
+def _at(value: kwg_check.JsonValue, pointer: str) -> kwg_check.JsonValue:
+    """The value at a JSON pointer, or ``None`` where there is none."""
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(key)
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return None
+    return value
+
+
+@given(stored=_values, recomputed=_values)
+def test_differences_are_empty_iff_equal_and_show_the_real_values(
+    stored: kwg_check.JsonValue, recomputed: kwg_check.JsonValue
+) -> None:
+    differences = json_differences(stored, recomputed)
+    equal = json.dumps(stored, sort_keys=True) == json.dumps(recomputed, sort_keys=True)
+    assert (differences == []) == equal
+    assert len({d.pointer for d in differences}) == len(differences)
+    for difference in differences:
+        assert difference.stored == _at(stored, difference.pointer)
+        assert difference.recomputed == _at(recomputed, difference.pointer)
+        assert difference.stored is not None or difference.recomputed is not None

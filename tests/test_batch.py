@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import kwg_check
-from kwg_check._batch import write_batch
+from kwg_check._batch import BatchCount, write_batch
 from kwg_check.cli import main
 
 SECRET = "Geheimnis aus der Fallakte 4711"
@@ -198,7 +198,8 @@ def test_write_batch_is_silent_on_stderr_when_no_progress_is_asked(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     sink = io.BytesIO()
-    count = write_batch(io.BytesIO(example_line("kwg8a-no-need-preschool") + b"\n\n"), sink)
+    count = BatchCount()
+    write_batch(io.BytesIO(example_line("kwg8a-no-need-preschool") + b"\n\n"), sink, count)
     assert (count.scored, count.invalid) == (1, 1)
     assert len(sink.getvalue().splitlines()) == 2
     assert capsys.readouterr().err == ""

@@ -31,6 +31,12 @@ SECTIONS = (
     "kwg_check end to end / floor: ",
     "== score-batch (part 4) ==",
     "score-batch",
+    "== Instrument size (part 5) ==",
+    "8x ",
+    "== Hostile instruments (part 6) ==",
+    "flag chain",
+    "index chain",
+    "applies_when chain",
     "done in ",
 )
 

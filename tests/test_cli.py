@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,3 +267,197 @@ def test_summary_bytes_are_identical_across_processes_and_hash_seeds() -> None:
         )
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+# --- validate checks every document against its instrument (issue 12, items 5 and 6) -------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "hint"),
+    [("version", "1.1.0", "known versions: 1.0.0"), ("id", "kwg8a", "did you mean kwg_8a?")],
+)
+def test_validate_rejects_an_assessment_whose_instrument_is_unknown(
+    key: str, value: str, hint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`score` fails on such a file, so `validate` must not pass it (a green CI, a red
+    production); `--schema-only` gives the schema's verdict alone."""
+    data = example("kwg8a-grey-zone-unknowns")
+    reference = data["instrument"]
+    assert isinstance(reference, dict)
+    reference[key] = value
+    path = write(tmp_path, "a.json", data)
+    code, out, err = run(["validate", path], capsys)
+    assert code == 1
+    assert out.startswith(f"{path}:/instrument: registry.unknown-instrument: ")
+    assert hint in out
+    assert "kwg-check instruments" in out
+    assert "1 file(s) checked, 1 invalid" in err
+    code, out, _ = run(["validate", "--format", "json", path], capsys)
+    assert code == 1
+    assert [(r["valid"], r["problems"][0]["code"]) for r in json.loads(out)] == [
+        (False, "registry.unknown-instrument")
+    ]
+    code, out, err = run(["validate", "--schema-only", path], capsys)
+    assert (code, out) == (0, "")
+    assert "1 file(s) checked, 0 invalid" in err
+
+
+def _summary(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> dict[str, object]:
+    assessment = write(tmp_path, f"{name}.json", example(name))
+    code, out, _ = run(["score", assessment, "--format", "json"], capsys)
+    assert code == 0
+    summary = json.loads(out)
+    assert isinstance(summary, dict)
+    return summary
+
+
+def test_validate_checks_a_summary_against_its_instrument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary: Any = _summary("kwg8a-grey-zone-unknowns", capsys, tmp_path)
+    good = write(tmp_path, "good.json", summary)
+    summary["items"][0]["id"] = "no_such_item"
+    summary["outcome"]["final"] = "no_such_outcome"
+    bad = write(tmp_path, "bad.json", summary)
+    summary = _summary("kwg8a-grey-zone-unknowns", capsys, tmp_path)
+    summary["instrument"]["version"] = "1.1.0"
+    unknown = write(tmp_path, "unknown.json", summary)
+    code, out, err = run(["validate", good, bad, unknown], capsys)
+    assert code == 1
+    assert [line.split(": ")[0:2] for line in out.splitlines()] == [
+        [f"{bad}:/outcome/final", "summary.unknown-reference"],
+        [f"{bad}:/items/0/id", "summary.unknown-reference"],
+        [f"{unknown}:/instrument", "registry.unknown-instrument"],
+    ]
+    assert "3 file(s) checked, 2 invalid" in err
+    code, out, _ = run(["validate", "--schema-only", good, bad, unknown], capsys)
+    assert (code, out) == (0, "")
+
+
+def test_validate_accepts_the_bundled_instrument_file_given_explicitly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bundled = str(ROOT / "src/kwg_check/data/instruments/kwg_8a.yaml")
+    code, out, err = run(["validate", bundled, "--instrument", bundled], capsys)
+    assert (code, out) == (0, "")
+    assert "1 file(s) checked, 0 invalid" in err
+
+
+def test_a_different_instrument_with_a_known_id_and_version_names_both_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instrument = kwg_check.dump_document(kwg_check.InstrumentRegistry().get("kwg_8a"))
+    instrument["title"] = {"de": "Geänderte Fassung", "en": "Changed copy"}
+    changed = write(tmp_path, "changed.json", instrument)
+    assessment = write(tmp_path, "a.json", example("kwg8a-grey-zone-unknowns"))
+    code, out, err = run(["validate", assessment, "--instrument", changed], capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{changed}:/id: registry.duplicate: ")
+    assert "the bundled file kwg_8a.yaml and " + changed in err
+    assert "Changed copy" not in err
+
+
+def test_validate_knows_the_instruments_of_every_directory_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instrument = kwg_check.dump_document(kwg_check.InstrumentRegistry().get("kwg_8a"))
+    instrument["id"] = "office_variant"
+    (tmp_path / "instruments").mkdir()
+    write(tmp_path / "instruments", "office_variant.json", instrument)
+    data = example("kwg8a-grey-zone-unknowns")
+    data["instrument"] = {"id": "office_variant", "version": "1.0.0"}
+    assessment = write(tmp_path, "a.json", data)
+    code, out, _ = run(["validate", assessment], capsys)
+    assert code == 1
+    assert "registry.unknown-instrument" in out
+    directory = str(tmp_path / "instruments")
+    code, out, _ = run(["validate", assessment, "--instruments", directory], capsys)
+    assert (code, out) == (0, "")
+    code, _, err = run(["validate", assessment, "--instruments", str(tmp_path / "no")], capsys)
+    assert code == 2
+    assert "no such directory" in err
+
+
+# --- verify compares empty lists as values (issue 12, item 7) -------------------------------
+
+
+@pytest.mark.parametrize("direction", ["stored empty", "recomputed empty"])
+def test_verify_shows_an_emptied_list_as_one_difference_with_both_values(
+    direction: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "kwg8a-grey-zone-unknowns"
+    summary: Any = _summary(name, capsys, tmp_path)
+    clarify = summary["unknowns"]["clarify_first"]
+    assert len(clarify) > 1
+    if direction == "stored empty":
+        summary["unknowns"]["clarify_first"], stored, recomputed = [], [], clarify
+    else:  # an assessment with nothing unknown, whose stored summary claims something is
+        name = "kwg8a-no-need-preschool"
+        summary = _summary(name, capsys, tmp_path)
+        assert summary["unknowns"]["clarify_first"] == []
+        summary["unknowns"]["clarify_first"], stored, recomputed = clarify, clarify, []
+    path = write(tmp_path, "s.json", summary)
+    code, out, err = run(["verify", path, str(tmp_path / f"{name}.json")], capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}:/unknowns/clarify_first: verify.difference: "
+        f"stored {json.dumps(stored)}, recomputed {json.dumps(recomputed)}"
+    ]
+    assert "1 difference(s)" in err
+
+
+# --- messages that named the wrong thing (issue 12, item 8) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["score", "{dir}"], ["verify", "{dir}", "{dir}"], ["report", "{dir}"], ["describe", "{dir}"]],
+    ids=lambda argv: argv[0],
+)
+def test_a_directory_where_one_file_is_expected_is_a_usage_error(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run([part.format(dir=tmp_path) for part in argv], capsys)
+    assert (code, out) == (2, "")
+    assert f"{tmp_path}: is a directory" in err
+    assert "no such file" not in err
+
+
+def test_an_unknown_instrument_id_on_the_command_line_suggests_the_closest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(["describe", "kwg8a"], capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith("kwg-check: registry.unknown-instrument: no instrument kwg8a is known")
+    assert "did you mean kwg_8a?" in err
+    assert "`kwg-check instruments`" in err
+    assert not err.startswith("-:")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected", "got"),
+    [
+        (["verify", "{a}", "{a}"], "a summary", "an assessment"),
+        (["verify", "{s}", "{s}"], "an assessment", "a summary"),
+        (["score", "{s}"], "an assessment", "a summary"),
+        (["report", "{s}"], "an assessment", "a summary"),
+        (["score", "{a}", "--instrument", "{a}"], "an instrument", "an assessment"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
+def test_a_document_of_another_kind_is_one_problem(
+    argv: list[str],
+    expected: str,
+    got: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name = "kwg8a-grey-zone-unknowns"
+    summary = write(tmp_path, "s.json", _summary(name, capsys, tmp_path))
+    assessment = str(tmp_path / f"{name}.json")
+    code, out, err = run([part.format(a=assessment, s=summary) for part in argv], capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].endswith(
+        f":/document_type: document.wrong-type: expected {expected}, got {got}"
+    )
+    assert len(err.splitlines()) == 1

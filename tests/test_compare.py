@@ -8,8 +8,9 @@ changed, and the same changes mirrored when the two sides are swapped.
 from __future__ import annotations
 
 import copy
+import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -105,6 +106,67 @@ def test_resources_gained_and_lost_are_named_by_their_own_label() -> None:
         ("Familienzentrum", "added"),
         ("Wohnung", "removed"),
     }
+
+
+def with_resource_labels(labels: dict[int, str], available: bool | None = None) -> Any:
+    """The grey-zone example with some resource labels retyped (and availability set)."""
+    data = example_json(GREY)
+    for index, label in labels.items():
+        data["resources"][index]["label"] = label
+        if available is not None:
+            data["resources"][index]["available"] = available
+    return kwg_check.parse_assessment(data)
+
+
+@pytest.mark.parametrize(
+    "retyped",
+    [
+        unicodedata.normalize("NFD", "Großmutter"),  # the same letters, decomposed
+        "Gro\u00dfmutter\u00a0",  # a trailing no-break space
+        "\u2003Gro\u00dfmutter",  # an em space in front
+    ],
+)
+def test_a_resource_retyped_in_another_unicode_form_is_the_same_resource(retyped: str) -> None:
+    assert OLD.resources[1].label == "Großmutter"
+    assert compare(OLD, with_resource_labels({1: retyped})).changes == ()
+    label_of_old = {1: OLD.resources[1].label}
+    changes = compare(with_resource_labels(label_of_old), with_resource_labels({1: retyped}, True))
+    assert changes.changes == (
+        Change("resource", "family", "not_available", "available", "up", retyped),
+    )  # shown as written in the new assessment, not in its matching form
+    changes = compare(with_resource_labels({1: retyped}), OLD)
+    assert changes.changes == ()
+
+
+@pytest.mark.parametrize(
+    "other", ["großmutter", "Groß-mutter", "Grossmutter", "Gro\u00dfmutter\u200b"]
+)
+def test_labels_that_read_differently_are_different_resources(other: str) -> None:
+    directions = {c.direction for c in compare(OLD, with_resource_labels({1: other})).changes}
+    assert directions == {"added", "removed"}
+
+
+_spaces = st.sampled_from([" ", "  ", "\u00a0", "\u202f", "\u2007", "\t", "\u3000"])
+_word = st.text(st.characters(codec="utf-8", categories=["L", "M", "N"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    words=st.lists(_word, min_size=1, max_size=3),
+    gaps=st.lists(_spaces, min_size=3, max_size=3),
+    form=st.sampled_from(["NFC", "NFD"]),
+)
+def test_retyping_a_label_never_loses_or_gains_the_resource(
+    words: list[str], gaps: list[str], form: Literal["NFC", "NFD"]
+) -> None:
+    """Matching is NFC with folded whitespace; the labels kept are the originals."""
+    written = " ".join(words)
+    retyped = gaps[0] + gaps[1].join(unicodedata.normalize(form, w) for w in words) + gaps[2]
+    old = with_resource_labels({1: written}, False)
+    new = with_resource_labels({1: retyped}, True)
+    changes = [c for c in compare(old, new).changes if c.kind == "resource"]
+    assert [(c.direction, c.label) for c in changes] == [("up", retyped)]
+    assert compare(new, old).changes[-1].label == written
 
 
 def test_summaries_compare_with_assessments_and_resources_by_category() -> None:

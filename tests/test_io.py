@@ -497,6 +497,135 @@ def test_the_global_safe_loader_is_not_changed() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# YAML text is kept exactly: NEL, U+2028, U+2029 are characters, lines end at LF (or CR LF)
+# --------------------------------------------------------------------------------------------
+
+_SEPARATORS = ["\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("char", _SEPARATORS)
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ('v: "a{c}b"\n', "a{c}b"),
+        ('v: "a{c}  b"\n', "a{c}  b"),  # the spaces after it are not trimmed as at a fold
+        ("v: 'a{c}  b'\n", "a{c}  b"),
+        ("v: a{c}b\n", "a{c}b"),
+        ("v: {c}\n", "{c}"),
+        ("v: |\n  a{c}\n  b\n", "a{c}\nb\n"),
+        ("v: >\n  a{c}\n  b\n", "a{c} b\n"),
+        ("v: [x{c}, '{c}']\n", ["x{c}", "{c}"]),
+    ],
+)
+def test_yaml_1_1_line_breaks_are_kept_as_the_characters_they_are(
+    template: str, expected: str | list[str], char: str
+) -> None:
+    value = load_text(template.format(c=char), fmt="yaml")
+    if isinstance(expected, list):
+        assert value == {"v": [item.format(c=char) for item in expected]}
+    else:
+        assert value == {"v": expected.format(c=char)}
+
+
+@pytest.mark.parametrize("char", _SEPARATORS)
+def test_yaml_keys_keep_them_too(char: str) -> None:
+    assert load_text(f"'k{char}': 1\nk{char}x: 2\n") == {f"k{char}": 1, f"k{char}x": 2}
+
+
+@pytest.mark.parametrize("char", [*_SEPARATORS, "\r\n"])
+def test_yaml_error_lines_count_lf_and_cr_lf_only(char: str) -> None:
+    text = f'a: "{char}{char}"\nb: "x{char}"\nc: [1, 2\nd: 3\n'
+    if char == "\r\n":  # CR LF ends the lines (inside quotes it is a line break too)
+        text = "a: 1\r\nb: 2\r\nc: [1, 2\r\nd: 3\r\n"
+    error = load_error(text.encode(), fmt="yaml")
+    assert (error.code, error.pointer) == ("load.syntax", "")
+    assert "(line 4, column 2)" in error.reason
+
+
+def test_yaml_crlf_line_endings_read_as_lf() -> None:
+    assert load_text('a: 1\r\nb: "x\r\n  y"\r\n', fmt="yaml") == {"a": 1, "b": "x y"}
+
+
+def test_yaml_escaped_cr_and_separators_are_kept() -> None:
+    value = load_text(r'v: "a\rb\r\n\N\L\P\x85\u2028"', fmt="yaml")
+    assert value == {"v": "a\rb\r\n\x85\u2028\u2029\x85\u2028"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "where"),
+    [
+        ('v: "a\rb"\n', "/v", "(line 1, column 4)"),
+        ("v: [x, 'a\rb']\n", "/v/1", "(line 1, column 8)"),
+        ('"k\r": 1\n', "", "(line 1, column 1)"),
+        ("v: a\rb\n", "/v", "(line 1, column 4)"),
+        ("a: 1\nb: 2 # note\r\rmore\n", "", "(line 2, column 12)"),  # in a comment
+        ("a: 1\rb: 2\n", "/a", "(line 1, column 4)"),  # old Mac line ending: joins the lines
+        ("a: 1\r", "/a", "(line 1, column 4)"),
+        ("a: 1\n\r", "", "(line 2, column 1)"),
+    ],
+)
+def test_yaml_lone_cr_is_refused_with_its_place(text: str, pointer: str, where: str) -> None:
+    """In a scalar the error names the scalar and where it starts; elsewhere the CR itself."""
+    error = load_error(text.encode(), fmt="yaml")
+    assert (error.code, error.pointer) == ("load.yaml-line-break", pointer)
+    assert where in error.reason
+
+
+def test_yaml_stand_ins_never_collide_with_private_use_text_or_escapes() -> None:
+    # The first private-use characters are taken by the text itself and by escapes in it.
+    text = 'v: ["\ue000\\ue001\\U0000E002\\xe3", "\ue004\x85\u2028\u2029"]\n'
+    assert load_text(text, fmt="yaml") == {
+        "v": ["\ue000\ue001\ue002\xe3", "\ue004\x85\u2028\u2029"]
+    }
+
+
+def test_yaml_without_free_stand_ins_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_io, "_STAND_IN_POOL", (range(0xE000, 0xE005),))
+    assert load_text("v: \ue000\x85\n", fmt="yaml") == {"v": "\ue000\x85"}  # four are free
+    error = load_error("v: \ue000\ue001\x85\n".encode(), fmt="yaml")
+    assert (error.code, error.pointer) == ("load.yaml-line-break", "")
+
+
+_SPECIAL_CHARS = [
+    *_SEPARATORS,
+    "\r", "\n", "\t", " ", "\u00a0", "\u200c", "\u200d", "\u202e", "\u2066", "\u2069",
+    "\u0301", "e\u0301", "\ufeff", "\ue000", "\x7f", "\x9f", "\\", '"', "'", "#", ": ",
+]  # fmt: skip
+_exact_text = st.lists(
+    st.characters(codec="utf-8") | st.sampled_from(_SPECIAL_CHARS), max_size=12
+).map("".join)
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar: raw wherever YAML 1.2 allows, escaped where it must be."""
+
+    def char(c: str) -> str:
+        if c in '\\"':
+            return "\\" + c
+        code = ord(c)
+        printable = c in "\t\x85" or 0x20 <= code < 0x7F or (code >= 0xA0 and c != "\ufeff")
+        return c if printable and c not in "\ufffe\uffff" else f"\\U{code:08x}"
+
+    return '"' + "".join(map(char, text)) + '"'
+
+
+def _single_quotable(text: str) -> bool:
+    return _double_quoted(text) == '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_exact_text)
+def test_any_json_string_reads_back_identically_from_quoted_yaml(text: str) -> None:
+    from_json = load_text(json.dumps({text: [text]}, ensure_ascii=False), fmt="json")
+    quoted = _double_quoted(text)
+    assert load_text(f"{quoted}:\n- {quoted}\n", fmt="yaml") == from_json
+    assert load_text(f"{{{quoted}: [{quoted}]}}", fmt="yaml") == from_json
+    if _single_quotable(text):
+        single = "'" + text.replace("'", "''") + "'"
+        assert load_text(f"{single}:\n- {single}\n", fmt="yaml") == from_json
+
+
+# --------------------------------------------------------------------------------------------
 # load_path
 # --------------------------------------------------------------------------------------------
 
@@ -811,7 +940,7 @@ _YAML_FRAGMENTS = [
     b": ", b"- ", b"? ", b"\n", b"  ", b"\t", b"[", b"]", b"{", b"}", b",", b"'", b'"',
     b"\\", b"\\u", b"d800", b"&a ", b"*a", b"!", b"!!", b"!!str ", b"!!int ", b"!!python/",
     b"<<", b"#", b"---", b"...", b"%YAML 1.2", b"%TAG ! !", b"|", b">", b"\x00", b"\xff",
-    b"\xc3\xa9", b"\xef\xbb\xbf", b"9" * 30,
+    b"\xc3\xa9", b"\xef\xbb\xbf", b"9" * 30, b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xee\x80\x80",
 ]  # fmt: skip
 _yamlish = st.lists(st.sampled_from(_YAML_FRAGMENTS), max_size=25).map(b"".join)
 

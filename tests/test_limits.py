@@ -223,3 +223,100 @@ def test_an_assessment_with_twenty_thousand_unknown_answers_is_checked_in_bounds
     problems = kwg_check.validate_document(value)
     assert len(problems) == 20_000
     assert {p.code for p in problems} == {"answer.unknown-item"}
+
+
+# --- documents given as data meet the limits of documents given as files ----------------------
+# Integrators hand dicts to parse_* (and to the models): those must meet exactly the limits of
+# the file path, at parse time, with the same code, pointer and reason (issue 12).
+
+
+def nested(depth: int) -> Any:
+    value: Any = 0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def with_parts(**members: Any) -> dict[str, Any]:
+    """The example assessment with members replaced (``subject`` merged, not replaced)."""
+    document = example()
+    subject = members.pop("subject", {})
+    return {**document, **members, "subject": {**document["subject"], **subject}}
+
+
+FILE_AND_DATA = {
+    "integer beyond 2**53 in extensions": with_parts(extensions={"": 9007199254994944}),
+    "negative integer beyond 2**53": with_parts(extensions={"a": [1, -(2**60)]}),
+    "integer beyond 2**53 in a typed field": with_parts(subject={"age_months": 2**53}),
+    "infinity": with_parts(extensions={"x": float("inf")}),
+    "NaN": with_parts(extensions={"x": {"y": [float("nan")]}}),
+    "lone surrogate in a value": with_parts(extensions={"x": "a\ud800"}),
+    "lone surrogate in a key": with_parts(extensions={"x": {"\udfff": 1}}),
+    "lone surrogate in a free text": with_parts(family_view={"statement": "\ud800 b"}),
+    "nested past the depth limit": with_parts(extensions={"deep": nested(70)}),
+    "nested exactly to the depth limit": with_parts(extensions={"deep": nested(61)}),
+    "a key that is not an identifier": with_parts(extensions={"Frau X": 2**60}),
+}
+
+
+def file_problems(document: dict[str, Any]) -> list[kwg_check.Problem]:
+    try:
+        kwg_check.load_assessment(json.dumps(document).encode())  # ASCII escapes: surrogates too
+    except KwgCheckError as error:
+        return list(error.problems)
+    return []
+
+
+def data_problems(action: Callable[[], object]) -> list[kwg_check.Problem]:
+    try:
+        action()
+    except kwg_check.DocumentError as error:
+        return list(error.problems)
+    return []
+
+
+@pytest.mark.parametrize("case", sorted(FILE_AND_DATA))
+def test_a_document_given_as_data_meets_the_limits_of_the_file_path(case: str) -> None:
+    document = FILE_AND_DATA[case]
+    expected = file_problems(document)
+    assert data_problems(lambda: kwg_check.parse_assessment(document)) == expected
+    assert data_problems(lambda: kwg_check.parse_document(document)) == expected
+    assert data_problems(lambda: kwg_check.Assessment(**document)) == expected
+    assert data_problems(lambda: kwg_check.Assessment.model_validate(document)) == expected
+    if case == "nested exactly to the depth limit":
+        assert expected == []
+    else:
+        assert len(expected) == 1
+        assert expected[0].code.startswith("load.")
+
+
+def test_the_depth_limit_of_data_follows_the_limits_given() -> None:
+    document = with_parts(extensions={"deep": nested(70)})
+    roomy = kwg_check.Limits(max_depth=80)
+    assert kwg_check.parse_assessment(document, limits=roomy).extensions == {"deep": nested(70)}
+    data = json.dumps(document).encode()
+    assert kwg_check.load_assessment(data, limits=roomy).extensions == {"deep": nested(70)}
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ({1: "x"}, "load.non-string-key"),
+        ((1, 2), "load.not-json"),
+        ({"x"}, "load.not-json"),
+        (b"bytes", "load.not-json"),
+        (object(), "load.not-json"),
+    ],
+)
+def test_values_json_cannot_hold_are_rejected_at_their_pointer(value: Any, code: str) -> None:
+    document = with_parts(extensions={"x": [value]})
+    problems = data_problems(lambda: kwg_check.parse_assessment(document))
+    assert [(p.pointer, p.code) for p in problems] == [("/extensions/x/0", code)]
+
+
+def test_a_reference_cycle_in_data_is_too_deep_not_a_hang() -> None:
+    cycle: dict[str, Any] = {}
+    cycle["again"] = cycle
+    document = with_parts(extensions=cycle)
+    error = rejected(lambda: kwg_check.parse_assessment(document))
+    assert (error.pointer, error.code) == ("/extensions" + "/again" * 63, "load.too-deep")

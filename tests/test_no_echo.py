@@ -1,4 +1,5 @@
-"""Errors never echo document content, and nothing but DocumentError escapes parsing.
+"""Errors never echo document content, and nothing but the library's errors escapes parsing,
+building a model directly, or any public function that takes a document.
 
 A marker is planted into every string of valid documents (values, keys, extensions, free
 texts, ids) and the documents are broken in many ways at once. The marker may then appear
@@ -8,6 +9,8 @@ of the input in identifier form (pointers name keys; other keys become ``~unknow
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import re
 import traceback
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,8 +31,9 @@ from kwg_check._documents import (
     parse_instrument,
     parse_summary,
 )
-from kwg_check._errors import DocumentError, KwgCheckError
+from kwg_check._errors import DocumentError, KwgCheckError, LoadError
 from kwg_check._io import JsonValue, load_path
+from kwg_check._model._types import Part
 from strategies import bundled_documents, examples, node_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
@@ -383,3 +388,235 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
     assert problems
     assert all(TRACE not in str(problem) for problem in problems)
     assert all(TRACE not in record.getMessage() for record in caplog.records)
+
+
+# --------------------------------------------------------------------------------------------
+# Direct construction of the models is the parse path (issue 12)
+# --------------------------------------------------------------------------------------------
+
+MODELS: dict[str, type[pydantic.BaseModel]] = {
+    "instrument": kwg_check.Instrument,
+    "assessment": kwg_check.Assessment,
+    "summary": kwg_check.Summary,
+}
+
+
+def constructors(model: type[pydantic.BaseModel]) -> dict[str, Callable[[Any], object]]:
+    """Every way pydantic offers to build a model from data."""
+    return {
+        "Model(**data)": lambda data: model(**data),
+        "model_validate": model.model_validate,
+        "model_validate_json": lambda data: model.model_validate_json(json.dumps(data)),
+        "model_validate_json (bytes)": lambda data: model.model_validate_json(
+            json.dumps(data).encode()
+        ),
+    }
+
+
+def raised(action: Callable[[], object]) -> KwgCheckError | None:
+    """The library error ``action`` raises (anything else fails the test), or ``None``."""
+    try:
+        action()
+    except KwgCheckError as error:
+        return error
+    return None
+
+
+@pytest.mark.parametrize("name", VALID)
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_constructing_a_model_directly_gives_the_problems_of_the_parse_path(
+    name: str, variant: str
+) -> None:
+    document = load(name)
+    kind = document["document_type"]
+    broken = keep_type(document, VARIANTS[variant](load(name)))
+    expected = raised(lambda: PARSER_OF[kind](broken))
+    assert isinstance(expected, DocumentError)
+    for way, construct in constructors(MODELS[kind]).items():
+        error = raised(lambda: construct(broken))  # noqa: B023 - called at once
+        assert isinstance(error, DocumentError), way
+        assert error.problems == expected.problems, way
+        assert_no_echo(broken, error)
+        assert error.__context__ is None, way
+        assert error.__cause__ is None, way
+
+
+def test_the_exact_case_of_the_issue_raises_a_clean_document_error() -> None:
+    """``Assessment(...)`` with bad data raised pydantic's error, which showed the input."""
+    data = load("assessment_valid.json")
+    data["assessors"] = ["Mutter trinkt, Kind sagt Vater schlägt"]
+    with pytest.raises(DocumentError) as info:
+        kwg_check.Assessment(**data)
+    assert (info.value.pointer, info.value.code) == ("/assessors/0", "schema.type")
+    assert "Mutter" not in "".join(traceback.format_exception(info.value))
+
+
+def test_nested_models_are_built_in_their_parent_and_report_to_it() -> None:
+    """The overridden ``__init__`` is pydantic's in effect: nested objects are validated in
+    the parent (every problem at once, pointers from the document root)."""
+    assert not any(model.__pydantic_custom_init__ for model in all_models())
+    data = load("assessment_valid.json")
+    data["assessors"] = [{"id": UNSAFE, "role": "x"}, {"id": "a", "role": UNSAFE}]
+    with pytest.raises(DocumentError) as info:
+        kwg_check.Assessment(**data)
+    assert [(p.pointer, p.code) for p in info.value.problems] == [
+        ("/assessors/0/id", "schema.pattern"),
+        ("/assessors/1/role", "schema.pattern"),
+    ]
+
+
+def all_models() -> list[type[pydantic.BaseModel]]:
+    found: list[type[pydantic.BaseModel]] = []
+    pending: list[type[pydantic.BaseModel]] = [Part]
+    while pending:
+        model = pending.pop()
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return found
+
+
+@pytest.mark.parametrize("model", all_models()[1:], ids=lambda m: m.__name__)
+def test_every_model_built_from_bad_data_raises_a_clean_document_error(
+    model: type[pydantic.BaseModel],
+) -> None:
+    """Nested models too (``Answer``, ``Item``, …): pointers relative to the object."""
+    data: dict[str, Any] = {UNSAFE: UNSAFE, "id": [UNSAFE], "extensions": {"x": 2**60}}
+    for way, construct in constructors(model).items():
+        error = raised(lambda: construct(data))  # noqa: B023 - called at once
+        # JSON text goes through the loader, as a file would: its faults are LoadErrors.
+        assert isinstance(error, LoadError if "json" in way else DocumentError), way
+        assert_no_echo(data, error)
+    assert pydantic_hides_input(model)
+
+
+def pydantic_hides_input(model: type[pydantic.BaseModel]) -> bool:
+    """Even pydantic's own error (from its validator, bypassing ours) does not show input."""
+    try:
+        model.__pydantic_validator__.validate_python({"id": [UNSAFE]})
+    except pydantic.ValidationError as error:
+        return TRACE not in str(error)
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Every public function that takes a document (issue 12)
+# --------------------------------------------------------------------------------------------
+
+INSTRUMENT = kwg_check.parse_instrument(load_path(FIXTURES / "instrument_valid.json"))
+TAKES_DATA: dict[str, Callable[[Any], object]] = {
+    "document_type": kwg_check.document_type,
+    "parse_assessment": kwg_check.parse_assessment,
+    "parse_document": kwg_check.parse_document,
+    "parse_instrument": kwg_check.parse_instrument,
+    "parse_summary": kwg_check.parse_summary,
+    "validate_document": kwg_check.validate_document,
+    "questionnaire_response_to_assessment": lambda data: (
+        kwg_check.questionnaire_response_to_assessment(data, INSTRUMENT)
+    ),
+    "canonical_json": kwg_check.canonical_json,
+    "dump_json": kwg_check.dump_json,
+    "fingerprint": kwg_check.fingerprint,
+}
+"""Public functions whose document arrives as a JSON value."""
+WRITERS = {"canonical_json", "dump_json", "fingerprint"}
+"""They write any value JSON can hold, at any depth."""
+TAKES_BYTES: dict[str, Callable[[bytes], object]] = {
+    "load_assessment": kwg_check.load_assessment,
+    "load_document": kwg_check.load_document,
+    "load_instrument": kwg_check.load_instrument,
+    "load_json": kwg_check.load_json,
+    "load_summary": kwg_check.load_summary,
+    "score_lines": lambda data: list(kwg_check.score_lines([data.replace(b"\n", b" ")])),
+}
+"""Public functions whose document arrives as bytes (or a file)."""
+TAKES_MODELS = {
+    "assessment_problems", "assessment_to_questionnaire_response", "compare",
+    "compile_instrument", "describe_instrument", "document_fingerprint", "dump_document",
+    "instrument_problems", "instrument_to_questionnaire", "render_comparison", "render_report",
+    "render_statistic", "resolve_instrument", "score", "score_assessment", "score_document",
+    "summary_text", "tabulate_statistic", "verify_summary",
+}  # fmt: skip
+"""Public functions that take validated models (built by the functions above or by the
+models themselves, which are tested above); scoring them with markers is tested below."""
+TAKES_NO_DOCUMENT = {"example_data", "examples", "schema_text"}
+
+
+def test_every_public_function_is_classified_by_how_it_takes_documents() -> None:
+    """A new public function must be added to one of the lists, and so to the tests."""
+    functions = {
+        name
+        for name in kwg_check.__all__
+        if callable(getattr(kwg_check, name)) and not isinstance(getattr(kwg_check, name), type)
+    }
+    classified = TAKES_DATA.keys() | TAKES_BYTES.keys() | TAKES_MODELS | TAKES_NO_DOCUMENT
+    assert functions == classified
+
+
+def deep_list(depth: int) -> Any:
+    value: Any = UNSAFE
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+NOT_JSON: dict[str, Any] = {
+    "integer beyond 2**53": {UNSAFE: [2**60, UNSAFE]},
+    "NaN": {UNSAFE: float("nan")},
+    "lone surrogate": {UNSAFE: UNSAFE + "\ud800"},
+    "key that is not a string": {UNSAFE: {1: UNSAFE}},
+    "tuple": {UNSAFE: (UNSAFE,)},
+    "bytes": {UNSAFE: UNSAFE.encode()},
+    "too deep": {UNSAFE: deep_list(70)},
+}
+
+
+def clean_outcome(data: Any, action: Callable[[], object]) -> None:
+    """``action`` returns, or raises a library error; neither its problems nor its error
+    show the marker (writers such as ``dump_json`` return the data itself: not checked)."""
+    error = raised(action)
+    if error is not None:
+        assert_no_echo(data, error)
+        assert error.__cause__ is None
+
+
+@pytest.mark.parametrize("function", sorted(TAKES_DATA))
+@pytest.mark.parametrize("name", VALID)
+def test_public_functions_taking_data_raise_only_clean_library_errors(
+    function: str, name: str
+) -> None:
+    call = TAKES_DATA[function]
+    for variant in VARIANTS.values():
+        broken = keep_type(load(name), variant(load(name)))
+        clean_outcome(broken, lambda: call(broken))  # noqa: B023 - called at once
+        if function == "validate_document":
+            for problem in kwg_check.validate_document(broken):
+                assert TRACE not in problem.reason
+    for case, value in NOT_JSON.items():
+        clean_outcome(value, lambda: call(value))  # noqa: B023 - called at once
+        writes_any_depth = function in WRITERS and case == "too deep"
+        if function != "validate_document" and not writes_any_depth:
+            assert raised(lambda: call(value)) is not None, case  # noqa: B023 - called at once
+
+
+@pytest.mark.parametrize("function", sorted(TAKES_BYTES))
+@pytest.mark.parametrize("name", VALID)
+def test_public_functions_taking_bytes_raise_only_clean_library_errors(
+    function: str, name: str
+) -> None:
+    call = TAKES_BYTES[function]
+    for variant in VARIANTS.values():
+        broken = keep_type(load(name), variant(load(name)))
+        clean_outcome(broken, lambda: call(json.dumps(broken).encode()))  # noqa: B023
+    for value in NOT_JSON.values():
+        with contextlib.suppress(TypeError, ValueError):  # not all of them can be JSON text
+            text = json.dumps(value).encode()
+            clean_outcome(value, lambda: call(text))  # noqa: B023 - called at once
+
+
+def test_score_lines_reports_problems_that_do_not_echo() -> None:
+    broken = map_strings(load("assessment_valid.json"), lambda s: UNSAFE)
+    (result,) = kwg_check.score_lines([json.dumps(broken).encode()])
+    assert result.problems
+    for problem in result.problems:
+        assert TRACE not in problem.reason
+        assert TRACE not in problem.pointer

@@ -48,7 +48,7 @@ HEADINGS = {
 }
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
-    "h1", "h2", "h3", "p", "dl", "dt", "dd", "div", "ul", "ol", "li", "blockquote", "br",
+    "h1", "h2", "h3", "p", "dl", "dt", "dd", "div", "ul", "ol", "li", "blockquote", "br", "bdi",
     "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
     "svg", "defs", "pattern", "rect", "line", "text", "desc",
 }  # fmt: skip
@@ -328,12 +328,14 @@ def free_text_fields(model: type[BaseModel]) -> set[tuple[str, str]]:
     return found
 
 
-def plant(data: Any, model: type[BaseModel], planted: set[tuple[str, str]]) -> None:
+def plant(
+    data: Any, model: type[BaseModel], planted: set[tuple[str, str]], payload: str = PAYLOAD
+) -> None:
     """Put the payload into every free-text field of the data, adding optional ones."""
     for name, field in model.model_fields.items():
         key = field.alias or name
         if _is_free_text(field.annotation, field.metadata):
-            data[key] = PAYLOAD
+            data[key] = payload
             planted.add((model.__name__, key))
             continue
         value = data.get(key)
@@ -342,12 +344,12 @@ def plant(data: Any, model: type[BaseModel], planted: set[tuple[str, str]]) -> N
                 continue
             if isinstance(value, dict) and typing.get_origin(field.annotation) is dict:
                 for child in value.values():
-                    plant(child, leaf, planted)
+                    plant(child, leaf, planted, payload)
             elif isinstance(value, dict):
-                plant(value, leaf, planted)
+                plant(value, leaf, planted, payload)
             elif isinstance(value, list):
                 for child in value:
-                    plant(child, leaf, planted)
+                    plant(child, leaf, planted, payload)
 
 
 def planted_assessments() -> tuple[list[tuple[str, dict[str, Any]]], set[tuple[str, str]]]:
@@ -451,6 +453,150 @@ def test_planted_markup_in_instrument_labels_stays_text() -> None:
     tags = parse(render_report(assessment, instrument))
     assert not {tag for tag, _ in tags.tags} - ALLOWED_TAGS
     assert not [key for _, attrs in tags.tags for key in attrs if key.startswith("on")]
+
+
+# --- isolation: bidi controls in document text reorder nothing outside it ----------------
+
+MARKER = "FREE"
+BIDI_PAYLOAD = (
+    f"\u2069\u202e{MARKER} \u2067x\n{MARKER}\u202d y\u2029{MARKER}\u202b z\x85{MARKER}\u202a "
+    f"\u2066{MARKER}\u202c\u2069\u2069\ufdd1{MARKER}\ufdd2"
+)
+"""Unterminated overrides, embeddings and isolates, stray PDF and PDIs, paragraph separators,
+and the report's own internal mark characters, in one note."""
+
+_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
+_OPENERS.update(dict.fromkeys("\u2066\u2067\u2068", "\u2069"))
+_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PARAGRAPH = re.compile("[\n\r\x1c-\x1e\x85\u2029]")
+
+
+def self_contained(text: str) -> bool:
+    """Whether bidi text opens and closes everything itself (UAX #9): no PDI that would close
+    an isolate from outside, nothing left open at its end, no paragraph break inside."""
+    if _PARAGRAPH.search(text):
+        return False
+    closers: list[str] = []
+    for char in text:
+        if char in _OPENERS:
+            closers.append(_OPENERS[char])
+        elif char == "\u202c" and closers and closers[-1] == "\u202c":
+            closers.pop()
+        elif char == "\u2069":
+            if "\u2069" not in closers:
+                return False
+            while closers.pop() != "\u2069":
+                pass
+    return not closers
+
+
+def outside_isolates(text: str) -> str:
+    """The text without its FSI … PDI spans (SVG's isolation), each checked self-contained."""
+    rest, position = [], 0
+    while (start := text.find("\u2068", position)) >= 0:
+        depth, end = 0, start
+        for end in range(start, len(text)):
+            depth += text[end] in "\u2066\u2067\u2068"
+            depth -= text[end] == "\u2069"
+            if depth == 0:
+                break
+        assert depth == 0, ascii(text[start:])
+        assert self_contained(text[start + 1 : end]), ascii(text[start:])
+        rest.append(text[position:start])
+        position = end + 1
+    return "".join(rest) + text[position:]
+
+
+class Isolation(HTMLParser):
+    """Collects the text of every ``<bdi>`` and all text outside them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.isolated: list[str] = []
+        self.outside: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "bdi":
+            self._depth += 1
+            self.isolated.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "bdi":
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.isolated[-1] += data
+        else:
+            self.outside.append(data)
+
+
+def assert_isolated(document: str) -> None:
+    """Every planted text is inside an isolate that contains its bidi controls."""
+    found = Isolation()
+    found.feed(document)
+    found.close()
+    for text in found.isolated:
+        assert self_contained(text), ascii(text)
+    outside = outside_isolates("".join(found.outside))
+    assert not _CONTROLS.search(outside)
+    assert MARKER not in outside
+    assert any(MARKER in text for text in found.isolated)
+
+
+def plant_labels(data: Any) -> None:
+    """Put the payload into every localized text of an instrument."""
+    if isinstance(data, dict):
+        if set(data) == {"de", "en"}:
+            data.update(de=BIDI_PAYLOAD, en=BIDI_PAYLOAD)
+            return
+        for child in data.values():
+            plant_labels(child)
+    elif isinstance(data, list):
+        for child in data:
+            plant_labels(child)
+
+
+def bidi_planted(data: dict[str, Any]) -> tuple[Assessment, kwg_check.Instrument]:
+    planted = copy.deepcopy(data)
+    plant(planted, Assessment, set(), BIDI_PAYLOAD)
+    assessment = kwg_check.parse_assessment(planted)
+    instrument: Any = kwg_check.dump_document(kwg_check.resolve_instrument(assessment).instrument)
+    plant_labels(instrument)
+    return assessment, kwg_check.parse_instrument(instrument)
+
+
+@pytest.mark.parametrize(("name", "data"), PLANTED, ids=[name for name, _ in PLANTED])
+def test_planted_bidi_controls_stay_inside_their_text_in_html(
+    name: str, data: dict[str, Any]
+) -> None:
+    """An unterminated U+202E in a note must not reverse the report's words after it."""
+    assessment, instrument = bidi_planted(data)
+    assert_isolated(render_report(assessment, instrument, lang="de"))
+
+
+def test_a_resource_label_in_the_comparison_is_isolated_too() -> None:
+    old = example_json("kwg8a-grey-zone-unknowns")
+    new = copy.deepcopy(old)
+    new["id"] = "GE-2026-0134-02"
+    new.setdefault("resources", []).append(
+        {"category": "family", "label": BIDI_PAYLOAD, "available": True}
+    )
+    comparison = kwg_check.compare(kwg_check.parse_assessment(old), kwg_check.parse_assessment(new))
+    assert_isolated(kwg_check.render_comparison(comparison, format="html"))
+
+
+def test_markdown_keeps_joiners_and_neutralises_bidi_controls() -> None:
+    data = example_json("kwg8a-grey-zone-unknowns")
+    emoji = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # a family: three people, joined
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "mi-khaham" with a ZWNJ
+    family = f"{emoji} {persian}"
+    data["family_view"] = {"statement": family + " \u202eevil"}
+    document = render_report(kwg_check.parse_assessment(data), format="md")
+    assert family in document  # ZWJ emoji sequence and Persian ZWNJ unchanged
+    assert "\u202e" not in document
+    assert not re.search("[\ufdd0-\ufdd2]", document)  # no internal marks leak
 
 
 # --- command line -------------------------------------------------------------------------

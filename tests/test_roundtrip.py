@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import kwg_check
@@ -113,6 +113,9 @@ def test_generated_valid_documents_round_trip_with_any_extensions(kind: str) -> 
         document=GENERATORS[kind].document(),
         extensions=st.none() | st.dictionaries(st.text(max_size=8), plain_json, max_size=4),
     )
+    # Issue 12: an integer beyond 2**53 - 1 given as data was accepted, and writing the
+    # document then failed (load.not-json); parse must reject it as the file path does.
+    @example(document=BUNDLED["instrument:kwg_8a"], extensions={"": 9007199254994944})
     def check(document: Any, extensions: dict[str, Any] | None) -> None:
         if extensions is not None and kind != "summary":
             document = {**document, "extensions": extensions}

@@ -158,8 +158,10 @@ def cli_page() -> str:
         "# Command line reference",
         "",
         "`kwg-check` and `python -m kwg_check` are the same program. Exit codes: 0 success,",
-        "1 invalid input or a difference, 2 usage error. Problems are printed as",
-        "`FILE:POINTER: CODE: reason`.",
+        "1 invalid input or a difference, 2 usage error or an output that cannot be written,",
+        "3 `score-batch` did not complete, 130 interrupted (Ctrl-C), 141 standard output closed",
+        "by its reader (`| head`). Problems are printed as `FILE:POINTER: CODE: reason`; every",
+        "other failure is one line on standard error, never a traceback.",
         "",
     ]
     for title, text in helps:

@@ -13,13 +13,19 @@ import attrs
 from ._documents import (
     Document,
     dump_document,
-    parse_assessment,
     parse_document,
-    parse_instrument,
-    parse_summary,
+    parse_loaded,
+    parse_loaded_document,
 )
-from ._engine import CompiledInstrument, assessment_problems, instrument_problems, score
-from ._errors import KwgCheckError, NotFoundError, Problem, escape_pointer_token
+from ._engine import (
+    CompiledInstrument,
+    assessment_problems,
+    compile_instrument,
+    instrument_problems,
+    score,
+    summary_problems,
+)
+from ._errors import KwgCheckError, Problem, escape_pointer_token
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
@@ -51,45 +57,70 @@ def load_json(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> JsonValue:
 
 def load_instrument(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Instrument:
     """Load and validate an instrument document."""
-    return parse_instrument(load_json(source, limits=limits))
+    return parse_loaded(Instrument, load_json(source, limits=limits))
 
 
 def load_assessment(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Assessment:
     """Load and validate an assessment document (not yet against its instrument)."""
-    return parse_assessment(load_json(source, limits=limits))
+    return parse_loaded(Assessment, load_json(source, limits=limits))
 
 
 def load_summary(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Summary:
     """Load and validate a summary document."""
-    return parse_summary(load_json(source, limits=limits))
+    return parse_loaded(Summary, load_json(source, limits=limits))
 
 
 def load_document(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Load any of the three documents, recognised by its ``document_type``."""
-    return parse_document(load_json(source, limits=limits))
+    return parse_loaded_document(load_json(source, limits=limits))
 
 
 def validate_document(
-    data: JsonValue, *, registry: InstrumentRegistry | None = None
+    data: JsonValue,
+    instrument: Instrument | CompiledInstrument | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+    schema_only: bool = False,
 ) -> list[Problem]:
     """Every problem of a parsed document; an empty list means valid.
 
-    Instruments get the semantic checks of the compile step. Assessments are also checked
-    against their instrument when the registry (the bundled one by default) knows it.
+    Instruments get the semantic checks of the compile step. Assessments and summaries are
+    also checked against their instrument: the one given, else the one the registry (the
+    bundled one by default) knows by the document's id and version. An instrument nobody
+    knows is the problem ``registry.unknown-instrument``: a document that cannot be checked
+    is not valid. ``schema_only`` checks each document on its own, as the published JSON
+    Schema does, and looks no instrument up.
+
+    >>> validate_document({"document_type": "assessment"})[0].code
+    'schema.required'
     """
     try:
         document = parse_document(data)
         if isinstance(document, Instrument):
             return instrument_problems(document)
+        if schema_only:
+            return []
+        compiled = _instrument_of(document, instrument, registry)
         if isinstance(document, Assessment):
-            try:
-                compiled = (registry or bundled_registry()).for_assessment(document)
-            except NotFoundError:
-                return []
             return assessment_problems(compiled, document)
+        return summary_problems(compiled, document)
     except KwgCheckError as error:
         return list(error.problems)
-    return []
+
+
+def _instrument_of(
+    document: Assessment | Summary,
+    instrument: Instrument | CompiledInstrument | None,
+    registry: InstrumentRegistry | None,
+) -> CompiledInstrument:
+    """The instrument to check a document against: the given one (whose id and version the
+    checks then compare with the document's), or the one the registry knows."""
+    if isinstance(instrument, CompiledInstrument):
+        return instrument
+    if isinstance(instrument, Instrument):
+        return compile_instrument(instrument)
+    ref = document.instrument
+    return (registry or bundled_registry()).compiled(ref.id, ref.version)
 
 
 def resolve_instrument(
@@ -119,25 +150,57 @@ def score_assessment(
 
 @attrs.frozen
 class Difference:
-    """A place where a stored summary and a fresh re-scoring disagree."""
+    """A place where a stored summary and a fresh re-scoring disagree.
+
+    ``stored`` and ``recomputed`` are the values at ``pointer`` on each side, whole (an
+    empty list against a filled one is one difference at the list's pointer), or ``None``
+    where that side has nothing at the pointer: documents never hold JSON null.
+    """
 
     pointer: str
     stored: JsonValue
     recomputed: JsonValue
 
 
-_MISSING = "(absent)"
+def json_differences(
+    stored: JsonValue, recomputed: JsonValue, pointer: str = ""
+) -> list[Difference]:
+    """Where two JSON values differ, in document order; empty exactly when they are equal.
+
+    Two non-empty objects (or two non-empty arrays) are compared member by member; anything
+    else is compared as one value, so every difference shows the real value of each side,
+    and ``True`` differs from ``1`` as ``1`` from ``"1"``.
+    """
+    if isinstance(stored, dict) and isinstance(recomputed, dict) and stored and recomputed:
+        return [
+            difference
+            for key in sorted(stored.keys() | recomputed.keys())
+            for difference in json_differences(
+                stored.get(key), recomputed.get(key), f"{pointer}/{escape_pointer_token(key)}"
+            )
+        ]
+    if isinstance(stored, list) and isinstance(recomputed, list) and stored and recomputed:
+        return [
+            difference
+            for index in range(max(len(stored), len(recomputed)))
+            for difference in json_differences(
+                stored[index] if index < len(stored) else None,
+                recomputed[index] if index < len(recomputed) else None,
+                f"{pointer}/{index}",
+            )
+        ]
+    if _same(stored, recomputed):
+        return []
+    return [Difference(pointer, stored, recomputed)]
 
 
-def _leaves(value: JsonValue, pointer: str, out: dict[str, JsonValue]) -> None:
-    if isinstance(value, dict) and value:
-        for key, child in value.items():
-            _leaves(child, f"{pointer}/{escape_pointer_token(key)}", out)
-    elif isinstance(value, list) and value:
-        for index, child in enumerate(value):
-            _leaves(child, f"{pointer}/{index}", out)
-    else:
-        out[pointer] = value
+def _same(a: JsonValue, b: JsonValue) -> bool:
+    """Equal as JSON: same types all the way down (Python's ``True == 1`` is not)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 def verify_summary(
@@ -153,16 +216,5 @@ def verify_summary(
     summary verifies an older one.
     """
     fresh = score_assessment(assessment, instrument, registry=registry)
-    stored_leaves: dict[str, JsonValue] = {}
-    fresh_leaves: dict[str, JsonValue] = {}
-    _leaves(dump_document(summary), "", stored_leaves)
-    _leaves(dump_document(fresh), "", fresh_leaves)
-    differences = []
-    for pointer in sorted(stored_leaves.keys() | fresh_leaves.keys()):
-        if pointer == "/engine/version":
-            continue
-        stored = stored_leaves.get(pointer, _MISSING)
-        recomputed = fresh_leaves.get(pointer, _MISSING)
-        if type(stored) is not type(recomputed) or stored != recomputed:
-            differences.append(Difference(pointer, stored, recomputed))
-    return differences
+    differences = json_differences(dump_document(summary), dump_document(fresh))
+    return [difference for difference in differences if difference.pointer != "/engine/version"]

@@ -7,6 +7,12 @@ chunks are in flight, so memory does not grow with the size of the file. Instrum
 compiled once per process (the registry caches them), and only those the lines use; with
 ``jobs > 1`` the workers are forked where that is safe, so they start without importing or
 parsing anything again, and return results already serialised.
+
+A batch can stop before its end (a full disk, a killed worker, Ctrl-C, a killed parent).
+Records are written in whole blocks, so the output then holds complete records for a prefix
+of the input (at most the last line is cut), and the count says how many; ``resume_point``
+and ``skip_done`` continue such an output later. Workers leave the interrupt to their parent
+and exit on their own when the parent dies, so nothing is left blocked on a pipe.
 """
 
 from __future__ import annotations
@@ -15,10 +21,15 @@ import collections
 import contextlib
 import gc
 import io
+import itertools
 import json
 import multiprocessing
+import os
+import re
+import signal
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import BinaryIO
@@ -26,14 +37,23 @@ from typing import BinaryIO
 import attrs
 from tqdm import tqdm
 
-from ._documents import parse_assessment
+from ._documents import parse_loaded
 from ._engine import score_document
 from ._errors import KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, Limits, load_bytes
-from ._model import Instrument
+from ._model import Assessment, Instrument
 from ._registry import InstrumentRegistry, bundled_registry
 
-__all__ = ["BatchCount", "BatchResult", "bounded_lines", "score_lines", "write_batch"]
+__all__ = [
+    "BatchCount",
+    "BatchResult",
+    "ResumePoint",
+    "bounded_lines",
+    "resume_point",
+    "score_lines",
+    "skip_done",
+    "write_batch",
+]
 
 CHUNK_LINES = 64
 """Lines per unit of work sent to a worker: big enough to keep the pipe cheap, small enough
@@ -84,7 +104,7 @@ def _score_line(
         reason = "the line is empty; every line must hold one assessment"
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
-        assessment = parse_assessment(load_bytes(content, fmt="json", limits=limits))
+        assessment = parse_loaded(Assessment, load_bytes(content, fmt="json", limits=limits))
         summary = score_document(registry.for_assessment(assessment), assessment)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)
@@ -108,11 +128,39 @@ def bounded_lines(stream: BinaryIO | io.IOBase, max_bytes: int) -> Iterator[byte
 # Worker processes: the registry, set once by the initializer and used for every chunk.
 _worker: tuple[InstrumentRegistry, Limits] | None = None
 
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker checks that its parent still lives. A worker waits on a pipe whose
+write end it holds itself (and so do its siblings), so the parent's death never reaches it as
+an end of file; without the check it would wait for ever, holding the files it inherited."""
+
+
+def _exit_with_parent(parent: int | None) -> None:
+    """Exit this worker as soon as its parent process is gone (it is then re-parented).
+
+    ``parent`` is the pid the worker should have; ``None`` when a fork server started it, and
+    then the server is the parent to watch (it ends when the calling process ends)."""
+    watched = os.getppid()
+    if parent is not None and watched != parent:
+        os._exit(1)  # the parent died before this worker even started
+
+    def watch() -> None:
+        while os.getppid() == watched:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kwg-check-parent-watch", daemon=True).start()
+
 
 def _init_worker(
-    registry: InstrumentRegistry | tuple[Instrument, ...] | None, limits: Limits
+    registry: InstrumentRegistry | tuple[Instrument, ...] | None,
+    limits: Limits,
+    parent: int | None,
 ) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group; the parent stops the batch and the pool, so a
+    # worker ignores it instead of dying with a traceback in the middle of a chunk.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
     if registry is None:
         registry = bundled_registry()
     elif isinstance(registry, tuple):
@@ -170,8 +218,9 @@ def _in_pool(
         shared = tuple(registry.get(e.id, e.version) for e in registry.entries())
     if method == "forkserver":
         context.set_forkserver_preload([__name__])
+    parent = None if method == "forkserver" else os.getpid()
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(shared, limits)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(shared, limits, parent)
     ) as pool:
         pending: collections.deque[Future[list[BatchResult]]] = collections.deque()
         try:
@@ -199,51 +248,150 @@ def score_lines(
     registry: InstrumentRegistry | None = None,
     jobs: int = 1,
     limits: Limits = DEFAULT_LIMITS,
+    first_line: int = 1,
 ) -> Iterator[BatchResult]:
     """Score one assessment per line (JSON Lines), yielding one result per line in order.
 
     ``lines`` is any iterable of byte strings (a trailing newline is ignored) or a binary
     file, which is then read line by line with a bound on the line length. Bad lines give a
     result with problems and the batch goes on. ``jobs > 1`` scores in that many worker
-    processes; ``jobs == 1`` scores in this process.
+    processes; ``jobs == 1`` scores in this process. ``first_line`` is the number of the
+    first line, for a part of a longer input (``tail -n +N`` gives lines from ``N``).
     """
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
+    if first_line < 1:
+        raise ValueError("first_line must be at least 1")
     source = bounded_lines(lines, limits.max_bytes) if isinstance(lines, io.IOBase) else iter(lines)
-    numbered = enumerate(source, start=1)
+    numbered = enumerate(source, start=first_line)
     if jobs == 1:
         return _serial(numbered, registry or bundled_registry(), limits)
     return _in_pool(numbered, registry, jobs, limits)
 
 
-@attrs.frozen
+@attrs.define
 class BatchCount:
-    """How many lines a batch scored and how many it could not."""
+    """How many records a batch has written: scored lines and lines it could not score.
 
-    scored: int
-    invalid: int
+    The writer adds to it as blocks of records reach the output, so after a failure it still
+    says how much of the output is complete."""
+
+    scored: int = 0
+    invalid: int = 0
+
+    @property
+    def lines(self) -> int:
+        """All records written."""
+        return self.scored + self.invalid
 
 
 def write_batch(
     source: BinaryIO,
     sink: BinaryIO,
+    count: BatchCount,
     *,
     registry: InstrumentRegistry | None = None,
     jobs: int = 1,
     progress: bool = False,
-) -> BatchCount:
-    """Score ``source`` into ``sink`` (one record per line); a progress bar on stderr if asked."""
-    scored = invalid = 0
-    results: Iterable[BatchResult] = score_lines(source, registry=registry, jobs=jobs)
+    first_line: int = 1,
+) -> None:
+    """Score ``source`` into ``sink`` (one record per line), adding to ``count``.
+
+    Records go out in blocks of ``CHUNK_LINES``, each written and flushed before it is
+    counted: when a write fails (or the batch is interrupted) ``count`` holds exactly the
+    records before the failed block. A progress bar runs on stderr if asked."""
+    results: Iterable[BatchResult] = score_lines(
+        source, registry=registry, jobs=jobs, first_line=first_line
+    )
     with contextlib.ExitStack() as stack:
+        # Close the results (and with them the worker pool) on the way out, also on an error.
+        stack.callback(getattr(results, "close", lambda: None))
         if progress:
             # Only when asked: tqdm starts a monitor thread, and with a thread running the
             # workers cannot be forked (see _start_method).
             results = stack.enter_context(tqdm(results, file=sys.stderr, unit=" lines"))
+        block: list[BatchResult] = []
         for result in results:
-            sink.write(result.record() + b"\n")
-            if result.scored:
-                scored += 1
-            else:
-                invalid += 1
-    return BatchCount(scored, invalid)
+            block.append(result)
+            if len(block) == CHUNK_LINES:
+                _write_block(block, sink, count)
+                block = []
+        _write_block(block, sink, count)
+
+
+def _write_block(block: list[BatchResult], sink: BinaryIO, count: BatchCount) -> None:
+    sink.write(b"".join(result.record() + b"\n" for result in block))
+    sink.flush()
+    scored = sum(result.scored for result in block)
+    count.scored += scored
+    count.invalid += len(block) - scored
+
+
+_RECORD_START = re.compile(rb'\{"line":([0-9]+),"(summary|problems)":')
+
+MAX_RECORD_BYTES = 1 << 26
+"""A longer line in an output to resume cannot be a record of this program (64 MiB)."""
+
+
+@attrs.frozen
+class ResumePoint:
+    """The complete leading records of an earlier output: how many, and where they end."""
+
+    count: BatchCount
+    size: int
+    """Bytes of the complete records (what is kept; a cut last line is dropped)."""
+    last: bytes = b""
+    """The last complete record, without its newline (empty when there is none)."""
+
+
+def resume_point(output: BinaryIO, first_line: int = 1) -> ResumePoint:
+    """Read an earlier output: its complete records, which must be numbered from ``first_line``.
+
+    Raises ``ValueError`` (with a reason, never content) when the file is not an output of
+    ``score-batch`` for this numbering."""
+    count, size, last = BatchCount(), 0, b""
+    while line := output.readline(MAX_RECORD_BYTES):
+        if not line.endswith(b"\n"):
+            if output.read(1):
+                raise ValueError(f"line {count.lines + 1} is not a record of score-batch")
+            break  # the cut last line of an interrupted run
+        match = _RECORD_START.match(line)
+        expected = first_line + count.lines
+        if match is None or not line.endswith(b"}\n"):
+            raise ValueError(f"line {count.lines + 1} is not a record of score-batch")
+        if int(match[1]) != expected:
+            raise ValueError(
+                f"line {count.lines + 1} is the record of input line {int(match[1])}, "
+                f"not of line {expected}"
+            )
+        if match[2] == b"summary":
+            count.scored += 1
+        else:
+            count.invalid += 1
+        size += len(line)
+        last = line[:-1]
+    return ResumePoint(count, size, last)
+
+
+def skip_done(
+    source: BinaryIO,
+    point: ResumePoint,
+    *,
+    registry: InstrumentRegistry | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> None:
+    """Read past the input lines ``point`` has records for, checking the output belongs here.
+
+    The input must have that many lines, and its last such line must score to the very
+    record the output holds for it; otherwise ``ValueError`` (the output is of another
+    input, another instrument or another numbering)."""
+    lines = itertools.islice(bounded_lines(source, limits.max_bytes), point.count.lines)
+    last = collections.deque(enumerate(lines, start=1), maxlen=1)
+    done, line = last[0] if last else (0, b"")
+    if done != point.count.lines:
+        raise ValueError(f"the input has fewer lines than the output has records ({done})")
+    if point.last:
+        number = int(json.loads(point.last)["line"])
+        again = _score_line(number, line, registry or bundled_registry(), limits).record()
+        if again != point.last:
+            raise ValueError(f"the record of input line {number} differs from a new scoring")

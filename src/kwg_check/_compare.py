@@ -7,7 +7,11 @@ lost. Either side may be an assessment (scored here) or a stored summary.
 *Same child* means the same pseudonymous case id (``subject.case_id`` of an assessment,
 ``assessment.case_id`` of a summary). *Compatible versions* means the same instrument id;
 the versions may differ. Items, indices and flags are matched by id; an element present on
-one side only is listed as added or removed, never silently dropped.
+one side only is listed as added or removed, never silently dropped. Resources, which have no
+id, are matched by category and label, the label in the form of
+:func:`~kwg_check._model._types.label_match_key` (NFC, whitespace runs and no-break spaces as
+one space): the same words typed on another keyboard are not a resource lost and one gained.
+A change carries the label as written in the new assessment (in the old one if removed).
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ import attrs
 from ._api import resolve_instrument
 from ._engine import score
 from ._errors import ComparisonError
-from ._model import Assessment, Instrument, Summary
-from ._model._types import format_decimal
+from ._model import Assessment, Instrument, Resource, Summary
+from ._model._types import format_decimal, label_match_key
 from ._registry import InstrumentRegistry, bundled_registry
 
 __all__ = ["Change", "Comparison", "compare"]
@@ -242,14 +246,17 @@ def _resource_changes(
     old: Assessment | Summary, new: Assessment | Summary, old_summary: Summary, new_summary: Summary
 ) -> Iterable[Change]:
     if isinstance(old, Assessment) and isinstance(new, Assessment):
-        before = {(r.category, r.label): r.available for r in old.resources}
-        after = {(r.category, r.label): r.available for r in new.resources}
+        before, after = _resources_by_label(old), _resources_by_label(new)
         for key in _union(before, after):
-            category, label = key
             was, now = before.get(key), after.get(key)
-            if was != now:
+            was_available = None if was is None else was.available
+            now_available = None if now is None else now.available
+            if was_available != now_available:
+                shown = now if now is not None else was
+                assert shown is not None  # the key comes from one side or the other
                 words = ("available", "not_available")
-                yield Change("resource", category, *_switch(was, now, words), label)
+                switch = _switch(was_available, now_available, words)
+                yield Change("resource", key[0], *switch, shown.label)
         return
     counts_before = {r.category: r.available for r in old_summary.resources}
     counts_after = {r.category: r.available for r in new_summary.resources}
@@ -258,6 +265,11 @@ def _resource_changes(
         if was_count != now_count:
             direction: Direction = "up" if now_count > was_count else "down"
             yield Change("resource", category, str(was_count), str(now_count), direction)
+
+
+def _resources_by_label(assessment: Assessment) -> dict[tuple[str, str], Resource]:
+    """Resources by category and matching form of the label (the last of equal ones wins)."""
+    return {(r.category, label_match_key(r.label)): r for r in assessment.resources}
 
 
 def _union(before: Mapping[K, object], after: Mapping[K, object]) -> list[K]:

@@ -13,7 +13,7 @@ escaped, and line breaks become ``<br>`` inside tables and spaces in headings an
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -388,6 +388,72 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
 # --- the sheet ----------------------------------------------------------------------------
 
 
+def _whole_by_itself(
+    index: Index, items: Mapping[str, Item], scales: Mapping[str, Scale]
+) -> bool | None:
+    """Whether the index is whole-valued judging by its aggregation and items alone;
+    ``None``: as whole-valued as its input indices."""
+    if index.aggregation in ("count_at_least", "max_band"):
+        return True
+    if index.aggregation == "mean":
+        return index.rounding is not None and index.rounding.places == 0
+    for item_id in index.items:
+        item = items.get(item_id)
+        scale = scales.get(item.scale) if item is not None else None
+        if item is None or scale is None:
+            return False
+        points = [level.points for level in scale.levels]
+        if scale.unknown is not None and scale.unknown.scores_as is not None:
+            points.append(scale.unknown.scores_as)
+        if index.aggregation == "weighted_sum":
+            points.append(item.weight)
+        if any(value != value.to_integral_value() for value in points):
+            return False
+    return None
+
+
+def _whole_valued(instrument: Instrument) -> dict[str, bool]:
+    """Per index id, whether the index can only take whole numbers, so bands read as '3–5'.
+
+    A depth-first walk over the input indices with an explicit stack, each index judged
+    once: an instrument's chains can be as long as its file allows. An index on a cycle
+    (an invalid instrument) is not whole-valued, nor is one reading an unknown index.
+    """
+    items = {item.id: item for item in instrument.items}
+    scales = {scale.id: scale for scale in instrument.scales}
+    indices = {index.id: index for index in instrument.indices}
+    table: dict[str, bool] = {}
+    for root in indices.values():
+        stack: list[tuple[Index, Iterator[str]]] = []
+        active: set[str] = set()
+        pending: Index | None = root if root.id not in table else None
+        while pending is not None or stack:
+            if pending is not None:
+                by_itself = _whole_by_itself(pending, items, scales)
+                if by_itself is None and pending.id not in active:
+                    stack.append((pending, iter(pending.indices)))
+                    active.add(pending.id)
+                else:  # judged alone, or on a cycle
+                    table[pending.id] = bool(by_itself)
+                    if not by_itself:  # not whole, and neither is anything on the stack
+                        table.update((entry.id, False) for entry, _ in stack)
+                        stack.clear()
+                pending = None
+                continue
+            index, inputs = stack[-1]
+            name = next(inputs, None)
+            if name is None:
+                table.setdefault(index.id, True)
+                active.discard(index.id)
+                stack.pop()
+            elif table.get(name, True) is False or name not in indices:
+                table.update((entry.id, False) for entry, _ in stack)
+                stack.clear()
+            elif name not in table:
+                pending = indices[name]
+    return table
+
+
 class _Sheet:
     """Builds the sheet's lines section by section, in instrument order."""
 
@@ -395,6 +461,7 @@ class _Sheet:
         self.ins = instrument
         self.lang: Lang = lang
         self.lines: list[str] = []
+        self.whole = _whole_valued(instrument)
 
     # words
 
@@ -616,7 +683,7 @@ class _Sheet:
         return points if index.items else self.w("what.values")
 
     def bands(self, index: Index, bands: Sequence[Band]) -> None:
-        whole = self.whole_valued(index)
+        whole = self.whole[index.id]
         rows = []
         for position, band in enumerate(bands):
             low = band.at_least if position > 0 else None
@@ -656,35 +723,6 @@ class _Sheet:
         if low is not None:
             return self.w("range.from", low=_dec(low))
         return self.w("range.all")
-
-    def whole_valued(self, index: Index, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether the index can only take whole numbers, so bands read as '3–5'."""
-        if index.aggregation in ("count_at_least", "max_band"):
-            return True
-        if index.aggregation == "mean":
-            return index.rounding is not None and index.rounding.places == 0
-        if index.id in seen:
-            return False
-        items = {item.id: item for item in self.ins.items}
-        scales = {scale.id: scale for scale in self.ins.scales}
-        indices = {other.id: other for other in self.ins.indices}
-        for item_id in index.items:
-            item = items.get(item_id)
-            scale = scales.get(item.scale) if item is not None else None
-            if item is None or scale is None:
-                return False
-            points = [level.points for level in scale.levels]
-            if scale.unknown is not None and scale.unknown.scores_as is not None:
-                points.append(scale.unknown.scores_as)
-            if index.aggregation == "weighted_sum":
-                points.append(item.weight)
-            if any(value != value.to_integral_value() for value in points):
-                return False
-        for index_id in index.indices:
-            other = indices.get(index_id)
-            if other is None or not self.whole_valued(other, seen | {index.id}):
-                return False
-        return True
 
     def flags(self) -> None:
         self.heading(2, self.w("flags"))

@@ -8,11 +8,13 @@ special-category social data, so an error message must be safe to log anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
 __all__ = [
+    "UNKNOWN_KEY",
     "ComparisonError",
     "DocumentError",
     "InstrumentMismatchError",
@@ -23,6 +25,8 @@ __all__ = [
     "Problem",
     "escape_pointer_token",
     "pointer_from_path",
+    "safe_pointer",
+    "safe_pointer_token",
 ]
 
 
@@ -34,6 +38,31 @@ def escape_pointer_token(token: str | int) -> str:
 def pointer_from_path(path: Iterable[str | int]) -> str:
     """Build a JSON pointer from a sequence of keys and indices."""
     return "".join("/" + escape_pointer_token(token) for token in path)
+
+
+UNKNOWN_KEY = "~unknown"
+"""Pointer token standing in for an object key that is not shown. Keys can carry content
+(a name, a note), so only identifier-shaped keys appear verbatim; ``~unknown`` is
+deliberately not a valid RFC 6901 token, so it cannot be mistaken for a real key."""
+
+_SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
+"""Keys shown verbatim in pointers: the form of every field name and identifier."""
+
+
+def safe_pointer_token(token: str | int) -> str:
+    """An escaped pointer token, or :data:`UNKNOWN_KEY` for a key that is not identifier-shaped."""
+    if type(token) is int or _SHOWN_KEY.fullmatch(str(token)):
+        return escape_pointer_token(token)
+    return UNKNOWN_KEY
+
+
+def safe_pointer(path: Iterable[str | int], shown: Collection[int] = ()) -> str:
+    """A pointer that shows no content: keys not shaped like identifiers become
+    :data:`UNKNOWN_KEY`, except at the positions in ``shown`` (keys known to be valid ids)."""
+    return "".join(
+        "/" + (escape_pointer_token(token) if index in shown else safe_pointer_token(token))
+        for index, token in enumerate(path)
+    )
 
 
 @attrs.frozen(order=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -30,13 +30,14 @@ from ._errors import (
     KwgCheckError,
     Problem,
     escape_pointer_token,
+    safe_pointer_token,
 )
 from ._io import JsonValue, canonical_json, load_text
 from ._model import Assessment, Instrument
 from ._model._types import LocalizedText, format_decimal
 from ._model.assessment import Initiator, ResourceCategory
 from ._model.conditions import AgeBand, All, AnswerIn, Any_, Condition, ContextIs
-from ._model.instrument import Item
+from ._model.instrument import Item, Scale
 
 __all__ = [
     "BASE_URL",
@@ -260,13 +261,13 @@ def instrument_to_questionnaire(instrument: Instrument, *, lang: Lang = "de") ->
     ``ordinalValue`` extension, age bands become ``enableWhen``. See ``docs/fhir.md``.
     """
     compile_instrument(instrument)  # only a sound instrument is published
+    look = _Lookup.of(instrument)
+    by_domain: dict[str, list[JsonValue]] = {}
+    for position, item in enumerate(instrument.items):
+        by_domain.setdefault(item.domain, []).append(_question(look, position, item, lang))
     items: list[JsonValue] = [_subject_group(lang)]
     for domain in instrument.domains:
-        children: list[JsonValue] = [
-            _question(instrument, item, lang)
-            for item in instrument.items
-            if item.domain == domain.id
-        ]
+        children = by_domain.pop(domain.id, [])
         if children:
             items.append(_group(_DOMAIN + domain.id, _text(domain.label, lang), children))
     items.extend(
@@ -334,10 +335,31 @@ def _coding(system: str, code: str, display: str | None) -> JsonObject:
     return coding
 
 
-def _question(instrument: Instrument, item: Item, lang: Lang) -> JsonObject:
-    scale = next(s for s in instrument.scales if s.id == item.scale)
+@attrs.frozen
+class _Lookup:
+    """Items and scales by id (first definition), with the scales' positions: looked up
+    once per instrument, so a questionnaire takes time linear in the instrument's size."""
+
+    instrument: Instrument
+    items: Mapping[str, Item]
+    scales: Mapping[str, tuple[int, Scale]]
+
+    @classmethod
+    def of(cls, instrument: Instrument) -> _Lookup:
+        items: dict[str, Item] = {}
+        for item in instrument.items:
+            items.setdefault(item.id, item)
+        scales: dict[str, tuple[int, Scale]] = {}
+        for position, scale in enumerate(instrument.scales):
+            scales.setdefault(scale.id, (position, scale))
+        return cls(instrument, items, scales)
+
+
+def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObject:
+    instrument = look.instrument
+    scale_position, scale = look.scales[item.scale]
     system = _scale_system(instrument, scale.id)
-    pointer = f"/scales/{instrument.scales.index(scale)}"
+    pointer = f"/scales/{scale_position}"
     options: list[JsonValue] = []
     for n, level in enumerate(scale.levels):
         coding = _coding(system, level.id, _text(level.label, lang))
@@ -350,10 +372,12 @@ def _question(instrument: Instrument, item: Item, lang: Lang) -> JsonObject:
             points = _fhir_decimal(scale.unknown.scores_as, f"{pointer}/unknown/scores_as")
             coding["extension"] = [{"url": EXT_ORDINAL, "valueDecimal": points}]
         options.append({"valueCoding": coding})
-    position = f"/items/{instrument.items.index(item)}"
     extensions: list[JsonValue] = [
         {"url": EXT_KIND, "valueCode": item.kind},
-        {"url": EXT_WEIGHT, "valueDecimal": _fhir_decimal(item.weight, f"{position}/weight")},
+        {
+            "url": EXT_WEIGHT,
+            "valueDecimal": _fhir_decimal(item.weight, f"/items/{position}/weight"),
+        },
     ]
     if item.per_caregiver:
         extensions.append({"url": EXT_PER_CAREGIVER, "valueBoolean": True})
@@ -361,7 +385,7 @@ def _question(instrument: Instrument, item: Item, lang: Lang) -> JsonObject:
     question["text"] = _text(item.label, lang)
     question["type"] = "choice"
     if item.applies_when is not None:
-        enable = _enable_when(instrument, item.applies_when)
+        enable = _enable_when(look, item.applies_when)
         if enable is None:
             extensions.append({"url": EXT_NOT_EXPRESSED, "valueBoolean": True})
         else:
@@ -378,7 +402,7 @@ def _question(instrument: Instrument, item: Item, lang: Lang) -> JsonObject:
 EnableWhen = tuple[Literal["all", "any"], tuple[JsonObject, ...]]
 
 
-def _enable_when(instrument: Instrument, condition: Condition) -> EnableWhen | None:
+def _enable_when(look: _Lookup, condition: Condition) -> EnableWhen | None:
     """``enableWhen`` for the conditions FHIR can express, ``None`` for the others."""
     if isinstance(condition, AgeBand):
         age = condition.age_months
@@ -390,17 +414,17 @@ def _enable_when(instrument: Instrument, condition: Condition) -> EnableWhen | N
         )
     if isinstance(condition, ContextIs | AnswerIn):
         test = condition.context if isinstance(condition, ContextIs) else condition.answer_in
-        item = next(i for i in instrument.items if i.id == test.item)
+        item = look.items[test.item]
         if item.response == "multiple" or item.per_caregiver:
             return None  # '=' on a repeating question is not 'one of these levels'
-        system = _scale_system(instrument, item.scale)
+        system = _scale_system(look.instrument, item.scale)
         return "any", tuple(
             {"question": item.id, "operator": "=", "answerCoding": _coding(system, level, None)}
             for level in test.levels
         )
     if isinstance(condition, All | Any_):
         behaviour: Literal["all", "any"] = "all" if isinstance(condition, All) else "any"
-        parts = [_enable_when(instrument, part) for part in getattr(condition, behaviour)]
+        parts = [_enable_when(look, part) for part in getattr(condition, behaviour)]
         joined: list[JsonObject] = []
         for part in parts:
             if part is None or (len(part[1]) > 1 and part[0] != behaviour):
@@ -607,7 +631,7 @@ Entries = dict[str, list[tuple[JsonObject, str]]]
 
 def _token(key: str) -> str:
     """A pointer token for an object key: shown only when it looks like a field name."""
-    return escape_pointer_token(key) if _SHOWN_KEY.fullmatch(key) else "~unknown"
+    return safe_pointer_token(key)
 
 
 class _Reader:

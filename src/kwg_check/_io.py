@@ -2,7 +2,8 @@
 
 Everything above this layer may assume that a loaded value is a tree of ``None``, ``bool``,
 ``int`` (within ±(2**53 - 1)), finite ``float``, ``str`` (valid Unicode), ``list`` and ``dict``
-with ``str`` keys, no deeper than :attr:`Limits.max_depth`. Every failure is a
+with ``str`` keys, no deeper than :attr:`Limits.max_depth`; :func:`check_value` holds a value
+built in memory to exactly the same rules, with the same codes and pointers. Every failure is a
 :class:`~kwg_check._errors.LoadError` whose reason never quotes the input: documents hold
 special-category social data, so only codes, JSON pointers, line/column numbers and sizes are
 reported. Original parser exceptions are not chained either (their messages and marks quote the
@@ -23,6 +24,12 @@ YAML is accepted as a plain superset of JSON, not as a serialisation of Python o
 * Explicit tags are allowed only for the JSON types (``!!str``, ``!!int``, ``!!float``,
   ``!!bool``, ``!!null``, ``!!seq``, ``!!map``) and the non-specific ``!``; the value must fit
   the tag's core-schema form.
+* Text is kept exactly. Line breaks are LF and CR LF, as YAML 1.2 and editors count them;
+  NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) are ordinary
+  characters (PyYAML follows YAML 1.1 and would fold or drop them), so they stay in every
+  scalar as written, and line numbers in errors count LF only. A CR not followed by LF is
+  refused (``load.yaml-line-break``): YAML 1.2 reads it as a line break where editors show
+  none, so any reading would change some text silently; write ``\\r`` in double quotes.
 """
 
 from __future__ import annotations
@@ -52,13 +59,14 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from kwg_check._errors import LoadError, Problem, pointer_from_path
+from kwg_check._errors import LoadError, Problem, safe_pointer
 
 __all__ = [
     "DEFAULT_LIMITS",
     "JsonValue",
     "Limits",
     "canonical_json",
+    "check_value",
     "dump_json",
     "fingerprint",
     "load_bytes",
@@ -79,17 +87,45 @@ _JSON_WHITESPACE = b" \t\r\n"
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
+def _count(default: int) -> Any:
+    """A limit field: a positive ``int`` with a default."""
+    return attrs.field(
+        default=default, validator=[attrs.validators.instance_of(int), attrs.validators.ge(1)]
+    )
+
+
 @attrs.frozen
 class Limits:
-    """Resource bounds applied before and during parsing, so hostile input stays cheap."""
+    """Resource bounds, so hostile input stays cheap: a case system may load instruments
+    and assessments from shared repositories it does not control.
+
+    ``max_bytes`` and ``max_depth`` apply before and during parsing (codes
+    ``load.too-large``, ``load.too-deep``). The others bound the size of an instrument and
+    are checked first when it is compiled or validated (``compile_instrument``,
+    ``instrument_problems``); the defaults lie far above any real instrument (which has
+    fewer than 500 items and chains of two or three):
+
+    * ``max_items``, ``max_indices``, ``max_flags``: items, indices and flags
+      (``compile.too-many-items``, ``compile.too-many-indices``, ``compile.too-many-flags``);
+    * ``max_rules``: rules of the decision table, policy overrides and process checks, each
+      (``compile.too-many-rules``);
+    * ``max_chain_depth``: the longest chain of indices over indices, of flags over flags,
+      or of items whose applicability reads another item (``compile.chain-too-deep``).
+
+    Each error points at the first element past the limit. Conditions are nested no deeper
+    than ``max_depth`` allows in the file.
+    """
 
     max_bytes: int = attrs.field(
         default=4 * 1024 * 1024,
         validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)],
     )
-    max_depth: int = attrs.field(
-        default=64, validator=[attrs.validators.instance_of(int), attrs.validators.ge(1)]
-    )
+    max_depth: int = _count(64)
+    max_items: int = _count(50_000)
+    max_indices: int = _count(10_000)
+    max_flags: int = _count(10_000)
+    max_rules: int = _count(10_000)
+    max_chain_depth: int = _count(256)
 
 
 DEFAULT_LIMITS = Limits()
@@ -99,7 +135,8 @@ _SUFFIX_FORMATS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": 
 
 
 def _problem(code: str, reason: str, path: tuple[str | int, ...] = ()) -> Problem:
-    return Problem(pointer_from_path(path), code, reason)
+    # Keys can carry content: only identifier-shaped ones are shown (as in every error).
+    return Problem(safe_pointer(path), code, reason)
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,10 +432,51 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
         token, child = step
         if isinstance(container, dict):
             if not isinstance(token, str):
-                raise fail("load.not-json", "an object key is not a string", link)
+                raise fail("load.non-string-key", "an object key is not a string", link)
             if _SURROGATE.search(token) is not None:
                 raise fail("load.encoding", _SURROGATE_REASON, link)
         enter(child, (link, token), depth + 1)
+
+
+def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Hold a value built in memory to the rules a loaded document meets, or raise ``LoadError``.
+
+    Callers that hand over a dict instead of bytes get the limits of the file path, with the
+    same code, pointer and reason as the loader gives for the same content in a JSON file:
+    depth, integer range, finite numbers, valid Unicode, string keys, JSON types only. (The
+    byte size limit has no meaning for a value already in memory.) A reference cycle is
+    reported as too deep. The common, clean value costs one quick pass; anything doubtful
+    goes to the checked walk the JSON loader uses, which names the first fault.
+    """
+    if not _plain(value, limits.max_depth):
+        _check_tree(value, max_depth=limits.max_depth, producing=False)
+
+
+def _plain(value: Any, levels: int) -> bool:
+    """Whether ``value`` is plainly JSON within ``levels`` levels of nesting (a fast,
+    recursive pass; ``False`` means "let the checked walk decide", not "bad")."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or _SURROGATE.search(value) is None
+    if kind is dict:
+        if not levels:
+            return False
+        for key, child in value.items():
+            if type(key) is not str or not (key.isascii() or _SURROGATE.search(key) is None):
+                return False
+            if type(child) is str:  # the most common value: no call
+                if not (child.isascii() or _SURROGATE.search(child) is None):
+                    return False
+            elif not _plain(child, levels - 1):
+                return False
+        return True
+    if kind is list:
+        return bool(levels) and all(_plain(child, levels - 1) for child in value)
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if kind is float:
+        return math.isfinite(value)
+    return value is None or kind is bool
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,6 +593,10 @@ class _JsonYamlMixin:
     """
 
     yaml_implicit_resolvers = _core_schema_resolvers()
+    restore: dict[int, str] | None = None
+    """Stand-in → original character, when ``_load_yaml`` hid YAML 1.1 breaks from the parser."""
+    lone_cr = ""
+    """The stand-in of a CR without LF (with ``restore``): a scalar holding it is refused."""
 
     # Supplied by the loader base classes.
     check_event: Callable[..., bool]
@@ -558,6 +640,8 @@ class _JsonYamlMixin:
             top = stack[-1].container if stack else None
             is_key = isinstance(top, dict) and stack[-1].key is None
             if isinstance(event, ScalarEvent):
+                if self.restore is not None:
+                    self._restore_text(event, stack)
                 if is_key:
                     stack[-1].key = self._key(event, stack)
                     continue
@@ -585,6 +669,13 @@ class _JsonYamlMixin:
                     stack,
                 )
             stack.append(_Frame([] if is_seq else {}))
+
+    def _restore_text(self, event: ScalarEvent, stack: list[_Frame]) -> None:
+        """Put the hidden characters back into a scalar; refuse one that holds a lone CR."""
+        assert self.restore is not None
+        if self.lone_cr in event.value:  # an escaped \r is no stand-in and stays
+            raise _yaml_error("load.yaml-line-break", _LONE_CR_REASON, event, stack)
+        event.value = event.value.translate(self.restore)
 
     def _tag(self, event: ScalarEvent) -> str:
         if event.tag == "!":  # the non-specific tag: a string, per the YAML spec
@@ -685,13 +776,88 @@ if getattr(yaml, "__with_libyaml__", False):
     _YamlLoader = _CYamlLoader
 
 
+_YAML_1_1_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
+"""What PyYAML (YAML 1.1) reads as a line break but YAML 1.2 and editors do not."""
+
+_LONE_CR = re.compile("\r(?!\n)")
+_ESCAPE_CODE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+_STAND_IN_POOL = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+"""Private-use code points: printable, non-space and no break to PyYAML and to libyaml."""
+
+_LONE_CR_REASON = (
+    "a carriage return (CR) is not followed by a line feed: YAML 1.2 reads it as a line break, "
+    "editors do not; end lines with LF or CR LF and write \\r inside double quotes"
+)
+
+
+def _stand_ins(text: str) -> dict[str, str] | None:
+    """Map each YAML 1.1 break character to a private-use character the text cannot produce.
+
+    The stand-ins are absent from the text and from every ``\\x``/``\\u``/``\\U`` escape in
+    it, so a scalar holding one after parsing held the original character. ``None`` if the text
+    uses so many private-use characters that four free ones cannot be found.
+    """
+    taken = {ord(char) for char in set(text)}
+    taken.update(
+        int("".join(match.groups(default="")), 16) for match in _ESCAPE_CODE.finditer(text)
+    )
+    free = (chr(code) for pool in _STAND_IN_POOL for code in pool if code not in taken)
+    chosen = dict(zip(("\x85", "\u2028", "\u2029", "\r"), free, strict=False))
+    return chosen if len(chosen) == 4 else None
+
+
 def _load_yaml(text: str, limits: Limits) -> JsonValue:
+    """Parse YAML; characters PyYAML would take for line breaks are hidden from it first.
+
+    PyYAML's reader and scanner (and libyaml) treat NEL, U+2028, U+2029 and a lone CR as line
+    breaks (YAML 1.1). Each is replaced by a private-use stand-in before parsing and put back in
+    every scalar, so YAML 1.2 semantics hold: the characters are content, lines end at LF only.
+    """
+    if _YAML_1_1_BREAK.search(text) is None:
+        return _parse_yaml(text, None, limits)
+    lone_cr = _LONE_CR.search(text)
+    stand_ins = _stand_ins(text)
+    failure: LoadError | None = None
+    value: JsonValue = None
+    if stand_ins is None:
+        failure = LoadError(
+            _problem(
+                "load.yaml-line-break",
+                "the YAML text holds NEL, U+2028 or U+2029 and uses nearly every private-use "
+                "character, so it cannot be read exactly; write it as JSON",
+            )
+        )
+    else:
+        separators = {ord(char): stand_ins[char] for char in "\x85\u2028\u2029"}
+        hidden = _LONE_CR.sub(stand_ins["\r"], text.translate(separators))
+        try:
+            value = _parse_yaml(hidden, stand_ins, limits)
+        except LoadError as error:
+            failure = error
+    if lone_cr is not None and (failure is None or failure.code != "load.yaml-line-break"):
+        # A lone CR outside scalars (a comment, between tokens) is refused as well; it is also
+        # the likeliest cause of any syntax error the stand-in caused.
+        start = lone_cr.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - text.rfind("\n", 0, start)
+        failure = LoadError(
+            _problem("load.yaml-line-break", f"{_LONE_CR_REASON} (line {line}, column {column})")
+        )
+    if failure is not None:
+        raise failure
+    return value
+
+
+def _parse_yaml(text: str, stand_ins: dict[str, str] | None, limits: Limits) -> JsonValue:
     problem: Problem | None = None
     value: JsonValue = None
     loader: _JsonYamlMixin | None = None
     try:
         # The pure-Python reader already checks the characters here, so this is inside the try.
         loader = _YamlLoader(text)  # type: ignore[call-arg]
+        if stand_ins is not None:
+            loader.restore = {ord(hidden): original for original, hidden in stand_ins.items()}
+            loader.lone_cr = stand_ins["\r"]
         value = loader.load_json_value(limits.max_depth)
     except yaml.MarkedYAMLError as exc:
         problem = _yaml_error_problem(exc.problem, exc.problem_mark)

@@ -6,6 +6,7 @@ instruments are cached per (id, version): compile once, score many.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import attrs
 
-from ._documents import parse_instrument
+from ._documents import document_fingerprint, parse_loaded
 from ._engine import CompiledInstrument, compile_instrument
 from ._errors import DocumentError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
@@ -74,8 +75,10 @@ class InstrumentRegistry:
     """Instruments by id and version.
 
     ``InstrumentRegistry()`` holds the bundled instruments; pass directories of instrument
-    files (YAML or JSON) to add the user's own. Two files with the same id and version are an
-    error: silently preferring one would score with an instrument nobody chose.
+    files (YAML or JSON) to add the user's own. The same instrument added twice (same id,
+    version and fingerprint, e.g. a copy of a bundled file) is known once. Two *different*
+    instruments with the same id and version are an error naming both sources: silently
+    preferring one would score with an instrument nobody chose.
     """
 
     def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True):
@@ -85,34 +88,33 @@ class InstrumentRegistry:
         if bundled:
             for path in sorted((_data_dir() / "instruments").iterdir()):
                 if path.suffix in INSTRUMENT_SUFFIXES:
-                    self._add(parse_instrument(load_path(path)), f"bundled:{path.name}")
+                    self._add(parse_loaded(Instrument, load_path(path)), f"bundled:{path.name}")
         for directory in directories:
             self.add_directory(directory)
 
     def add_directory(self, directory: str | os.PathLike[str]) -> None:
         """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory."""
-        root = Path(directory)
-        if not root.is_dir():
-            raise NotFoundError(Problem("", "registry.directory", "not a directory"))
-        for path in sorted(root.iterdir()):
-            if path.suffix in INSTRUMENT_SUFFIXES and path.is_file():
-                self.add(parse_instrument(load_path(path)), str(path))
+        for path in instrument_files(directory):
+            self.add(parse_loaded(Instrument, load_path(path)), str(path))
 
     def add(self, instrument: Instrument, origin: str = "api") -> None:
-        """Add one instrument document."""
+        """Add one instrument document; ``origin`` names its source in error messages."""
         self._add(instrument, origin)
 
     def _add(self, instrument: Instrument, origin: str) -> None:
         key = (instrument.id, instrument.version)
-        if key in self._instruments:
+        known = self._instruments.get(key)
+        if known is None:
+            self._instruments[key] = (instrument, origin)
+        elif document_fingerprint(known[0]) != document_fingerprint(instrument):
             raise DocumentError(
                 Problem(
                     "/id",
                     "registry.duplicate",
-                    f"instrument {key[0]} {key[1]} is defined twice",
+                    f"instrument {key[0]} {key[1]} is defined twice with different contents: "
+                    f"{_source(known[1])} and {_source(origin)}",
                 )
             )
-        self._instruments[key] = (instrument, origin)
 
     def entries(self) -> list[InstrumentEntry]:
         """All instruments, sorted by id and then version."""
@@ -149,13 +151,43 @@ class InstrumentRegistry:
                 return instrument_id, max(versions, key=_version_key)
         raise NotFoundError(
             Problem(
-                "/instrument",
-                "registry.unknown-instrument",
-                f"no instrument {instrument_id}"
-                + (f" version {version}" if version else "")
-                + " is known; pass the instrument file",
+                "/instrument", "registry.unknown-instrument", self._unknown(instrument_id, version)
             )
         )
+
+    def _unknown(self, instrument_id: str, version: str | None) -> str:
+        """Why an instrument is not found, with the known versions or the closest ids."""
+        ids = sorted({ident for ident, _ in self._instruments})
+        if instrument_id in ids:
+            versions = sorted(
+                (v for i, v in self._instruments if i == instrument_id), key=_version_key
+            )
+            hint = f" (known versions: {', '.join(versions)})"
+        else:
+            close = difflib.get_close_matches(instrument_id, ids, n=3)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        wanted = instrument_id + (f" version {version}" if version else "")
+        return (
+            f"no instrument {wanted} is known{hint}; pass the instrument file, or see "
+            "`kwg-check instruments` for the bundled ones"
+        )
+
+
+def _source(origin: str) -> str:
+    """An entry's origin as a message names it: a path, never the file's contents."""
+    if origin.startswith("bundled:"):
+        return f"the bundled file {origin.removeprefix('bundled:')}"
+    return "an instrument added through the API" if origin == "api" else origin
+
+
+def instrument_files(directory: str | os.PathLike[str]) -> list[Path]:
+    """The instrument files (``*.yaml``, ``*.yml``, ``*.json``) of a directory, sorted."""
+    root = Path(directory)
+    if not root.is_dir():
+        name = os.fspath(directory)
+        reason = f"the instrument directory {name!r} does not exist or is not a directory"
+        raise NotFoundError(Problem("", "registry.directory", reason))
+    return [p for p in sorted(root.iterdir()) if p.suffix in INSTRUMENT_SUFFIXES and p.is_file()]
 
 
 @functools.cache

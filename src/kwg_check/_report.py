@@ -7,6 +7,11 @@ observations, notes, the family's words, justifications, even instrument labels 
 the reader as inert text: the HTML carries no script and a content security policy that
 forbids any, and the Markdown cannot leave its table cell, link anywhere or embed HTML.
 
+Text from the documents is *isolated* as well: a bidi control in a note (say an unterminated
+U+202E RIGHT-TO-LEFT OVERRIDE) reorders only that note, never the words after it. Builders mark
+such text with :func:`_free`; the HTML writer puts each marked line into ``<bdi>`` (SVG text
+into FSI … PDI) and closes whatever the line left open, Markdown and plain text drop the marks.
+
 Labels come from the instrument in the chosen language; the report's own words exist in
 German and English. The trace in the appendix keeps the engine's own (English) wording, so
 it can be compared with the summary document word for word.
@@ -15,7 +20,8 @@ it can be compared with the summary document word for word.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal
 
@@ -289,6 +295,94 @@ def _pick(words: tuple[str, str], lang: Language) -> str:
     return words[1 if lang == "de" else 0]
 
 
+# --- free text: marked when built, isolated when written ----------------------------------
+
+_FREE_START, _FREE_END, _FREE_LITERAL = "\ufdd0", "\ufdd1", "\ufdd2"
+"""Noncharacters that mark document text inside the report's strings (never printed)."""
+_FREE_MARK = re.compile("[\ufdd0-\ufdd2]")
+_FREE_TOKEN = re.compile("(\ufdd2[\\s\\S]?|\ufdd0|\ufdd1)")
+
+
+def _free(text: str) -> str:
+    """Mark ``text`` as taken from a document or instrument, so the writers isolate it.
+
+    A mark character already in the text is kept as a literal (escaped), so any text survives.
+    """
+    if not text:
+        return text
+    return _FREE_START + _FREE_MARK.sub(lambda m: _FREE_LITERAL + m.group(), text) + _FREE_END
+
+
+def _runs(text: str) -> Iterator[tuple[bool, str]]:
+    """The text between the marks as (is document text, text); a truncated mark is harmless."""
+    depth = 0
+    for position, token in enumerate(_FREE_TOKEN.split(text)):
+        if position % 2 == 0:
+            if token:
+                yield depth > 0, token
+        elif token == _FREE_START:
+            depth += 1
+        elif token == _FREE_END:
+            depth = max(depth - 1, 0)
+        elif len(token) == 2:
+            yield depth > 0, token[1]
+
+
+def _plain(text: str) -> str:
+    """The text without marks: for Markdown and plain text, which have no isolation."""
+    if _FREE_MARK.search(text) is None:
+        return text
+    return "".join(run for _, run in _runs(text))
+
+
+_OPENS_EMBEDDING = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
+_OPENS_ISOLATE = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
+_PDF, _PDI, _FSI = "\u202c", "\u2069", "\u2068"
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PARAGRAPH_BREAK = re.compile("([\n\r\x1c-\x1e\x85\u2029])")
+"""Characters of bidi class B: each ends a bidi paragraph, so each line is isolated alone."""
+
+
+def _balanced(line: str) -> str:
+    """A line of document text that cannot reorder anything outside itself.
+
+    Every embedding, override and isolate the line opens is closed at its end, and a PDI that
+    would close the isolate around it gets an FSI of its own in front (UAX #9, X6a–X7).
+    """
+    if _BIDI_CONTROL.search(line) is None:
+        return line
+    open_marks: list[str] = []  # the closer each open embedding or isolate needs
+    stray = 0
+    for char in line:
+        if char in _OPENS_EMBEDDING:
+            open_marks.append(_PDF)
+        elif char in _OPENS_ISOLATE:
+            open_marks.append(_PDI)
+        elif char == _PDF and open_marks and open_marks[-1] == _PDF:
+            open_marks.pop()
+        elif char == _PDI:
+            if _PDI not in open_marks:
+                stray += 1
+                continue
+            while open_marks.pop() != _PDI:
+                pass
+    return _FSI * stray + line + "".join(reversed(open_marks))
+
+
+def _isolated_lines(
+    text: str, isolate: Callable[[str], str], line_break: str, escape: Callable[[str], str]
+) -> str:
+    """Write marked text: each line of document text isolated on its own, the rest escaped."""
+    parts: list[str] = []
+    for free, run in _runs(text):
+        for position, piece in enumerate(_PARAGRAPH_BREAK.split(run)):
+            if position % 2:
+                parts.append(line_break if piece == "\n" else escape(piece))
+            elif piece:
+                parts.append(isolate(escape(_balanced(piece))) if free else escape(piece))
+    return "".join(parts)
+
+
 # --- the neutral document: sections of plain-text blocks ----------------------------------
 
 
@@ -388,7 +482,7 @@ class _Labels:
     def t(self, text: LocalizedText | None, fallback: str = "") -> str:
         if text is None:
             return fallback
-        return text.de if self.lang == "de" else text.en
+        return _free(text.de if self.lang == "de" else text.en)
 
     def sheet(self, key: str) -> str:
         return sheet_word(key, self.lang)
@@ -647,7 +741,7 @@ def _outcome_section(
             moved = " · " + labels.w("override.levels", levels=out.override.levels)
         facts.append((labels.w(f"override.{out.override.kind}"), f"{out.override.author}{moved}"))
         if judgement is not None:
-            facts.append((labels.w("justification"), judgement.justification))
+            facts.append((labels.w("justification"), _free(judgement.justification)))
     raised = [f for f in summary.flags if f.raised and f.severity != "acute"]
     if raised:
         names = "\n".join(
@@ -785,9 +879,9 @@ def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
                 tuple(
                     (
                         labels.resource_category(r.category),
-                        r.label,
+                        _free(r.label),
                         labels.w("yes" if r.available else "no"),
-                        r.note or "",
+                        _free(r.note or ""),
                     )
                     for r in resources
                 ),
@@ -802,7 +896,7 @@ def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
     else:
         for key, text in (("family.statement", view.statement), ("family.will", view.will)):
             if text is not None:
-                blocks.extend([_Para(labels.w(key), "strong"), _Para(text, "quote")])
+                blocks.extend([_Para(labels.w(key), "strong"), _Para(_free(text), "quote")])
     return _Section("resources", labels.w("section.resources"), tuple(blocks))
 
 
@@ -870,7 +964,7 @@ def _participation(assessment: Assessment, party: str, labels: _Labels) -> str:
         return labels.w("participation.involved")
     text = labels.w("participation.not_involved")
     if value.reason_if_not:
-        text += f"\n{labels.w('participation.reason')}: {value.reason_if_not}"
+        text += f"\n{labels.w('participation.reason')}: {_free(value.reason_if_not)}"
     return text
 
 
@@ -884,7 +978,7 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
                     (
                         labels.check(check.id),
                         labels.w(f"check.{check.result}"),
-                        check.legal_reference,
+                        _free(check.legal_reference),
                         check.reason,
                     )
                     for check in summary.process_checks
@@ -959,12 +1053,16 @@ def _item_section(
                 for entry in answer.evidence:
                     origin = ", ".join(
                         part
-                        for part in (entry.source, entry.date.isoformat() if entry.date else None)
+                        for part in (
+                            _free(entry.source or ""),
+                            entry.date.isoformat() if entry.date else None,
+                        )
                         if part
                     )
-                    evidence.append(entry.observation + (f" ({origin})" if origin else ""))
+                    observation = _free(entry.observation)
+                    evidence.append(observation + (f" ({origin})" if origin else ""))
                 if answer.note:
-                    evidence.append(f"{labels.w('note')}: {answer.note}")
+                    evidence.append(f"{labels.w('note')}: {_free(answer.note)}")
             rows.append(
                 (
                     labels.item(item.id),
@@ -1076,7 +1174,7 @@ def _change_row(change: Change, labels: _Labels) -> tuple[str, str, str, str, st
         element = labels.item(change.id)
     else:
         category = labels.resource_category(change.id)
-        element = category if change.label is None else f"{change.label} ({category})"
+        element = category if change.label is None else f"{_free(change.label)} ({category})"
     direction = labels.w(f"cmp.{change.direction}")
     if change.kind == "resource":
         direction = labels.w(f"cmp.resource.{change.direction}")
@@ -1131,9 +1229,16 @@ def _comparison_text(comparison: Comparison, labels: _Labels) -> str:
     return "\n".join(lines) + "\n"
 
 
+_JOINERS = "\u200c\u200d"
+
+
 def _one_line(text: str) -> str:
-    """Free text on one line, without control characters that could rewrite a terminal."""
-    cleaned = "".join(c if c.isprintable() else " " for c in text)
+    """Free text on one line, without control characters that could rewrite a terminal.
+
+    Bidi controls become spaces too (Markdown and terminals cannot isolate them); ZERO WIDTH
+    JOINER and NON-JOINER stay, as they are part of the text (emoji, Persian, Indic scripts).
+    """
+    cleaned = "".join(c if c.isprintable() or c in _JOINERS else " " for c in _plain(text))
     return " ".join(cleaned.split())
 
 
@@ -1199,9 +1304,26 @@ footer { margin-top: 8mm; border-top: 1px solid var(--rule); padding-top: 2mm;
 """
 
 
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _bdi(escaped: str) -> str:
+    return f"<bdi>{escaped}</bdi>"
+
+
 def _esc(text: str) -> str:
-    """Text as inert HTML; line breaks become ``<br>``."""
-    return "<br>".join(html.escape(line, quote=True) for line in text.split("\n"))
+    """Text as inert HTML; line breaks become ``<br>``, document text is isolated in ``<bdi>``."""
+    return _isolated_lines(text, _bdi, "<br>", _escape)
+
+
+def _svg_isolate(escaped: str) -> str:
+    return f"{_FSI}{escaped}{_PDI}"
+
+
+def _svg_esc(text: str) -> str:
+    """Text for SVG, which has no ``<bdi>``: document text between FSI and PDI."""
+    return _isolated_lines(text, _svg_isolate, " ", _escape)
 
 
 def _html(document: _Document) -> str:
@@ -1214,7 +1336,7 @@ def _html(document: _Document) -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_esc(document.title)}</title>",
+        f"<title>{_escape(_plain(document.title))}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
@@ -1286,7 +1408,7 @@ def _tag(name: str, text: str | None = None, /, **attributes: object) -> str:
     )
     if text is None:
         return f"<{name}{attributes_text}/>"
-    return f"<{name}{attributes_text}>{_esc(text)}</{name}>"
+    return f"<{name}{attributes_text}>{_svg_esc(text)}</{name}>"
 
 
 _RISK, _PROTECT, _MUTED, _GRID = "#b0502a", "#2c7a6a", "#56636e", "#d3dae0"
@@ -1367,7 +1489,8 @@ def _svg_figure(chart: _Chart) -> str:
         )
     for position, row in enumerate(rows):
         y = _TOP + position * _PITCH
-        label = row.label if len(row.label) <= 70 else row.label[:69] + "…"
+        label = _plain(row.label)
+        label = _free(label if len(label) <= 70 else label[:69] + "…")
         out.append(_tag("text", label, x=4, y=y + 8, fill="#1d2730"))
         if row.risk is not None:
             risk = _short(row.risk)

@@ -20,7 +20,7 @@ from typing import BinaryIO, Literal, get_args
 import attrs
 
 from ._batch import bounded_lines
-from ._documents import parse_summary
+from ._documents import parse_loaded
 from ._errors import KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, load_bytes, load_path
 from ._model import Summary
@@ -211,11 +211,11 @@ def _from_line(value: JsonValue) -> Summary | list[Problem]:
             reason = f"the batch could not score input line {value['line']}"
             return [Problem("/problems", "stats.unscored-line", reason)]
         try:
-            return parse_summary(value.get("summary"))
+            return parse_loaded(Summary, value.get("summary"))
         except KwgCheckError as error:
             return _prefixed(error.problems, "/summary")
     try:
-        return parse_summary(value)
+        return parse_loaded(Summary, value)
     except KwgCheckError as error:
         return list(error.problems)
 
@@ -237,7 +237,7 @@ def _lines(name: str, stream: BinaryIO) -> Iterator[tuple[str, Summary | list[Pr
 
 def _document(path: Path) -> tuple[str, Summary | list[Problem]]:
     try:
-        return str(path), parse_summary(load_path(path))
+        return str(path), parse_loaded(Summary, load_path(path))
     except KwgCheckError as error:
         return str(path), list(error.problems)
 

@@ -1,21 +1,36 @@
 """``kwg-check``: a thin shell over the public API.
 
-Exit codes: 0 success, 1 invalid input (or a verification difference), 2 usage error.
+Exit codes: 0 success, 1 invalid input (or a verification difference), 2 usage error or an
+output that cannot be written (a bad ``-o`` path, a full disk, ``-o`` naming an input),
+3 ``score-batch`` did not complete (a write failed, a worker died; the output holds the
+complete records before it, see ``--resume``), 130 interrupted (Ctrl-C), 141 standard
+output was closed by its reader (``| head``), quietly, as a program ended by SIGPIPE.
+Every failure ends with one line on standard error, never a traceback.
 Problems are printed as ``FILE:POINTER: CODE: reason`` and never quote document contents.
+
+Output files (``-o``) are written beside the target as ``FILE.partial`` and renamed over it
+only when complete, so an earlier output survives a failed or killed run.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
+import os
+import shutil
+import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
+
+import attrs
 
 from ._api import load_json, resolve_instrument, validate_document, verify_summary
-from ._batch import write_batch
+from ._batch import BatchCount, ResumePoint, resume_point, skip_done, write_batch
 from ._compare import compare
 from ._describe import describe_instrument
 from ._documents import (
@@ -37,21 +52,34 @@ from ._fhir import (
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
+from ._registry import instrument_files as instrument_files_in
 from ._report import render_comparison, render_report
 from ._schema import SCHEMA_NAMES, schema_text
 from ._stats import STATISTIC_FORMATS, read_statistic, render_statistic
 from ._text import summary_text
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE
 
 _Document = TypeVar("_Document")
 
 
 class _UsageError(Exception):
     """A problem with the command line itself (exit 2)."""
+
+
+class _Stopped(Exception):
+    """A run that ended before its end (one line on stderr, the given exit code)."""
+
+    def __init__(self, reason: str, code: int) -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 class _InvalidFile(Exception):
@@ -62,13 +90,25 @@ class _InvalidFile(Exception):
         self.name, self.problems = name, problems
 
 
+def _not_a_file(path: str) -> _UsageError:
+    """The usage error for an input path that is no file, worded the same by every command."""
+    if Path(path).is_dir():
+        return _UsageError(f"{path}: is a directory; this command reads one file")
+    return _UsageError(f"{path}: no such file")
+
+
 def _read(path: str) -> JsonValue:
     """Load a file, or standard input for ``-``."""
     if path == "-":
         return load_bytes(sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1))
-    if not Path(path).is_file():
-        raise _UsageError(f"{path}: no such file")
+    _check_readable(path)
     return load_json(path)
+
+
+def _check_readable(path: str) -> None:
+    """Any path that can be read is an input: files, FIFOs, ``<(…)`` (``/dev/fd/N``)."""
+    if not os.path.exists(path) or os.path.isdir(path):
+        raise _not_a_file(path)
 
 
 _DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -94,12 +134,24 @@ def _expand(names: Sequence[str]) -> list[str]:
     return files
 
 
-def _registry(instrument_files: Sequence[str]) -> InstrumentRegistry:
-    if not instrument_files:
+def _registry(
+    instrument_files: Sequence[str], directories: Sequence[str] = ()
+) -> InstrumentRegistry:
+    """The bundled instruments and the user's files (``--instrument``) and directories
+    (``--instruments``); a file's problems, a clash included, carry that file's name."""
+    if not instrument_files and not directories:
         return bundled_registry()
+    for directory in directories:
+        if not Path(directory).is_dir():
+            raise _UsageError(f"{directory}: no such directory")
     registry = InstrumentRegistry()
-    for path in instrument_files:
-        registry.add(_instrument_from_file(path), path)
+    below = [str(path) for directory in directories for path in instrument_files_in(directory)]
+    for path in [*instrument_files, *below]:
+        instrument = _instrument_from_file(path)
+        try:
+            registry.add(instrument, path)
+        except KwgCheckError as error:
+            raise _InvalidFile(path, error.problems) from None
     return registry
 
 
@@ -107,13 +159,17 @@ def _instrument_from_file(path: str) -> Instrument:
     return _load(path, parse_instrument)
 
 
-def _print_problems(name: str, problems: Sequence[Problem], stream: TextIO) -> None:
+def _print_problems(
+    name: str, problems: Sequence[Problem], stream: TextIO, *, file: bool = True
+) -> None:
+    """``FILE:POINTER: CODE: reason`` per problem; without a file, ``kwg-check: CODE: reason``."""
     for problem in problems:
-        print(f"{name}:{problem.pointer}: {problem.code}: {problem.reason}", file=stream)
+        where = f"{name}:{problem.pointer}" if file else name
+        print(f"{where}: {problem.code}: {problem.reason}", file=stream)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    registry = _registry(args.instrument)
+    registry = _registry(args.instrument, args.instruments)
     report = []
     invalid = 0
     files = _expand(args.files)
@@ -121,7 +177,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             data = _read(name)
             kind: str | None = document_type(data)
-            problems = validate_document(data, registry=registry)
+            problems = validate_document(data, registry=registry, schema_only=args.schema_only)
         except KwgCheckError as error:
             kind, problems = None, list(error.problems)
         invalid += bool(problems)
@@ -165,9 +221,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     differences = verify_summary(summary, assessment, instrument)
     for difference in differences:
+        stored, recomputed = (
+            "(absent)" if value is None else json.dumps(value, ensure_ascii=False)
+            for value in (difference.stored, difference.recomputed)
+        )
         print(
-            f"{args.summary}:{difference.pointer}: verify.difference: stored "
-            f"{json.dumps(difference.stored)}, recomputed {json.dumps(difference.recomputed)}"
+            f"{args.summary}:{difference.pointer}: verify.difference: "
+            f"stored {stored}, recomputed {recomputed}"
         )
     if differences:
         print(f"{len(differences)} difference(s)", file=sys.stderr)
@@ -202,7 +262,7 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
 def _named_instrument(target: str) -> Instrument:
     """An instrument file, or a bundled instrument named ``id[@version]``."""
-    if Path(target).is_file():
+    if Path(target).exists():
         return _instrument_from_file(target)
     instrument_id, _, version = target.partition("@")
     return bundled_registry().get(instrument_id, version or None)
@@ -219,31 +279,173 @@ def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text)
         return
+    with _output_file(output) as stream:
+        stream.write(text.encode("utf-8"))
+
+
+def _partial(target: Path) -> Path:
+    return target.with_name(target.name + ".partial")
+
+
+@contextlib.contextmanager
+def _output_file(
+    output: str, resume: tuple[Path, ResumePoint] | None = None, keep_partial: bool = False
+) -> Iterator[BinaryIO]:
+    """The one way an ``-o`` file is written: into ``FILE.partial`` beside it, synced and
+    renamed over ``FILE`` only when the block completes, so a full disk or a killed run never
+    replaces a complete earlier output with a truncated one. On an error the partial file is
+    removed, unless ``keep_partial`` and it holds something (``score-batch --resume``).
+    A symlink is followed (the file it names is replaced); a device or FIFO is written to
+    directly, as nothing can be renamed over it. ``resume`` starts the partial file with the
+    complete records of an earlier output: ``(file they are in, how far)``."""
+    target = Path(os.path.realpath(output))
+    if target.is_dir():
+        raise _UsageError(f"{output}: is a directory")
+    direct = target.exists() and not target.is_file()
+    if direct and resume is not None:
+        raise _UsageError(f"{output}: --resume needs a regular file")
+    path = target if direct else _partial(target)
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        stream = _start_output(path, direct, resume)
     except OSError as error:
         raise _UsageError(f"{output}: cannot write ({error.strerror})") from None
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+            if not direct:
+                os.fsync(stream.fileno())
+        if not direct:
+            if target.exists():
+                shutil.copymode(target, path)
+            os.replace(path, target)
+    except BaseException as error:
+        if not direct and not (keep_partial and path.exists() and path.stat().st_size):
+            path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _UsageError(f"{output}: cannot write ({error.strerror})") from None
+        raise
+
+
+def _start_output(path: Path, direct: bool, resume: tuple[Path, ResumePoint] | None) -> BinaryIO:
+    if resume is None:
+        return open(path, "wb")
+    source, point = resume
+    if source == path:  # continue the partial file itself: drop its cut last line
+        stream: BinaryIO = open(path, "r+b")  # noqa: SIM115 (the caller's with closes it)
+        stream.truncate(point.size)
+        stream.seek(point.size)
+        return stream
+    stream = open(path, "wb")  # noqa: SIM115 (the caller's with closes it)
+    with open(source, "rb") as earlier:
+        while (left := point.size - stream.tell()) and (block := earlier.read(min(left, 1 << 20))):
+            stream.write(block)
+    return stream
+
+
+def _refuse_output_over_input(args: argparse.Namespace) -> None:
+    """An ``-o`` that is one of the inputs (same file, symlink or hard link, or standard input
+    redirected from it) would replace what is being read: refused before anything is written."""
+    output = getattr(args, "output", None)
+    if output is None or output == "-":
+        return
+    try:
+        target = os.stat(output)
+    except (OSError, ValueError):
+        return  # does not exist yet (or cannot be written: reported when writing)
+    if not stat.S_ISREG(target.st_mode):
+        return
+    for name in _input_names(args):
+        try:
+            source = os.fstat(sys.stdin.fileno()) if name == "-" else os.stat(name)
+        except (OSError, ValueError):
+            continue
+        if (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
+            raise _UsageError(f"{output}: the output is the input {name}; nothing was written")
+
+
+_INPUT_ARGUMENTS: tuple[str, ...] = ("input", "files", "summaries", "assessment", "summary")
+_INPUT_ARGUMENTS += ("response", "instrument", "previous", "old", "new")
+
+
+def _input_names(args: argparse.Namespace) -> Iterator[str]:
+    for argument in _INPUT_ARGUMENTS:
+        value = getattr(args, argument, None)
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from (name for name in value if isinstance(name, str))
+
+
+def _open_input(path: str, stack: contextlib.ExitStack) -> BinaryIO:
+    if path == "-":
+        return sys.stdin.buffer
+    _check_readable(path)
+    try:
+        return stack.enter_context(open(path, "rb"))
+    except OSError as error:
+        raise _UsageError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoint] | None:
+    """Where an interrupted run left off: its partial file, or else the output itself."""
+    if args.output is None or args.output == "-":
+        raise _UsageError("--resume needs -o FILE: the output to continue")
+    target = Path(os.path.realpath(args.output))
+    earlier = next((p for p in (_partial(target), target) if p.is_file()), None)
+    if earlier is None:
+        return None
+    try:
+        with open(earlier, "rb") as stream:
+            point = resume_point(stream, args.first_line)
+        skip_done(source, point, registry=_registry(args.instrument) if args.instrument else None)
+    except ValueError as error:
+        raise _UsageError(f"{earlier}: cannot resume: {error}") from None
+    except OSError as error:
+        raise _UsageError(f"{earlier}: cannot resume ({error.strerror})") from None
+    return earlier, point
 
 
 def _cmd_score_batch(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument) if args.instrument else None
-    if args.input != "-" and not Path(args.input).is_file():
-        raise _UsageError(f"{args.input}: no such file")
+    count = BatchCount()
     with contextlib.ExitStack() as stack:
-        source = (
-            sys.stdin.buffer if args.input == "-" else stack.enter_context(open(args.input, "rb"))
-        )
-        sink = (
-            sys.stdout.buffer
-            if args.output is None
-            else stack.enter_context(open(args.output, "wb"))
-        )
-        count = write_batch(
-            source, sink, registry=registry, jobs=args.jobs, progress=sys.stderr.isatty()
-        )
-    total = count.scored + count.invalid
-    print(f"{total} line(s): {count.scored} scored, {count.invalid} invalid", file=sys.stderr)
+        source = _open_input(args.input, stack)
+        resume = _resume(args, source) if args.resume else None
+        if resume is not None:
+            count = attrs.evolve(resume[1].count)
+        if args.output is None or args.output == "-":
+            sink = sys.stdout.buffer
+        else:
+            sink = stack.enter_context(_output_file(args.output, resume, keep_partial=True))
+        first_line = args.first_line + count.lines
+        try:
+            write_batch(
+                source,
+                sink,
+                count,
+                registry=registry,
+                jobs=args.jobs,
+                progress=sys.stderr.isatty(),
+                first_line=first_line,
+            )
+        except BrokenPipeError:
+            raise
+        except (OSError, BrokenProcessPool) as error:
+            reason = error.strerror if isinstance(error, OSError) else "a worker process died"
+            message = _stopped(count, args, reason or "input/output error")
+            raise _Stopped(message, EXIT_INCOMPLETE) from None
+        except KeyboardInterrupt:
+            raise _Stopped(_stopped(count, args, "interrupted"), EXIT_INTERRUPTED) from None
+    print(f"{count.lines} line(s): {count.scored} scored, {count.invalid} invalid", file=sys.stderr)
     return EXIT_INVALID if count.invalid else EXIT_OK
+
+
+def _stopped(count: BatchCount, args: argparse.Namespace, reason: str) -> str:
+    message = f"{count.lines} line(s) written before the run stopped: {reason}"
+    if count.lines and args.output not in (None, "-"):
+        message += f"; they are in {args.output}.partial, continue with --resume"
+    return message
 
 
 def _positive(text: str) -> int:
@@ -349,6 +551,11 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """As argparse's, but a failed write (``--help > /dev/full``) is not swallowed."""
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -357,7 +564,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n"
         "  kwg-check validate instruments/ assessments/\n"
         "  kwg-check example kwg8a-grey-zone-unknowns | kwg-check score -\n\n"
-        "Exit codes: 0 success, 1 invalid input or difference, 2 usage error.",
+        "Exit codes: 0 success, 1 invalid input or difference, 2 usage error or output not\n"
+        "written, 3 score-batch incomplete, 130 interrupted, 141 output pipe closed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kwg-check {__version__}")
@@ -384,7 +592,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         _cmd_validate,
         "Check instrument, assessment and summary files; prints FILE:POINTER: CODE: reason.",
-        "kwg-check validate instruments/ assessments/*.json",
+        "kwg-check validate instruments/ assessments/ --instruments instruments/",
     )
     validate.add_argument(
         "files",
@@ -395,7 +603,21 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     _instruments_option(
         validate,
-        "instrument file to check assessments against (repeatable; bundled ones are known)",
+        "instrument file to check assessments and summaries against (repeatable; bundled "
+        "ones are known)",
+    )
+    validate.add_argument(
+        "--instruments",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory of instrument files (*.yaml, *.yml, *.json) to check against (repeatable)",
+    )
+    validate.add_argument(
+        "--schema-only",
+        action="store_true",
+        help="check each file on its own (the published schema and the instrument rules); "
+        "look no instrument up for assessments and summaries",
     )
 
     schema = command(
@@ -471,6 +693,18 @@ def _parser() -> argparse.ArgumentParser:
     _output_option(batch, "OUTPUT.jsonl")
     batch.add_argument(
         "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run from the complete records of its -o output",
+    )
+    batch.add_argument(
+        "--first-line",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="number of the first input line, for a part of a longer input (default 1)",
     )
     _instruments_option(batch, "instrument file to score with (repeatable; default: bundled)")
 
@@ -557,25 +791,71 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit code.
+
+    Failures of the output itself end here: a closed pipe quietly (exit 141), any other
+    failure to write with one line and exit 2, Ctrl-C with one line and exit 130."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # here, not at interpreter exit, where a failure is a traceback
+        return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_CLOSED_PIPE
+    except OSError as error:
+        _discard_stdout()
+        print(f"kwg-check: error: {_os_reason(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("kwg-check: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EPIPE})
+
+
+def _os_reason(error: OSError) -> str:
+    """One line for an operating-system error no command handled itself."""
+    reason = error.strerror or type(error).__name__
+    if error.filename:
+        return f"{error.filename}: {reason}"
+    if error.errno in _WRITE_ERRORS:
+        return f"cannot write to standard output ({reason})"
+    return reason
+
+
+def _discard_stdout() -> None:
+    """After a failed write, send what is left in stdout's buffer to /dev/null, so that the
+    interpreter's own flush at exit does not fail again (the CPython docs' SIGPIPE recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # no file descriptor (a captured or replaced stdout): nothing flushes it at exit
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:
+        sys.stdout.flush()  # --help and --version print before they exit
+        raise
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        _refuse_output_over_input(args)
         return handler(args)
     except _UsageError as error:
         print(f"kwg-check: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except _Stopped as error:
+        print(f"kwg-check: error: {error}", file=sys.stderr)
+        return error.code
     except _InvalidFile as error:
         _print_problems(error.name, error.problems, sys.stderr)
         return EXIT_INVALID
     except KwgCheckError as error:
-        source = (
-            getattr(args, "assessment", None)
-            or getattr(args, "name", None)
-            or getattr(args, "response", None)
-            or "-"
-        )
-        _print_problems(str(source), error.problems, sys.stderr)
+        # An instrument or example named on the command line is no file: no file name then.
+        source = getattr(args, "assessment", None) or getattr(args, "response", None)
+        _print_problems(source or "kwg-check", error.problems, sys.stderr, file=bool(source))
         return EXIT_INVALID
-    except BrokenPipeError:
-        return EXIT_OK

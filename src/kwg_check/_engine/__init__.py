@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._assessment import assessment_problems
 from ._compile import compile_instrument, instrument_problems
+from ._references import summary_problems
 from ._runtime import CompiledInstrument
 from ._score import score, score_document
 
@@ -20,4 +21,5 @@ __all__ = [
     "instrument_problems",
     "score",
     "score_document",
+    "summary_problems",
 ]

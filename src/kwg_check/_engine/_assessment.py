@@ -16,6 +16,7 @@ Answer semantics (part of the scoring specification):
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
 from kwg_check._errors import Problem, pointer_from_path
 from kwg_check._model.assessment import Answer, Assessment
@@ -23,7 +24,14 @@ from kwg_check._model.assessment import Answer, Assessment
 from ._evaluate import clean
 from ._runtime import CItem, CompiledInstrument, Raw
 
-__all__ = ["age_months", "assessment_problems", "raw_answer", "raw_answers"]
+__all__ = [
+    "InstrumentRef",
+    "age_months",
+    "assessment_problems",
+    "raw_answer",
+    "raw_answers",
+    "reference_problems",
+]
 
 MAX_AGE_MONTHS = 300
 
@@ -40,6 +48,48 @@ def age_months(assessment: Assessment) -> int:
     return months - 1 if on.day < born.day else months
 
 
+class InstrumentRef(Protocol):
+    """What a document says about the instrument it belongs to."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def fingerprint(self) -> str | None: ...
+
+
+def reference_problems(
+    compiled: CompiledInstrument, ref: InstrumentRef, document: str
+) -> list[Problem]:
+    """Whether the document's instrument reference (id, version and, when pinned, the
+    fingerprint) names this instrument; ``document`` says whose reference it is."""
+    problems: list[Problem] = []
+    for key, given, expected in (
+        ("id", ref.id, compiled.id),
+        ("version", ref.version, compiled.version),
+    ):
+        if given != expected:
+            problems.append(
+                Problem(
+                    f"/instrument/{key}",
+                    "instrument.mismatch",
+                    f"the {document} names instrument {key} '{given}', but the instrument's "
+                    f"{key} is '{expected}'",
+                )
+            )
+    if ref.fingerprint is not None and ref.fingerprint != compiled.fingerprint:
+        problems.append(
+            Problem(
+                "/instrument/fingerprint",
+                "instrument.fingerprint",
+                f"the {document} pins another version of the instrument document: the "
+                "fingerprints differ",
+            )
+        )
+    return problems
+
+
 def _answer_key(item: CItem) -> str:
     if item.per_caregiver:
         return "caregivers"
@@ -54,30 +104,7 @@ def _given_key(answer: Answer) -> str:
 
 def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) -> list[Problem]:
     """Everything that stops the assessment from being scored with this instrument."""
-    problems: list[Problem] = []
-    ref = assessment.instrument
-    for key, given, expected in (
-        ("id", ref.id, compiled.id),
-        ("version", ref.version, compiled.version),
-    ):
-        if given != expected:
-            problems.append(
-                Problem(
-                    f"/instrument/{key}",
-                    "instrument.mismatch",
-                    f"the assessment names instrument {key} '{given}', but the instrument's "
-                    f"{key} is '{expected}'",
-                )
-            )
-    if ref.fingerprint is not None and ref.fingerprint != compiled.fingerprint:
-        problems.append(
-            Problem(
-                "/instrument/fingerprint",
-                "instrument.fingerprint",
-                "the assessment pins another version of the instrument document: the "
-                "fingerprints differ",
-            )
-        )
+    problems = reference_problems(compiled, assessment.instrument, "assessment")
     if assessment.subject.birth_date is not None:
         age = age_months(assessment)
         if not 0 <= age <= MAX_AGE_MONTHS:

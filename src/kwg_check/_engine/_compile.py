@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 from kwg_check import _documents
 from kwg_check._errors import DocumentError, Problem
+from kwg_check._io import DEFAULT_LIMITS, Limits
 from kwg_check._model.assessment import Assessment
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import Instrument, Item, Scale
@@ -75,21 +76,29 @@ def document_fingerprint(document: Instrument | Assessment) -> str:
     return _documents.document_fingerprint(document)
 
 
-def instrument_problems(instrument: Instrument) -> list[Problem]:
-    """Every semantic problem of the instrument (empty when it compiles)."""
-    problems = structural_problems(instrument)
+def instrument_problems(
+    instrument: Instrument, *, limits: Limits = DEFAULT_LIMITS
+) -> list[Problem]:
+    """Every semantic problem of the instrument (empty when it compiles); an instrument
+    larger than ``limits`` allow gets only the size problems."""
+    problems = structural_problems(instrument, limits)
     if problems:
         return problems
     with localcontext(CONTEXT):
         return _late_problems(instrument, _build(instrument, fingerprint=""))
 
 
-def compile_instrument(instrument: Instrument) -> CompiledInstrument:
+def compile_instrument(
+    instrument: Instrument, *, limits: Limits = DEFAULT_LIMITS
+) -> CompiledInstrument:
     """Check the instrument completely and resolve it for scoring.
 
-    Raises ``DocumentError`` listing every semantic problem.
+    Raises ``DocumentError`` listing every semantic problem; an instrument with more items,
+    indices, flags or rules, or longer dependency chains, than ``limits`` allow is refused
+    with the size problems alone (codes ``compile.too-many-*``, ``compile.chain-too-deep``).
+    Checking and compiling take time and memory about linear in the instrument's size.
     """
-    problems = structural_problems(instrument)
+    problems = structural_problems(instrument, limits)
     if problems:
         raise DocumentError(problems)
     with localcontext(CONTEXT):

@@ -9,21 +9,27 @@ Quotients are rounded with integer arithmetic, never through the context.
 from __future__ import annotations
 
 import decimal
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
 
+from . import _graphs as graphs
 from ._runtime import CIndex, CompiledInstrument, Raw, State
 
 __all__ = [
     "CONTEXT",
     "Decision",
+    "Reach",
+    "answer_changed",
     "band_of",
     "clean",
+    "copy_state",
     "decide",
     "evaluate",
     "index_value",
+    "reach",
     "reevaluate",
     "round_quotient",
 ]
@@ -70,18 +76,7 @@ def evaluate(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) 
     """Applicability, item states, indices and flags for one set of answers."""
     state = State(age, len(compiled.items), len(compiled.indices), len(compiled.flags))
     for pos in compiled.item_order:
-        item = compiled.items[pos]
-        if item.applies is not None and not item.applies(state):
-            continue  # State starts as not applicable
-        state.applicable[pos] = True
-        answer = raw[pos]
-        if answer is None:
-            state.status[pos] = "missing"
-            continue
-        state.status[pos] = "answered" if answer.rank is not None else "unknown"
-        state.rank[pos] = answer.rank
-        if item.kind != "context":
-            state.points[pos] = answer.points
+        _item_state(compiled, state, pos, raw[pos])
     for pos in compiled.index_order:
         index = compiled.indices[pos]
         state.values[pos], state.bands[pos] = index_value(compiled, index, state)
@@ -90,30 +85,95 @@ def evaluate(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) 
     return state
 
 
+def _item_state(compiled: CompiledInstrument, state: State, pos: int, answer: Raw | None) -> None:
+    """Applicability, status, counting rank and points of one item (its applicability's
+    inputs already evaluated)."""
+    item = compiled.items[pos]
+    applicable = item.applies is None or item.applies(state)
+    state.applicable[pos] = applicable
+    if not applicable or answer is None:
+        state.status[pos] = "missing" if applicable else "not_applicable"
+        state.rank[pos] = state.points[pos] = None
+        return
+    state.status[pos] = "answered" if answer.rank is not None else "unknown"
+    state.rank[pos] = answer.rank
+    state.points[pos] = answer.points if item.kind != "context" else None
+
+
+@attrs.frozen
+class Reach:
+    """What one item's answer can change, each part in evaluation order: the item and the
+    items whose applicability reads it (directly or through each other), the indices they
+    feed (directly or through other indices) and the flags reading any of these."""
+
+    items: tuple[int, ...]
+    indices: tuple[int, ...]
+    flags: tuple[int, ...]
+
+
+def reach(compiled: CompiledInstrument, pos: int) -> Reach | None:
+    """The reach of item ``pos``; ``None`` when an applicability condition reads an index,
+    band or flag (then only a full evaluation is right)."""
+    readers = compiled.readers
+    if readers.opaque:
+        return None
+    items = graphs.reach((pos,), readers.item_items)
+    indices = graphs.reach(
+        itertools.chain.from_iterable(readers.item_indices[i] for i in items),
+        readers.index_indices,
+    )
+    flag_starts = itertools.chain(
+        itertools.chain.from_iterable(readers.item_flags[i] for i in items),
+        itertools.chain.from_iterable(readers.index_flags[k] for k in indices),
+    )
+    flags = graphs.reach(flag_starts, readers.flag_flags)
+    return Reach(
+        tuple(sorted(items, key=readers.item_rank.__getitem__)),
+        tuple(sorted(indices, key=readers.index_rank.__getitem__)),
+        tuple(sorted(flags, key=readers.flag_rank.__getitem__)),
+    )
+
+
+def answer_changed(
+    compiled: CompiledInstrument,
+    state: State,
+    raw: Sequence[Raw | None],
+    changed: Reach,
+    pos: int,
+    answer: Raw | None,
+) -> None:
+    """Turn ``state``, the evaluation of ``raw``, in place into the evaluation of ``raw``
+    with ``answer`` at item ``pos``, re-evaluating only ``changed`` (the item's reach).
+    Called again with ``raw[pos]``, it restores the state exactly."""
+    for i in changed.items:
+        _item_state(compiled, state, i, answer if i == pos else raw[i])
+    for k in changed.indices:
+        state.values[k], state.bands[k] = index_value(compiled, compiled.indices[k], state)
+    for k in changed.flags:
+        state.raised[k] = compiled.flags[k].when(state)
+
+
 def reevaluate(
     compiled: CompiledInstrument, base: State, raw: Sequence[Raw | None], pos: int
 ) -> State:
     """``evaluate(compiled, base.age, raw)`` for answers that differ from those behind
-    ``base`` only at the item ``pos``, which no applicability condition may read (see
-    ``CompiledInstrument.applicability_reads``): the item, the indices it reaches and the
-    flags are evaluated again, everything else is copied."""
+    ``base`` only at the item ``pos``: what the item reaches is evaluated again, everything
+    else is copied."""
+    changed = reach(compiled, pos)
+    if changed is None:
+        return evaluate(compiled, base.age, raw)
+    state = copy_state(base)
+    answer_changed(compiled, state, raw, changed, pos, raw[pos])
+    return state
+
+
+def copy_state(base: State) -> State:
+    """A copy of an evaluation state that can be changed without touching ``base``."""
     state = State(base.age, 0, 0, 0)
     state.applicable = base.applicable[:]
     state.status, state.rank, state.points = base.status[:], base.rank[:], base.points[:]
     state.values, state.bands = base.values[:], base.bands[:]
     state.raised = base.raised[:]
-    if state.applicable[pos]:
-        answer = raw[pos]
-        state.status[pos] = (
-            "missing" if answer is None else ("answered" if answer.rank is not None else "unknown")
-        )
-        state.rank[pos] = None if answer is None else answer.rank
-        counted = answer is not None and compiled.items[pos].kind != "context"
-        state.points[pos] = answer.points if counted else None  # type: ignore[union-attr]
-    for k in compiled.reaches[pos]:
-        state.values[k], state.bands[k] = index_value(compiled, compiled.indices[k], state)
-    for k in compiled.flag_order:
-        state.raised[k] = compiled.flags[k].when(state)
     return state
 
 

@@ -42,7 +42,8 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ._evaluate import decide, evaluate, reevaluate
+from ._evaluate import answer_changed, copy_state, decide, evaluate, reach
+from ._graphs import reach as reachable
 from ._runtime import CompiledInstrument, Raw, State
 
 __all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
@@ -67,19 +68,12 @@ def free_items(compiled: CompiledInstrument, raw: Sequence[Raw | None], state: S
         for i in range(len(compiled.items))
         if state.applicable[i] and state.status[i] in ("unknown", "missing")
     }
-    variable = set(free)  # items whose counting level can differ between completions
-    changed = True
-    while changed:
-        changed = False
-        for item in compiled.items:
-            if item.pos in variable:
-                continue
-            if any(ref.kind == "item" and ref.pos in variable for ref in item.applies_refs):
-                variable.add(item.pos)
-                answer = raw[item.pos]
-                if answer is None or answer.rank is None:
-                    free.add(item.pos)
-                changed = True
+    # Items whose applicability reads an item whose counting level can differ between
+    # completions (directly or through each other) may change applicability too.
+    for pos in reachable(free, compiled.readers.item_items) - free:
+        answer = raw[pos]
+        if answer is None or answer.rank is None:
+            free.add(pos)
     return sorted(free)
 
 
@@ -190,22 +184,16 @@ def clarify_first(
     if compiled.method != "decision_table":
         return []
     ranked: list[tuple[int, int]] = []
-    read = compiled.applicability_reads
+    trial = copy_state(state)
     for pos in unknown:
         domain = compiled.items[pos].completions
         if domain is None:
             ranked.append((-(len(compiled.outcomes) - 1), pos))
             continue
-        trial = list(raw)
-        outcomes = []
         corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
-        for answer in domain if corners is None else corners:
-            trial[pos] = answer
-            if read is None or pos in read:
-                outcomes.append(_computed(compiled, state.age, trial))
-            else:  # one answer changed and no applicability reads it: evaluate only its reach
-                changed = reevaluate(compiled, state, trial, pos)
-                outcomes.append(_decided(compiled, changed))
+        outcomes = _answer_outcomes(
+            compiled, trial, raw, pos, domain if corners is None else corners
+        )
         if current is None:
             decisive = len(set(outcomes)) > 1
         else:
@@ -213,6 +201,32 @@ def clarify_first(
         if decisive:
             ranked.append((-(max(outcomes) - min(outcomes)), pos))
     return [compiled.items[pos].id for _, pos in sorted(ranked)]
+
+
+def _answer_outcomes(
+    compiled: CompiledInstrument,
+    state: State,
+    raw: Sequence[Raw | None],
+    pos: int,
+    answers: Sequence[Raw],
+) -> list[int]:
+    """The computed outcome for each answer of item ``pos``, the other answers as in
+    ``raw``. Only what the item reaches is evaluated again, in ``state`` (the evaluation of
+    ``raw``), which is restored before returning."""
+    changed = reach(compiled, pos)
+    if changed is None:
+        trial = list(raw)
+        outcomes = []
+        for answer in answers:
+            trial[pos] = answer
+            outcomes.append(_computed(compiled, state.age, trial))
+        return outcomes
+    outcomes = []
+    for answer in answers:
+        answer_changed(compiled, state, raw, changed, pos, answer)
+        outcomes.append(_decided(compiled, state))
+    answer_changed(compiled, state, raw, changed, pos, raw[pos])
+    return outcomes
 
 
 def _monotone_in(compiled: CompiledInstrument, pos: int) -> bool:

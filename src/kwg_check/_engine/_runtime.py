@@ -36,6 +36,7 @@ __all__ = [
     "CompiledInstrument",
     "Cond",
     "Raw",
+    "Readers",
     "Ref",
     "State",
 ]
@@ -235,40 +236,81 @@ class CompiledInstrument:
     """Discretionary override policy; ``None`` when overrides are not allowed."""
     override_down: int | None
     checks: tuple[CCheck, ...]
-    applicability_reads: frozenset[int] | None = attrs.field(
-        default=attrs.Factory(lambda self: _applicability_reads(self.items), takes_self=True)
+    readers: Readers = attrs.field(
+        default=attrs.Factory(lambda self: _readers(self), takes_self=True)
     )
-    """Positions of the items applicability conditions read; ``None`` when one reads an
-    index, band or flag (then any item may change applicability). Lets scoring re-evaluate
-    only what one changed answer reaches."""
-    reaches: tuple[tuple[int, ...], ...] = attrs.field(
-        default=attrs.Factory(
-            lambda self: _reaches(self.items, self.indices, self.index_order), takes_self=True
-        )
-    )
-    """Per item, the indices whose value it feeds (directly or through other indices), in
-    evaluation order: what one changed answer makes ``reevaluate`` compute again."""
+    """Who reads each item, index and flag: what one changed answer reaches, so scoring
+    re-evaluates only that (see ``_evaluate.reach``)."""
 
 
-def _reaches(
-    items: tuple[CItem, ...], indices: tuple[CIndex, ...], order: tuple[int, ...]
-) -> tuple[tuple[int, ...], ...]:
-    reaches = []
-    for item in items:
-        reached: list[int] = []
-        for k in order:
-            if item.pos in indices[k].items or not set(reached).isdisjoint(indices[k].inputs):
-                reached.append(k)
-        reaches.append(tuple(reached))
-    return tuple(reaches)
+@attrs.frozen
+class Readers:
+    """The dependency graphs reversed, built once per instrument (linear in its size).
+
+    Per position: ``item_items`` the items whose applicability reads the item,
+    ``item_indices`` the indices summing it, ``item_flags`` the flags whose condition reads
+    it; ``index_indices`` and ``index_flags`` the indices and flags reading an index (its
+    value or band); ``flag_flags`` the flags reading a flag. ``opaque`` is true when an
+    applicability condition reads an index, band or flag (the schema forbids it; then every
+    change is evaluated in full). The ranks are positions in the evaluation orders.
+    """
+
+    item_items: tuple[tuple[int, ...], ...]
+    item_indices: tuple[tuple[int, ...], ...]
+    item_flags: tuple[tuple[int, ...], ...]
+    index_indices: tuple[tuple[int, ...], ...]
+    index_flags: tuple[tuple[int, ...], ...]
+    flag_flags: tuple[tuple[int, ...], ...]
+    opaque: bool
+    item_rank: tuple[int, ...]
+    index_rank: tuple[int, ...]
+    flag_rank: tuple[int, ...]
 
 
-def _applicability_reads(items: tuple[CItem, ...]) -> frozenset[int] | None:
-    read: set[int] = set()
-    for item in items:
+def _readers(compiled: CompiledInstrument) -> Readers:
+    n_items, n_indices, n_flags = len(compiled.items), len(compiled.indices), len(compiled.flags)
+    item_items: list[list[int]] = [[] for _ in range(n_items)]
+    for item in compiled.items:
         for ref in item.applies_refs:
             if ref.kind == "item":
-                read.add(ref.pos)
-            elif ref.kind != "age":
-                return None
-    return frozenset(read)
+                item_items[ref.pos].append(item.pos)
+    item_indices: list[list[int]] = [[] for _ in range(n_items)]
+    index_indices: list[list[int]] = [[] for _ in range(n_indices)]
+    for index in compiled.indices:
+        for pos in dict.fromkeys(index.items):
+            item_indices[pos].append(index.pos)
+        for pos in dict.fromkeys(index.inputs):
+            index_indices[pos].append(index.pos)
+    item_flags: list[list[int]] = [[] for _ in range(n_items)]
+    index_flags: list[list[int]] = [[] for _ in range(n_indices)]
+    flag_flags: list[list[int]] = [[] for _ in range(n_flags)]
+    targets = {"item": item_flags, "index": index_flags, "band": index_flags, "flag": flag_flags}
+    for flag in compiled.flags:
+        for ref in flag.refs:
+            if ref.kind in targets and flag.pos not in targets[ref.kind][ref.pos][-1:]:
+                targets[ref.kind][ref.pos].append(flag.pos)
+    return Readers(
+        item_items=_frozen(item_items),
+        item_indices=_frozen(item_indices),
+        item_flags=_frozen(item_flags),
+        index_indices=_frozen(index_indices),
+        index_flags=_frozen(index_flags),
+        flag_flags=_frozen(flag_flags),
+        opaque=any(
+            ref.kind not in ("item", "age") for item in compiled.items for ref in item.applies_refs
+        ),
+        item_rank=_ranks(compiled.item_order),
+        index_rank=_ranks(compiled.index_order),
+        flag_rank=_ranks(compiled.flag_order),
+    )
+
+
+def _frozen(lists: list[list[int]]) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(entries) for entries in lists)
+
+
+def _ranks(order: tuple[int, ...]) -> tuple[int, ...]:
+    ranks = [0] * len(order)
+    for rank, pos in enumerate(order):
+        ranks[pos] = rank
+    return tuple(ranks)

@@ -11,23 +11,24 @@ Phase two (monotonicity, exactness bounds) needs resolved references and runs in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 from kwg_check._errors import Problem, pointer_from_path
+from kwg_check._io import DEFAULT_LIMITS, Limits
 from kwg_check._model.conditions import Condition as ConditionModel
-from kwg_check._model.instrument import Index, Instrument
+from kwg_check._model.instrument import Index, Instrument, Item, Scale
 
 from ._conditions import IndexName, ItemName, Names, condition_problems, referenced
+from ._graphs import chain_depths, cycles, topological_order
 
 __all__ = [
-    "band_ids",
+    "band_table",
     "dependency_orders",
     "names_of",
     "structural_problems",
-    "topological_order",
 ]
 
 Path = tuple[str | int, ...]
@@ -51,24 +52,35 @@ def _first_by_id(elements: Sequence[Any]) -> dict[str, Any]:
     return result
 
 
-def band_ids(index: Index, indices: Mapping[str, Index]) -> tuple[str, ...] | None:
-    """Band ids of an index: its own bands, or for max_band those of its first input."""
-    seen: set[str] = set()
-    current: Index | None = index
-    while current is not None and current.id not in seen:
-        if current.bands:
-            return tuple(band.id for band in current.bands)
-        if current.aggregation != "max_band" or not current.indices:
-            return None
-        seen.add(current.id)
-        current = indices.get(current.indices[0])
-    return None
+def band_table(indices: Sequence[Index]) -> dict[str, tuple[str, ...] | None]:
+    """Band ids of every index (by id, first definition): its own bands, or for max_band
+    those of its first input; ``None`` when it has none (or the first inputs lead into a
+    cycle or an unknown id). Every index is visited once, however long the chains."""
+    by_id = _first_by_id(indices)
+    table: dict[str, tuple[str, ...] | None] = {}
+    for start in by_id:
+        path: dict[str, None] = {}
+        current: Index | None = by_id[start]
+        found: tuple[str, ...] | None = None
+        while current is not None and current.id not in path:
+            if current.id in table:
+                found = table[current.id]
+                break
+            path[current.id] = None
+            if current.bands:
+                found = tuple(band.id for band in current.bands)
+                break
+            if current.aggregation != "max_band" or not current.indices:
+                break
+            current = by_id.get(current.indices[0])
+        table.update(dict.fromkeys(path, found))
+    return table
 
 
 def names_of(instrument: Instrument) -> Names:
     """Resolution tables for conditions (first definition of an id wins)."""
     scales = _first_by_id(instrument.scales)
-    indices = _first_by_id(instrument.indices)
+    bands = band_table(instrument.indices)
     items: dict[str, ItemName] = {}
     for pos, item in enumerate(instrument.items):
         scale = scales.get(item.scale)
@@ -80,16 +92,23 @@ def names_of(instrument: Instrument) -> Names:
         items.setdefault(item.id, ItemName(pos, item.kind, ranks))
     index_names: dict[str, IndexName] = {}
     for pos, index in enumerate(instrument.indices):
-        index_names.setdefault(index.id, IndexName(pos, band_ids(index, indices)))
+        index_names.setdefault(index.id, IndexName(pos, bands[index.id]))
     flags: dict[str, int] = {}
     for pos, flag in enumerate(instrument.flags):
         flags.setdefault(flag.id, pos)
     return Names(MappingProxyType(items), MappingProxyType(index_names), MappingProxyType(flags))
 
 
-def structural_problems(instrument: Instrument) -> list[Problem]:
-    """All phase-one problems: ids, references, cycles and the rules of each element."""
+def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """All phase-one problems: size, ids, references, cycles and the rules of each element.
+
+    An instrument with more elements than ``limits`` allow gets only those problems: the
+    rest of the checks are not worth running on it.
+    """
     out = _Collector()
+    _check_sizes(instrument, limits, out)
+    if out.problems:
+        return out.problems
     _check_duplicates(instrument, out)
     names = names_of(instrument)
     outcomes = {outcome.id for outcome in instrument.outcomes}
@@ -116,8 +135,26 @@ def structural_problems(instrument: Instrument) -> list[Problem]:
             "instrument.completeness",
             "minimum_completeness must lie between 0 and 1",
         )
-    _check_cycles(instrument, out)
+    _check_graphs(instrument, limits, out)
     return out.problems
+
+
+def _check_sizes(instrument: Instrument, limits: Limits, out: _Collector) -> None:
+    sections: tuple[tuple[str, Sized, int, str], ...] = (
+        ("items", instrument.items, limits.max_items, "items"),
+        ("indices", instrument.indices, limits.max_indices, "indices"),
+        ("flags", instrument.flags, limits.max_flags, "flags"),
+        ("decision_table", instrument.decision_table or (), limits.max_rules, "rules"),
+        ("policy_overrides", instrument.policy_overrides, limits.max_rules, "rules"),
+        ("process_checks", instrument.process_checks, limits.max_rules, "rules"),
+    )
+    for section, elements, limit, what in sections:
+        if len(elements) > limit:
+            out.add(
+                (section, limit),
+                f"compile.too-many-{what}",
+                f"{section} has {len(elements)} entries, more than the limit of {limit}",
+            )
 
 
 def _check_outcome(outcome: str | None, path: Path, outcomes: set[str], out: _Collector) -> None:
@@ -206,6 +243,8 @@ def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
 def _check_indices(instrument: Instrument, out: _Collector) -> None:
     items = _first_by_id(instrument.items)
     indices = _first_by_id(instrument.indices)
+    scales = _first_by_id(instrument.scales)
+    bands = band_table(instrument.indices)
     for i, index in enumerate(instrument.indices):
         here: Path = ("indices", i)
         if not index.items and not index.indices:
@@ -232,16 +271,20 @@ def _check_indices(instrument: Instrument, out: _Collector) -> None:
                 "a mean needs rounding (places and mode), so every implementation agrees",
             )
         if index.aggregation == "count_at_least":
-            _check_count(index, here, instrument, out)
+            _check_count(index, here, items, scales, out)
         if index.aggregation == "max_band":
-            _check_max_band(index, here, indices, out)
+            _check_max_band(index, here, indices, bands, out)
         elif index.bands is not None:
             _check_bands(index, here, out)
 
 
-def _check_count(index: Index, here: Path, instrument: Instrument, out: _Collector) -> None:
-    items = _first_by_id(instrument.items)
-    scales = _first_by_id(instrument.scales)
+def _check_count(
+    index: Index,
+    here: Path,
+    items: Mapping[str, Item],
+    scales: Mapping[str, Scale],
+    out: _Collector,
+) -> None:
     if index.at_least is None:
         out.add(here, "index.count-scale", "count_at_least needs at_least, the level to count from")
     if index.indices:
@@ -262,7 +305,11 @@ def _check_count(index: Index, here: Path, instrument: Instrument, out: _Collect
 
 
 def _check_max_band(
-    index: Index, here: Path, indices: Mapping[str, Index], out: _Collector
+    index: Index,
+    here: Path,
+    indices: Mapping[str, Index],
+    bands: Mapping[str, tuple[str, ...] | None],
+    out: _Collector,
 ) -> None:
     if not index.indices:
         out.add(here, "index.max-band", "max_band needs at least one input index")
@@ -275,7 +322,7 @@ def _check_max_band(
         source = indices.get(index_id)
         if source is None or source.id == index.id:
             continue  # reported as an unknown reference or a cycle
-        ids = band_ids(source, indices)
+        ids = bands[source.id]
         if ids is None:
             out.add(
                 (*here, "indices", j), "index.max-band", f"input index '{index_id}' has no bands"
@@ -421,49 +468,41 @@ def _resolve_edges(ids: Sequence[str], edges: Sequence[Sequence[str]]) -> list[l
     return [[first[target] for target in targets if target in first] for targets in edges]
 
 
-def _reachable(start: Iterable[int], edges: Sequence[Sequence[int]]) -> set[int]:
-    seen: set[int] = set()
-    stack = list(start)
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(edges[node])
-    return seen
+_WHAT = {"indices": "index", "flags": "flag", "items": "item"}
+_READS = {"indices": "its input indices", "flags": "its condition", "items": "applies_when"}
 
 
-def _check_cycles(instrument: Instrument, out: _Collector) -> None:
-    what = {"indices": "index", "flags": "flag", "items": "item"}
-    reads = {"indices": "its input indices", "flags": "its condition", "items": "applies_when"}
+def _check_graphs(instrument: Instrument, limits: Limits, out: _Collector) -> None:
+    """Cycles, then (in an acyclic graph) chains longer than ``limits.max_chain_depth``."""
     for section, ids, raw_edges in _graphs(instrument):
         edges = _resolve_edges(ids, raw_edges)
-        reach = [_reachable(edges[pos], edges) for pos in range(len(ids))]
-        reported: set[int] = set()
-        for pos in range(len(ids)):
-            if pos in reported or pos not in reach[pos]:
-                continue
-            members = {other for other in reach[pos] if pos in reach[other]}
-            reported |= members
+        found = cycles(edges)
+        for members in found:
             out.add(
-                (section, pos),
+                (section, members[0]),
                 "ref.cycle",
-                f"{what[section]} '{ids[pos]}' depends on itself through {reads[section]} "
-                f"({len(members)} element(s) in the cycle)",
+                f"{_WHAT[section]} '{ids[members[0]]}' depends on itself through "
+                f"{_READS[section]} ({len(members)} element(s) in the cycle)",
+            )
+        if found:
+            continue
+        depths = chain_depths(edges, topological_order(edges))
+        deep = next(
+            (pos for pos, depth in enumerate(depths) if depth > limits.max_chain_depth), None
+        )
+        if deep is not None:
+            out.add(
+                (section, deep),
+                "compile.chain-too-deep",
+                f"{_WHAT[section]} '{ids[deep]}' starts a chain of {depths[deep]} elements through "
+                f"{_READS[section]}, more than the limit of {limits.max_chain_depth}",
             )
 
 
-def topological_order(ids: Sequence[str], edges: Sequence[Sequence[str]]) -> tuple[int, ...]:
-    """Dependencies first, otherwise instrument order (the graph is known to be acyclic)."""
-    resolved = _resolve_edges(ids, edges)
-    done: set[int] = set()
-    order: list[int] = []
-    while len(order) < len(ids):
-        pos = next(p for p in range(len(ids)) if p not in done and set(resolved[p]) <= done)
-        done.add(pos)
-        order.append(pos)
-    return tuple(order)
-
-
 def dependency_orders(instrument: Instrument) -> dict[str, tuple[int, ...]]:
-    """Evaluation orders of indices, flags and items (by applicability)."""
-    return {section: topological_order(ids, edges) for section, ids, edges in _graphs(instrument)}
+    """Evaluation orders of indices, flags and items (by applicability): dependencies
+    first, otherwise instrument order (the graphs are known to be acyclic)."""
+    return {
+        section: topological_order(_resolve_edges(ids, edges))
+        for section, ids, edges in _graphs(instrument)
+    }

@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import typing
+import unicodedata
+from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -23,11 +26,30 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+from pydantic.config import ExtraValues
 from pydantic_core import PydanticCustomError
 
+from .._errors import DocumentError, Problem
+from .._io import DEFAULT_LIMITS, Limits, load_bytes, load_text
+from ._patterns import (
+    DATE_PATTERN,
+    DECIMAL_PATTERN,
+    FINGERPRINT_PATTERN,
+    ID_PATTERN,
+    PSEUDONYM_PATTERN,
+    SEMVER_PATTERN,
+    anchored,
+)
+from ._problems import check_limits, validate
+
 __all__ = [
+    "DATE_PATTERN",
     "DECIMAL_PATTERN",
+    "FINGERPRINT_PATTERN",
+    "ID_PATTERN",
     "JSON_INT",
+    "PSEUDONYM_PATTERN",
+    "SEMVER_PATTERN",
     "Document",
     "EndangermentForm",
     "Exact",
@@ -43,31 +65,10 @@ __all__ = [
     "Text",
     "anchored",
     "format_decimal",
+    "label_match_key",
     "one_of",
 ]
 
-
-def anchored(body: str) -> str:
-    """Anchor a pattern at both ends the same way in Python ``re`` and ECMAScript."""
-    return f"^(?:{body})(?![\\s\\S])"
-
-
-ID_PATTERN = anchored(r"[a-z0-9][a-z0-9_.-]{0,63}")
-PSEUDONYM_PATTERN = anchored(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
-SEMVER_PATTERN = anchored(
-    r"(?:0|[1-9][0-9]{0,5})\.(?:0|[1-9][0-9]{0,5})\.(?:0|[1-9][0-9]{0,5})"
-    r"(?:-[0-9A-Za-z.-]{1,32})?"
-)
-FINGERPRINT_PATTERN = anchored(r"sha256:[0-9a-f]{64}")
-DECIMAL_PATTERN = anchored(r"-?(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?")
-# Calendar dates 1900-01-01 … 2199-12-31, leap years included, as one portable expression.
-_DAY_IN_MONTH = (
-    r"(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
-    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
-    r"|02-(?:0[1-9]|1[0-9]|2[0-8])"
-)
-_LEAP_YEAR = r"(?:19|2[01])(?:0[48]|[2468][048]|[13579][26])|2000"
-DATE_PATTERN = anchored(rf"(?:19|2[01])[0-9]{{2}}-(?:{_DAY_IN_MONTH})|(?:{_LEAP_YEAR})-02-29")
 
 _DECIMAL_RE = re.compile(DECIMAL_PATTERN)
 _DATE_RE = re.compile(DATE_PATTERN)
@@ -84,6 +85,17 @@ def format_decimal(value: Decimal) -> str:
     language reads it alike and ``2``, ``"2.0"`` and ``"2.00"`` are written the same."""
     text = format(value.normalize(_NORMALIZE), "f")
     return "0" if text == "-0" else text
+
+
+def label_match_key(label: str) -> str:
+    """The form in which two labels written by people are matched, never stored or shown.
+
+    Labels match when they read the same: after Unicode NFC normalisation (``é`` typed as one
+    character or as ``e`` with a combining accent), with every run of whitespace, the no-break
+    spaces included, read as one space and whitespace at either end ignored. Case, punctuation
+    and letters that only look alike still tell labels apart.
+    """
+    return " ".join(unicodedata.normalize("NFC", label).split())
 
 
 def _to_decimal(value: Any) -> Any:
@@ -184,7 +196,14 @@ EndangermentForm = Literal["neglect", "psychological_abuse", "physical_abuse", "
 
 
 class Part(BaseModel):
-    """Base of every object in the documents: strict types, unknown fields rejected."""
+    """Base of every object in the documents: strict types, unknown fields rejected.
+
+    Every way to build one from data — ``Model(**data)``, ``model_validate``,
+    ``model_validate_json``, ``model_validate_strings`` — is the parse path: the limits of a
+    loaded file, the same problems, and only :class:`~kwg_check.DocumentError` (or
+    :class:`~kwg_check.LoadError` for JSON text) with code, pointer and reason, never
+    pydantic's error, which quotes the input.
+    """
 
     model_config = ConfigDict(
         strict=True,
@@ -193,7 +212,100 @@ class Part(BaseModel):
         regex_engine="python-re",
         use_attribute_docstrings=True,
         json_schema_mode_override="validation",
+        hide_input_in_errors=True,
     )
+
+    def __init__(self, /, **data: Any) -> None:
+        self._parse(data, instance=self)
+
+    # Tells pydantic this is its own __init__ in effect: nested models are then validated
+    # inside their parent (all problems at once), not by calling this one per object.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def _own_problems(cls, data: Any) -> Iterable[Problem]:
+        """Problems the object can find in its raw value beyond the schema (none here)."""
+        return ()
+
+    @classmethod
+    def _expect_kind(cls, data: Any) -> None:
+        """Raise for data that is plainly another kind of object (nothing to check here)."""
+
+    @classmethod
+    def _parse(
+        cls,
+        data: object,
+        limits: Limits | None = DEFAULT_LIMITS,
+        *,
+        instance: Self | None = None,
+        strings: bool = False,
+        options: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """The parse path every way in takes: the limits of a loaded file (``None`` when a
+        loader has applied them already: the value is not walked twice), the kind, then the
+        schema and the object's own checks, all problems at once (see ``validate``)."""
+        if limits is not None:
+            check_limits(data, limits)
+        cls._expect_kind(data)
+        checks = cls._own_problems
+        return validate(
+            cls, data, checks=checks, instance=instance, strings=strings, options=options
+        )
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The parse path (see the class docstring); an instance is returned as it is."""
+        if isinstance(obj, cls):
+            return obj
+        options = _given(strict=strict, extra=extra, from_attributes=from_attributes)
+        options |= _given(context=context, by_alias=by_alias, by_name=by_name)
+        return cls._parse(obj, options=options)
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """JSON text through the safe loader (its limits, ``LoadError``), then the parse path."""
+        if isinstance(json_data, str):
+            value = load_text(json_data, fmt="json")
+        else:
+            value = load_bytes(bytes(json_data), fmt="json")
+        options = _given(strict=strict, extra=extra, context=context)
+        options |= _given(by_alias=by_alias, by_name=by_name)
+        return cls._parse(value, None, options=options)
+
+    @classmethod
+    def model_validate_strings(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The parse path in pydantic's strings mode."""
+        options = _given(strict=strict, extra=extra, context=context)
+        options |= _given(by_alias=by_alias, by_name=by_name)
+        return cls._parse(obj, strings=True, options=options)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -203,6 +315,11 @@ class Part(BaseModel):
         if value is None:
             raise PydanticCustomError("null_value", "null is not allowed; leave the field out")
         return value
+
+
+def _given(**options: Any) -> dict[str, Any]:
+    """The validation options a caller gave (``None`` means "not given")."""
+    return {name: value for name, value in options.items() if value is not None}
 
 
 def one_of(*fields: str) -> ConfigDict:
@@ -228,3 +345,20 @@ class Document(Part):
         max_length=500,
         description="Optional URI of the schema, for editors.",
     )
+
+    @classmethod
+    def _expect_kind(cls, data: Any) -> None:
+        """One clear problem for a document of another kind (a summary given where an
+        assessment is expected), instead of every field the wrong model misses."""
+        field = cls.model_fields.get("document_type")
+        given = data.get("document_type") if isinstance(data, dict) else None
+        if field is None or not isinstance(given, str) or given not in _ARTICLES:
+            return
+        (wanted,) = typing.get_args(field.annotation)
+        if given != wanted:
+            reason = f"expected {_ARTICLES[wanted]}, got {_ARTICLES[given]}"
+            raise DocumentError(Problem("/document_type", "document.wrong-type", reason))
+
+
+_ARTICLES = {"instrument": "an instrument", "assessment": "an assessment", "summary": "a summary"}
+"""The three kinds of document, as a reason names them."""

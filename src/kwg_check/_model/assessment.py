@@ -7,10 +7,14 @@ in errors or logs.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+import pydantic
+from pydantic import ConfigDict, Field, TypeAdapter, model_validator
 
+from .._errors import Problem, safe_pointer
 from ._types import (
     JSON_INT,
     Document,
@@ -227,3 +231,105 @@ class Assessment(Document):
     """The professionals' final rating, for structured-professional-judgement instruments."""
     extensions: Extensions | None = None
     """The case system's own data. Preserved untouched."""
+
+    @classmethod
+    def _own_problems(cls, data: Any) -> Iterable[Problem]:
+        """The checks an assessment can make without its instrument (dates, duplicates)."""
+        return _assessment_problems(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Checks an assessment can make alone (on the raw value, so they add to schema problems)
+# --------------------------------------------------------------------------------------------
+
+_DATE = TypeAdapter(IsoDate, config=ConfigDict(strict=True, hide_input_in_errors=True))
+_MAX_AGE_MONTHS = 300
+"""Oldest subject the models accept (``age_months`` ≤ 300); a birth date must agree."""
+
+
+def _assessment_problems(data: Any) -> list[Problem]:
+    if not isinstance(data, dict):
+        return []
+    return [
+        *_subject_problems(data),
+        *_assessor_problems(data.get("assessors")),
+        *_answer_problems(data.get("answers")),
+        *_judgement_problems(data),
+    ]
+
+
+def _date(value: Any) -> datetime.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return _DATE.validate_python(value)
+    except pydantic.ValidationError:
+        return None  # reported by the model validation
+
+
+def _age_months(birth: datetime.date, on: datetime.date) -> int:
+    """Completed months: whole months, minus one while the day of the month is not reached."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    return months - 1 if on.day < birth.day else months
+
+
+def _subject_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    subject = data.get("subject")
+    on = _date(data.get("assessment_date"))
+    birth = _date(subject.get("birth_date")) if isinstance(subject, dict) else None
+    if birth is None or on is None:
+        return
+    pointer = "/subject/birth_date"
+    if birth > on:
+        yield Problem(
+            pointer, "assessment.birth-after-date", "the birth date is after the assessment date"
+        )
+    elif _age_months(birth, on) > _MAX_AGE_MONTHS:
+        yield Problem(
+            pointer,
+            "assessment.age-range",
+            f"the child would be older than {_MAX_AGE_MONTHS} months on the assessment date",
+        )
+
+
+def _assessor_problems(assessors: Any) -> Iterator[Problem]:
+    if not isinstance(assessors, list):
+        return
+    seen: set[str] = set()
+    for index, assessor in enumerate(assessors):
+        ident = assessor.get("id") if isinstance(assessor, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            yield Problem(
+                f"/assessors/{index}/id",
+                "assessment.duplicate-assessor",
+                "an earlier assessor has the same id; each professional is listed once",
+            )
+        seen.add(ident)
+
+
+def _answer_problems(answers: Any) -> Iterator[Problem]:
+    if not isinstance(answers, dict):
+        return
+    for item, answer in answers.items():
+        levels = answer.get("levels") if isinstance(answer, dict) else None
+        if not isinstance(levels, list):
+            continue
+        seen: set[str] = set()
+        for index, level in enumerate(levels):
+            if not isinstance(level, str):
+                continue
+            if level in seen:
+                pointer = safe_pointer(("answers", item, "levels", index))
+                yield Problem(pointer, "answer.duplicate-level", "the level is listed twice")
+            seen.add(level)
+
+
+def _judgement_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    if data.get("override") is not None and data.get("final_rating") is not None:
+        yield Problem(
+            "/final_rating",
+            "assessment.override-and-final-rating",
+            "give either an override of the computed outcome or a final rating, not both",
+        )
