@@ -12,10 +12,12 @@ slowness. Time is measured without tracing; memory in a second, traced run.
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 import tracemalloc
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +308,8 @@ def test_the_depth_limit_of_data_follows_the_limits_given() -> None:
         ({"x"}, "load.not-json"),
         (b"bytes", "load.not-json"),
         (object(), "load.not-json"),
+        (Decimal("1.5"), "load.not-json"),  # the case system's data is written back as JSON
+        (datetime.date(2026, 1, 5), "load.not-json"),
     ],
 )
 def test_values_json_cannot_hold_are_rejected_at_their_pointer(value: Any, code: str) -> None:
@@ -320,3 +324,21 @@ def test_a_reference_cycle_in_data_is_too_deep_not_a_hang() -> None:
     document = with_parts(extensions=cycle)
     error = rejected(lambda: kwg_check.parse_assessment(document))
     assert (error.pointer, error.code) == ("/extensions" + "/again" * 63, "load.too-deep")
+
+
+@pytest.mark.parametrize("example", kwg_check.examples(), ids=lambda e: e.name)
+def test_a_model_dumped_in_python_mode_validates_again(example: kwg_check.Example) -> None:
+    """The models' own Python values (dates, decimals) are accepted in memory, so the usual
+    pydantic round trip ``model_validate(model.model_dump())`` gives the same model."""
+    assessment = kwg_check.parse_assessment(kwg_check.example_data(example.name))
+    summary = kwg_check.score_assessment(assessment)
+    for model in (assessment, summary):
+        dumped = model.model_dump(by_alias=True, exclude_unset=True)
+        assert type(model).model_validate(dumped) == model
+
+
+def test_a_non_finite_decimal_is_rejected_like_a_non_finite_number() -> None:
+    document = with_parts()
+    document["subject"] = {"case_id": "case-1", "age_months": Decimal("NaN")}
+    problems = data_problems(lambda: kwg_check.parse_assessment(document))
+    assert [(p.pointer, p.code) for p in problems] == [("/subject/age_months", "load.non-finite")]

@@ -42,9 +42,10 @@ PARITY = settings(
 
 
 def model_accepts(name: str, document: Any) -> bool:
-    """The model's verdict: a plain model_validate reads fields by alias only."""
+    """The schema-level verdict of the model: pydantic's own validator, which reads fields by
+    alias only (``model_validate`` adds the limits and the checks no schema can make)."""
     try:
-        MODELS[name].model_validate(document)
+        MODELS[name].__pydantic_validator__.validate_python(document, by_name=False)
     except pydantic.ValidationError:
         return False
     return True

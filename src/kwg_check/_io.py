@@ -35,6 +35,7 @@ YAML is accepted as a plain superset of JSON, not as a serialisation of Python o
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import json
 import math
@@ -365,8 +366,16 @@ def _link_path(link: _Link) -> tuple[str | int, ...]:
     return tuple(reversed(tokens))
 
 
-def _scalar_problem(value: object) -> tuple[str, str] | None:
-    """Return (code, reason) if ``value`` is not an acceptable JSON scalar, else ``None``."""
+def _scalar_problem(value: object, *, in_memory: bool = False) -> tuple[str, str] | None:
+    """Return (code, reason) if ``value`` is not an acceptable JSON scalar, else ``None``.
+
+    ``in_memory`` also accepts what the models themselves hold in Python (a ``date``, a
+    finite ``Decimal``), so ``Model.model_validate(model.model_dump())`` works.
+    """
+    if in_memory and type(value) is datetime.date:
+        return None
+    if in_memory and type(value) is Decimal:
+        return None if value.is_finite() else _NON_FINITE
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -388,7 +397,9 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
     ``producing`` is true when checking a caller's value before serialising it: then every
     problem is reported as ``load.not-json`` and reference cycles are detected. The walk keeps
     one iterator per open container, never a list of all pending children, so a wide document
-    (a million array entries) costs no more memory than the value itself.
+    (a million array entries) costs no more memory than the value itself. Otherwise the model
+    scalars of :func:`_scalar_problem` are accepted, except below an ``extensions`` key: the
+    case system's own data is kept as JSON and written back as it came.
     """
 
     def fail(code: str, reason: str, link: _Link) -> LoadError:
@@ -397,12 +408,12 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
         return LoadError(_problem(code, reason, _link_path(link)))
 
     # One frame per open container: its children still to check, its path and depth.
-    stack: list[tuple[Iterator[tuple[str | int, object]], _Link, int, object]] = []
+    stack: list[tuple[Iterator[tuple[str | int, object]], _Link, int, object, bool]] = []
     active: set[int] = set()  # ids of the open containers (cycle detection when producing)
 
-    def enter(item: object, link: _Link, depth: int) -> None:
+    def enter(item: object, link: _Link, depth: int, native: bool) -> None:
         if not isinstance(item, dict | list):
-            problem = _scalar_problem(item)
+            problem = _scalar_problem(item, in_memory=native)
             if problem is not None:
                 raise fail(*problem, link)
             return
@@ -419,11 +430,11 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
         if isinstance(item, _DuplicateKeys):
             raise fail("load.duplicate-key", _DUPLICATE_REASON, link)
         children = enumerate(item) if isinstance(item, list) else iter(item.items())
-        stack.append((children, link, depth, item))
+        stack.append((children, link, depth, item, native))
 
-    enter(value, None, 1)
+    enter(value, None, 1, not producing)
     while stack:
-        children, link, depth, container = stack[-1]
+        children, link, depth, container, native = stack[-1]
         step = next(children, None)
         if step is None:
             stack.pop()
@@ -435,7 +446,7 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
                 raise fail("load.non-string-key", "an object key is not a string", link)
             if _SURROGATE.search(token) is not None:
                 raise fail("load.encoding", _SURROGATE_REASON, link)
-        enter(child, (link, token), depth + 1)
+        enter(child, (link, token), depth + 1, native and token != _EXTENSIONS)
 
 
 def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -452,9 +463,14 @@ def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
         _check_tree(value, max_depth=limits.max_depth, producing=False)
 
 
-def _plain(value: Any, levels: int) -> bool:
+_EXTENSIONS = "extensions"
+"""Below this key the case system's own data is held to plain JSON (see ``_check_tree``)."""
+
+
+def _plain(value: Any, levels: int, native: bool = True) -> bool:
     """Whether ``value`` is plainly JSON within ``levels`` levels of nesting (a fast,
-    recursive pass; ``False`` means "let the checked walk decide", not "bad")."""
+    recursive pass; ``False`` means "let the checked walk decide", not "bad"). ``native``
+    accepts the model scalars (``date``, finite ``Decimal``) too."""
     kind = type(value)
     if kind is str:
         return value.isascii() or _SURROGATE.search(value) is None
@@ -467,16 +483,18 @@ def _plain(value: Any, levels: int) -> bool:
             if type(child) is str:  # the most common value: no call
                 if not (child.isascii() or _SURROGATE.search(child) is None):
                     return False
-            elif not _plain(child, levels - 1):
+            elif not _plain(child, levels - 1, native and key != _EXTENSIONS):
                 return False
         return True
     if kind is list:
-        return bool(levels) and all(_plain(child, levels - 1) for child in value)
+        return bool(levels) and all(_plain(child, levels - 1, native) for child in value)
     if kind is int:
         return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
     if kind is float:
         return math.isfinite(value)
-    return value is None or kind is bool
+    if native and kind is Decimal:
+        return bool(value.is_finite())
+    return value is None or kind is bool or (native and kind is datetime.date)
 
 
 # --------------------------------------------------------------------------------------------

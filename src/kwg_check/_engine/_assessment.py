@@ -104,18 +104,9 @@ def _given_key(answer: Answer) -> str:
 
 def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) -> list[Problem]:
     """Everything that stops the assessment from being scored with this instrument."""
+    # The birth date against the assessment date, duplicate assessors and levels: the
+    # assessment model checks those itself, so every Assessment here has passed them.
     problems = reference_problems(compiled, assessment.instrument, "assessment")
-    if assessment.subject.birth_date is not None:
-        age = age_months(assessment)
-        if not 0 <= age <= MAX_AGE_MONTHS:
-            problems.append(
-                Problem(
-                    "/subject/birth_date",
-                    "subject.birth-date",
-                    f"the age on the assessment date must lie between 0 and {MAX_AGE_MONTHS} "
-                    "completed months",
-                )
-            )
     unknown_ids = sorted(i for i in assessment.answers if i not in compiled.item_pos)
     for item_id in unknown_ids:
         problems.append(
@@ -194,14 +185,6 @@ def _answer_problems(item: CItem, answer: Answer) -> list[Problem]:
             )
         for i, level in enumerate(answer.levels):
             check_level(level, (*here, "levels", i))
-            if level in answer.levels[:i]:
-                problems.append(
-                    Problem(
-                        pointer_from_path((*here, "levels", i)),
-                        "answer.duplicate-level",
-                        f"level '{level}' is selected twice",
-                    )
-                )
         if scale.unknown_id in answer.levels and len(answer.levels) > 1:
             problems.append(
                 Problem(
