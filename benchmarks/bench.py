@@ -237,7 +237,7 @@ def _with_override(
     rng: random.Random, doc: dict[str, Any], compiled: kwg_check.CompiledInstrument
 ) -> dict[str, Any]:
     """Add a discretionary override one level from the computed outcome, within policy."""
-    summary = kwg_check.score(compiled, kwg_check.parse_assessment(doc))
+    summary = kwg_check.score_assessment(kwg_check.parse_assessment(doc), compiled)
     outcomes = [outcome.id for outcome in compiled.instrument.outcomes]
     computed = summary.outcome.computed
     if summary.outcome.status != "computed" or computed is None:
@@ -268,8 +268,8 @@ def documents(seed: int, count: int, schema_validator: Any) -> list[bytes]:
         data = json.dumps(doc, ensure_ascii=False).encode()
         assert schema_validator.is_valid(json.loads(data)), f"document {number} is invalid"
         assessment = kwg_check.load_assessment(data)
-        assert not kwg_check.assessment_problems(compiled, assessment), number
-        kwg_check.score(compiled, assessment)  # raises if an override broke the policy
+        assert not kwg_check.assessment_problems(assessment, compiled), number
+        kwg_check.score_assessment(assessment, compiled)  # raises if an override broke the policy
         result.append(data)
     return result
 
@@ -324,11 +324,11 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
 
     def end_to_end(data: bytes) -> str:
         assessment = kwg_check.load_assessment(data)
-        return kwg_check.dump_json(kwg_check.score_document(compiled, assessment))
+        return kwg_check.dump_json(kwg_check.score_document(assessment, compiled))
 
     def through_model(data: bytes) -> str:
         assessment = kwg_check.load_assessment(data)
-        summary = kwg_check.score(compiled, assessment)
+        summary = kwg_check.score_assessment(assessment, compiled)
         return kwg_check.dump_json(kwg_check.dump_document(summary))
 
     return {
@@ -519,7 +519,7 @@ def instrument_sizes(base: int) -> list[str]:
         compiled = kwg_check.compile_instrument(instrument, limits=ROOMY)
         compile_s = time.perf_counter() - start
         start = time.perf_counter()
-        kwg_check.score(compiled, assessment)
+        kwg_check.score_assessment(assessment, compiled)
         score_s = time.perf_counter() - start
         ratios = ""
         if previous is not None:

@@ -55,7 +55,7 @@ def is_json(value: Any) -> bool:
     validator in another language, so only they are compared in the parity properties."""
     try:
         kwg_check.canonical_json(value)
-    except kwg_check.LoadError:
+    except kwg_check.WriteError:
         return False
     return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ PACKAGE = Path(kwg_check.__file__).resolve().parent
 # Lower number = lower layer. A module may import its own layer and the layers below it.
 LAYERS = {
     "_errors": 0,
+    "_codes": 0,
     "_version": 0,
     "_io": 1,
     "_model": 2,
@@ -27,7 +29,7 @@ LAYERS = {
     "_schema": 3,
     "_engine": 4,
     "_registry": 5,
-    "_api": 6,
+    "_types": 5,
     "_batch": 6,
     "_describe": 6,
     "_stats": 6,
@@ -35,9 +37,10 @@ LAYERS = {
     "_fhir": 6,
     "_compare": 6,
     "_report": 6,
-    "cli": 7,
-    "__main__": 8,
-    "__init__": 8,
+    "_api": 7,
+    "cli": 8,
+    "__main__": 9,
+    "__init__": 9,
 }
 
 
@@ -73,13 +76,15 @@ def test_modules_import_only_their_own_layer_or_below(path: Path) -> None:
 def test_every_public_name_exists_and_is_documented() -> None:
     for name in kwg_check.__all__:
         value = getattr(kwg_check, name)
-        if callable(value):
+        if inspect.isroutine(value) or inspect.isclass(value):
             assert (value.__doc__ or "").strip(), f"{name} has no docstring"
     assert sorted(kwg_check.__all__) == sorted(set(kwg_check.__all__))
 
 
 def test_one_exception_hierarchy() -> None:
     for name in (
+        "ArgumentError",
+        "WriteError",
         "LoadError",
         "DocumentError",
         "InstrumentMismatchError",

@@ -160,8 +160,10 @@ def test_workers_give_the_same_records_whether_or_not_another_thread_runs(
 
 @pytest.mark.parametrize("jobs", [0, -1])
 def test_fewer_than_one_job_is_refused(jobs: int) -> None:
-    with pytest.raises(ValueError, match="jobs"):
+    with pytest.raises(ValueError, match="jobs") as raised:
         kwg_check.score_lines([], jobs=jobs)
+    assert isinstance(raised.value, kwg_check.ArgumentError)
+    assert raised.value.code == "argument.jobs"
 
 
 def cheap_lines(count: int, good: bytes) -> Iterator[bytes]:

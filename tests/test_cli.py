@@ -143,8 +143,10 @@ def test_score_text_names_the_outcome_in_the_chosen_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, "a.json", example("kwg8a-acute-floor-despite-resources"))
-    _, english, _ = run(["score", path], capsys)
+    _, english, _ = run(["score", path, "--lang", "en"], capsys)
     _, german, _ = run(["score", path, "--lang", "de"], capsys)
+    _, default, _ = run(["score", path], capsys)
+    assert default == german  # the instrument's language
     assert "[acute]" in english
     assert "Outcome:" in english
     assert "Ergebnis:" in german

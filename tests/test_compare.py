@@ -54,7 +54,8 @@ def test_an_assessment_compared_with_itself_has_no_changes() -> None:
     comparison = compare(OLD, OLD)
     assert comparison.changes == ()
     assert comparison.case_id == OLD.subject.case_id
-    assert "Nothing changed." in render_comparison(comparison)
+    assert "Nothing changed." in render_comparison(comparison, lang="en")
+    assert "Nichts hat sich verändert." in render_comparison(comparison)  # the instrument's
 
 
 def test_items_that_moved_down_and_the_flag_they_cleared_are_named_with_their_direction() -> None:
@@ -183,7 +184,7 @@ def test_different_children_cannot_be_compared() -> None:
     other = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-no-need-preschool"))
     with pytest.raises(ComparisonError) as caught:
         compare(OLD, other)
-    assert caught.value.code == "compare.subject_mismatch"
+    assert caught.value.code == "compare.subject-mismatch"
     assert caught.value.pointer == "/subject/case_id"
 
 
@@ -192,7 +193,7 @@ def test_different_instruments_cannot_be_compared() -> None:
     data["subject"]["case_id"] = OLD.subject.case_id
     with pytest.raises(ComparisonError) as caught:
         compare(OLD, kwg_check.parse_assessment(data))
-    assert caught.value.code == "compare.instrument_mismatch"
+    assert caught.value.code == "compare.instrument-mismatch"
 
 
 def test_versions_of_one_instrument_compare_and_items_on_one_side_are_listed() -> None:
@@ -232,7 +233,7 @@ def test_text_comparison_keeps_free_text_on_one_line() -> None:
     data["resources"].append(
         {"category": "personal", "label": "a\nResource: forged\x1b[2J", "available": True}
     )
-    text = render_comparison(compare(OLD, kwg_check.parse_assessment(data)))
+    text = render_comparison(compare(OLD, kwg_check.parse_assessment(data)), lang="en")
     assert "\x1b" not in text
     assert [line for line in text.splitlines() if "forged" in line] == [
         "Resource: a Resource: forged [2J (personal): — → available (gained)"
@@ -313,6 +314,10 @@ def test_cli_diff_prints_changes_and_exits_0(
     assert f"{line} (niedriger)" in out
     target = tmp_path / "diff.md"
     assert main(["diff", old_path, new_path, "--format", "md", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("# Vergleich mit der Vorbewertung")
+    assert (
+        main(["diff", old_path, new_path, "--format", "md", "--lang", "en", "-o", str(target)]) == 0
+    )
     assert target.read_text(encoding="utf-8").startswith("# Reassessment comparison")
 
 
@@ -323,7 +328,7 @@ def test_cli_diff_of_different_children_exits_1_with_a_problem_line(
     other = write(tmp_path, "other.json", kwg_check.example_data("kwg8a-no-need-preschool"))
     assert main(["diff", old_path, other]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"{other}:/subject/case_id: compare.subject_mismatch: ")
+    assert err.startswith(f"{other}:/subject/case_id: compare.subject-mismatch: ")
 
 
 def test_cli_diff_rejects_an_instrument_document_and_usage_errors(
@@ -332,7 +337,7 @@ def test_cli_diff_rejects_an_instrument_document_and_usage_errors(
     old_path = write(tmp_path, "old.json", kwg_check.example_data(GREY))
     instrument = write(tmp_path, "instrument.json", kwg_check.dump_document(INSTRUMENT))
     assert main(["diff", instrument, old_path]) == 1
-    assert capsys.readouterr().err.startswith(f"{instrument}:/document_type: compare.document_type")
+    assert capsys.readouterr().err.startswith(f"{instrument}:/document_type: compare.document-type")
     with pytest.raises(SystemExit) as usage:
         main(["diff", old_path])
     assert usage.value.code == 2

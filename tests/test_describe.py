@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kwg_check._describe import describe_instrument
+from kwg_check import describe_instrument
 from kwg_check._errors import KwgCheckError
 from kwg_check._model import Instrument
 from strategies import examples
@@ -323,7 +323,7 @@ def _assert_tables_intact(sheet: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_sheet_names_every_item_level_cutoff_rule_and_check(lang: str) -> None:
-    sheet = describe_instrument(_instrument(), lang)  # type: ignore[arg-type]
+    sheet = describe_instrument(_instrument(), lang=lang)  # type: ignore[arg-type]
     ins = _instrument()
     for item in ins.items:
         assert f"`{item.id}`" in sheet
@@ -350,7 +350,7 @@ def test_sheet_names_every_item_level_cutoff_rule_and_check(lang: str) -> None:
 
 
 def test_header_states_method_monotonicity_and_completeness() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     assert sheet.startswith("# Sheet test instrument\n")
     assert "| Method | decision table |" in sheet
     assert "| Monotone | declared; verified when the instrument is compiled |" in sheet
@@ -360,14 +360,14 @@ def test_header_states_method_monotonicity_and_completeness() -> None:
 
 
 def test_scales_show_points_anchors_and_what_unknown_scores() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     assert "| `yes` | 1.5 | Clearly so | Seen twice<br>in one week |" in sheet
     assert "Unknown marker `unknown` (Unclear): scores 1 points" in sheet
     assert "This scale has no unknown marker" in sheet
 
 
 def test_items_show_kind_weight_response_applicability_and_forms() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     food = sheet.split("#### `food`")[1].split("####")[0]
     assert "- Kind: risk factor" in food
     assert "- Weight: 2.5" in food
@@ -386,7 +386,7 @@ def test_items_show_kind_weight_response_applicability_and_forms() -> None:
 
 
 def test_bands_are_written_as_inclusive_ranges() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     # A weighted sum with weight 2.5 is not whole-valued: ranges keep the decimal cut-offs.
     assert "| `calm` | Calm |   | below 2.5 |" in sheet
     assert "| `watch` | Watch | 2.5 | 2.5 to below 6 |" in sheet
@@ -399,7 +399,7 @@ def test_bands_are_written_as_inclusive_ranges() -> None:
 
 
 def test_conditions_are_written_in_words() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     assert (
         "- Raised when: all of: (answer to `hits` at least `yes`; not (answer to `food` is `g0`))"
     ) in sheet
@@ -410,7 +410,7 @@ def test_conditions_are_written_in_words() -> None:
     assert "| flag `acute` raised | `red` |" in sheet
     assert "| age below 36 months | `yellow` |" in sheet
     assert "| otherwise (default rule) | `green` |" in sheet
-    german = describe_instrument(_instrument(), "de")
+    german = describe_instrument(_instrument(), lang="de")
     assert "Alter 36–<72 Monate" in german
     assert (
         "mindestens eine: (Index `care_sum` ≥ 4.5; Kontext `where` ist `home` oder `school`)"
@@ -419,17 +419,17 @@ def test_conditions_are_written_in_words() -> None:
 
 
 def test_outcomes_policy_and_discretionary_override() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     assert "| 3 | `red` | Endangerment | red | acute endangerment |" in sheet
     assert "| 2 | `yellow` | Grey zone | yellow | no endangerment, but need for help |" in sheet
     assert "| `po-hits` | answer to `hits` at least `yes` | `yellow` | Agency policy |" in sheet
     assert "at most 2 level(s) up and 1 level(s) down" in sheet
-    german = describe_instrument(_instrument(), "de")
+    german = describe_instrument(_instrument(), lang="de")
     assert "keine Kindeswohlgefährdung und kein Hilfebedarf" in german
 
 
 def test_process_checks_say_what_must_hold_and_when() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     assert "at least 2 different professionals assessed together" in sheet
     assert "the parents were involved, or the reason why not is documented" in sheet
     assert (
@@ -446,7 +446,7 @@ def test_judgement_instrument_has_no_formula_sections() -> None:
     data["monotone"] = False
     for key in ("decision_table", "policy_overrides", "discretionary_override"):
         del data[key]
-    sheet = describe_instrument(_instrument(data))
+    sheet = describe_instrument(_instrument(data), lang="en")
     assert "## Professional judgement" in sheet
     assert "There is no formula." in sheet
     assert "## Decision table" not in sheet
@@ -456,8 +456,8 @@ def test_judgement_instrument_has_no_formula_sections() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_sheet_is_deterministic(lang: str) -> None:
-    first = describe_instrument(_instrument(), lang)  # type: ignore[arg-type]
-    second = describe_instrument(_instrument(), lang)  # type: ignore[arg-type]
+    first = describe_instrument(_instrument(), lang=lang)  # type: ignore[arg-type]
+    second = describe_instrument(_instrument(), lang=lang)  # type: ignore[arg-type]
     assert first == second
     assert first.endswith("\n")
     assert not first.endswith("\n\n")
@@ -465,8 +465,8 @@ def test_sheet_is_deterministic(lang: str) -> None:
 
 
 def test_languages_differ_in_the_sheets_own_words() -> None:
-    english = describe_instrument(_instrument(), "en")
-    german = describe_instrument(_instrument(), "de")
+    english = describe_instrument(_instrument(), lang="en")
+    german = describe_instrument(_instrument(), lang="de")
     assert "## Decision table" in english
     assert "## Entscheidungstabelle" in german
     assert "Testbogen für Blätter" in german
@@ -475,15 +475,20 @@ def test_languages_differ_in_the_sheets_own_words() -> None:
 
 def test_unknown_language_is_rejected_with_a_library_error() -> None:
     with pytest.raises(KwgCheckError) as caught:
-        describe_instrument(_instrument(), "fr")  # type: ignore[arg-type]
-    assert caught.value.code == "describe.language"
+        describe_instrument(_instrument(), lang="fr")  # type: ignore[arg-type]
+    assert caught.value.code == "argument.language"
+    assert isinstance(caught.value, ValueError)
+
+
+def test_without_a_language_the_sheet_is_in_the_instruments_language() -> None:
+    assert describe_instrument(_instrument()) == describe_instrument(_instrument(), lang="de")
 
 
 # --- escaping ----------------------------------------------------------------------------
 
 
 def test_pipe_in_a_label_is_escaped_and_keeps_the_table_intact() -> None:
-    sheet = describe_instrument(_instrument())
+    sheet = describe_instrument(_instrument(), lang="en")
     assert "| `no` | 0 | Not \\| at all |" in sheet
     _assert_tables_intact(sheet)
 
@@ -492,7 +497,7 @@ def test_html_backticks_and_line_breaks_from_the_instrument_are_made_inert() -> 
     data = copy.deepcopy(SMALL)
     data["outcomes"][0]["label"] = _text("<b>bold</b> `x`\r\nnext")
     data["domains"][0]["label"] = _text("Care\nand more")
-    sheet = describe_instrument(_instrument(data))
+    sheet = describe_instrument(_instrument(data), lang="en")
     assert "<b>" not in sheet
     assert "&lt;b&gt;bold&lt;/b&gt; \\`x\\`<br>next" in sheet
     assert "### `care` — Care and more" in sheet
@@ -507,7 +512,7 @@ def test_no_label_text_breaks_a_table(text: str) -> None:
     data["decision_table"][0]["rationale"] = {"de": text, "en": text}
     data["process_checks"][0]["legal_reference"] = text
     for lang in LANGS:
-        _assert_tables_intact(describe_instrument(_instrument(data), lang))  # type: ignore[arg-type]
+        _assert_tables_intact(describe_instrument(_instrument(data), lang=lang))  # type: ignore[arg-type]
 
 
 # --- the bundled sheets --------------------------------------------------------------------

@@ -33,7 +33,7 @@ sys.stdout.write(json.dumps(out))
 
 def summary_bytes(name: str, compiled: kwg_check.CompiledInstrument | None = None) -> str:
     assessment = kwg_check.parse_assessment(kwg_check.example_data(name))
-    summary = kwg_check.score(compiled or kwg_check.resolve_instrument(assessment), assessment)
+    summary = kwg_check.score_assessment(assessment, compiled)
     return kwg_check.dump_json(kwg_check.dump_document(summary))
 
 

@@ -148,7 +148,7 @@ def test_authoring_guide_builds_a_valid_instrument_and_the_promised_summary() ->
     (assessment_text,) = _fences("authoring.md", "json")
     data = json.loads(assessment_text)
     assert kwg_check.validate_document(data, registry=_registry(instrument)) == []
-    summary = kwg_check.score(compiled, kwg_check.parse_assessment(data))
+    summary = kwg_check.score_assessment(kwg_check.parse_assessment(data), compiled)
     document: Any = kwg_check.dump_document(summary)
     assert document["outcome"]["computed"] == "clarify"
     assert document["indices"] == [

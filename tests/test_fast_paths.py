@@ -25,7 +25,7 @@ from kwg_check._engine import _range
 from kwg_check._engine._evaluate import CONTEXT, evaluate, reevaluate
 from kwg_check._engine._runtime import State
 from kwg_check._engine._score import _Scoring
-from kwg_check._errors import LoadError
+from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
     Limits,
     _checked_canonical_json,
@@ -74,11 +74,11 @@ _values = st.recursive(
 )
 
 
-def _outcome(write: Any, value: object) -> tuple[str, object]:
+def _outcome(write: Any, value: object) -> tuple[object, ...]:
     try:
         return "ok", write(value)
-    except LoadError as error:
-        return "error", error.problems
+    except (LoadError, WriteError) as error:
+        return "error", type(error).__name__, error.problems
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -218,9 +218,9 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     except kwg_check.KwgCheckError as error:
         failure = error
     if failure is not None:  # not scorable: both public paths fail alike
-        for public in (kwg_check.score, kwg_check.score_document):
+        for public in (kwg_check.score_assessment, kwg_check.score_document):
             with pytest.raises(type(failure)) as raised:
-                public(compiled, assessment)
+                public(assessment, compiled)
             assert raised.value.problems == failure.problems
         return
     validated = Summary.model_validate(raw)
@@ -228,8 +228,8 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     assert built == validated
     assert _fields_sets(built) == _fields_sets(validated)
     assert kwg_check.dump_document(built) == kwg_check.dump_document(validated)
-    assert kwg_check.score(compiled, assessment) == validated
-    document = kwg_check.score_document(compiled, assessment)
+    assert kwg_check.score_assessment(assessment, compiled) == validated
+    document = kwg_check.score_document(assessment, compiled)
     assert document == kwg_check.dump_document(validated)
     assert kwg_check.dump_json(document) == kwg_check.dump_json(kwg_check.dump_document(validated))
 

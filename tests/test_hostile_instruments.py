@@ -111,7 +111,9 @@ def test_a_long_index_chain_scores_and_clarifies_like_a_full_evaluation() -> Non
     doc = hostile.index_chain(1_500)
     compiled = kwg_check.compile_instrument(parsed(doc), limits=ROOMY)
     assert compiled.index_order == tuple(range(1_500))
-    summary = kwg_check.score(compiled, kwg_check.parse_assessment(hostile.assessment(doc, 500)))
+    summary = kwg_check.score_assessment(
+        kwg_check.parse_assessment(hostile.assessment(doc, 500)), compiled
+    )
     assert summary.outcome.computed == "low"
     assert summary.unknowns is not None
     assert summary.unknowns.clarify_first == ["i0", "i500", "i1000"]
@@ -146,7 +148,7 @@ def test_the_applicability_chain_is_clarified_like_a_full_evaluation() -> None:
 
 def test_describing_a_chain_of_three_thousand_indices_needs_no_recursion() -> None:
     """``describe`` raised ``RecursionError`` from about 1,000 deep."""
-    text = kwg_check.describe_instrument(parsed(hostile.index_chain(3_000)))
+    text = kwg_check.describe_instrument(parsed(hostile.index_chain(3_000)), lang="en")
     assert "`x2999`" in text
     assert "| up to 0 |" in text  # whole-valued bands, judged down the whole chain
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwg_check import _io
-from kwg_check._errors import LoadError
+from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
     DEFAULT_LIMITS,
     JsonValue,
@@ -96,8 +96,8 @@ def test_auto_format_is_json_exactly_when_the_text_starts_with_a_bracket(
 
 
 def test_explicit_format_overrides_detection() -> None:
-    assert load_bytes(b"{a: 1}", fmt="yaml") == {"a": 1}
-    assert load_error(b"a: 1", fmt="json").code == "load.syntax"
+    assert load_bytes(b"{a: 1}", format="yaml") == {"a": 1}
+    assert load_error(b"a: 1", format="json").code == "load.syntax"
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n", b"# only a comment\n", b"---\n", b"--- \n...\n"])
@@ -127,9 +127,9 @@ def _code(call: object) -> str:
 @pytest.mark.parametrize("fmt", ["json", "yaml", "auto"])
 def test_size_limit_is_configurable_and_checked_before_parsing(fmt: str) -> None:
     limits = Limits(max_bytes=10)
-    assert load_bytes(b"[1,2,3,4] ", fmt=fmt, limits=limits) == [1, 2, 3, 4]  # type: ignore[arg-type]
+    assert load_bytes(b"[1,2,3,4] ", format=fmt, limits=limits) == [1, 2, 3, 4]  # type: ignore[arg-type]
     # 11 bytes that are not even valid UTF-8: the size is the first thing checked.
-    error = load_error(b"\xff" * 11, fmt=fmt, limits=limits)
+    error = load_error(b"\xff" * 11, format=fmt, limits=limits)
     assert error.code == "load.too-large"
     assert "11 bytes" in error.reason
     assert "limit of 10 bytes" in error.reason
@@ -203,7 +203,7 @@ def test_json_syntax_error_names_line_and_column() -> None:
     "data", [b"", b"[1,]", b'{"a" 1}', b"[1] [2]", b"'x'", b'["a\tb"]', b"[01]", b"[+1]"]
 )
 def test_json_accepts_only_rfc_8259_syntax(data: bytes) -> None:
-    assert load_error(data, fmt="json").code == "load.syntax"
+    assert load_error(data, format="json").code == "load.syntax"
 
 
 def test_yaml_syntax_error_names_line_and_column() -> None:
@@ -214,7 +214,7 @@ def test_yaml_syntax_error_names_line_and_column() -> None:
 
 @pytest.mark.parametrize("data", [b"a: b: c", b"- a\nb: c", b'"unterminated', b"a: \x00"])
 def test_yaml_syntax_errors(data: bytes) -> None:
-    assert load_error(data, fmt="yaml").code == "load.syntax"
+    assert load_error(data, format="yaml").code == "load.syntax"
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_yaml_duplicate_key_deep_inside_names_the_containing_object() -> None:
 
 
 def test_yaml_duplicate_key_in_flow_mapping_and_with_different_quoting() -> None:
-    assert load_error(b"{a: 1, 'a': 2}", fmt="yaml").code == "load.duplicate-key"
+    assert load_error(b"{a: 1, 'a': 2}", format="yaml").code == "load.duplicate-key"
     assert load_error(b'a: 1\n"a": 2\n').code == "load.duplicate-key"
 
 
@@ -270,7 +270,7 @@ def test_json_tiny_floats_underflow_quietly_to_zero() -> None:
 @pytest.mark.parametrize("value", [MAX_SAFE, -MAX_SAFE, 0])
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_integers_within_the_safe_range_load(value: int, fmt: str) -> None:
-    assert load_bytes(f"[{value}]".encode(), fmt=fmt) == [value]  # type: ignore[arg-type]
+    assert load_bytes(f"[{value}]".encode(), format=fmt) == [value]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -281,20 +281,20 @@ def test_integers_within_the_safe_range_load(value: int, fmt: str) -> None:
 def test_integers_outside_the_safe_range_are_rejected(literal: str, fmt: str) -> None:
     # 5001 digits exceed Python's int-conversion digit limit; that must not surface as
     # ValueError either.
-    error = load_error(f'{{"n": {literal}}}'.encode(), fmt=fmt)
+    error = load_error(f'{{"n": {literal}}}'.encode(), format=fmt)
     assert (error.code, error.pointer) == ("load.number-range", "/n")
 
 
 def test_ten_to_the_five_thousand_is_rejected_cheaply() -> None:
     literal = b"1" + b"0" * 5000
-    assert load_error(literal, fmt="json").code == "load.number-range"
-    assert load_error(literal, fmt="yaml").code == "load.number-range"
+    assert load_error(literal, format="json").code == "load.number-range"
+    assert load_error(literal, format="yaml").code == "load.number-range"
     assert load_error(b"[" + literal + b"]").code == "load.number-range"
 
 
 def test_yaml_hex_and_octal_integers_are_range_checked_too() -> None:
-    assert load_bytes(b"[0x1F, 0o17, 0x1FFFFFFFFFFFFF]", fmt="yaml") == [31, 15, MAX_SAFE]
-    assert load_error(b"[0x20000000000000]", fmt="yaml").code == "load.number-range"
+    assert load_bytes(b"[0x1F, 0o17, 0x1FFFFFFFFFFFFF]", format="yaml") == [31, 15, MAX_SAFE]
+    assert load_error(b"[0x20000000000000]", format="yaml").code == "load.number-range"
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def test_yaml_hex_and_octal_integers_are_range_checked_too() -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "auto"])
 def test_hundred_thousand_open_brackets_are_too_deep_not_a_recursion_error(fmt: str) -> None:
-    assert load_error(b"[" * 100_000, fmt=fmt).code == "load.too-deep"
+    assert load_error(b"[" * 100_000, format=fmt).code == "load.too-deep"
 
 
 def test_deep_but_well_formed_json_is_too_deep() -> None:
@@ -322,8 +322,8 @@ def test_deep_block_yaml_is_too_deep() -> None:
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_depth_limit_is_configurable(fmt: str) -> None:
     limits = Limits(max_depth=2)
-    assert load_bytes(b'[{"a": 1}]', fmt=fmt, limits=limits) == [{"a": 1}]  # type: ignore[arg-type]
-    error = load_error(b'[{"a": [1]}]', fmt=fmt, limits=limits)
+    assert load_bytes(b'[{"a": 1}]', format=fmt, limits=limits) == [{"a": 1}]  # type: ignore[arg-type]
+    error = load_error(b'[{"a": [1]}]', format=fmt, limits=limits)
     assert (error.code, error.pointer) == ("load.too-deep", "/0/a")
     assert "2 levels" in error.reason
 
@@ -410,7 +410,7 @@ def test_yaml_standard_tags_are_accepted() -> None:
     data = (
         b"[!!str 12, !!int '12', !!float 1, !!bool true, !!null '', !!seq [1], !!map {a: 1}, ! 7]"
     )
-    assert load_bytes(data, fmt="yaml") == ["12", 12, 1.0, True, None, [1], {"a": 1}, "7"]
+    assert load_bytes(data, format="yaml") == ["12", 12, 1.0, True, None, [1], {"a": 1}, "7"]
 
 
 @pytest.mark.parametrize(
@@ -427,7 +427,7 @@ def test_yaml_standard_tags_are_accepted() -> None:
     ],
 )
 def test_yaml_non_string_keys_are_rejected(data: bytes) -> None:
-    assert load_error(data, fmt="yaml").code == "load.non-string-key"
+    assert load_error(data, format="yaml").code == "load.non-string-key"
 
 
 def test_yaml_quoted_or_string_tagged_keys_are_strings() -> None:
@@ -520,7 +520,7 @@ _SEPARATORS = ["\x85", "\u2028", "\u2029"]
 def test_yaml_1_1_line_breaks_are_kept_as_the_characters_they_are(
     template: str, expected: str | list[str], char: str
 ) -> None:
-    value = load_text(template.format(c=char), fmt="yaml")
+    value = load_text(template.format(c=char), format="yaml")
     if isinstance(expected, list):
         assert value == {"v": [item.format(c=char) for item in expected]}
     else:
@@ -537,17 +537,17 @@ def test_yaml_error_lines_count_lf_and_cr_lf_only(char: str) -> None:
     text = f'a: "{char}{char}"\nb: "x{char}"\nc: [1, 2\nd: 3\n'
     if char == "\r\n":  # CR LF ends the lines (inside quotes it is a line break too)
         text = "a: 1\r\nb: 2\r\nc: [1, 2\r\nd: 3\r\n"
-    error = load_error(text.encode(), fmt="yaml")
+    error = load_error(text.encode(), format="yaml")
     assert (error.code, error.pointer) == ("load.syntax", "")
     assert "(line 4, column 2)" in error.reason
 
 
 def test_yaml_crlf_line_endings_read_as_lf() -> None:
-    assert load_text('a: 1\r\nb: "x\r\n  y"\r\n', fmt="yaml") == {"a": 1, "b": "x y"}
+    assert load_text('a: 1\r\nb: "x\r\n  y"\r\n', format="yaml") == {"a": 1, "b": "x y"}
 
 
 def test_yaml_escaped_cr_and_separators_are_kept() -> None:
-    value = load_text(r'v: "a\rb\r\n\N\L\P\x85\u2028"', fmt="yaml")
+    value = load_text(r'v: "a\rb\r\n\N\L\P\x85\u2028"', format="yaml")
     assert value == {"v": "a\rb\r\n\x85\u2028\u2029\x85\u2028"}
 
 
@@ -566,7 +566,7 @@ def test_yaml_escaped_cr_and_separators_are_kept() -> None:
 )
 def test_yaml_lone_cr_is_refused_with_its_place(text: str, pointer: str, where: str) -> None:
     """In a scalar the error names the scalar and where it starts; elsewhere the CR itself."""
-    error = load_error(text.encode(), fmt="yaml")
+    error = load_error(text.encode(), format="yaml")
     assert (error.code, error.pointer) == ("load.yaml-line-break", pointer)
     assert where in error.reason
 
@@ -574,15 +574,15 @@ def test_yaml_lone_cr_is_refused_with_its_place(text: str, pointer: str, where: 
 def test_yaml_stand_ins_never_collide_with_private_use_text_or_escapes() -> None:
     # The first private-use characters are taken by the text itself and by escapes in it.
     text = 'v: ["\ue000\\ue001\\U0000E002\\xe3", "\ue004\x85\u2028\u2029"]\n'
-    assert load_text(text, fmt="yaml") == {
+    assert load_text(text, format="yaml") == {
         "v": ["\ue000\ue001\ue002\xe3", "\ue004\x85\u2028\u2029"]
     }
 
 
 def test_yaml_without_free_stand_ins_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_io, "_STAND_IN_POOL", (range(0xE000, 0xE005),))
-    assert load_text("v: \ue000\x85\n", fmt="yaml") == {"v": "\ue000\x85"}  # four are free
-    error = load_error("v: \ue000\ue001\x85\n".encode(), fmt="yaml")
+    assert load_text("v: \ue000\x85\n", format="yaml") == {"v": "\ue000\x85"}  # four are free
+    error = load_error("v: \ue000\ue001\x85\n".encode(), format="yaml")
     assert (error.code, error.pointer) == ("load.yaml-line-break", "")
 
 
@@ -616,13 +616,13 @@ def _single_quotable(text: str) -> bool:
 @settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_exact_text)
 def test_any_json_string_reads_back_identically_from_quoted_yaml(text: str) -> None:
-    from_json = load_text(json.dumps({text: [text]}, ensure_ascii=False), fmt="json")
+    from_json = load_text(json.dumps({text: [text]}, ensure_ascii=False), format="json")
     quoted = _double_quoted(text)
-    assert load_text(f"{quoted}:\n- {quoted}\n", fmt="yaml") == from_json
-    assert load_text(f"{{{quoted}: [{quoted}]}}", fmt="yaml") == from_json
+    assert load_text(f"{quoted}:\n- {quoted}\n", format="yaml") == from_json
+    assert load_text(f"{{{quoted}: [{quoted}]}}", format="yaml") == from_json
     if _single_quotable(text):
         single = "'" + text.replace("'", "''") + "'"
-        assert load_text(f"{single}:\n- {single}\n", fmt="yaml") == from_json
+        assert load_text(f"{single}:\n- {single}\n", format="yaml") == from_json
 
 
 # --------------------------------------------------------------------------------------------
@@ -837,10 +837,10 @@ def test_canonical_json_of_deep_values_does_not_recurse() -> None:
     ids=lambda value: type(value).__name__,
 )
 def test_canonical_json_rejects_what_is_not_json(value: object) -> None:
-    with pytest.raises(LoadError) as info:
+    with pytest.raises(WriteError) as info:
         canonical_json(value)  # type: ignore[arg-type]
-    assert info.value.code == "load.not-json"
-    with pytest.raises(LoadError):
+    assert info.value.code == "write.not-json"
+    with pytest.raises(WriteError):
         dump_json(value)  # type: ignore[arg-type]
 
 
@@ -849,9 +849,22 @@ def test_canonical_json_rejects_reference_cycles_but_not_shared_values() -> None
     assert canonical_json([shared, shared]) == b"[[1],[1]]"
     cyclic: list[JsonValue] = []
     cyclic.append(cyclic)
-    with pytest.raises(LoadError) as info:
+    with pytest.raises(WriteError) as info:
         canonical_json(cyclic)
-    assert (info.value.code, info.value.pointer) == ("load.not-json", "/0")
+    assert (info.value.code, info.value.pointer) == ("write.not-json", "/0")
+
+
+def test_a_value_too_deep_to_write_is_a_write_error_not_a_load_error() -> None:
+    """Finding: a failed write raised ``LoadError("load.too-deep")``, though nothing was
+    loaded; writing has its own error (also a ``ValueError``, as in ``json.dumps``)."""
+    deep: JsonValue = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(WriteError) as info:
+        dump_json(deep)
+    assert info.value.code == "write.too-deep"
+    assert not isinstance(info.value, LoadError)
+    assert isinstance(info.value, ValueError)
 
 
 def test_fingerprint_ignores_key_order_formatting_and_json_versus_yaml() -> None:
@@ -922,15 +935,17 @@ def _has_large_integral_float(value: JsonValue) -> bool:
 @settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=json_values, rnd=st.randoms(use_true_random=False))
 def test_json_values_round_trip(value: JsonValue, rnd: random.Random) -> None:
-    assert load_bytes(json.dumps(value).encode(), fmt="json") == value
-    # fmt="json": under "auto" a top-level scalar counts as YAML, which forbids some characters.
-    assert load_bytes(json.dumps(value, ensure_ascii=False, indent=1).encode(), fmt="json") == value
-    assert load_text(dump_json(value), fmt="json") == value
+    assert load_bytes(json.dumps(value).encode(), format="json") == value
+    # format="json": under "auto" a top-level scalar counts as YAML, which forbids some characters.
+    assert (
+        load_bytes(json.dumps(value, ensure_ascii=False, indent=1).encode(), format="json") == value
+    )
+    assert load_text(dump_json(value), format="json") == value
     canonical = canonical_json(value)
     assert canonical_json(_shuffled(value, rnd)) == canonical
     assert fingerprint(_shuffled(value, rnd)) == fingerprint(value)
     if not _has_large_integral_float(value):
-        reloaded = load_bytes(canonical, fmt="json")
+        reloaded = load_bytes(canonical, format="json")
         assert reloaded == value
         assert canonical_json(reloaded) == canonical
 
@@ -951,7 +966,7 @@ def test_any_bytes_either_load_or_raise_load_error(data: bytes, fmt: str) -> Non
     error: LoadError | None = None
     value: JsonValue = None
     try:
-        value = load_bytes(data, fmt=fmt)  # type: ignore[arg-type]
+        value = load_bytes(data, format=fmt)  # type: ignore[arg-type]
     except LoadError as exc:  # anything else fails the test
         error = exc
     if error is None:

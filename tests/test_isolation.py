@@ -72,7 +72,7 @@ def test_validating_loading_and_scoring_need_no_network(name: str, offline: list
     assert kwg_check.validate_document(document) == []
     parsed = kwg_check.load_document(kwg_check.dump_json(document).encode())
     if isinstance(parsed, kwg_check.Assessment):
-        summary = kwg_check.score(kwg_check.resolve_instrument(parsed), parsed)
+        summary = kwg_check.score_assessment(parsed)
         instrument = kwg_check.InstrumentRegistry().get(parsed.instrument.id)
         kwg_check.summary_text(summary, instrument)
         assert kwg_check.verify_summary(summary, parsed) == []

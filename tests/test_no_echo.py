@@ -10,6 +10,7 @@ of the input in identifier form (pointers name keys; other keys become ``~unknow
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import logging
 import re
@@ -376,7 +377,7 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
     instrument = parse_instrument(instrument_value)
     assessment = parse_assessment(assessment_value)
     compiled = kwg_check.compile_instrument(instrument)
-    summary = kwg_check.score(compiled, assessment)
+    summary = kwg_check.score_assessment(assessment, compiled)
     assert TRACE not in kwg_check.dump_json(kwg_check.dump_document(summary))
     assert all(TRACE not in w.reason and TRACE not in w.pointer for w in summary.warnings)
     # Now break the answers: every error about them must stay clean too.
@@ -384,7 +385,7 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
         item: {**answer, "level": "zz_no_such_level"} if "level" in answer else answer
         for item, answer in assessment_value["answers"].items()
     }}  # fmt: skip
-    problems = kwg_check.assessment_problems(compiled, parse_assessment(broken))
+    problems = kwg_check.assessment_problems(parse_assessment(broken), compiled)
     assert problems
     assert all(TRACE not in str(problem) for problem in problems)
     assert all(TRACE not in record.getMessage() for record in caplog.records)
@@ -531,9 +532,10 @@ TAKES_BYTES: dict[str, Callable[[bytes], object]] = {
 """Public functions whose document arrives as bytes (or a file)."""
 TAKES_MODELS = {
     "assessment_problems", "assessment_to_questionnaire_response", "compare",
-    "compile_instrument", "describe_instrument", "document_fingerprint", "dump_document",
+    "compile_instrument", "default_language", "describe_instrument", "document_fingerprint",
+    "dump_document",
     "instrument_problems", "instrument_to_questionnaire", "render_comparison", "render_report",
-    "render_statistic", "resolve_instrument", "score", "score_assessment", "score_document",
+    "render_statistic", "resolve_instrument", "score_assessment", "score_document",
     "summary_text", "tabulate_statistic", "verify_summary",
 }  # fmt: skip
 """Public functions that take validated models (built by the functions above or by the
@@ -546,7 +548,7 @@ def test_every_public_function_is_classified_by_how_it_takes_documents() -> None
     functions = {
         name
         for name in kwg_check.__all__
-        if callable(getattr(kwg_check, name)) and not isinstance(getattr(kwg_check, name), type)
+        if inspect.isfunction(inspect.unwrap(getattr(kwg_check, name)))  # not type aliases
     }
     classified = TAKES_DATA.keys() | TAKES_BYTES.keys() | TAKES_MODELS | TAKES_NO_DOCUMENT
     assert functions == classified

@@ -20,7 +20,6 @@ from pydantic import BaseModel
 
 import kwg_check
 from kwg_check import Assessment
-from kwg_check._report import render_report
 from kwg_check.cli import main
 
 EXAMPLES = [example.name for example in kwg_check.examples()]
@@ -116,7 +115,7 @@ def parse(document: str) -> Tags:
 def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: str) -> None:
     """The reader meets the acute flags, then the outcome, then the rest, in a fixed order."""
     assessment = assessment_of(name)
-    document = render_report(assessment, lang=lang, format="html")  # type: ignore[arg-type]
+    document = kwg_check.render_report(assessment, lang=lang, format="html")  # type: ignore[arg-type]
     tags = parse(document)
     ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
     assert ids == list(SECTION_IDS)
@@ -148,7 +147,7 @@ def test_markdown_report_has_every_section_and_a_table_instead_of_the_chart(
 ) -> None:
     """Markdown carries the same sections; the chart becomes its accessible table."""
     assessment = assessment_of(name)
-    document = render_report(assessment, lang=lang, format="md")  # type: ignore[arg-type]
+    document = kwg_check.render_report(assessment, lang=lang, format="md")  # type: ignore[arg-type]
     headings = [line[3:] for line in document.splitlines() if line.startswith("## ")]
     assert [re.sub(r"\\(.)", r"\1", h) for h in headings] == list(HEADINGS[lang])
     assert "<svg" not in document
@@ -161,13 +160,15 @@ def test_markdown_report_has_every_section_and_a_table_instead_of_the_chart(
 def test_reports_are_deterministic() -> None:
     """Same documents, same bytes: a report can be filed and compared later."""
     assessment = assessment_of("kwg8a-grey-zone-unknowns")
-    assert render_report(assessment, lang="de") == render_report(assessment, lang="de")
+    assert kwg_check.render_report(assessment, lang="de") == kwg_check.render_report(
+        assessment, lang="de"
+    )
 
 
 def test_german_and_english_reports_use_the_instrument_labels_of_their_language() -> None:
     assessment = assessment_of("kwg8a-grey-zone-unknowns")
-    german = "".join(parse(render_report(assessment, lang="de")).text)
-    english = "".join(parse(render_report(assessment, lang="en")).text)
+    german = "".join(parse(kwg_check.render_report(assessment, lang="de")).text)
+    english = "".join(parse(kwg_check.render_report(assessment, lang="en")).text)
     assert "Latente Gefährdung" in german
     assert "Latent endangerment" not in german
     assert "Latent endangerment" in english
@@ -180,7 +181,7 @@ def test_report_shows_override_with_author_and_justification_beside_the_computed
     """Judgement stays with people: computed and final side by side, with the reason why."""
     assessment = assessment_of("kwg8a-override-one-level-up")
     assert assessment.override is not None
-    text = "".join(parse(render_report(assessment, lang="en")).text)
+    text = "".join(parse(kwg_check.render_report(assessment, lang="en")).text)
     outcome = text[text.index("Final outcome") : text.index("Risk and resource profile")]
     assert "Latent endangerment" in outcome
     assert "No endangerment, but need for help" in outcome
@@ -190,7 +191,7 @@ def test_report_shows_override_with_author_and_justification_beside_the_computed
 
 def test_report_shows_the_family_view_and_every_resource_in_their_own_words() -> None:
     assessment = assessment_of("kwg8a-grey-zone-unknowns")
-    text = "".join(parse(render_report(assessment, lang="de")).text)
+    text = "".join(parse(kwg_check.render_report(assessment, lang="de")).text)
     assert assessment.family_view is not None
     for words in (assessment.family_view.statement, assessment.family_view.will):
         assert words is not None
@@ -201,7 +202,7 @@ def test_report_shows_the_family_view_and_every_resource_in_their_own_words() ->
 
 def test_report_lists_every_evidence_entry_and_the_clarify_first_items() -> None:
     assessment = assessment_of("kwg8a-grey-zone-unknowns")
-    text = "".join(parse(render_report(assessment, lang="en")).text)
+    text = "".join(parse(kwg_check.render_report(assessment, lang="en")).text)
     for answer in assessment.answers.values():
         for entry in answer.evidence:
             assert entry.observation in text
@@ -213,7 +214,7 @@ def test_appendix_carries_the_fingerprints_and_every_trace_step() -> None:
     """The document can be verified: fingerprints plus the full trace."""
     assessment = assessment_of("kwg8a-latent-infant-feeding")
     summary = kwg_check.score_assessment(assessment)
-    document = render_report(assessment, format="md")
+    document = kwg_check.render_report(assessment, lang="en", format="md")
     appendix = document[document.index("## Appendix") :]
     assert summary.instrument.fingerprint in appendix
     assert summary.assessment.fingerprint in appendix
@@ -236,7 +237,7 @@ def test_a_full_strength_is_drawn_exactly_as_long_as_a_full_risk() -> None:
     answers = data["answers"]
     for item in ("missed_signals", "devaluation", "rejection", "role_reversal"):
         answers[item] = {"level": "severe", "evidence": [{"observation": "fictional"}]}
-    document = render_report(kwg_check.parse_assessment(data))
+    document = kwg_check.render_report(kwg_check.parse_assessment(data), lang="en")
     bars = _svg_bars(document)
     risk = max(width for fill, width in bars if fill == "#b0502a")
     strength = max(width for fill, width in bars if fill == "#2c7a6a")
@@ -245,13 +246,13 @@ def test_a_full_strength_is_drawn_exactly_as_long_as_a_full_risk() -> None:
 
 def test_unknown_items_are_drawn_hatched_not_as_zero() -> None:
     """Unknown is not absent: the chart shows how far the unknown items could reach."""
-    document = render_report(assessment_of("kwg8a-grey-zone-unknowns"))
+    document = kwg_check.render_report(assessment_of("kwg8a-grey-zone-unknowns"), lang="en")
     fills = {fill for fill, _ in _svg_bars(document)}
     assert {"url(#hatch-risk)", "url(#hatch-protect)"} <= fills
 
 
 def test_html_is_one_self_contained_file_that_prints_on_a4() -> None:
-    document = render_report(assessment_of("kwg8a-grey-zone-unknowns"))
+    document = kwg_check.render_report(assessment_of("kwg8a-grey-zone-unknowns"), lang="en")
     tags = parse(document)
     assert not [t for t, a in tags.tags if t in ("link", "script", "img", "iframe", "object")]
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", document)
@@ -267,10 +268,27 @@ def test_html_is_one_self_contained_file_that_prints_on_a4() -> None:
 
 def test_unknown_language_or_format_is_an_error_of_the_library() -> None:
     assessment = assessment_of("kwg8a-no-need-preschool")
-    with pytest.raises(kwg_check.KwgCheckError):
-        render_report(assessment, lang="fr")  # type: ignore[arg-type]
-    with pytest.raises(kwg_check.KwgCheckError):
-        render_report(assessment, format="pdf")  # type: ignore[arg-type]
+    with pytest.raises(kwg_check.ArgumentError) as language:
+        kwg_check.render_report(assessment, lang="fr")  # type: ignore[arg-type]
+    assert language.value.code == "argument.language"
+    with pytest.raises(kwg_check.ArgumentError) as format_:
+        kwg_check.render_report(assessment, format="pdf")  # type: ignore[arg-type]
+    assert format_.value.code == "argument.format"
+    comparison = kwg_check.compare(assessment, assessment)
+    for wrong in ({"lang": "fr"}, {"format": "pdf"}):
+        with pytest.raises(ValueError, match="argument"):  # an ArgumentError is a ValueError
+            kwg_check.render_comparison(comparison, **wrong)  # type: ignore[arg-type]
+
+
+def test_without_a_language_the_report_is_in_the_instruments_language() -> None:
+    assessment = assessment_of("kwg8a-no-need-preschool")
+    assert kwg_check.default_language(kwg_check.resolve_instrument(assessment)) == "de"
+    german = kwg_check.render_report(assessment, lang="de")
+    assert kwg_check.render_report(assessment) == german
+    comparison = kwg_check.compare(assessment, assessment)
+    assert kwg_check.render_comparison(comparison) == kwg_check.render_comparison(
+        comparison, lang="de"
+    )
 
 
 # --- escaping: planted markup never becomes live -------------------------------------------
@@ -385,7 +403,7 @@ def test_the_payload_reaches_every_free_text_field_of_the_assessment_model() -> 
 def test_planted_markup_stays_text_in_html(name: str, data: dict[str, Any], lang: str) -> None:
     """No script, image, frame or event handler appears; the payload is shown as text."""
     assessment = kwg_check.parse_assessment(data)
-    document = render_report(assessment, lang=lang)  # type: ignore[arg-type]
+    document = kwg_check.render_report(assessment, lang=lang)  # type: ignore[arg-type]
     tags = parse(document)
     unexpected = {tag for tag, _ in tags.tags} - ALLOWED_TAGS
     assert not unexpected
@@ -414,7 +432,7 @@ def _unescaped(line: str, wanted: str) -> int:
 def test_planted_markup_cannot_leave_its_markdown_cell_link_or_embed_html(
     name: str, data: dict[str, Any]
 ) -> None:
-    document = render_report(kwg_check.parse_assessment(data), format="md")
+    document = kwg_check.render_report(kwg_check.parse_assessment(data), lang="en", format="md")
     columns = 0
     for line in document.splitlines():
         if line.startswith("| "):
@@ -450,7 +468,7 @@ def test_planted_markup_in_instrument_labels_stays_text() -> None:
     for element in [*data["outcomes"], *data["domains"]]:
         element["label"] = {"de": PAYLOAD, "en": PAYLOAD}
     instrument = kwg_check.parse_instrument(data)
-    tags = parse(render_report(assessment, instrument))
+    tags = parse(kwg_check.render_report(assessment, instrument))
     assert not {tag for tag, _ in tags.tags} - ALLOWED_TAGS
     assert not [key for _, attrs in tags.tags for key in attrs if key.startswith("on")]
 
@@ -573,7 +591,7 @@ def test_planted_bidi_controls_stay_inside_their_text_in_html(
 ) -> None:
     """An unterminated U+202E in a note must not reverse the report's words after it."""
     assessment, instrument = bidi_planted(data)
-    assert_isolated(render_report(assessment, instrument, lang="de"))
+    assert_isolated(kwg_check.render_report(assessment, instrument, lang="de"))
 
 
 def test_a_resource_label_in_the_comparison_is_isolated_too() -> None:
@@ -593,7 +611,7 @@ def test_markdown_keeps_joiners_and_neutralises_bidi_controls() -> None:
     persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "mi-khaham" with a ZWNJ
     family = f"{emoji} {persian}"
     data["family_view"] = {"statement": family + " \u202eevil"}
-    document = render_report(kwg_check.parse_assessment(data), format="md")
+    document = kwg_check.render_report(kwg_check.parse_assessment(data), lang="en", format="md")
     assert family in document  # ZWJ emoji sequence and Persian ZWNJ unchanged
     assert "\u202e" not in document
     assert not re.search("[\ufdd0-\ufdd2]", document)  # no internal marks leak
@@ -630,8 +648,10 @@ def test_cli_report_markdown_to_stdout_and_invalid_input_exits_1(
 ) -> None:
     path = tmp_path / "a.json"
     path.write_text(kwg_check.dump_json(kwg_check.example_data("kwg8a-no-need-preschool")))
-    assert main(["report", str(path), "--format", "md"]) == 0
+    assert main(["report", str(path), "--format", "md", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("# Risk assessment report")
+    assert main(["report", str(path), "--format", "md"]) == 0  # the instrument's language
+    assert capsys.readouterr().out.startswith("# Bericht zur Gefährdungseinschätzung")
     path.write_text('{"document_type": "assessment"}')
     assert main(["report", str(path)]) == 1
     err = capsys.readouterr().err
@@ -648,7 +668,7 @@ def test_cli_report_with_previous_includes_the_comparison(
     old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
     old_path.write_text(kwg_check.dump_json(old))
     new_path.write_text(kwg_check.dump_json(new))
-    assert main(["report", str(new_path), "--previous", str(old_path)]) == 0
+    assert main(["report", str(new_path), "--previous", str(old_path), "--lang", "en"]) == 0
     document = capsys.readouterr().out
     tags = parse(document)
     ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
@@ -666,4 +686,4 @@ def test_cli_report_with_a_previous_assessment_of_another_child_exits_1(
     assert main(["report", str(current), "--previous", str(other)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"{current}:/subject/case_id: compare.subject_mismatch: ")
+    assert err.startswith(f"{current}:/subject/case_id: compare.subject-mismatch: ")

@@ -173,7 +173,7 @@ def test_an_unknown_member_anywhere_is_rejected_at_its_object(name: str) -> None
 @pytest.mark.parametrize("name", sorted(bundled_documents("assessment")))
 def test_a_summary_keeps_every_input_id(name: str) -> None:
     assessment = kwg_check.parse_assessment(BUNDLED[name])
-    summary = kwg_check.score(kwg_check.resolve_instrument(assessment), assessment)
+    summary = kwg_check.score_assessment(assessment)
     assert summary.assessment.id == assessment.id
     assert summary.assessment.case_id == assessment.subject.case_id
     assert summary.assessment.assessment_date == assessment.assessment_date

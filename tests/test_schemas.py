@@ -455,16 +455,16 @@ def test_problems_point_at_each_fault_with_a_code_and_never_echo_contents() -> N
 
     found = {(p.pointer, p.code) for p in problems}
     assert found == {
-        ("", "schema.additionalProperties"),
+        ("", "schema.unknown-field"),
         ("/id", "schema.pattern"),
-        ("/subject", "schema.oneOf"),
-        ("/assessment_date", "schema.pattern"),
+        ("/subject", "schema.value"),
+        ("/assessment_date", "schema.value"),
         ("/initiated_by", "schema.enum"),
         ("/assessors/0/role", "schema.type"),
-        ("/assessors/0", "schema.additionalProperties"),
+        ("/assessors/0", "schema.unknown-field"),
         ("/assessors/1", "schema.required"),
-        ("/answers/item-1/note", "schema.maxLength"),
-        ("/family_view/statement", "schema.type"),
+        ("/answers/item-1/note", "schema.length"),
+        ("/family_view/statement", "schema.null"),
     }
     assert problems == sorted(problems)
     for problem in problems:
@@ -472,15 +472,15 @@ def test_problems_point_at_each_fault_with_a_code_and_never_echo_contents() -> N
         assert "x" * 50 not in problem.reason
     reasons = {(p.pointer, p.code): p.reason for p in problems}
     assert reasons[("/assessors/1", "schema.required")] == 'missing required property "role"'
-    assert "nickname" in reasons[("/assessors/0", "schema.additionalProperties")]
-    assert "1 unknown property" in reasons[("", "schema.additionalProperties")]
-    assert "birth_date" in reasons[("/subject", "schema.oneOf")]
-    assert "age_months" in reasons[("/subject", "schema.oneOf")]
-    assert "calendar date" in reasons[("/assessment_date", "schema.pattern")]
+    assert "nickname" in reasons[("/assessors/0", "schema.unknown-field")]
+    assert "1 unknown property" in reasons[("", "schema.unknown-field")]
+    assert "birth_date" in reasons[("/subject", "schema.value")]
+    assert "age_months" in reasons[("/subject", "schema.value")]
+    assert "calendar date" in reasons[("/assessment_date", "schema.value")]
     assert "pseudonymous id" in reasons[("/id", "schema.pattern")]
     assert '"day_care"' in reasons[("/initiated_by", "schema.enum")]
     assert reasons[("/assessors/0/role", "schema.type")] == "must be a string"
-    assert reasons[("/answers/item-1/note", "schema.maxLength")].endswith("20000 characters")
+    assert reasons[("/answers/item-1/note", "schema.length")].endswith("20000 characters")
 
 
 def test_pointer_stops_before_a_key_that_is_not_an_identifier() -> None:
@@ -491,9 +491,9 @@ def test_pointer_stops_before_a_key_that_is_not_an_identifier() -> None:
     problems = schema_problems("assessment", doc)
 
     assert {(p.pointer, p.code) for p in problems} == {
-        ("/answers", "schema.propertyNames"),
+        ("/answers", "schema.pattern"),
         ("/answers", "schema.type"),
-        ("/answers", "schema.additionalProperties"),
+        ("/answers", "schema.unknown-field"),
     }
     assert all(MARKER not in str(p) and "Müller" not in str(p) for p in problems)
 
@@ -520,7 +520,7 @@ def test_problem_inside_the_one_alternative_that_fits_is_reported_precisely() ->
     problems = schema_problems("instrument", doc)
     assert [(p.pointer, p.code) for p in problems] == [
         ("/flags/0/when/flag", "schema.pattern"),
-        ("/items/0/applies_when/age_months/below_months", "schema.minimum"),
+        ("/items/0/applies_when/age_months/below_months", "schema.range"),
     ]
     assert all(MARKER not in str(p) for p in problems)
 
@@ -531,8 +531,8 @@ def test_condition_that_fits_no_kind_is_reported_at_the_condition() -> None:
     doc["decision_table"][0]["when"] = {}
     problems = schema_problems("instrument", doc)
     assert [(p.pointer, p.code) for p in problems] == [
-        ("/decision_table/0/when", "schema.oneOf"),
-        ("/flags/0/when", "schema.oneOf"),
+        ("/decision_table/0/when", "schema.union"),
+        ("/flags/0/when", "schema.union"),
     ]
 
 
@@ -540,7 +540,7 @@ def test_binary_float_for_an_exact_decimal_is_explained() -> None:
     doc = base_instrument()
     doc["items"][0]["weight"] = 1.5
     [problem] = schema_problems("instrument", doc)
-    assert (problem.pointer, problem.code) == ("/items/0/weight", "schema.anyOf")
+    assert (problem.pointer, problem.code) == ("/items/0/weight", "schema.type")
     assert "exact decimal" in problem.reason
 
 

@@ -104,11 +104,13 @@ def test_markdown_csv_and_json_carry_the_same_numbers(
 ) -> None:
     """Three formats, one set of numbers, in the same order."""
     statistic = kwg_check.tabulate_statistic(summaries)
-    as_json = json.loads(kwg_check.render_statistic(statistic, "json"))
+    as_json = json.loads(kwg_check.render_statistic(statistic, format="json"))
     json_counts = [count for rows in as_json.values() for count in rows.values()]
-    rows = list(csv.DictReader(io.StringIO(kwg_check.render_statistic(statistic, "csv", "de"))))
+    rows = list(
+        csv.DictReader(io.StringIO(kwg_check.render_statistic(statistic, format="csv", lang="de")))
+    )
     csv_counts = [int(row["count"]) for row in rows]
-    markdown = kwg_check.render_statistic(statistic, "md")
+    markdown = kwg_check.render_statistic(statistic, format="md", lang="en")
     cells = [line.strip("|").split("|") for line in markdown.splitlines() if line[:1] == "|"]
     md_counts = [int(row[-1]) for row in cells if row[-1].strip().isdigit()]
     assert json_counts == csv_counts == md_counts

@@ -2,8 +2,11 @@
 
 docs/reference/schemas.md lists every field of the published schema files (path, type, whether
 it is required, description), walking each schema's ``$defs``; docs/reference/cli.md holds the
-help of ``kwg-check`` and of every subcommand, captured from the parser at a fixed width. The
-pages are generated, never edited by hand; ``--check`` exits 1 when one is missing or stale.
+help of ``kwg-check`` and of every subcommand, captured from the parser at a fixed width;
+docs/reference/codes.md lists every error and warning code with its meaning (from
+``kwg_check._codes``) and docs/reference/errors.md draws the exception tree (from the
+docstring of ``kwg_check._errors``). The pages are generated, never edited by hand;
+``--check`` exits 1 when one is missing or stale.
 
     python tools/generate_reference.py          # (re)write the pages
     python tools/generate_reference.py --check  # only report, exit 1 when out of date
@@ -19,12 +22,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kwg_check import SCHEMA_NAMES
+from kwg_check import SCHEMA_NAMES, _errors
+from kwg_check._codes import CODES, WARNINGS
 from kwg_check.cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS_PAGE = Path("docs/reference/schemas.md")
 CLI_PAGE = Path("docs/reference/cli.md")
+CODES_PAGE = Path("docs/reference/codes.md")
+ERRORS_PAGE = Path("docs/reference/errors.md")
 HELP_ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 """Fixed terminal width and no colour, so the captured help is the same on every machine."""
 
@@ -169,9 +175,57 @@ def cli_page() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def codes_page() -> str:
+    """Every error and warning code with its meaning, grouped by area, sorted by code."""
+    lines = [
+        GENERATED,
+        "# Error and warning codes",
+        "",
+        "Every problem the library reports carries one of these codes (`area.kebab-case`), a",
+        "JSON pointer and a reason; warnings appear in a summary's `warnings` and never block",
+        "scoring. Codes are stable: programs may branch on them. One fault has one code,",
+        "whichever path finds it (the published schema and the library name a fault alike).",
+        "The exception classes are described in [Errors](errors.md).",
+        "",
+    ]
+    for area in sorted({code.split(".")[0] for code in CODES}):
+        lines += [f"## {area}", "", "| code | kind | meaning |", "| --- | --- | --- |"]
+        for code in sorted(c for c in CODES if c.split(".")[0] == area):
+            kind = "warning" if code in WARNINGS else "error"
+            lines.append(f"| `{code}` | {kind} | {_cell(CODES[code])} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def errors_page() -> str:
+    """The errors module's docstring as a page: its ``::`` blocks become text blocks."""
+    lines = [GENERATED, "# Errors", ""]
+    in_block = False
+    for line in (_errors.__doc__ or "").strip().splitlines():
+        if in_block and line and not line.startswith("    "):
+            lines += ["```", ""]
+            in_block = False
+        if line.endswith("::"):
+            lines += [line[:-1], "", "```text"]
+            in_block = True
+        elif in_block:
+            if line:
+                lines.append(line.removeprefix("    "))
+        else:
+            lines.append(line.replace(":mod:", "").replace(":class:", "").replace("~", ""))
+    lines += ["```", ""] if in_block else []
+    lines += ["", "Every code and its meaning: [Error and warning codes](codes.md)."]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def expected_pages(root: Path = ROOT) -> dict[Path, str]:
     """Page path (relative to ``root``) → the text it must have."""
-    return {SCHEMAS_PAGE: schemas_page(root), CLI_PAGE: cli_page()}
+    return {
+        SCHEMAS_PAGE: schemas_page(root),
+        CLI_PAGE: cli_page(),
+        CODES_PAGE: codes_page(),
+        ERRORS_PAGE: errors_page(),
+    }
 
 
 def stale_pages(root: Path = ROOT) -> list[Path]:

@@ -16,8 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kwg_check import load_instrument
-from kwg_check._describe import Lang, describe_instrument
+from kwg_check import Lang, describe_instrument, load_instrument
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUMENTS = Path("src/kwg_check/data/instruments")
@@ -31,7 +30,8 @@ def expected_sheets(root: Path = ROOT) -> dict[Path, str]:
     for source in sorted((root / INSTRUMENTS).glob("*.yaml")):
         instrument = load_instrument(source)
         for lang in LANGUAGES:
-            sheets[SHEETS / f"{instrument.id}.{lang}.md"] = describe_instrument(instrument, lang)
+            sheet = describe_instrument(instrument, lang=lang)
+            sheets[SHEETS / f"{instrument.id}.{lang}.md"] = sheet
     return sheets
 
 

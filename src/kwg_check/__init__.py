@@ -14,20 +14,30 @@ judgement and never replaces it.
 from ._api import (
     Difference,
     Source,
+    assessment_problems,
+    assessment_to_questionnaire_response,
+    compare,
+    instrument_to_questionnaire,
     load_assessment,
     load_document,
     load_instrument,
     load_json,
     load_summary,
+    questionnaire_response_to_assessment,
+    render_report,
     resolve_instrument,
     score_assessment,
+    score_document,
+    summary_text,
     validate_document,
     verify_summary,
 )
 from ._batch import BatchResult, score_lines
-from ._compare import Change, Comparison, compare
+from ._compare import Change, Comparison
 from ._describe import describe_instrument
 from ._documents import (
+    Document,
+    DocumentType,
     document_fingerprint,
     document_type,
     dump_document,
@@ -36,15 +46,9 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
-from ._engine import (
-    CompiledInstrument,
-    assessment_problems,
-    compile_instrument,
-    instrument_problems,
-    score,
-    score_document,
-)
+from ._engine import CompiledInstrument, compile_instrument, instrument_problems
 from ._errors import (
+    ArgumentError,
     ComparisonError,
     DocumentError,
     InstrumentMismatchError,
@@ -53,53 +57,116 @@ from ._errors import (
     NotFoundError,
     OverrideError,
     Problem,
-)
-from ._fhir import (
-    assessment_to_questionnaire_response,
-    instrument_to_questionnaire,
-    questionnaire_response_to_assessment,
+    WriteError,
 )
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
-from ._model import Assessment, Instrument, Summary
+from ._model import (
+    Answer,
+    Assessment,
+    Condition,
+    Evidence,
+    Flag,
+    Index,
+    Instrument,
+    Item,
+    Judgement,
+    Outcome,
+    Resource,
+    Scale,
+    Summary,
+    TraceInput,
+    TraceStep,
+)
+from ._model._types import LocalizedText
+from ._model.summary import (
+    CheckResult,
+    Completeness,
+    FlagResult,
+    IndexResult,
+    ItemResult,
+    OutcomeRange,
+    OutcomeResult,
+    OverrideResult,
+    Unknowns,
+)
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
-from ._report import render_comparison, render_report
+from ._report import render_comparison
 from ._schema import SCHEMA_NAMES, schema_text
 from ._stats import Statistic, render_statistic, tabulate_statistic
-from ._text import summary_text
+from ._types import (
+    ComparisonFormat,
+    InstrumentLike,
+    Lang,
+    ReportFormat,
+    StatisticFormat,
+    default_language,
+)
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "Answer",
+    "ArgumentError",
     "Assessment",
     "BatchResult",
     "Change",
+    "CheckResult",
     "Comparison",
     "ComparisonError",
+    "ComparisonFormat",
     "CompiledInstrument",
+    "Completeness",
+    "Condition",
     "Difference",
+    "Document",
     "DocumentError",
+    "DocumentType",
+    "Evidence",
     "Example",
+    "Flag",
+    "FlagResult",
+    "Index",
+    "IndexResult",
     "Instrument",
     "InstrumentEntry",
+    "InstrumentLike",
     "InstrumentMismatchError",
     "InstrumentRegistry",
+    "Item",
+    "ItemResult",
     "JsonValue",
+    "Judgement",
     "KwgCheckError",
+    "Lang",
     "Limits",
     "LoadError",
+    "LocalizedText",
     "NotFoundError",
+    "Outcome",
+    "OutcomeRange",
+    "OutcomeResult",
     "OverrideError",
+    "OverrideResult",
     "Problem",
+    "ReportFormat",
+    "Resource",
+    "Scale",
     "Source",
     "Statistic",
+    "StatisticFormat",
     "Summary",
+    "TraceInput",
+    "TraceStep",
+    "Unknowns",
+    "WriteError",
     "__version__",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
     "compare",
     "compile_instrument",
+    "default_language",
     "describe_instrument",
     "document_fingerprint",
     "document_type",
@@ -125,7 +192,6 @@ __all__ = [
     "render_statistic",
     "resolve_instrument",
     "schema_text",
-    "score",
     "score_assessment",
     "score_document",
     "score_lines",
@@ -134,3 +200,16 @@ __all__ = [
     "validate_document",
     "verify_summary",
 ]
+
+
+def _present_as_public() -> None:
+    """Public classes and functions report ``__module__ == "kwg_check"``, as httpx does: a
+    user sees ``kwg_check.Summary`` in reprs, tracebacks and docs, never a private module.
+    Type aliases (``Lang``, ``JsonValue``, …) and constants have no module of their own."""
+    for name in __all__:
+        value = globals()[name]
+        if isinstance(value, type) or (callable(value) and hasattr(value, "__code__")):
+            value.__module__ = __name__
+
+
+_present_as_public()

@@ -1,7 +1,13 @@
-"""The library's front door: load, validate, score and verify in one call each.
+"""The library's front door: load, validate, score, verify and render in one call each.
 
-Everything here composes the layers below (io → documents → engine); nothing below imports
-this module.
+Everything here composes the layers below (io → documents → engine → registry → views);
+nothing below imports this module. The views only render what is already scored: this
+module sequences resolve → score → render, so a view never compiles, resolves or scores.
+
+Every function takes the document first, then ``instrument`` (an :class:`Instrument` or a
+:class:`CompiledInstrument`; ``None`` looks the instrument up in the registry), then the
+keyword-only ``registry=``, ``lang=`` and ``format=``. Pass a compiled instrument to call a
+function many times without compiling the instrument again.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ import os
 
 import attrs
 
+from . import _engine, _fhir
+from ._compare import Comparison, Side, check_comparable, comparison
 from ._documents import (
     Document,
     dump_document,
@@ -17,29 +25,33 @@ from ._documents import (
     parse_loaded,
     parse_loaded_document,
 )
-from ._engine import (
-    CompiledInstrument,
-    assessment_problems,
-    compile_instrument,
-    instrument_problems,
-    score,
-    summary_problems,
-)
+from ._engine import CompiledInstrument, compile_instrument, instrument_problems
 from ._errors import KwgCheckError, Problem, escape_pointer_token
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
+from ._report import report
+from ._text import render_summary_text
+from ._types import InstrumentLike, Lang, ReportFormat, language
 
 __all__ = [
     "Difference",
     "Source",
+    "assessment_problems",
+    "assessment_to_questionnaire_response",
+    "compare",
+    "instrument_to_questionnaire",
     "load_assessment",
     "load_document",
     "load_instrument",
     "load_json",
     "load_summary",
+    "questionnaire_response_to_assessment",
+    "render_report",
     "resolve_instrument",
     "score_assessment",
+    "score_document",
+    "summary_text",
     "validate_document",
     "verify_summary",
 ]
@@ -77,7 +89,7 @@ def load_document(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Documen
 
 def validate_document(
     data: JsonValue,
-    instrument: Instrument | CompiledInstrument | None = None,
+    instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
     schema_only: bool = False,
@@ -102,50 +114,100 @@ def validate_document(
             return []
         compiled = _instrument_of(document, instrument, registry)
         if isinstance(document, Assessment):
-            return assessment_problems(compiled, document)
-        return summary_problems(compiled, document)
+            return _engine.assessment_problems(compiled, document)
+        return _engine.summary_problems(compiled, document)
     except KwgCheckError as error:
         return list(error.problems)
 
 
 def _instrument_of(
     document: Assessment | Summary,
-    instrument: Instrument | CompiledInstrument | None,
+    instrument: InstrumentLike | None,
     registry: InstrumentRegistry | None,
 ) -> CompiledInstrument:
     """The instrument to check a document against: the given one (whose id and version the
     checks then compare with the document's), or the one the registry knows."""
-    if isinstance(instrument, CompiledInstrument):
-        return instrument
-    if isinstance(instrument, Instrument):
-        return compile_instrument(instrument)
+    if instrument is not None:
+        return _compiled(instrument)
     ref = document.instrument
     return (registry or bundled_registry()).compiled(ref.id, ref.version)
 
 
 def resolve_instrument(
     assessment: Assessment,
-    instrument: Instrument | CompiledInstrument | None = None,
+    instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
 ) -> CompiledInstrument:
-    """The compiled instrument to score an assessment with: the one given, or the registry's."""
+    """The compiled instrument to score an assessment with: the one given, or the registry's.
+
+    A compiled instrument is returned as it is; an instrument document is compiled (once
+    per call: keep the result to score many assessments). Without an instrument the
+    registry (the bundled one by default) looks up the one the assessment refers to.
+    """
+    if instrument is not None:
+        return _compiled(instrument)
+    return (registry or bundled_registry()).for_assessment(assessment)
+
+
+def _compiled(instrument: InstrumentLike) -> CompiledInstrument:
+    """The compiled instrument; an instrument document is compiled here.
+
+    Whether an assessment fits it is checked when scoring (``instrument.mismatch``), for a
+    document and a compiled instrument alike.
+    """
     if isinstance(instrument, CompiledInstrument):
         return instrument
-    if isinstance(instrument, Instrument):
-        registry = InstrumentRegistry(bundled=False)
-        registry.add(instrument)
-    return (registry or bundled_registry()).for_assessment(assessment)
+    return compile_instrument(instrument)
 
 
 def score_assessment(
     assessment: Assessment,
-    instrument: Instrument | CompiledInstrument | None = None,
+    instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
 ) -> Summary:
-    """Score an assessment with the given instrument, or the one its reference names."""
-    return score(resolve_instrument(assessment, instrument, registry=registry), assessment)
+    """Score an assessment with the given instrument, or the one its reference names.
+
+    Pure and deterministic. Raises :class:`InstrumentMismatchError` when the assessment
+    names another instrument, :class:`DocumentError` when it does not fit the instrument and
+    :class:`OverrideError` when an override or final rating breaks the instrument's policy.
+
+        >>> import kwg_check
+        >>> assessment = kwg_check.parse_assessment(
+        ...     kwg_check.example_data("kwg8a-no-need-preschool")
+        ... )
+        >>> kwg_check.score_assessment(assessment).outcome.final
+        'no_need_for_help'
+    """
+    compiled = resolve_instrument(assessment, instrument, registry=registry)
+    return _engine.score(compiled, assessment)
+
+
+def score_document(
+    assessment: Assessment,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> dict[str, JsonValue]:
+    """``dump_document(score_assessment(assessment, …))``, without building the summary model.
+
+    The same JSON value and the same errors, in less time: for programs that store or send
+    the summary as JSON.
+    """
+    compiled = resolve_instrument(assessment, instrument, registry=registry)
+    return _engine.score_document(compiled, assessment)
+
+
+def assessment_problems(
+    assessment: Assessment,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> list[Problem]:
+    """Every way the assessment does not fit its instrument (empty: it can be scored)."""
+    compiled = resolve_instrument(assessment, instrument, registry=registry)
+    return _engine.assessment_problems(compiled, assessment)
 
 
 @attrs.frozen
@@ -206,7 +268,7 @@ def _same(a: JsonValue, b: JsonValue) -> bool:
 def verify_summary(
     summary: Summary,
     assessment: Assessment,
-    instrument: Instrument | CompiledInstrument | None = None,
+    instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
 ) -> list[Difference]:
@@ -218,3 +280,145 @@ def verify_summary(
     fresh = score_assessment(assessment, instrument, registry=registry)
     differences = json_differences(dump_document(summary), dump_document(fresh))
     return [difference for difference in differences if difference.pointer != "/engine/version"]
+
+
+def _summary_instrument(
+    summary: Summary, instrument: InstrumentLike | None, registry: InstrumentRegistry | None
+) -> Instrument:
+    """The instrument a summary was scored with: the one given, or the registry's."""
+    if isinstance(instrument, CompiledInstrument):
+        return instrument.instrument
+    if instrument is not None:
+        return instrument
+    reference = summary.instrument
+    return (registry or bundled_registry()).get(reference.id, reference.version)
+
+
+def summary_text(
+    summary: Summary,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+    lang: Lang | None = None,
+) -> str:
+    """A readable plain-text overview of a summary, for a terminal.
+
+    The instrument (the given one, or the registry's for the summary's reference) gives the
+    labels; without ``lang`` the text is in the instrument's language.
+    """
+    document = _summary_instrument(summary, instrument, registry)
+    return render_summary_text(summary, document, language(lang, document))
+
+
+def _with(registry: InstrumentRegistry, instrument: Instrument) -> InstrumentRegistry:
+    """A registry that also knows the given instrument (it wins over a bundled namesake)."""
+    combined = InstrumentRegistry(bundled=False)
+    combined.add(instrument)
+    for entry in registry.entries():
+        if (entry.id, entry.version) != (instrument.id, instrument.version):
+            combined.add(registry.get(entry.id, entry.version), entry.origin)
+    return combined
+
+
+def _side(document: Assessment | Summary, registry: InstrumentRegistry) -> Side:
+    """One side of a comparison, scored: an assessment is scored, a summary is taken."""
+    if isinstance(document, Assessment):
+        compiled = resolve_instrument(document, registry=registry)
+        return _engine.score(compiled, document), compiled.instrument
+    return document, registry.get(document.instrument.id, document.instrument.version)
+
+
+def compare(
+    old: Assessment | Summary,
+    new: Assessment | Summary,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Comparison:
+    """Compare a previous assessment (or summary) with a new one of the same child.
+
+    An assessment is scored first, with the instrument the registry (the bundled one by
+    default) knows for it. Raises :class:`ComparisonError` when the two belong to different
+    children or were made with different instruments (different ids; other versions of one
+    instrument compare).
+    """
+    registry = registry or bundled_registry()
+    check_comparable(old, new)  # before scoring: a foreign document fails as a comparison
+    return comparison(old, new, _side(old, registry), _side(new, registry))
+
+
+def render_report(
+    assessment: Assessment,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+    lang: Lang | None = None,
+    format: ReportFormat = "html",
+    previous: Assessment | Summary | None = None,
+) -> str:
+    """Render an assessment as a report for people: one HTML file or Markdown.
+
+    The assessment is scored here (with the given instrument, or the one its reference
+    names); ``previous`` adds the comparison with an earlier assessment of the same child.
+    Without ``lang`` the report is in the instrument's language.
+    """
+    compiled = resolve_instrument(assessment, instrument, registry=registry)
+    language(lang, compiled)  # a wrong language fails before any scoring
+    summary = _engine.score(compiled, assessment)
+    changes = None
+    if previous is not None:
+        known = registry or bundled_registry()
+        if instrument is not None:
+            known = _with(known, compiled.instrument)
+        changes = compare(previous, assessment, registry=known)
+    return report(assessment, summary, compiled.instrument, changes, lang=lang, format=format)
+
+
+def instrument_to_questionnaire(
+    instrument: InstrumentLike, *, lang: Lang | None = None
+) -> dict[str, JsonValue]:
+    """The instrument as a FHIR R4 Questionnaire in one language, to render forms with.
+
+    Items keep their ids as linkIds, answer options carry the level points as the standard
+    ``ordinalValue`` extension, age bands become ``enableWhen`` (see ``docs/fhir.md``). Only
+    a sound instrument is published: an instrument document is compiled first. Without
+    ``lang`` the Questionnaire is in the instrument's language.
+    """
+    compiled = _compiled(instrument)
+    return _fhir.questionnaire(compiled, language(lang, compiled))
+
+
+def assessment_to_questionnaire_response(
+    assessment: Assessment,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> dict[str, JsonValue]:
+    """The assessment as a FHIR R4 QuestionnaireResponse to its instrument's Questionnaire.
+
+    The assessment must fit the instrument (as for scoring). Every field is carried, so
+    :func:`questionnaire_response_to_assessment` gives the same assessment back.
+    """
+    compiled = resolve_instrument(assessment, instrument, registry=registry)
+    return _fhir.questionnaire_response(assessment, compiled)
+
+
+def questionnaire_response_to_assessment(
+    resource: JsonValue,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Assessment:
+    """Read a QuestionnaireResponse to an instrument's Questionnaire back into an assessment.
+
+    Without an instrument, the registry (the bundled one by default) looks up the one the
+    response's ``questionnaire`` names. Raises :class:`InstrumentMismatchError`
+    (``fhir.foreign-questionnaire``) when the response answers another questionnaire, and
+    :class:`DocumentError` with every problem otherwise (``fhir.*`` codes); pointers point
+    into the resource, reasons never quote it.
+    """
+    if instrument is None:
+        named = _fhir.questionnaire_instrument(resource)
+        compiled = (registry or bundled_registry()).compiled(*named)
+    else:
+        compiled = _compiled(instrument)
+    return _fhir.assessment_from_response(resource, compiled)

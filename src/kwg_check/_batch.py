@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 from ._documents import parse_loaded
 from ._engine import score_document
-from ._errors import KwgCheckError, Problem
+from ._errors import ArgumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, Limits, load_bytes
 from ._model import Assessment, Instrument
 from ._registry import InstrumentRegistry, bundled_registry
@@ -104,7 +104,7 @@ def _score_line(
         reason = "the line is empty; every line must hold one assessment"
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
-        assessment = parse_loaded(Assessment, load_bytes(content, fmt="json", limits=limits))
+        assessment = parse_loaded(Assessment, load_bytes(content, format="json", limits=limits))
         summary = score_document(registry.for_assessment(assessment), assessment)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)
@@ -259,9 +259,10 @@ def score_lines(
     first line, for a part of a longer input (``tail -n +N`` gives lines from ``N``).
     """
     if jobs < 1:
-        raise ValueError("jobs must be at least 1")
+        raise ArgumentError(Problem("", "argument.jobs", "jobs must be at least 1"))
     if first_line < 1:
-        raise ValueError("first_line must be at least 1")
+        reason = "first_line must be at least 1"
+        raise ArgumentError(Problem("", "argument.first-line", reason))
     source = bounded_lines(lines, limits.max_bytes) if isinstance(lines, io.IOBase) else iter(lines)
     numbered = enumerate(source, start=first_line)
     if jobs == 1:

@@ -12,6 +12,9 @@ id, are matched by category and label, the label in the form of
 :func:`~kwg_check._model._types.label_match_key` (NFC, whitespace runs and no-break spaces as
 one space): the same words typed on another keyboard are not a resource lost and one gained.
 A change carries the label as written in the new assessment (in the old one if removed).
+
+This module compares what is already scored; the public :func:`kwg_check.compare` scores
+an assessment side first.
 """
 
 from __future__ import annotations
@@ -22,14 +25,11 @@ from typing import Literal, TypeVar
 
 import attrs
 
-from ._api import resolve_instrument
-from ._engine import score
 from ._errors import ComparisonError
 from ._model import Assessment, Instrument, Resource, Summary
 from ._model._types import format_decimal, label_match_key
-from ._registry import InstrumentRegistry, bundled_registry
 
-__all__ = ["Change", "Comparison", "compare"]
+__all__ = ["Change", "ChangeKind", "Comparison", "Direction", "check_comparable", "comparison"]
 
 ChangeKind = Literal["outcome", "index", "band", "flag", "item", "resource"]
 Direction = Literal["up", "down", "changed", "added", "removed"]
@@ -80,46 +80,41 @@ class Comparison:
     changes: tuple[Change, ...]
 
 
-def _side(
-    document: Assessment | Summary, registry: InstrumentRegistry
-) -> tuple[Summary, Instrument]:
-    if isinstance(document, Assessment):
-        compiled = resolve_instrument(document, registry=registry)
-        return score(compiled, document), compiled.instrument
-    return document, registry.get(document.instrument.id, document.instrument.version)
-
-
-def compare(
-    old: Assessment | Summary,
-    new: Assessment | Summary,
-    *,
-    registry: InstrumentRegistry | None = None,
-) -> Comparison:
-    """Compare a previous assessment (or summary) with a new one of the same child.
-
-    Raises :class:`ComparisonError` when the two belong to different children or were made
-    with different instruments (different ids; other versions of one instrument compare).
-    """
-    registry = registry or bundled_registry()
+def check_comparable(old: Assessment | Summary, new: Assessment | Summary) -> None:
+    """Raise :class:`ComparisonError` unless the two belong to one child and one instrument
+    (the same instrument id; other versions of one instrument compare)."""
     old_case = old.subject.case_id if isinstance(old, Assessment) else old.assessment.case_id
     new_case = new.subject.case_id if isinstance(new, Assessment) else new.assessment.case_id
     if old_case != new_case:
         pointer = "/subject/case_id" if isinstance(new, Assessment) else "/assessment/case_id"
         raise ComparisonError.single(
             pointer,
-            "compare.subject_mismatch",
+            "compare.subject-mismatch",
             "the two documents belong to different case ids; only assessments of the same "
             "child can be compared",
         )
     if old.instrument.id != new.instrument.id:
         raise ComparisonError.single(
             "/instrument/id",
-            "compare.instrument_mismatch",
+            "compare.instrument-mismatch",
             f"the documents use different instruments ({old.instrument.id}, "
             f"{new.instrument.id}); only versions of one instrument can be compared",
         )
-    old_summary, old_instrument = _side(old, registry)
-    new_summary, new_instrument = _side(new, registry)
+
+
+Side = tuple[Summary, Instrument]
+"""A scored side of a comparison: its summary and the instrument it was scored with."""
+
+
+def comparison(
+    old: Assessment | Summary, new: Assessment | Summary, old_side: Side, new_side: Side
+) -> Comparison:
+    """Everything that changed from ``old`` to ``new``, given both sides scored.
+
+    Checks :func:`check_comparable` first.
+    """
+    check_comparable(old, new)
+    (old_summary, old_instrument), (new_summary, new_instrument) = old_side, new_side
     changes = [
         *_outcome_changes(old_summary, new_summary, new_instrument),
         *_index_changes(old_summary, new_summary, new_instrument, old_instrument),
@@ -128,7 +123,12 @@ def compare(
         *_resource_changes(old, new, old_summary, new_summary),
     ]
     return Comparison(
-        new_case, old_summary, new_summary, old_instrument, new_instrument, tuple(changes)
+        new_summary.assessment.case_id,
+        old_summary,
+        new_summary,
+        old_instrument,
+        new_instrument,
+        tuple(changes),
     )
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
 
-from ._errors import NotFoundError
+from ._engine import CompiledInstrument
 from ._model._types import LocalizedText, format_decimal
 from ._model.conditions import (
     AgeBand,
@@ -45,10 +44,9 @@ from ._model.instrument import (
     ProcessCheck,
     Scale,
 )
+from ._types import InstrumentLike, Lang, language
 
-__all__ = ["Lang", "describe_instrument", "sheet_word"]
-
-Lang = Literal["de", "en"]
+__all__ = ["describe_instrument", "sheet_word"]
 
 # The sheet's own words: key → (English, German).
 _WORDS: dict[str, tuple[str, str]] = {
@@ -330,12 +328,14 @@ _WORDS: dict[str, tuple[str, str]] = {
 _OPS = {"<": "<", "<=": "≤", "==": "=", "!=": "≠", ">=": "≥", ">": ">"}
 
 
-def describe_instrument(instrument: Instrument, lang: Lang = "en") -> str:
-    """Render the instrument as a Markdown sheet in German (``de``) or English (``en``)."""
-    if lang not in ("de", "en"):
-        raise NotFoundError.single("", "describe.language", "the language must be de or en")
-    sheet = _Sheet(instrument, lang)
-    return sheet.render()
+def describe_instrument(instrument: InstrumentLike, *, lang: Lang | None = None) -> str:
+    """Render the instrument as a Markdown sheet in German (``de``) or English (``en``).
+
+    Without ``lang`` the sheet is in the instrument's own language.
+    """
+    if isinstance(instrument, CompiledInstrument):
+        instrument = instrument.instrument
+    return _Sheet(instrument, language(lang, instrument)).render()
 
 
 def sheet_word(key: str, lang: Lang) -> str:

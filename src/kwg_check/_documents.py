@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeAlias
 import pydantic
 from pydantic import BaseModel
 
-from ._errors import DocumentError, Problem
+from ._errors import DocumentError, Problem, WriteError
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._model._problems import check_limits, problems_from
@@ -39,7 +39,10 @@ __all__ = [
 ]
 
 DocumentType: TypeAlias = Literal["instrument", "assessment", "summary"]
+"""The kinds of document, as their ``document_type`` field names them."""
+
 Document: TypeAlias = Instrument | Assessment | Summary
+"""Any of the three documents."""
 
 _MODELS: dict[str, type[Instrument] | type[Assessment] | type[Summary]] = {
     "instrument": Instrument,
@@ -128,7 +131,7 @@ def dump_document(doc: Document) -> dict[str, JsonValue]:
     if dumped is None:
         # Only extensions can nest without bound (far beyond what the loader accepts).
         reason = "the document is nested too deeply to be written"
-        raise DocumentError(Problem("", "document.too-deep", reason))
+        raise WriteError(Problem("", "write.too-deep", reason))
     return dumped
 
 

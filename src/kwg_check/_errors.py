@@ -4,6 +4,26 @@ Every error carries one or more :class:`Problem` records: a stable ``code``, a J
 ``pointer`` (RFC 6901) into the document that was rejected and a ``reason``. Reasons are
 written by the library itself and never quote the document's contents: assessments hold
 special-category social data, so an error message must be safe to log anywhere.
+
+The tree (``except KwgCheckError`` catches everything the library raises on purpose)::
+
+    Exception
+    └── KwgCheckError
+        ├── LoadError                 bytes that are no safe JSON value      load.*
+        ├── DocumentError             a document breaks its schema or rules  schema.*, ref.*, …
+        ├── InstrumentMismatchError   an assessment names another instrument instrument.*, fhir.*
+        ├── OverrideError             an override breaks the policy          override.*
+        ├── ComparisonError           two documents cannot be compared       compare.*
+        ├── NotFoundError             (also LookupError) no such instrument,
+        │                             example or schema                      registry.*, …
+        ├── ArgumentError             (also ValueError) a wrong argument:
+        │                             unknown language, format, count        argument.*
+        └── WriteError                (also ValueError) a value that cannot
+                                      be written as JSON                     write.*
+
+Codes are ``area.kebab-case``; every code and its meaning is declared once in
+:mod:`kwg_check._codes` (and listed in ``docs/reference/codes.md``). One fault has one code,
+whichever path finds it: the published schema and the models name a fault alike.
 """
 
 from __future__ import annotations
@@ -15,6 +35,7 @@ import attrs
 
 __all__ = [
     "UNKNOWN_KEY",
+    "ArgumentError",
     "ComparisonError",
     "DocumentError",
     "InstrumentMismatchError",
@@ -23,6 +44,7 @@ __all__ = [
     "NotFoundError",
     "OverrideError",
     "Problem",
+    "WriteError",
     "escape_pointer_token",
     "pointer_from_path",
     "safe_pointer",
@@ -135,9 +157,19 @@ class OverrideError(KwgCheckError):
     """A discretionary override or final rating is outside the instrument's policy."""
 
 
-class NotFoundError(KwgCheckError):
-    """A named instrument, example or schema does not exist."""
+class NotFoundError(KwgCheckError, LookupError):
+    """A named instrument, example or schema does not exist (also a ``LookupError``)."""
 
 
 class ComparisonError(KwgCheckError):
     """Two documents cannot be compared: they belong to different children or instruments."""
+
+
+class ArgumentError(KwgCheckError, ValueError):
+    """A function was called with a wrong argument: an unknown language or format, a count
+    below one. Also a ``ValueError``, as Python's own functions raise for bad arguments."""
+
+
+class WriteError(KwgCheckError, ValueError):
+    """A value cannot be written as JSON: it is no JSON value, or it nests too deeply to be
+    written. Also a ``ValueError``, as ``json.dumps`` raises for such values."""

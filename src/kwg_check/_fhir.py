@@ -22,7 +22,7 @@ from typing import Literal
 import attrs
 
 from ._documents import dump_document, parse_assessment
-from ._engine import assessment_problems, compile_instrument
+from ._engine import CompiledInstrument, assessment_problems
 from ._engine._assessment import age_months
 from ._errors import (
     DocumentError,
@@ -38,17 +38,16 @@ from ._model._types import LocalizedText, format_decimal
 from ._model.assessment import Initiator, ResourceCategory
 from ._model.conditions import AgeBand, All, AnswerIn, Any_, Condition, ContextIs
 from ._model.instrument import Item, Scale
+from ._types import Lang
 
 __all__ = [
     "BASE_URL",
-    "assessment_to_questionnaire_response",
-    "instrument_to_questionnaire",
+    "assessment_from_response",
+    "questionnaire",
     "questionnaire_instrument",
-    "questionnaire_response_to_assessment",
+    "questionnaire_response",
     "questionnaire_url",
 ]
-
-Lang = Literal["de", "en"]
 JsonObject = dict[str, JsonValue]
 
 BASE_URL = "https://schemas.kwg-check.de/fhir"
@@ -254,13 +253,14 @@ def _fhir_decimal(value: Decimal, pointer: str) -> int | float:
 # --------------------------------------------------------------------------------------------
 
 
-def instrument_to_questionnaire(instrument: Instrument, *, lang: Lang = "de") -> JsonObject:
+def questionnaire(compiled: CompiledInstrument, lang: Lang) -> JsonObject:
     """The instrument as a FHIR R4 Questionnaire in one language, to render forms with.
 
     Items keep their ids as linkIds, answer options carry the level points as the standard
-    ``ordinalValue`` extension, age bands become ``enableWhen``. See ``docs/fhir.md``.
+    ``ordinalValue`` extension, age bands become ``enableWhen``. See ``docs/fhir.md``. Only
+    a compiled (so: sound) instrument is published.
     """
-    compile_instrument(instrument)  # only a sound instrument is published
+    instrument = compiled.instrument
     look = _Lookup.of(instrument)
     by_domain: dict[str, list[JsonValue]] = {}
     for position, item in enumerate(instrument.items):
@@ -464,9 +464,9 @@ def _field_question(instrument: Instrument, field: _Field, link_id: str, lang: L
 # --------------------------------------------------------------------------------------------
 
 
-def _checked(assessment: Assessment, instrument: Instrument) -> None:
+def _checked(assessment: Assessment, compiled: CompiledInstrument) -> None:
     """Raise as scoring would when the assessment does not fit the instrument."""
-    problems = assessment_problems(compile_instrument(instrument), assessment)
+    problems = assessment_problems(compiled, assessment)
     mismatch = [p for p in problems if p.code.startswith("instrument.")]
     if mismatch:
         raise InstrumentMismatchError(mismatch)
@@ -474,15 +474,14 @@ def _checked(assessment: Assessment, instrument: Instrument) -> None:
         raise DocumentError(problems)
 
 
-def assessment_to_questionnaire_response(
-    assessment: Assessment, instrument: Instrument
-) -> JsonObject:
+def questionnaire_response(assessment: Assessment, compiled: CompiledInstrument) -> JsonObject:
     """The assessment as a FHIR R4 QuestionnaireResponse to the instrument's Questionnaire.
 
     The assessment must fit the instrument (as for scoring). Every field is carried, so
-    :func:`questionnaire_response_to_assessment` gives the same assessment back.
+    :func:`assessment_from_response` gives the same assessment back.
     """
-    _checked(assessment, instrument)
+    _checked(assessment, compiled)
+    instrument = compiled.instrument
     data = dump_document(assessment)
     bad = [
         Problem(pointer, "fhir.string", _BAD_STRING)
@@ -738,13 +737,14 @@ class _Reader:
         return self.value(self.object(answer, at, frozenset({key})), key, kind, at), f"{at}/{key}"
 
 
-def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instrument) -> Assessment:
+def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) -> Assessment:
     """Read a QuestionnaireResponse to the instrument's Questionnaire back into an assessment.
 
     Raises :class:`InstrumentMismatchError` (``fhir.foreign-questionnaire``) when the
     response answers another questionnaire, and :class:`DocumentError` with every problem
     otherwise (``fhir.*`` codes); pointers point into the resource, reasons never quote it.
     """
+    instrument = compiled.instrument
     reader = _Reader()
     top = frozenset(
         {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
@@ -801,7 +801,7 @@ def questionnaire_response_to_assessment(resource: JsonValue, instrument: Instru
         raise DocumentError(reader.problems)
     try:
         assessment = parse_assessment(data)
-        _checked(assessment, instrument)
+        _checked(assessment, compiled)
     except InstrumentMismatchError as error:  # a pinned fingerprint of another document
         raise InstrumentMismatchError(_moved(reader.origin, error.problems)) from None
     except KwgCheckError as error:
@@ -829,7 +829,7 @@ def _read_extensions(reader: _Reader, qr: JsonObject, data: JsonObject) -> None:
                 reader.origin["/instrument/fingerprint"] = at
             elif isinstance(value, str):
                 try:
-                    data["extensions"] = load_text(value, fmt="json")
+                    data["extensions"] = load_text(value, format="json")
                 except KwgCheckError:
                     reason = "the value must be the extensions object as JSON text"
                     reader.fail(at + "/valueString", "fhir.invalid-extension", reason)

@@ -60,7 +60,14 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from kwg_check._errors import LoadError, Problem, safe_pointer
+from kwg_check._errors import (
+    ArgumentError,
+    KwgCheckError,
+    LoadError,
+    Problem,
+    WriteError,
+    safe_pointer,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -145,14 +152,17 @@ def _problem(code: str, reason: str, path: tuple[str | int, ...] = ()) -> Proble
 # --------------------------------------------------------------------------------------------
 
 
-def load_bytes(data: bytes, *, fmt: Format = "auto", limits: Limits = DEFAULT_LIMITS) -> JsonValue:
+def load_bytes(
+    data: bytes, *, format: Format = "auto", limits: Limits = DEFAULT_LIMITS
+) -> JsonValue:
     """Parse untrusted bytes (UTF-8 JSON or YAML) into a JSON value, or raise ``LoadError``.
 
     The checks run cheapest first: size, byte-order mark, UTF-8, then the parser.
-    ``fmt="auto"`` picks JSON when the first non-whitespace byte is ``{`` or ``[``, else YAML.
+    ``format="auto"`` picks JSON when the first non-whitespace byte is ``{`` or ``[``, else YAML.
     """
-    if fmt not in ("json", "yaml", "auto"):
-        raise ValueError(f"unknown format {fmt!r}")
+    if format not in ("json", "yaml", "auto"):
+        reason = "the format must be one of json, yaml, auto"
+        raise ArgumentError(Problem("", "argument.format", reason))
     if len(data) > limits.max_bytes:
         raise LoadError(
             _problem(
@@ -171,14 +181,14 @@ def load_bytes(data: bytes, *, fmt: Format = "auto", limits: Limits = DEFAULT_LI
     text, problem = _decode_utf8(data)
     if problem is not None:
         raise LoadError(problem)
-    if fmt == "auto":
-        fmt = "json" if data.lstrip(_JSON_WHITESPACE)[:1] in (b"{", b"[") else "yaml"
-    if fmt == "json":
+    if format == "auto":
+        format = "json" if data.lstrip(_JSON_WHITESPACE)[:1] in (b"{", b"[") else "yaml"
+    if format == "json":
         return _load_json(text, limits)
     return _load_yaml(text, limits)
 
 
-def load_text(text: str, *, fmt: Format = "auto", limits: Limits = DEFAULT_LIMITS) -> JsonValue:
+def load_text(text: str, *, format: Format = "auto", limits: Limits = DEFAULT_LIMITS) -> JsonValue:
     """Parse a document given as ``str``; it is measured and checked as its UTF-8 encoding."""
     if len(text) > limits.max_bytes:  # every character needs at least one byte
         raise LoadError(
@@ -198,7 +208,7 @@ def load_text(text: str, *, fmt: Format = "auto", limits: Limits = DEFAULT_LIMIT
         )
     if data is None:
         raise LoadError(problem)
-    return load_bytes(data, fmt=fmt, limits=limits)
+    return load_bytes(data, format=format, limits=limits)
 
 
 def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> JsonValue:
@@ -209,7 +219,7 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) 
     names of case documents can themselves be sensitive.
     """
     suffix = os.path.splitext(os.fspath(path))[1].lower()
-    fmt = _SUFFIX_FORMATS.get(suffix, "auto")
+    format = _SUFFIX_FORMATS.get(suffix, "auto")
     data: bytes | None = None
     try:
         with open(path, "rb") as handle:
@@ -221,7 +231,7 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) 
         problem = _problem("load.io", "the file could not be read: the path is not valid")
     if data is None:
         raise LoadError(problem)
-    return load_bytes(data, fmt=fmt, limits=limits)
+    return load_bytes(data, format=format, limits=limits)
 
 
 def _decode_utf8(data: bytes) -> tuple[str, Problem | None]:
@@ -395,16 +405,18 @@ def _check_tree(value: object, *, max_depth: int | None, producing: bool) -> Non
     """Walk a value iteratively and raise ``LoadError`` for the first thing that is not JSON.
 
     ``producing`` is true when checking a caller's value before serialising it: then every
-    problem is reported as ``load.not-json`` and reference cycles are detected. The walk keeps
+    problem is a :class:`WriteError` ``write.not-json`` (nothing was loaded) and reference
+    cycles are detected. The walk keeps
     one iterator per open container, never a list of all pending children, so a wide document
     (a million array entries) costs no more memory than the value itself. Otherwise the model
     scalars of :func:`_scalar_problem` are accepted, except below an ``extensions`` key: the
     case system's own data is kept as JSON and written back as it came.
     """
 
-    def fail(code: str, reason: str, link: _Link) -> LoadError:
+    def fail(code: str, reason: str, link: _Link) -> KwgCheckError:
         if producing:
-            code, reason = "load.not-json", f"the value cannot be written as JSON: {reason}"
+            reason = f"the value cannot be written as JSON: {reason}"
+            return WriteError(_problem("write.not-json", reason, _link_path(link)))
         return LoadError(_problem(code, reason, _link_path(link)))
 
     # One frame per open container: its children still to check, its path and depth.
@@ -1026,7 +1038,7 @@ def _checked_dump_json(value: JsonValue) -> str:
     with contextlib.suppress(RecursionError):  # the error is raised outside: no chained context
         text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
     if text is None:
-        raise LoadError(_problem("load.too-deep", "the value is nested too deeply to write"))
+        raise WriteError(_problem("write.too-deep", "the value is nested too deeply to write"))
     return text + "\n"
 
 

@@ -27,24 +27,25 @@ from typing import Literal
 
 import attrs
 
-from ._api import resolve_instrument
-from ._compare import Change, Comparison, compare
+from ._compare import Change, Comparison
 from ._describe import sheet_word
-from ._engine import CompiledInstrument, score
-from ._errors import NotFoundError
 from ._model import Assessment, Instrument, Summary
 from ._model._types import LocalizedText, format_decimal
 from ._model.assessment import Answer
 from ._model.instrument import Item, Scale
 from ._model.summary import TraceInput
-from ._registry import InstrumentRegistry, bundled_registry
-from ._text import Language
+from ._types import (
+    COMPARISON_FORMATS,
+    REPORT_FORMATS,
+    ComparisonFormat,
+    Lang,
+    ReportFormat,
+    checked_format,
+    language,
+)
 from ._version import __version__
 
-__all__ = ["ComparisonFormat", "ReportFormat", "render_comparison", "render_report"]
-
-ReportFormat = Literal["html", "md"]
-ComparisonFormat = Literal["text", "md", "html"]
+__all__ = ["render_comparison", "report"]
 
 # The report's own words: key → (English, German).
 _WORDS: dict[str, tuple[str, str]] = {
@@ -291,7 +292,7 @@ _SIDES = ("risk", "protective")
 _CONTEXT = Context(prec=28)
 
 
-def _pick(words: tuple[str, str], lang: Language) -> str:
+def _pick(words: tuple[str, str], lang: Lang) -> str:
     return words[1 if lang == "de" else 0]
 
 
@@ -457,7 +458,7 @@ class _Section:
 
 @attrs.frozen
 class _Document:
-    lang: Language
+    lang: Lang
     title: str
     subtitle: str
     header: tuple[_Block, ...]
@@ -471,8 +472,8 @@ class _Document:
 class _Labels:
     """Labels of instrument elements in one language; the first instrument that knows wins."""
 
-    def __init__(self, instruments: Sequence[Instrument], lang: Language) -> None:
-        self.lang: Language = lang
+    def __init__(self, instruments: Sequence[Instrument], lang: Lang) -> None:
+        self.lang: Lang = lang
         self.instruments = instruments
 
     def w(self, key: str, **fields: object) -> str:
@@ -567,42 +568,34 @@ def _dec(value: Decimal | None) -> str:
 # --- building the report ------------------------------------------------------------------
 
 
-def render_report(
+def report(
     assessment: Assessment,
-    instrument: Instrument | CompiledInstrument | None = None,
+    summary: Summary,
+    instrument: Instrument,
+    comparison: Comparison | None,
     *,
-    lang: Language = "en",
-    format: ReportFormat = "html",
-    previous: Assessment | Summary | None = None,
-    registry: InstrumentRegistry | None = None,
+    lang: Lang | None,
+    format: ReportFormat,
 ) -> str:
-    """Render an assessment as a report for people: one HTML file or Markdown.
+    """Render a scored assessment as a report for people: one HTML file or Markdown.
 
-    The assessment is scored here (with the given instrument, or the one its reference
-    names); ``previous`` adds the comparison with an earlier assessment of the same child.
+    ``comparison`` (with an earlier assessment of the same child) adds its section. The
+    public :func:`kwg_check.render_report` scores and compares first.
     """
-    _check_choice(lang, ("de", "en"), "report.language", "the language must be de or en")
-    _check_choice(format, ("html", "md"), "report.format", "the format must be html or md")
-    compiled = resolve_instrument(assessment, instrument, registry=registry)
-    summary = score(compiled, assessment)
-    comparison = None
-    if previous is not None:
-        comparison_registry = registry or bundled_registry()
-        if instrument is not None:
-            comparison_registry = _with(comparison_registry, compiled.instrument)
-        comparison = compare(previous, assessment, registry=comparison_registry)
-    document = _build(assessment, summary, compiled.instrument, lang, comparison)
+    format = checked_format(format, REPORT_FORMATS)
+    document = _build(assessment, summary, instrument, language(lang, instrument), comparison)
     return _html(document) if format == "html" else _markdown(document)
 
 
 def render_comparison(
-    comparison: Comparison, *, lang: Language = "en", format: ComparisonFormat = "text"
+    comparison: Comparison, *, lang: Lang | None = None, format: ComparisonFormat = "text"
 ) -> str:
-    """Render a reassessment comparison as plain text, Markdown or one HTML file."""
-    _check_choice(lang, ("de", "en"), "report.language", "the language must be de or en")
-    _check_choice(
-        format, ("text", "md", "html"), "report.format", "the format must be text, md or html"
-    )
+    """Render a reassessment comparison as plain text, Markdown or one HTML file.
+
+    Without ``lang`` it is written in the new assessment's instrument's language.
+    """
+    lang = language(lang, comparison.new_instrument)
+    format = checked_format(format, COMPARISON_FORMATS)
     labels = _Labels([comparison.new_instrument, comparison.old_instrument], lang)
     section = _comparison_section(comparison, labels)
     if format == "text":
@@ -618,26 +611,11 @@ def render_comparison(
     return _html(document) if format == "html" else _markdown(document)
 
 
-def _check_choice(value: str, allowed: Sequence[str], code: str, reason: str) -> None:
-    if value not in allowed:
-        raise NotFoundError.single("", code, reason)
-
-
-def _with(registry: InstrumentRegistry, instrument: Instrument) -> InstrumentRegistry:
-    """A registry that also knows the given instrument (it wins over a bundled namesake)."""
-    combined = InstrumentRegistry(bundled=False)
-    combined.add(instrument)
-    for entry in registry.entries():
-        if (entry.id, entry.version) != (instrument.id, instrument.version):
-            combined.add(registry.get(entry.id, entry.version), entry.origin)
-    return combined
-
-
 def _build(
     assessment: Assessment,
     summary: Summary,
     instrument: Instrument,
-    lang: Language,
+    lang: Lang,
     comparison: Comparison | None,
 ) -> _Document:
     labels = _Labels([instrument], lang)
@@ -894,9 +872,11 @@ def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
     if view is None or (view.statement is None and view.will is None):
         blocks.append(_Para(labels.w("family.none")))
     else:
-        for key, text in (("family.statement", view.statement), ("family.will", view.will)):
+        for key, text in (("statement", view.statement), ("will", view.will)):
             if text is not None:
-                blocks.extend([_Para(labels.w(key), "strong"), _Para(_free(text), "quote")])
+                blocks.extend(
+                    [_Para(labels.w(f"family.{key}"), "strong"), _Para(_free(text), "quote")]
+                )
     return _Section("resources", labels.w("section.resources"), tuple(blocks))
 
 

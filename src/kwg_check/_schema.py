@@ -413,7 +413,65 @@ def _problem(error: ValidationError) -> Problem:
     if "propertyNames" in error.relative_schema_path:
         keyword = "propertyNames"
     reason = _REASONS.get(keyword, _generic)(error)
-    return Problem(_pointer(error.absolute_path), f"schema.{keyword}", reason)
+    return Problem(_pointer(error.absolute_path), _code(keyword, error), reason)
+
+
+def _code(keyword: str, error: ValidationError) -> str:
+    """The models' code for the fault (see ``_CODES``), refined where one keyword covers
+    faults the models tell apart."""
+    if keyword in ("type", "oneOf", "anyOf") and error.instance is None:
+        return "schema.null"
+    if keyword == "pattern" and error.validator_value == DATE_PATTERN:
+        return "schema.value"  # the models read the date and find it is no calendar date
+    if keyword in ("oneOf", "anyOf"):
+        branches = error.validator_value if isinstance(error.validator_value, list) else []
+        if any(isinstance(b, dict) and b.get("pattern") == DECIMAL_PATTERN for b in branches):
+            # a decimal: a binary float is a wrong type, a malformed string a wrong value
+            return "schema.value" if isinstance(error.instance, str) else "schema.type"
+        if branches and all(_is_typed_required(b) for b in branches):
+            return "schema.value"  # exactly one of several properties, checked by a validator
+        types = {b.get("type") for b in branches if isinstance(b, dict)}
+        if branches and None not in types and not types & _json_types(error.instance):
+            return "schema.type"  # no branch takes a value of this type: a string or true/false
+    return _CODES.get(keyword, "schema.invalid")
+
+
+def _json_types(value: Any) -> set[str]:
+    """The JSON Schema types a value has (an integer is a number too)."""
+    if value is None:
+        return {"null"}
+    if isinstance(value, bool):
+        return {"boolean"}
+    if isinstance(value, int):
+        return {"integer", "number"}
+    kinds = {float: "number", str: "string", list: "array", dict: "object"}
+    return {name for kind, name in kinds.items() if isinstance(value, kind)}
+
+
+_CODES = {
+    "required": "schema.required",
+    "additionalProperties": "schema.unknown-field",
+    "false": "schema.unknown-field",
+    "type": "schema.type",
+    "pattern": "schema.pattern",
+    "propertyNames": "schema.pattern",
+    "oneOf": "schema.union",
+    "anyOf": "schema.union",
+    "enum": "schema.enum",
+    "const": "schema.enum",
+    "minLength": "schema.length",
+    "maxLength": "schema.length",
+    "minItems": "schema.length",
+    "maxItems": "schema.length",
+    "minProperties": "schema.length",
+    "maxProperties": "schema.length",
+    "minimum": "schema.range",
+    "maximum": "schema.range",
+    "exclusiveMinimum": "schema.range",
+    "exclusiveMaximum": "schema.range",
+}
+"""JSON Schema keyword → the code the models give the same fault (``_documents``): one
+fault has one code, whether the published schema or the library finds it."""
 
 
 def _generic(error: ValidationError) -> str:

@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, Literal, get_args
+from typing import BinaryIO, get_args
 
 import attrs
 
@@ -27,17 +27,14 @@ from ._model import Summary
 from ._model._types import EndangermentForm
 from ._model.assessment import Initiator
 from ._model.instrument import StatisticCategory
+from ._types import STATISTIC_FORMATS, Lang, StatisticFormat, checked_format, language
 
 __all__ = [
-    "STATISTIC_FORMATS",
     "Statistic",
     "read_statistic",
     "render_statistic",
     "tabulate_statistic",
 ]
-
-StatisticFormat = Literal["md", "csv", "json"]
-STATISTIC_FORMATS: tuple[StatisticFormat, ...] = get_args(StatisticFormat)
 
 CATEGORIES = (*get_args(StatisticCategory), "not_applicable", "no_outcome")
 FORMS = get_args(EndangermentForm)
@@ -228,7 +225,7 @@ def _lines(name: str, stream: BinaryIO) -> Iterator[tuple[str, Summary | list[Pr
             yield where, [Problem("", "stats.empty-line", "the line is empty")]
             continue
         try:
-            value = load_bytes(content, fmt="json")
+            value = load_bytes(content, format="json")
         except KwgCheckError as error:
             yield where, list(error.problems)
             continue
@@ -324,13 +321,15 @@ def _json(statistic: Statistic) -> str:
 
 
 def render_statistic(
-    statistic: Statistic, fmt: StatisticFormat = "md", lang: Literal["de", "en"] = "en"
+    statistic: Statistic, *, lang: Lang | None = None, format: StatisticFormat = "md"
 ) -> str:
     """The statistic as Markdown tables, CSV (``section,row,label,count``) or JSON.
 
-    ``lang`` chooses the labels of Markdown and CSV; JSON holds only the stable codes.
+    ``lang`` chooses the labels of Markdown and CSV (default: German, the language of the
+    § 99 SGB VIII statistic); JSON holds only the stable codes.
     """
-    if fmt == "json":
+    format = checked_format(format, STATISTIC_FORMATS)
+    index = 1 if language(lang, None) == "de" else 0
+    if format == "json":
         return _json(statistic)
-    index = 1 if lang == "de" else 0
-    return _markdown(statistic, index) if fmt == "md" else _csv(statistic, index)
+    return _markdown(statistic, index) if format == "md" else _csv(statistic, index)

@@ -6,16 +6,13 @@ German and English. Free text from the assessment never appears: the summary hol
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ._model import Instrument, Summary
 from ._model._types import LocalizedText, format_decimal
+from ._types import Lang
 
-__all__ = ["Language", "summary_text"]
+__all__ = ["render_summary_text"]
 
-Language = Literal["de", "en"]
-
-_WORDS: dict[str, dict[Language, str]] = {
+_WORDS: dict[str, dict[Lang, str]] = {
     "assessment": {"de": "Einschätzung", "en": "Assessment"},
     "case": {"de": "Fall", "en": "case"},
     "age": {"de": "Alter in Monaten", "en": "age in months"},
@@ -51,7 +48,7 @@ _WORDS: dict[str, dict[Language, str]] = {
     "warnings": {"de": "Hinweise", "en": "Warnings"},
 }
 
-_RESOURCE_WORDS: dict[str, dict[Language, str]] = {
+_RESOURCE_WORDS: dict[str, dict[Lang, str]] = {
     "personal": {"de": "persönlich", "en": "personal"},
     "family": {"de": "Familie", "en": "family"},
     "social_network": {"de": "soziales Netz", "en": "social network"},
@@ -60,14 +57,14 @@ _RESOURCE_WORDS: dict[str, dict[Language, str]] = {
 }
 
 
-def _label(text: LocalizedText | None, fallback: str, lang: Language) -> str:
+def _label(text: LocalizedText | None, fallback: str, lang: Lang) -> str:
     if text is None:
         return fallback
     return text.de if lang == "de" else text.en
 
 
-def summary_text(summary: Summary, instrument: Instrument, lang: Language = "en") -> str:
-    """Render the summary as plain text lines."""
+def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) -> str:
+    """Render the summary as plain text lines (the instrument gives the labels)."""
 
     def word(key: str) -> str:
         return _WORDS[key][lang]

@@ -29,9 +29,21 @@ from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
 
 import attrs
 
-from ._api import load_json, resolve_instrument, validate_document, verify_summary
+from ._api import (
+    assessment_to_questionnaire_response,
+    compare,
+    instrument_to_questionnaire,
+    load_json,
+    questionnaire_response_to_assessment,
+    render_report,
+    resolve_instrument,
+    score_assessment,
+    score_document,
+    summary_text,
+    validate_document,
+    verify_summary,
+)
 from ._batch import BatchCount, ResumePoint, resume_point, skip_done, write_batch
-from ._compare import compare
 from ._describe import describe_instrument
 from ._documents import (
     document_type,
@@ -41,22 +53,15 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
-from ._engine import score, score_document
 from ._errors import DocumentError, KwgCheckError, Problem
-from ._fhir import (
-    assessment_to_questionnaire_response,
-    instrument_to_questionnaire,
-    questionnaire_instrument,
-    questionnaire_response_to_assessment,
-)
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
-from ._report import render_comparison, render_report
+from ._report import render_comparison
 from ._schema import SCHEMA_NAMES, schema_text
-from ._stats import STATISTIC_FORMATS, read_statistic, render_statistic
-from ._text import summary_text
+from ._stats import read_statistic, render_statistic
+from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -209,10 +214,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument)
     if args.format == "json":
-        sys.stdout.write(dump_json(score_document(compiled, assessment)))
+        sys.stdout.write(dump_json(score_document(assessment, compiled)))
     else:
-        sys.stdout.write(summary_text(score(compiled, assessment), compiled.instrument, args.lang))
+        summary = score_assessment(assessment, compiled)
+        sys.stdout.write(summary_text(summary, compiled, lang=args.lang))
     return EXIT_OK
+
+
+_DIFFERENCE = "verify.difference"
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -226,7 +235,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             for value in (difference.stored, difference.recomputed)
         )
         print(
-            f"{args.summary}:{difference.pointer}: verify.difference: "
+            f"{args.summary}:{difference.pointer}: {_DIFFERENCE}: "
             f"stored {stored}, recomputed {recomputed}"
         )
     if differences:
@@ -243,8 +252,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_instruments(args: argparse.Namespace) -> int:
-    for entry in bundled_registry().entries():
-        title = entry.title.de if args.lang == "de" else entry.title.en
+    registry = bundled_registry()
+    for entry in registry.entries():
+        lang = language(args.lang, registry.get(entry.id, entry.version))
+        title = entry.title.de if lang == "de" else entry.title.en
         print(f"{entry.id}\t{entry.version}\t{title}")
     return EXIT_OK
 
@@ -270,7 +281,7 @@ def _named_instrument(target: str) -> Instrument:
 
 def _cmd_describe(args: argparse.Namespace) -> int:
     instrument = _named_instrument(args.instrument)
-    sys.stdout.write(describe_instrument(instrument, args.lang))
+    sys.stdout.write(describe_instrument(instrument, lang=args.lang))
     return EXIT_OK
 
 
@@ -461,7 +472,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     statistic = read_statistic(
         args.summaries, lambda name, problems: _print_problems(name, problems, sys.stderr)
     )
-    _write(render_statistic(statistic, args.format, args.lang), args.output)
+    _write(render_statistic(statistic, lang=args.lang, format=args.format), args.output)
     return EXIT_INVALID if statistic.skipped else EXIT_OK
 
 
@@ -481,19 +492,13 @@ def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
-    if args.instrument:
-        instrument = _instrument_from_file(args.instrument)
-    else:
-        instrument = resolve_instrument(assessment).instrument
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
     return _write_json(assessment_to_questionnaire_response(assessment, instrument), args.output)
 
 
 def _cmd_fhir_import(args: argparse.Namespace) -> int:
     resource = _read(args.response)
-    if args.instrument:
-        instrument = _instrument_from_file(args.instrument)
-    else:
-        instrument = bundled_registry().get(*questionnaire_instrument(resource))
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
     assessment = questionnaire_response_to_assessment(resource, instrument)
     return _write_json(dump_document(assessment), args.output)
 
@@ -502,7 +507,7 @@ def _assessment_or_summary(data: JsonValue) -> Assessment | Summary:
     document = parse_document(data)
     if not isinstance(document, Assessment | Summary):
         raise DocumentError.single(
-            "/document_type", "compare.document_type", "expected an assessment or a summary"
+            "/document_type", "compare.document-type", "expected an assessment or a summary"
         )
     return document
 
@@ -529,8 +534,24 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _lang_option(sub: argparse.ArgumentParser, default: str = "en") -> None:
-    sub.add_argument("--lang", choices=("de", "en"), default=default)
+_INSTRUMENT_LANGUAGE = "the instrument's language, de for the bundled instruments"
+
+
+def _lang_option(sub: argparse.ArgumentParser, default: str = _INSTRUMENT_LANGUAGE) -> None:
+    """``--lang``; not given, it is the instrument's own language (one rule for all)."""
+    sub.add_argument(
+        "--lang", choices=LANGUAGES, help=f"output language: de or en (default: {default})"
+    )
+
+
+def _format_option(sub: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    """``--format``; the first choice is the default."""
+    sub.add_argument(
+        "--format",
+        choices=choices,
+        default=choices[0],
+        help=f"output format: {', '.join(choices)} (default: {choices[0]})",
+    )
 
 
 def _output_option(sub: argparse.ArgumentParser, metavar: str = "FILE") -> None:
@@ -600,7 +621,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="files to check (- for stdin); a directory means every *.json, *.yaml, *.yml below it",
     )
-    validate.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(validate, ("text", "json"))
     _instruments_option(
         validate,
         "instrument file to check assessments and summaries against (repeatable; bundled "
@@ -636,7 +657,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
     _instrument_option(score)
-    score.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(score, ("text", "json"))
     _lang_option(score)
 
     verify = command(
@@ -717,7 +738,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("assessment", metavar="ASSESSMENT", help="assessment file (- for stdin)")
     _instrument_option(report)
     _lang_option(report)
-    report.add_argument("--format", choices=("html", "md"), default="html")
+    _format_option(report, REPORT_FORMATS)
     _output_option(report)
     report.add_argument(
         "--previous",
@@ -734,7 +755,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="previous assessment or summary")
     diff.add_argument("new", metavar="NEW", help="new assessment or summary")
     _instruments_option(diff, "instrument file (repeatable, for two versions; default: bundled)")
-    diff.add_argument("--format", choices=("text", "md", "html"), default="text")
+    _format_option(diff, COMPARISON_FORMATS)
     _lang_option(diff)
     _output_option(diff)
 
@@ -745,8 +766,8 @@ def _parser() -> argparse.ArgumentParser:
         "kwg-check stats summaries.jsonl --format csv --lang de",
     )
     stats.add_argument("summaries", nargs="+", metavar="SUMMARIES", help="- reads JSON Lines")
-    stats.add_argument("--format", choices=STATISTIC_FORMATS, default="md")
-    _lang_option(stats)
+    _format_option(stats, STATISTIC_FORMATS)
+    _lang_option(stats, "de, the language of the § 99 statistic")
     _output_option(stats)
 
     fhir = command(
@@ -766,7 +787,7 @@ def _parser() -> argparse.ArgumentParser:
     questionnaire.add_argument(
         "instrument", metavar="INSTRUMENT", help="bundled id[@version] or file"
     )
-    _lang_option(questionnaire, default="de")
+    _lang_option(questionnaire)
     response = command(
         "response",
         _cmd_fhir_response,

@@ -139,20 +139,23 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
     return out.problems
 
 
+_RULES = "compile.too-many-rules"
+
+
 def _check_sizes(instrument: Instrument, limits: Limits, out: _Collector) -> None:
     sections: tuple[tuple[str, Sized, int, str], ...] = (
-        ("items", instrument.items, limits.max_items, "items"),
-        ("indices", instrument.indices, limits.max_indices, "indices"),
-        ("flags", instrument.flags, limits.max_flags, "flags"),
-        ("decision_table", instrument.decision_table or (), limits.max_rules, "rules"),
-        ("policy_overrides", instrument.policy_overrides, limits.max_rules, "rules"),
-        ("process_checks", instrument.process_checks, limits.max_rules, "rules"),
+        ("items", instrument.items, limits.max_items, "compile.too-many-items"),
+        ("indices", instrument.indices, limits.max_indices, "compile.too-many-indices"),
+        ("flags", instrument.flags, limits.max_flags, "compile.too-many-flags"),
+        ("decision_table", instrument.decision_table or (), limits.max_rules, _RULES),
+        ("policy_overrides", instrument.policy_overrides, limits.max_rules, _RULES),
+        ("process_checks", instrument.process_checks, limits.max_rules, _RULES),
     )
-    for section, elements, limit, what in sections:
+    for section, elements, limit, code in sections:
         if len(elements) > limit:
             out.add(
                 (section, limit),
-                f"compile.too-many-{what}",
+                code,
                 f"{section} has {len(elements)} entries, more than the limit of {limit}",
             )
 

@@ -284,9 +284,9 @@ class Part(BaseModel):
     ) -> Self:
         """JSON text through the safe loader (its limits, ``LoadError``), then the parse path."""
         if isinstance(json_data, str):
-            value = load_text(json_data, fmt="json")
+            value = load_text(json_data, format="json")
         else:
-            value = load_bytes(bytes(json_data), fmt="json")
+            value = load_bytes(bytes(json_data), format="json")
         options = _given(strict=strict, extra=extra, context=context)
         options |= _given(by_alias=by_alias, by_name=by_name)
         return cls._parse(value, None, options=options)

@@ -185,6 +185,9 @@ Condition = Annotated[
         + ", ".join(_KEYS),
     ),
 ]
+"""A typed condition: a JSON object with exactly one key (``all``, ``any``, ``not``,
+``answer_at_least``, ``answer_in``, ``context``, ``index``, ``band``, ``flag``,
+``age_months``), checked against the instrument when it is compiled."""
 
 _TAG_OF_TYPE: dict[type[Part], str] = {
     All: "all",
