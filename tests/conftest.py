@@ -4,10 +4,10 @@ Profiles:
 
 * ``ci`` (default): derandomized and without an example database, so the suite gives the same
   verdict on every run and on every machine; no deadline (CI machines are shared and slow;
-  speed is measured in ``benchmarks/``, never in tests). Every property runs the example count
-  its ``@settings`` names through :func:`strategies.examples` (100 when it names none).
+  speed is measured in ``benchmarks/``, never in tests). Every property runs half the example
+  count its ``@settings`` names through :func:`strategies.examples` (50 when it names none).
 * ``long``: explores. Random seeds, the example database in ``.hypothesis/`` and 75 times the
-  ``ci`` counts (over 100,000 examples in ``tests/test_fuzz.py``), for the long fuzz run
+  named counts (over 100,000 examples in ``tests/test_fuzz.py``), for the long fuzz run
   documented in ``docs/fuzzing.md``: ``KWG_FUZZ_PROFILE=long pytest tests/test_fuzz.py``.
   Every failure it finds becomes an ``@example`` on the property, so ``ci`` replays it.
 
@@ -26,7 +26,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, is_hypothesis_test, settings
 
-from strategies import CI_EXAMPLES, LONG_FACTOR
+from strategies import CI_EXAMPLES, LONG_EXAMPLES
 
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 
@@ -35,7 +35,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "long",
-    max_examples=CI_EXAMPLES * LONG_FACTOR,
+    max_examples=LONG_EXAMPLES,
     deadline=None,
     suppress_health_check=_SLOW_DATA,
 )

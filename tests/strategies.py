@@ -31,22 +31,25 @@ MARKER = "Max Mustermann, geb. 1.1.1990"
 """Planted text: must never appear in a problem, whatever the document looks like."""
 
 
-CI_EXAMPLES = 100
-"""Examples of a property that names no count, under the ``ci`` profile (``conftest.py``)."""
-LONG_FACTOR = 75
-"""How many times the ``ci`` counts the ``long`` profile runs."""
+REFERENCE_EXAMPLES = 100
+"""The count a property's ``@settings`` names is relative to this (see :func:`examples`)."""
+CI_EXAMPLES = 50
+"""Examples of a property that names no count under the ``ci`` profile (``conftest.py``):
+half the reference, so the README's test command stays within its time budget."""
+LONG_EXAMPLES = 7_500
+"""The same under the ``long`` profile: 75 times the reference, 150 times ``ci``."""
 
 
-def examples(ci_count: int) -> int:
-    """A property's ``max_examples``: ``ci_count`` under the ``ci`` profile, scaled like the
-    profile's own count under any other (75 times under ``long``).
+def examples(count: int) -> int:
+    """A property's ``max_examples``: ``count`` scaled like the active profile's own count
+    against :data:`REFERENCE_EXAMPLES` (half under ``ci``, 75 times under ``long``).
 
     Write ``@settings(max_examples=examples(40))`` rather than a bare number, so the long run
     explores every property more and the ``ci`` counts stay sized for the suite's time budget.
     """
     active = settings.default
     assert active is not None
-    return max(1, round(ci_count * active.max_examples / CI_EXAMPLES))
+    return max(1, round(count * active.max_examples / REFERENCE_EXAMPLES))
 
 
 def is_json(value: Any) -> bool:
