@@ -243,6 +243,7 @@ def test_describe_renders_a_bundled_instrument(capsys: pytest.CaptureFixture[str
     assert out == (ROOT / "docs/instruments/kwg_8a.de.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.integration
 def test_python_dash_m_runs_the_same_command_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kwg_check", "score", "-", "--format", "json"],
@@ -254,6 +255,7 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     assert json.loads(result.stdout)["document_type"] == "summary"
 
 
+@pytest.mark.integration
 def test_summary_bytes_are_identical_across_processes_and_hash_seeds() -> None:
     assessment = json.dumps(example("kwg8a-grey-zone-unknowns")).encode()
     outputs = set()

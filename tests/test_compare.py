@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import kwg_check
 from kwg_check import Change, ComparisonError, compare, render_comparison
 from kwg_check.cli import main
+from strategies import examples
 
 GREY = "kwg8a-grey-zone-unknowns"
 INSTRUMENT = kwg_check.InstrumentRegistry().get("kwg_8a", "1.0.0")
@@ -150,7 +151,7 @@ _spaces = st.sampled_from([" ", "  ", "\u00a0", "\u202f", "\u2007", "\t", "\u300
 _word = st.text(st.characters(codec="utf-8", categories=["L", "M", "N"]), min_size=1, max_size=4)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     words=st.lists(_word, min_size=1, max_size=3),
     gaps=st.lists(_spaces, min_size=3, max_size=3),
@@ -272,7 +273,7 @@ def level_of(assessment: kwg_check.Assessment, item: str) -> str | None:
     return answer.level if answer is not None else None
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers, toggles, answers, toggles)
 def test_diff_is_empty_on_itself_and_mirrors_when_swapped(
     a_picks: dict[str, str], a_res: list[bool], b_picks: dict[str, str], b_res: list[bool]

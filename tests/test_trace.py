@@ -21,6 +21,7 @@ from engine_support import assessment, compiled
 from kwg_check._engine import score
 from kwg_check._model import Assessment, Index, Instrument, Summary, TraceStep
 from kwg_check._model._types import format_decimal
+from strategies import examples
 
 ROUNDING = {
     "half_up": decimal.ROUND_HALF_UP,
@@ -252,7 +253,7 @@ def random_assessment(draw: st.DrawFn, name: str) -> Assessment:
     return assessment(name, given, subject={"case_id": "c-1", "age_months": age})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.data(), name=st.sampled_from(["actuarial", "child_protection", "judgement", "nested"])
 )
