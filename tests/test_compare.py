@@ -98,7 +98,7 @@ def test_the_german_comparison_uses_the_words_of_practice() -> None:
     text = render_comparison(compare(OLD, NEW), lang="de")
     assert "Vorbewertung" not in text
     assert text.startswith("Vergleich mit der vorherigen Gefährdungseinschätzung\n")
-    assert "Vorherige Einschätzung: GE-2026-0134-01, 2026-05-06" in text
+    assert "Vorherige Einschätzung: GE-2026-0134-01, 06.05.2026" in text
     headline = text.split("\n\n")[1].splitlines()
     assert headline[:3] == [
         "Ergebnis unverändert: Latente Gefährdung.",

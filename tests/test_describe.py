@@ -334,7 +334,8 @@ def test_sheet_names_every_item_level_cutoff_rule_and_check(lang: str) -> None:
             assert label in sheet
             assert f"| `{level.id}` |" in sheet
     for cutoff in ("2.5", "6", "1", "2"):
-        assert f"| {cutoff} |" in sheet
+        written = cutoff.replace(".", ",") if lang == "de" else cutoff  # German decimal comma
+        assert f"| {written} |" in sheet
     for rule in ("rule-act", "rule-flag", "rule-young", "rule-default"):
         assert f"`{rule}`" in sheet
     for other in ("po-hits", "pc-two", "pc-parents", "pc-isef", "pc-lead", "pc-evidence"):
@@ -413,7 +414,7 @@ def test_conditions_are_written_in_words() -> None:
     german = describe_instrument(_instrument(), lang="de")
     assert "Alter 36–<72 Monate" in german
     assert (
-        "mindestens eine: (Index `care_sum` ≥ 4.5; Kontext `where` ist `home` oder `school`)"
+        "mindestens eine: (Index `care_sum` ≥ 4,5; Kontext `where` ist `home` oder `school`)"
         in (german)
     )
 
@@ -423,7 +424,7 @@ def test_outcomes_policy_and_discretionary_override() -> None:
     assert "| 3 | `red` | Endangerment | red | acute endangerment |" in sheet
     assert "| 2 | `yellow` | Grey zone | yellow | no endangerment, but need for help |" in sheet
     assert "| `po-hits` | answer to `hits` at least `yes` | `yellow` | Agency policy |" in sheet
-    assert "at most 2 level(s) up and 1 level(s) down" in sheet
+    assert "at most 2 levels up and 1 level down" in sheet
     german = describe_instrument(_instrument(), lang="de")
     assert "keine Kindeswohlgefährdung und kein Hilfebedarf" in german
 

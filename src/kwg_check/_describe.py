@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from ._engine import CompiledInstrument
-from ._model._types import LocalizedText, format_decimal
+from ._model._types import LocalizedText
 from ._model.conditions import (
     AgeBand,
     All,
@@ -45,285 +45,9 @@ from ._model.instrument import (
     Scale,
 )
 from ._types import InstrumentLike, Lang, language
+from ._vocabulary import format_number, label, localized, plural, word
 
-__all__ = ["describe_instrument", "sheet_word"]
-
-# The sheet's own words: key → (English, German).
-_WORDS: dict[str, tuple[str, str]] = {
-    "id": ("Id", "Kennung"),
-    "version": ("Version", "Version"),
-    "licence": ("Licence", "Lizenz"),
-    "method": ("Method", "Methode"),
-    "method.decision_table": ("decision table", "Entscheidungstabelle"),
-    "method.professional_judgement": (
-        "structured professional judgement",
-        "strukturierte fachliche Einschätzung",
-    ),
-    "monotone": ("Monotone", "Monoton"),
-    "monotone.yes": (
-        "declared; verified when the instrument is compiled",
-        "erklärt; wird beim Kompilieren des Instruments geprüft",
-    ),
-    "monotone.no": ("not declared", "nicht erklärt"),
-    "completeness": ("Minimum completeness", "Mindestvollständigkeit"),
-    "completeness.none": ("none", "keine"),
-    "stale": ("Evidence counts as stale after", "Belege gelten als veraltet nach"),
-    "days": ("{n} days", "{n} Tagen"),
-    "disclaimer": ("Disclaimer", "Hinweis"),
-    "description": ("Description", "Beschreibung"),
-    "sources": ("Sources", "Quellen"),
-    "sources.none": ("No sources named.", "Keine Quellen genannt."),
-    "scales": ("Scales", "Skalen"),
-    "level": ("Level", "Stufe"),
-    "points": ("Points", "Punkte"),
-    "label": ("Label", "Bezeichnung"),
-    "anchor": ("Anchor", "Ankerbeispiel"),
-    "unknown.scored": (
-        "Unknown marker `{id}` ({label}): scores {points} points by the instrument's rule "
-        "and is still reported as unknown.",
-        "Unbekannt-Markierung `{id}` ({label}): zählt nach der Regel des Instruments "
-        "{points} Punkte und wird trotzdem als unbekannt ausgewiesen.",
-    ),
-    "unknown.unscored": (
-        "Unknown marker `{id}` ({label}): left out of every aggregation, never counted as "
-        "zero, and reported as unknown.",
-        "Unbekannt-Markierung `{id}` ({label}): fließt in keine Berechnung ein, zählt nie "
-        "als null und wird als unbekannt ausgewiesen.",
-    ),
-    "unknown.none": (
-        "This scale has no unknown marker: every item on it must be rated.",
-        "Diese Skala hat keine Unbekannt-Markierung: Jedes Merkmal auf ihr muss "
-        "eingeschätzt werden.",
-    ),
-    "domains": ("Domains and items", "Bereiche und Merkmale"),
-    "domain.orphans": ("Items of undeclared domains", "Merkmale nicht erklärter Bereiche"),
-    "domain.empty": ("No items.", "Keine Merkmale."),
-    "kind": ("Kind", "Art"),
-    "kind.risk": ("risk factor", "Risikofaktor"),
-    "kind.protective": ("protective factor (strength)", "Schutzfaktor (Stärke)"),
-    "kind.safety": ("safety item (acute danger)", "Sicherheitsmerkmal (akute Gefahr)"),
-    "kind.context": ("context (never scored)", "Kontext (wird nie gewertet)"),
-    "scale": ("Scale", "Skala"),
-    "weight": ("Weight", "Gewicht"),
-    "response": ("Response", "Antwort"),
-    "response.single": ("one level", "eine Stufe"),
-    "response.multiple.highest": (
-        "all that apply; the highest level counts",
-        "alles Zutreffende; die höchste Stufe zählt",
-    ),
-    "response.multiple.sum": (
-        "all that apply; the points of the chosen levels are added",
-        "alles Zutreffende; die Punkte der gewählten Stufen werden addiert",
-    ),
-    "per_caregiver.risk": (
-        "rated per caregiver; the highest rating counts",
-        "je Bezugsperson eingeschätzt; die höchste Einschätzung zählt",
-    ),
-    "per_caregiver.protective": (
-        "rated per caregiver; the lowest rating counts",
-        "je Bezugsperson eingeschätzt; die niedrigste Einschätzung zählt",
-    ),
-    "applies": ("Applies", "Gilt"),
-    "applies.always": ("always", "immer"),
-    "applies.when": ("when {condition}", "wenn {condition}"),
-    "concerning": ("Concerning from", "Besorgniserregend ab"),
-    "concerning.default": (
-        "any level above the first",
-        "jeder Stufe über der ersten",
-    ),
-    "concerning.never": (
-        "never (not a risk or safety item)",
-        "nie (kein Risiko-/Sicherheitsmerkmal)",
-    ),
-    "evidence": ("Evidence required from", "Belege erforderlich ab"),
-    "forms": ("Forms of endangerment (§ 99 SGB VIII)", "Gefährdungsformen (§ 99 SGB VIII)"),
-    "guidance": ("Guidance", "Hinweise"),
-    "indices": ("Indices", "Indizes"),
-    "indices.none": ("No indices.", "Keine Indizes."),
-    "side": ("Side", "Seite"),
-    "side.risk": ("risk", "Risiko"),
-    "side.protective": ("protective", "Schutz"),
-    "side.needs": ("needs", "Bedarf"),
-    "side.other": ("other", "sonstige"),
-    "aggregation": ("Aggregation", "Berechnung"),
-    "agg.sum": ("sum of {what}", "Summe {what}"),
-    "agg.weighted_sum": ("sum of {what}", "Summe {what}"),
-    "agg.mean": ("mean of {what}", "Mittelwert {what}"),
-    "agg.max": ("highest of {what}", "Höchstwert {what}"),
-    "agg.min": ("lowest of {what}", "Tiefstwert {what}"),
-    "what.points": ("the items' points", "der Punkte der Merkmale"),
-    "what.weighted": ("the items' points × weight", "von Punkten × Gewicht der Merkmale"),
-    "what.values": ("the indices' values", "der Werte der Indizes"),
-    "what.both": (
-        "{points} and the indices' values",
-        "{points} und der Werte der Indizes",
-    ),
-    "agg.count_at_least": (
-        "number of items rated `{level}` or a later level of their scale",
-        "Zahl der Merkmale, die mit `{level}` oder einer späteren Stufe ihrer Skala "
-        "eingeschätzt sind",
-    ),
-    "agg.count_at_least.unset": (
-        "number of items at or above a level (level not set)",
-        "Zahl der Merkmale ab einer Stufe (Stufe nicht angegeben)",
-    ),
-    "agg.max_band": (
-        "the highest band among the input indices (value: its rank, counted from 1)",
-        "das höchste Band der Eingangsindizes (Wert: sein Rang, ab 1 gezählt)",
-    ),
-    "inputs.items": ("Items", "Merkmale"),
-    "inputs.indices": ("Indices", "Indizes"),
-    "rounding": ("Rounding", "Rundung"),
-    "rounding.text": ("{places} decimal places, {mode}", "{places} Nachkommastellen, {mode}"),
-    "mode.half_up": ("half up", "kaufmännisch"),
-    "mode.half_even": ("half to even", "zur geraden Ziffer"),
-    "mode.down": ("towards zero", "zur Null hin"),
-    "mode.up": ("away from zero", "von der Null weg"),
-    "band": ("Band", "Band"),
-    "cutoff": ("Cut-off (at least)", "Schwelle (mindestens)"),
-    "values": ("Values", "Werte"),
-    "rank": ("Rank", "Rang"),
-    "range.all": ("every value", "jeder Wert"),
-    "range.below": ("below {high}", "unter {high}"),
-    "range.from_to": ("{low} to below {high}", "{low} bis unter {high}"),
-    "range.from": ("{low} or more", "{low} und mehr"),
-    "range.int.upto": ("up to {high}", "bis {high}"),
-    "range.int.from_to": ("{low}–{high}", "{low}–{high}"),
-    "range.int.one": ("{low}", "{low}"),
-    "range.int.none": ("no whole value", "kein ganzzahliger Wert"),
-    "flags": ("Flags", "Signale"),
-    "flags.none": ("No flags.", "Keine Signale."),
-    "severity": ("Severity", "Schweregrad"),
-    "severity.acute": ("acute", "akut"),
-    "severity.serious": ("serious", "ernst"),
-    "severity.notice": ("notice", "Hinweis"),
-    "raised_when": ("Raised when", "Ausgelöst, wenn"),
-    "floor": ("Minimum outcome while raised", "Mindestergebnis, solange ausgelöst"),
-    "floor.none": ("none", "keines"),
-    "outcomes": ("Outcomes", "Ergebnisse"),
-    "outcomes.note": ("From the least to the most severe.", "Vom leichtesten zum schwersten."),
-    "outcome": ("Outcome", "Ergebnis"),
-    "traffic": ("Traffic light", "Ampel"),
-    "traffic.green": ("green", "grün"),
-    "traffic.yellow": ("yellow", "gelb"),
-    "traffic.red": ("red", "rot"),
-    "category": ("§ 99 SGB VIII category", "Kategorie nach § 99 SGB VIII"),
-    "category.acute_endangerment": ("acute endangerment", "akute Kindeswohlgefährdung"),
-    "category.latent_endangerment": ("latent endangerment", "latente Kindeswohlgefährdung"),
-    "category.need_for_help": (
-        "no endangerment, but need for help",
-        "keine Kindeswohlgefährdung, aber Hilfebedarf",
-    ),
-    "category.no_need_for_help": (
-        "no endangerment and no need for help",
-        "keine Kindeswohlgefährdung und kein Hilfebedarf",
-    ),
-    "decision": ("Decision table", "Entscheidungstabelle"),
-    "decision.note": (
-        "Rules are tried in order; the first that matches gives the outcome.",
-        "Die Regeln werden der Reihe nach geprüft; die erste zutreffende bestimmt das Ergebnis.",
-    ),
-    "decision.missing": ("No decision table is given.", "Keine Entscheidungstabelle angegeben."),
-    "judgement": ("Professional judgement", "Fachliche Einschätzung"),
-    "judgement.note": (
-        "There is no formula. The professionals give the final rating themselves, with "
-        "author and justification; indices and flags only describe the ratings.",
-        "Es gibt keine Formel. Die Fachkräfte geben die Gesamteinschätzung selbst ab, mit "
-        "verantwortlicher Person und Begründung; Indizes und Signale beschreiben nur die "
-        "Einschätzungen.",
-    ),
-    "rule": ("Rule", "Regel"),
-    "condition": ("Condition", "Bedingung"),
-    "rationale": ("Rationale", "Begründung"),
-    "otherwise": ("otherwise (default rule)", "sonst (Standardregel)"),
-    "policy": ("Policy overrides", "Vorgeschriebene Heraufstufungen"),
-    "policy.note": (
-        "Applied after the decision table: while the condition holds, the outcome is at "
-        "least the one named.",
-        "Nach der Entscheidungstabelle angewandt: Solange die Bedingung gilt, ist das "
-        "Ergebnis mindestens das genannte.",
-    ),
-    "policy.none": ("None.", "Keine."),
-    "override": ("Override", "Heraufstufung"),
-    "at_least": ("At least", "Mindestens"),
-    "discretionary": ("Discretionary override", "Abweichung nach fachlichem Ermessen"),
-    "discretionary.allowed": (
-        "The professionals may move the computed outcome by at most {up} level(s) up and "
-        "{down} level(s) down, never below the minimum outcome of a raised flag, and always "
-        "with author and justification.",
-        "Die Fachkräfte dürfen das berechnete Ergebnis um höchstens {up} Stufe(n) anheben "
-        "und {down} Stufe(n) absenken, nie unter das Mindestergebnis eines ausgelösten "
-        "Signals, und stets mit verantwortlicher Person und Begründung.",
-    ),
-    "discretionary.up_only": (
-        "The professionals may raise the computed outcome by at most {up} level(s), never "
-        "lower it, and always with author and justification.",
-        "Die Fachkräfte dürfen das berechnete Ergebnis um höchstens {up} Stufe(n) anheben, "
-        "nie absenken, und stets mit verantwortlicher Person und Begründung.",
-    ),
-    "discretionary.none": (
-        "Not allowed: the computed outcome is final.",
-        "Nicht vorgesehen: Das berechnete Ergebnis ist endgültig.",
-    ),
-    "checks": ("Process checks", "Verfahrensprüfungen"),
-    "checks.none": ("None.", "Keine."),
-    "check": ("Check", "Prüfung"),
-    "requirement": ("Requirement", "Anforderung"),
-    "legal": ("Legal reference", "Rechtsgrundlage"),
-    "req.min_assessors": (
-        "at least {count} different professionals assessed together",
-        "mindestens {count} verschiedene Fachkräfte haben gemeinsam eingeschätzt",
-    ),
-    "req.participation.parents": (
-        "the parents were involved, or the reason why not is documented",
-        "die Eltern waren beteiligt, oder der Grund dagegen ist dokumentiert",
-    ),
-    "req.participation.child": (
-        "the child was involved, or the reason why not is documented",
-        "das Kind war beteiligt, oder der Grund dagegen ist dokumentiert",
-    ),
-    "req.consultation": (
-        "a professional with the role `{role}` was consulted",
-        "eine Fachkraft mit der Rolle `{role}` wurde beratend hinzugezogen",
-    ),
-    "req.assessor_role": (
-        "at least one assessor has the role `{role}`",
-        "mindestens eine einschätzende Fachkraft hat die Rolle `{role}`",
-    ),
-    "req.evidence": (
-        "every answer at or above its item's evidence level carries evidence",
-        "jede Antwort ab der Belegstufe ihres Merkmals ist belegt",
-    ),
-    "footer": (
-        "This sheet is generated from the instrument document; change the instrument, "
-        "not the sheet.",
-        "Dieses Blatt wird aus dem Instrumentdokument erzeugt; geändert wird das "
-        "Instrument, nicht das Blatt.",
-    ),
-    "none": ("—", "—"),
-    "form.neglect": ("neglect", "Vernachlässigung"),
-    "form.psychological_abuse": ("psychological abuse", "psychische Misshandlung"),
-    "form.physical_abuse": ("physical abuse", "körperliche Misshandlung"),
-    "form.sexual_violence": ("sexual violence", "sexuelle Gewalt"),
-    # Conditions in words.
-    "c.all": ("all of: ({parts})", "alle: ({parts})"),
-    "c.any": ("any of: ({parts})", "mindestens eine: ({parts})"),
-    "c.not": ("not ({part})", "nicht ({part})"),
-    "c.answer_at_least": (
-        "answer to `{item}` at least `{level}`",
-        "Antwort zu `{item}` mindestens `{level}`",
-    ),
-    "c.answer_in": ("answer to `{item}` is {levels}", "Antwort zu `{item}` ist {levels}"),
-    "c.context": ("context `{item}` is {levels}", "Kontext `{item}` ist {levels}"),
-    "c.index": ("index `{index}` {op} {value}", "Index `{index}` {op} {value}"),
-    "c.band": ("band of `{index}` at least `{band}`", "Band von `{index}` mindestens `{band}`"),
-    "c.flag": ("flag `{flag}` raised", "Signal `{flag}` ausgelöst"),
-    "c.age.between": ("age {low}–<{high} months", "Alter {low}–<{high} Monate"),
-    "c.age.from": ("age at least {low} months", "Alter ab {low} Monaten"),
-    "c.age.below": ("age below {high} months", "Alter unter {high} Monaten"),
-    "c.age.any": ("any age", "jedes Alter"),
-    "c.or": (" or ", " oder "),
-}
+__all__ = ["describe_instrument"]
 
 _OPS = {"<": "<", "<=": "≤", "==": "=", "!=": "≠", ">=": "≥", ">": ">"}
 
@@ -336,11 +60,6 @@ def describe_instrument(instrument: InstrumentLike, *, lang: Lang | None = None)
     if isinstance(instrument, CompiledInstrument):
         instrument = instrument.instrument
     return _Sheet(instrument, language(lang, instrument)).render()
-
-
-def sheet_word(key: str, lang: Lang) -> str:
-    """One of the sheet's own words, so that reports name things exactly as sheets do."""
-    return _WORDS[key][1 if lang == "de" else 0]
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -369,10 +88,6 @@ def _code(ident: str) -> str:
 
 def _codes(idents: Iterable[str]) -> str:
     return ", ".join(_code(ident) for ident in idents)
-
-
-def _dec(value: Decimal) -> str:
-    return format_decimal(value)
 
 
 def _row(cells: Sequence[str]) -> str:
@@ -466,11 +181,13 @@ class _Sheet:
     # words
 
     def w(self, key: str, **fields: str) -> str:
-        text = _WORDS[key][1 if self.lang == "de" else 0]
-        return text.format(**fields) if fields else text
+        return word(f"sheet.{key}", self.lang, **fields)
 
     def t(self, text: LocalizedText) -> str:
-        return text.de if self.lang == "de" else text.en
+        return localized(text, self.lang)
+
+    def num(self, value: Decimal) -> str:
+        return format_number(value, self.lang)
 
     # output
 
@@ -510,7 +227,7 @@ class _Sheet:
         method = self.w(f"method.{ins.method}")
         monotone = self.w("monotone.yes" if ins.monotone else "monotone.no")
         minimum = (
-            _dec(ins.minimum_completeness)
+            self.num(ins.minimum_completeness)
             if ins.minimum_completeness is not None
             else self.w("completeness.none")
         )
@@ -549,7 +266,7 @@ class _Sheet:
         rows = [
             [
                 _code(level.id),
-                _dec(level.points),
+                self.num(level.points),
                 _cell(self.t(level.label)),
                 _cell(self.t(level.anchor)) if level.anchor else "",
             ]
@@ -567,7 +284,7 @@ class _Sheet:
                     "unknown.scored",
                     id=unknown.id,
                     label=_line(self.t(unknown.label)),
-                    points=_dec(unknown.scores_as),
+                    points=self.num(unknown.scores_as),
                 )
             )
 
@@ -613,7 +330,7 @@ class _Sheet:
         entries = [
             (self.w("kind"), self.w(f"kind.{item.kind}")),
             (self.w("scale"), _code(item.scale)),
-            (self.w("weight"), _dec(item.weight)),
+            (self.w("weight"), self.num(item.weight)),
             (self.w("response"), response),
             (self.w("applies"), applies),
             (self.w("concerning"), concerning),
@@ -627,7 +344,7 @@ class _Sheet:
         self.add(*(f"- {name}: {value}" for name, value in entries))
 
     def form(self, form: str) -> str:
-        return self.w(f"form.{form}")
+        return label("form", form, self.lang)
 
     def indices(self) -> None:
         self.heading(2, self.w("indices"))
@@ -649,7 +366,7 @@ class _Sheet:
         else:
             aggregation = self.w(f"agg.{index.aggregation}", what=self.aggregated(index))
         entries = [
-            (self.w("side"), self.w(f"side.{index.side}")),
+            (self.w("side"), label("side", index.side, self.lang)),
             (self.w("aggregation"), aggregation),
         ]
         if index.items:
@@ -688,7 +405,7 @@ class _Sheet:
         for position, band in enumerate(bands):
             low = band.at_least if position > 0 else None
             high = bands[position + 1].at_least if position + 1 < len(bands) else None
-            cutoff = _dec(band.at_least) if band.at_least is not None else ""
+            cutoff = self.num(band.at_least) if band.at_least is not None else ""
             rows.append(
                 [
                     _code(band.id),
@@ -717,11 +434,11 @@ class _Sheet:
                 return self.w("range.from", low=str(first))
             return self.w("range.all")
         if low is not None and high is not None:
-            return self.w("range.from_to", low=_dec(low), high=_dec(high))
+            return self.w("range.from_to", low=self.num(low), high=self.num(high))
         if high is not None:
-            return self.w("range.below", high=_dec(high))
+            return self.w("range.below", high=self.num(high))
         if low is not None:
-            return self.w("range.from", low=_dec(low))
+            return self.w("range.from", low=self.num(low))
         return self.w("range.all")
 
     def flags(self) -> None:
@@ -736,7 +453,7 @@ class _Sheet:
                 else self.w("floor.none")
             )
             entries = [
-                (self.w("severity"), self.w(f"severity.{flag.severity}")),
+                (self.w("severity"), label("severity", flag.severity, self.lang)),
                 (self.w("raised_when"), self.condition(flag.when)),
                 (self.w("floor"), floor),
             ]
@@ -760,10 +477,10 @@ class _Sheet:
                 str(rank),
                 _code(outcome.id),
                 _cell(self.t(outcome.label)),
-                self.w(f"traffic.{outcome.traffic_light}")
+                label("traffic", outcome.traffic_light, self.lang)
                 if outcome.traffic_light
                 else self.w("none"),
-                self.w(f"category.{outcome.statistic_category}")
+                label("category", outcome.statistic_category, self.lang)
                 if outcome.statistic_category
                 else self.w("none"),
                 _cell(self.t(outcome.description)) if outcome.description else "",
@@ -821,13 +538,17 @@ class _Sheet:
             self.add(self.w("discretionary.none"))
             return
         if policy.max_levels_down == 0:
-            self.add(self.w("discretionary.up_only", up=str(policy.max_levels_up)))
+            self.add(
+                self.w(
+                    "discretionary.up_only", up=plural("levels", policy.max_levels_up, self.lang)
+                )
+            )
             return
         self.add(
             self.w(
                 "discretionary.allowed",
-                up=str(policy.max_levels_up),
-                down=str(policy.max_levels_down),
+                up=plural("levels", policy.max_levels_up, self.lang),
+                down=plural("levels", policy.max_levels_down, self.lang),
             )
         )
 
@@ -893,7 +614,7 @@ class _Sheet:
             return self.w("c.context", item=ctx.item, levels=self.alternatives(ctx.levels))
         if isinstance(cond, IndexCompare):
             idx = cond.index
-            return self.w("c.index", index=idx.index, op=_OPS[idx.op], value=_dec(idx.value))
+            return self.w("c.index", index=idx.index, op=_OPS[idx.op], value=self.num(idx.value))
         if isinstance(cond, BandAtLeast):
             return self.w("c.band", index=cond.band.index, band=cond.band.band)
         if isinstance(cond, FlagRaised):

@@ -39,6 +39,7 @@ from ._model.assessment import Initiator, ResourceCategory
 from ._model.conditions import AgeBand, All, AnswerIn, Any_, Condition, ContextIs
 from ._model.instrument import Item, Scale
 from ._types import Lang
+from ._vocabulary import localized
 
 __all__ = [
     "BASE_URL",
@@ -291,7 +292,7 @@ def questionnaire(compiled: CompiledInstrument, lang: Lang) -> JsonObject:
 
 
 def _text(text: LocalizedText, lang: Lang) -> str:
-    return text.de if lang == "de" else text.en
+    return localized(text, lang)
 
 
 def _machine_name(instrument_id: str) -> str:

@@ -53,7 +53,8 @@ class Example:
 
     name: str
     instrument: str
-    description: str
+    description: LocalizedText
+    """What the example shows, in German and English."""
     expected_final: str | None
     expected_computed: str | None
     resource: str
@@ -207,7 +208,7 @@ def examples() -> tuple[Example, ...]:
                 Example(
                     name=entry["name"],
                     instrument=catalog.parent.name,
-                    description=entry["description"],
+                    description=LocalizedText.model_validate(entry["description"]),
                     expected_final=entry.get("expected_final"),
                     expected_computed=entry.get("expected_computed"),
                     resource=f"{catalog.parent.name}/{entry['file']}",

@@ -22,16 +22,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
 from ._compare import Change, Comparison
-from ._describe import sheet_word
 from ._model import Assessment, Instrument, Summary
-from ._model._types import LocalizedText, format_decimal
-from ._model.assessment import Answer
+from ._model._types import LocalizedText
+from ._model.assessment import Answer, ResourceCategory
 from ._model.instrument import Item, Scale
 from ._model.summary import TraceInput
 from ._types import (
@@ -44,311 +44,12 @@ from ._types import (
     language,
 )
 from ._version import __version__
+from ._vocabulary import format_date, format_number, label, localized, plural, word
 
 __all__ = ["render_comparison", "report"]
 
-# The report's own words: key → (English, German).
-_WORDS: dict[str, tuple[str, str]] = {
-    "report": ("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
-    "comparison.title": (
-        "Reassessment comparison",
-        "Vergleich mit der vorherigen Gefährdungseinschätzung",
-    ),
-    "case": ("Case", "Fall"),
-    "assessment": ("Assessment", "Einschätzung"),
-    "date": ("Date of assessment", "Datum der Einschätzung"),
-    "age": ("Age of the child", "Alter des Kindes"),
-    "age.value": (
-        "{years} {year_word}, {months} {month_word} ({total} months)",
-        "{years} {year_word}, {months} {month_word} ({total} Monate)",
-    ),
-    "age.year.one": ("year", "Jahr"),
-    "age.year.many": ("years", "Jahre"),
-    "age.month.one": ("month", "Monat"),
-    "age.month.many": ("months", "Monate"),
-    "instrument": ("Instrument", "Instrument"),
-    "assessors": ("Assessors", "Einschätzende Fachkräfte"),
-    "initiated_by": ("Indications made known by", "Anhaltspunkte bekannt geworden durch"),
-    "disclaimer": ("Note on the instrument", "Hinweis zum Instrument"),
-    "support": (
-        "The computed outcome supports the professionals' judgement and never replaces it.",
-        "Das berechnete Ergebnis unterstützt die fachliche Einschätzung und ersetzt sie nie.",
-    ),
-    "acute.title": ("Acute danger", "Akute Gefahr"),
-    "acute.floor": (
-        "While raised, the outcome cannot fall below: {outcome}. No resource lowers this.",
-        "Solange ausgelöst, liegt das Ergebnis mindestens bei: {outcome}. Keine Ressource "
-        "senkt diese Untergrenze.",
-    ),
-    "section.outcome": ("Outcome", "Ergebnis"),
-    "section.profile": ("Risk and resource profile", "Risiko- und Ressourcenprofil"),
-    "section.resources": ("Resources and the family's view", "Ressourcen und Sicht der Familie"),
-    "section.unknowns": ("What is unknown", "Was unbekannt ist"),
-    "section.process": ("Process checks", "Verfahrensprüfungen"),
-    "section.items": ("Items, ratings and evidence", "Merkmale, Einschätzungen und Belege"),
-    "section.comparison": (
-        "Changes since the previous assessment",
-        "Veränderungen seit der vorherigen Einschätzung",
-    ),
-    "section.appendix": (
-        "Appendix: trace and fingerprints",
-        "Anhang: Rechenweg und Fingerabdrücke",
-    ),
-    "final": ("Final outcome", "Abschließendes Ergebnis"),
-    "computed": ("Computed outcome", "Berechnetes Ergebnis"),
-    "status.not_assessable": (
-        "not assessable: too little is known (completeness below the instrument's minimum)",
-        "nicht einschätzbar: zu wenig bekannt (Vollständigkeit unter dem Mindestwert)",
-    ),
-    "status.judgement": (
-        "none: the instrument has no formula; the professionals rate themselves",
-        "keines: Das Instrument hat keine Formel; die Fachkräfte schätzen selbst ein",
-    ),
-    "floor": ("Minimum set by raised flags", "Untergrenze durch ausgelöste Signale"),
-    "policy": ("Raised by policy", "Heraufgestuft nach Vorgabe"),
-    "override.discretionary_override": ("Override by", "Abweichung durch"),
-    "override.final_rating": ("Final rating by", "Gesamteinschätzung durch"),
-    "override.levels": ("{levels:+d} level(s)", "{levels:+d} Stufe(n)"),
-    "justification": ("Justification", "Begründung"),
-    "flags.raised": ("Other raised flags", "Weitere ausgelöste Signale"),
-    "meaning": ("What this means", "Was das bedeutet"),
-    "profile.intro": (
-        "Each domain on one common scale from 0 to 100 % of what its items can reach: risks to "
-        "the left, strengths and protective factors to the right. Hatched parts are items not "
-        "yet known: they could reach that far.",
-        "Jeder Bereich auf einer gemeinsamen Skala von 0 bis 100 % dessen, was seine Merkmale "
-        "erreichen können: Risiken nach links, Stärken und Schutzfaktoren nach rechts. "
-        "Schraffiert sind noch unbekannte Merkmale: Sie könnten bis dorthin reichen.",
-    ),
-    "profile.desc": (
-        "Per domain, the share of the maximum on the risk side and on the protective side.",
-        "Je Bereich der Anteil am Höchstwert auf der Risikoseite und auf der Schutzseite.",
-    ),
-    "profile.risk": ("Risks", "Risiken"),
-    "profile.protective": ("Strengths", "Stärken"),
-    "profile.unknown": ("not yet known (could reach)", "noch unbekannt (könnte reichen bis)"),
-    "profile.domain": ("Domain", "Bereich"),
-    "profile.value": ("{known} %", "{known} %"),
-    "profile.value.unknown": (
-        "{known} % (+ up to {unknown} % unknown)",
-        "{known} % (+ bis zu {unknown} % unbekannt)",
-    ),
-    "profile.items": ("{known} of {total} items known", "{known} von {total} Merkmalen bekannt"),
-    "profile.none": ("No domain has rated items.", "Kein Bereich hat eingeschätzte Merkmale."),
-    "indices": ("Indices", "Indizes"),
-    "index": ("Index", "Index"),
-    "side": ("Side", "Seite"),
-    "value": ("Value", "Wert"),
-    "band": ("Band", "Band"),
-    "resources.map": ("Resource map", "Ressourcenkarte"),
-    "resource": ("Resource", "Ressource"),
-    "resource.category": ("Category", "Kategorie"),
-    "resource.available": ("Available now", "Jetzt verfügbar"),
-    "resource.note": ("How it can help", "Wie sie helfen kann"),
-    "resources.none": ("No resources recorded.", "Keine Ressourcen erfasst."),
-    "family.title": ("The family's own view", "Die Sicht der Familie"),
-    "family.statement": ("How the family sees the situation", "Wie die Familie die Lage sieht"),
-    "family.will": ("What the family wants to change", "Was die Familie ändern möchte"),
-    "family.none": (
-        "The family's view is not recorded.",
-        "Die Sicht der Familie ist nicht erfasst.",
-    ),
-    "yes": ("yes", "ja"),
-    "no": ("no", "nein"),
-    "completeness": ("Completeness", "Vollständigkeit"),
-    "completeness.value": (
-        "{known} of {total} applicable items known ({percent} %)",
-        "{known} von {total} zutreffenden Merkmalen bekannt ({percent} %)",
-    ),
-    "completeness.minimum": ("Minimum required", "Mindestens erforderlich"),
-    "completeness.sufficient": ("Sufficient", "Ausreichend"),
-    "unknowns.none": (
-        "Every applicable item is rated with a known level.",
-        "Jedes zutreffende Merkmal ist mit einer bekannten Stufe eingeschätzt.",
-    ),
-    "range": ("Outcomes the unknowns allow", "Ergebnisse, die das Unbekannte zulässt"),
-    "range.value": ("from {low} to {high}", "{low} bis {high}"),
-    "range.method.none": ("nothing is unknown", "nichts ist unbekannt"),
-    "range.method.exact_monotone": ("exact (monotone instrument)", "exakt (monotones Instrument)"),
-    "range.method.exhaustive": (
-        "exact (every completion tried)",
-        "exakt (alle Möglichkeiten geprüft)",
-    ),
-    "range.method.conservative": (
-        "conservative: every outcome the rules can produce",
-        "vorsichtig: jedes Ergebnis, das die Regeln ergeben können",
-    ),
-    "clarify": ("Clarify first", "Zuerst klären"),
-    "clarify.none": (
-        "No single unknown item could change the outcome by itself.",
-        "Kein einzelnes unbekanntes Merkmal könnte das Ergebnis allein ändern.",
-    ),
-    "unknown.items": ("Unknown or missing items", "Unbekannte oder fehlende Merkmale"),
-    "item": ("Item", "Merkmal"),
-    "domain": ("Domain", "Bereich"),
-    "status": ("Status", "Status"),
-    "status.unknown": ("cannot be assessed", "nicht einschätzbar"),
-    "status.missing": ("not answered", "nicht beantwortet"),
-    "status.not_applicable": ("does not apply", "trifft nicht zu"),
-    "check": ("Check", "Prüfung"),
-    "result": ("Result", "Ergebnis"),
-    "legal": ("Legal reference", "Rechtsgrundlage"),
-    "reason": ("Reason (engine's words)", "Begründung (Wortlaut der Berechnung)"),
-    "check.pass": ("met", "erfüllt"),
-    "check.fail": ("NOT met", "NICHT erfüllt"),
-    "check.not_applicable": ("does not apply", "nicht anwendbar"),
-    "checks.none": (
-        "The instrument names no process checks.",
-        "Das Instrument nennt keine Verfahrensprüfungen.",
-    ),
-    "participation": ("Participation", "Beteiligung"),
-    "participation.parents": ("Parents", "Eltern"),
-    "participation.child": ("Child", "Kind"),
-    "participation.involved": ("involved", "beteiligt"),
-    "participation.not_involved": ("not involved", "nicht beteiligt"),
-    "participation.unrecorded": ("not recorded", "nicht erfasst"),
-    "participation.reason": ("Reason", "Grund"),
-    "consultations": ("Consultations", "Beratungen"),
-    "warnings": ("Warnings", "Hinweise"),
-    "rating": ("Rating", "Einschätzung"),
-    "anchor": ("Anchor", "Ankerbeispiel"),
-    "evidence": ("Evidence and notes", "Belege und Notizen"),
-    "concerning": ("concerning", "auffällig"),
-    "note": ("Note", "Notiz"),
-    "fingerprints": ("Fingerprints", "Fingerabdrücke"),
-    "engine": ("Engine", "Berechnung"),
-    "fingerprint.instrument": ("Instrument document", "Instrumentdokument"),
-    "fingerprint.assessment": ("Assessment document", "Einschätzungsdokument"),
-    "fingerprint.note": (
-        "SHA-256 over the canonical JSON of each document. kwg-check verify recomputes the "
-        "summary from the assessment and checks every number below.",
-        "SHA-256 über das kanonische JSON jedes Dokuments. kwg-check verify berechnet die "
-        "Zusammenfassung aus der Einschätzung neu und prüft jede Zahl unten.",
-    ),
-    "trace": ("Trace", "Rechenweg"),
-    "trace.step": ("#", "#"),
-    "trace.kind": ("Kind", "Art"),
-    "trace.id": ("Element", "Element"),
-    "trace.inputs": ("Inputs", "Eingaben"),
-    "trace.result": ("Result", "Ergebnis"),
-    "trace.explanation": ("Explanation", "Erläuterung"),
-    "footer": (
-        "Generated by kwg_check {version} from the assessment document. {support}",
-        "Erzeugt von kwg_check {version} aus dem Einschätzungsdokument. {support}",
-    ),
-    "cmp.previous": ("Previous assessment", "Vorherige Einschätzung"),
-    "cmp.current": ("This assessment", "Diese Einschätzung"),
-    "cmp.what": ("What", "Was"),
-    "cmp.element": ("Element", "Element"),
-    "cmp.before": ("Before", "Vorher"),
-    "cmp.after": ("After", "Nachher"),
-    "cmp.change": ("Change", "Veränderung"),
-    "cmp.none": ("Nothing changed.", "Nichts hat sich verändert."),
-    "cmp.kind.outcome": ("Outcome", "Ergebnis"),
-    "cmp.kind.index": ("Index", "Index"),
-    "cmp.kind.band": ("Band", "Band"),
-    "cmp.kind.flag": ("Flag", "Signal"),
-    "cmp.kind.item": ("Item", "Merkmal"),
-    "cmp.kind.resource": ("Resource", "Ressource"),
-    "cmp.outcome.computed": ("computed", "berechnet"),
-    "cmp.outcome.final": ("final", "abschließend"),
-    "cmp.up": ("higher", "höher"),
-    "cmp.down": ("lower", "niedriger"),
-    "cmp.changed": ("changed", "verändert"),
-    "cmp.added": ("added", "neu"),
-    "cmp.removed": ("removed", "entfallen"),
-    "cmp.resource.up": ("gained", "gewonnen"),
-    "cmp.resource.down": ("lost", "verloren"),
-    "cmp.resource.added": ("gained", "gewonnen"),
-    "cmp.resource.removed": ("lost", "verloren"),
-    "cmp.flag.raised": ("raised", "ausgelöst"),
-    "cmp.flag.not_raised": ("not raised", "nicht ausgelöst"),
-    "cmp.resource.available": ("available", "verfügbar"),
-    "cmp.resource.not_available": ("not available", "nicht verfügbar"),
-    "cmp.resource.count": ("{count} available", "{count} verfügbar"),
-    "cmp.glance": ("At a glance", "Auf einen Blick"),
-    "cmp.all": ("Every change", "Alle Veränderungen"),
-    "cmp.outcome.unchanged": ("Outcome unchanged: {new}.", "Ergebnis unverändert: {new}."),
-    "cmp.outcome.up": (
-        "Outcome changed: before {old}, now {new} (more severe).",
-        "Ergebnis geändert: vorher {old}, jetzt {new} (schwerwiegender).",
-    ),
-    "cmp.outcome.down": (
-        "Outcome changed: before {old}, now {new} (less severe).",
-        "Ergebnis geändert: vorher {old}, jetzt {new} (weniger schwerwiegend).",
-    ),
-    "cmp.outcome.changed": (
-        "Outcome changed: before {old}, now {new}.",
-        "Ergebnis geändert: vorher {old}, jetzt {new}.",
-    ),
-    "cmp.range.span": ("{low} to {high}", "{low} bis {high}"),
-    "cmp.range.unchanged": (
-        "The outcomes the unknowns allow are unchanged: {new}.",
-        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, ist unverändert: {new}.",
-    ),
-    "cmp.range.narrowed": (
-        "The outcomes the unknowns allow narrowed: before {old}; now {new}.",
-        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich verengt: vorher "
-        "{old}; jetzt {new}.",
-    ),
-    "cmp.range.widened": (
-        "The outcomes the unknowns allow widened: before {old}; now {new}.",
-        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich erweitert: vorher "
-        "{old}; jetzt {new}.",
-    ),
-    "cmp.range.up": (
-        "The outcomes the unknowns allow moved up: before {old}; now {new}.",
-        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich zum Schwereren "
-        "verschoben: vorher {old}; jetzt {new}.",
-    ),
-    "cmp.range.down": (
-        "The outcomes the unknowns allow moved down: before {old}; now {new}.",
-        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich zum Leichteren "
-        "verschoben: vorher {old}; jetzt {new}.",
-    ),
-    "cmp.range.changed": (
-        "The outcomes the unknowns allow changed: before {old}; now {new}.",
-        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich verändert: vorher "
-        "{old}; jetzt {new}.",
-    ),
-    "cmp.participation.up": ("{party}: now involved.", "{party}: jetzt beteiligt."),
-    "cmp.participation.down": ("{party}: no longer involved.", "{party}: nicht mehr beteiligt."),
-    "cmp.participation.changed": ("{party}: {old} → {new}.", "{party}: {old} → {new}."),
-    "cmp.flag.up": ("Flag raised: {flag}.", "Signal ausgelöst: {flag}."),
-    "cmp.flag.down": ("Flag cleared: {flag}.", "Signal nicht mehr ausgelöst: {flag}."),
-    "cmp.resource.gained": ("Resource gained: {resource}.", "Ressource gewonnen: {resource}."),
-    "cmp.resource.lost": ("Resource lost: {resource}.", "Ressource verloren: {resource}."),
-}
-
-_RESOURCE_CATEGORIES: dict[str, tuple[str, str]] = {
-    "personal": ("personal", "persönlich"),
-    "family": ("family", "Familie"),
-    "social_network": ("social network", "soziales Netz"),
-    "material": ("material", "materiell"),
-    "infrastructural": ("neighbourhood and institutions", "Sozialraum und Einrichtungen"),
-}
-
-_INITIATORS: dict[str, tuple[str, str]] = {
-    "police_or_court": ("police or court", "Polizei oder Gericht"),
-    "school": ("school", "Schule"),
-    "day_care": ("day care", "Kindertageseinrichtung"),
-    "health_services": ("health services", "Gesundheitswesen"),
-    "social_services": ("social services", "Soziale Dienste"),
-    "counselling_or_youth_work": ("counselling or youth work", "Beratung oder Jugendarbeit"),
-    "relatives": ("relatives", "Verwandte"),
-    "neighbours_or_acquaintances": ("neighbours or acquaintances", "Nachbarn oder Bekannte"),
-    "parents": ("parents", "Eltern"),
-    "child": ("the child", "das Kind"),
-    "anonymous": ("anonymous", "anonym"),
-    "other": ("other", "sonstige"),
-}
-
 _SIDES = ("risk", "protective")
 _CONTEXT = Context(prec=28)
-
-
-def _pick(words: tuple[str, str], lang: Lang) -> str:
-    return words[1 if lang == "de" else 0]
 
 
 # --- free text: marked when built, isolated when written ----------------------------------
@@ -532,16 +233,25 @@ class _Labels:
         self.instruments = instruments
 
     def w(self, key: str, **fields: object) -> str:
-        text = _pick(_WORDS[key], self.lang)
-        return text.format(**fields) if fields else text
+        return word(f"report.{key}", self.lang, **fields)
+
+    def label(self, concept: str, ident: str) -> str:
+        """The vocabulary's label of a library id (a form, a role, a check result …)."""
+        return label(concept, ident, self.lang)
+
+    def num(self, value: Decimal | None) -> str:
+        return "—" if value is None else format_number(value, self.lang)
+
+    def date(self, value: date) -> str:
+        return format_date(value, self.lang)
 
     def t(self, text: LocalizedText | None, fallback: str = "") -> str:
         if text is None:
             return fallback
-        return _free(text.de if self.lang == "de" else text.en)
+        return _free(localized(text, self.lang))
 
     def sheet(self, key: str) -> str:
-        return sheet_word(key, self.lang)
+        return word(f"sheet.{key}", self.lang)
 
     def _find(self, attribute: str, ident: str) -> LocalizedText | None:
         for instrument in self.instruments:
@@ -609,15 +319,11 @@ class _Labels:
         return band_id
 
     def resource_category(self, category: str) -> str:
-        return _pick(_RESOURCE_CATEGORIES[category], self.lang)
+        return label("resource", category, self.lang)
 
 
 def _percent(share: Decimal) -> str:
     return str(int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_CONTEXT)))
-
-
-def _dec(value: Decimal | None) -> str:
-    return "—" if value is None else format_decimal(value)
 
 
 # --- building the report ------------------------------------------------------------------
@@ -715,16 +421,14 @@ def _header_facts(
     months = ref.age_months
     yield labels.w("case"), ref.case_id
     yield labels.w("assessment"), ref.id
-    yield labels.w("date"), ref.assessment_date.isoformat()
+    yield labels.w("date"), labels.date(ref.assessment_date)
     years, rest = divmod(months, 12)
     yield (
         labels.w("age"),
         labels.w(
             "age.value",
-            years=years,
-            year_word=labels.w("age.year.one" if years == 1 else "age.year.many"),
-            months=rest,
-            month_word=labels.w("age.month.one" if rest == 1 else "age.month.many"),
+            years=plural("report.age.years", years, labels.lang),
+            months=plural("report.age.months", rest, labels.lang),
             total=months,
         ),
     )
@@ -732,9 +436,12 @@ def _header_facts(
         labels.w("instrument"),
         f"{labels.t(instrument.title)} ({instrument.id} {instrument.version})",
     )
-    yield labels.w("assessors"), ", ".join(f"{a.id} ({a.role})" for a in assessment.assessors)
+    yield (
+        labels.w("assessors"),
+        ", ".join(f"{a.id} ({labels.label('role', a.role)})" for a in assessment.assessors),
+    )
     if assessment.initiated_by is not None:
-        yield labels.w("initiated_by"), _pick(_INITIATORS[assessment.initiated_by], labels.lang)
+        yield labels.w("initiated_by"), labels.label("initiator", assessment.initiated_by)
 
 
 def _outcome_section(
@@ -744,18 +451,16 @@ def _outcome_section(
     facts: list[tuple[str, str]] = []
     final = labels.outcome(out.final)
     if out.traffic_light is not None:
-        final = (
-            f"{final} ({labels.sheet('traffic')}: {labels.sheet('traffic.' + out.traffic_light)})"
-        )
+        final = f"{final} ({labels.sheet('traffic')}: {labels.label('traffic', out.traffic_light)})"
     facts.append((labels.w("final"), final))
     if out.status == "computed":
         facts.append((labels.w("computed"), labels.outcome(out.computed)))
     else:
         facts.append((labels.w("computed"), labels.w(f"status.{out.status}")))
     if out.statistic_category is not None:
-        facts.append((labels.sheet("category"), labels.sheet(f"category.{out.statistic_category}")))
+        facts.append((labels.sheet("category"), labels.label("category", out.statistic_category)))
     if out.forms_of_endangerment:
-        forms = ", ".join(labels.sheet(f"form.{form}") for form in out.forms_of_endangerment)
+        forms = ", ".join(labels.label("form", form) for form in out.forms_of_endangerment)
         facts.append((labels.sheet("forms"), forms))
     if out.floor is not None:
         facts.append((labels.w("floor"), labels.outcome(out.floor)))
@@ -771,14 +476,14 @@ def _outcome_section(
     if out.override is not None:
         moved = ""
         if out.override.levels:
-            moved = " · " + labels.w("override.levels", levels=out.override.levels)
+            moved = " · " + plural("report.override.levels", out.override.levels, labels.lang)
         facts.append((labels.w(f"override.{out.override.kind}"), f"{out.override.author}{moved}"))
         if judgement is not None:
             facts.append((labels.w("justification"), _free(judgement.justification)))
     raised = [f for f in summary.flags if f.raised and f.severity != "acute"]
     if raised:
         names = "\n".join(
-            f"{labels.flag(f.id)} ({labels.sheet('severity.' + f.severity)})" for f in raised
+            f"{labels.flag(f.id)} ({labels.label('severity', f.severity)})" for f in raised
         )
         facts.append((labels.w("flags.raised"), names))
     blocks: list[_Block] = [_Facts(tuple(facts))]
@@ -885,8 +590,8 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
                 tuple(
                     (
                         labels.index(index.id),
-                        labels.sheet(f"side.{index.side}"),
-                        _dec(index.value),
+                        labels.label("side", index.side),
+                        labels.num(index.value),
                         labels.band(index.id, index.band),
                     )
                     for index in summary.indices
@@ -898,7 +603,7 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
 
 def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
     blocks: list[_Block] = [_Heading(labels.w("resources.map"))]
-    order = list(_RESOURCE_CATEGORIES)
+    order = list(get_args(ResourceCategory))
     resources = sorted(assessment.resources, key=lambda r: order.index(r.category))
     if resources:
         blocks.append(
@@ -965,7 +670,7 @@ def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
             high=labels.outcome(unknowns.range.highest),
         )
         facts.append(
-            (labels.w("range"), f"{value}\n{labels.w('range.method.' + unknowns.range.method)}")
+            (labels.w("range"), f"{value}\n{labels.label('range_method', unknowns.range.method)}")
         )
     blocks.append(_Facts(tuple(facts)))
     blocks.append(_Heading(labels.w("clarify")))
@@ -982,7 +687,7 @@ def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
                 (
                     labels.item(ident),
                     labels.domain(status[ident].domain) if ident in status else "",
-                    labels.w(f"status.{status[ident].status}") if ident in status else "",
+                    labels.label("item_status", status[ident].status) if ident in status else "",
                 )
                 for ident in unknowns.items
             ),
@@ -1012,7 +717,7 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
                 tuple(
                     (
                         labels.check(check.id),
-                        labels.w(f"check.{check.result}"),
+                        labels.label("check_result", check.result),
                         _free(check.legal_reference),
                         check.reason,
                     )
@@ -1031,7 +736,8 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
             (
                 labels.w("consultations"),
                 "\n".join(
-                    f"{c.by} ({c.role})" + (f", {c.date.isoformat()}" if c.date else "")
+                    f"{c.by} ({labels.label('role', c.role)})"
+                    + (f", {labels.date(c.date)}" if c.date else "")
                     for c in assessment.consultations
                 ),
             )
@@ -1070,9 +776,9 @@ def _item_section(
             answer = assessment.answers.get(item.id)
             chosen = _chosen(answer, status)
             if status == "not_applicable":
-                rating = labels.w("status.not_applicable")
+                rating = labels.label("item_status", "not_applicable")
             elif answer is None:
-                rating = labels.w("status.missing")
+                rating = labels.label("item_status", "missing")
             elif answer.caregivers is not None:
                 rating = "\n".join(
                     f"{who}: {labels.level(item.id, level)}"
@@ -1090,7 +796,7 @@ def _item_section(
                         part
                         for part in (
                             _free(entry.source or ""),
-                            entry.date.isoformat() if entry.date else None,
+                            labels.date(entry.date) if entry.date else None,
                         )
                         if part
                     )
@@ -1187,7 +893,7 @@ def _change_value(change: Change, value: str | None, labels: _Labels) -> str:
             found = labels.item_def(change.id)
             if value == "unknown" and found is not None and found[1].unknown is not None:
                 return labels.level(change.id, found[1].unknown.id)
-            return labels.w(f"status.{value}")
+            return labels.label("item_status", value)
         return labels.level(change.id, value)
     if change.kind == "flag":
         return labels.w(f"cmp.flag.{value}")
@@ -1226,7 +932,7 @@ def _comparison_facts(comparison: Comparison, labels: _Labels) -> tuple[tuple[st
     def side(summary: Summary) -> str:
         ref = summary.assessment
         return (
-            f"{ref.id}, {ref.assessment_date.isoformat()} · "
+            f"{ref.id}, {labels.date(ref.assessment_date)} · "
             f"{summary.instrument.id} {summary.instrument.version}"
         )
 

@@ -28,6 +28,7 @@ from ._model._types import EndangermentForm
 from ._model.assessment import Initiator
 from ._model.instrument import StatisticCategory
 from ._types import STATISTIC_FORMATS, Lang, StatisticFormat, checked_format, language
+from ._vocabulary import VOCABULARY, label, word
 
 __all__ = [
     "Statistic",
@@ -59,79 +60,6 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "age_group": AGE_GROUPS,
     "initiated_by": INITIATORS,
     "overrides": OVERRIDES,
-}
-
-Labels = dict[str, tuple[str, str]]
-"""Code → (English, German)."""
-
-SECTION_LABELS: Labels = {
-    "totals": ("Totals", "Gesamt"),
-    "category": ("Result of the assessment", "Ergebnis der Gefährdungseinschätzung"),
-    "forms": (
-        "Forms of endangerment (acute or latent cases; several per case)",
-        "Arten der Kindeswohlgefährdung (akute oder latente Fälle; Mehrfachnennungen)",
-    ),
-    "age_group": ("Age of the child", "Alter des Kindes"),
-    "initiated_by": ("Who made the indications known", "Bekanntwerden durch"),
-    "overrides": ("Discretionary overrides", "Abweichungen der Fachkräfte vom Ergebnis"),
-}
-
-LABELS: Labels = {
-    "summaries": ("assessments counted", "gezählte Gefährdungseinschätzungen"),
-    "skipped_invalid": ("inputs skipped as invalid", "als ungültig übersprungene Eingaben"),
-    "acute_endangerment": ("acute endangerment", "akute Kindeswohlgefährdung"),
-    "latent_endangerment": ("latent endangerment", "latente Kindeswohlgefährdung"),
-    "need_for_help": (
-        "no endangerment, but need for help",
-        "keine Kindeswohlgefährdung, aber Hilfebedarf",
-    ),
-    "no_need_for_help": (
-        "no endangerment and no need for help",
-        "keine Kindeswohlgefährdung und kein Hilfebedarf",
-    ),
-    "not_applicable": (
-        "not applicable (outcome without a § 99 category)",
-        "nicht zutreffend (Ergebnis ohne § 99-Kategorie)",
-    ),
-    "no_outcome": ("no final outcome", "kein abschließendes Ergebnis"),
-    "neglect": ("neglect", "Vernachlässigung"),
-    "psychological_abuse": ("psychological abuse", "psychische Misshandlung"),
-    "physical_abuse": ("physical abuse", "körperliche Misshandlung"),
-    "sexual_violence": ("sexual violence", "sexuelle Gewalt"),
-    "cases_with_forms": ("cases with at least one form", "Fälle mit mindestens einer Art"),
-    "cases_without_forms": ("cases without an indicated form", "Fälle ohne angezeigte Art"),
-    "under_3": ("under 3 years", "unter 3 Jahre"),
-    "3_to_6": ("3 to under 6 years", "3 bis unter 6 Jahre"),
-    "6_to_9": ("6 to under 9 years", "6 bis unter 9 Jahre"),
-    "9_to_12": ("9 to under 12 years", "9 bis unter 12 Jahre"),
-    "12_to_14": ("12 to under 14 years", "12 bis unter 14 Jahre"),
-    "14_to_16": ("14 to under 16 years", "14 bis unter 16 Jahre"),
-    "16_to_18": ("16 to under 18 years", "16 bis unter 18 Jahre"),
-    "18_and_over": ("18 years and over", "18 Jahre und älter"),
-    "police_or_court": (
-        "police, court or public prosecutor",
-        "Polizei, Gericht, Staatsanwaltschaft",
-    ),
-    "school": ("school", "Schule"),
-    "day_care": ("day care", "Kindertageseinrichtung, Kindertagespflege"),
-    "health_services": ("health services", "Gesundheitswesen"),
-    "social_services": ("social services", "soziale Dienste, Jugendamt"),
-    "counselling_or_youth_work": (
-        "counselling or youth work",
-        "Beratungsstelle, Jugendarbeit",
-    ),
-    "relatives": ("relatives", "Verwandte"),
-    "neighbours_or_acquaintances": ("neighbours or acquaintances", "Nachbarn, Bekannte"),
-    "parents": ("parents", "Eltern, Personensorgeberechtigte"),
-    "child": ("the child or young person", "Kind, Jugendliche(r) selbst"),
-    "anonymous": ("anonymous", "anonym"),
-    "other": ("other", "sonstige"),
-    "not_recorded": ("not recorded", "nicht erfasst"),
-    "overridden": ("with an override", "mit Abweichung"),
-    "not_overridden": ("without an override", "ohne Abweichung"),
-    "up": ("more severe than computed", "schwerer als berechnet"),
-    "down": ("less severe than computed", "weniger schwer als berechnet"),
-    "unchanged": ("same outcome as computed", "gleiches Ergebnis wie berechnet"),
 }
 
 
@@ -290,26 +218,46 @@ def _rows(statistic: Statistic) -> Iterator[tuple[str, str, int]]:
             yield section, row, count
 
 
-def _markdown(statistic: Statistic, lang: int) -> str:
-    title = ("§ 99 SGB VIII statistic of risk assessments", "Statistik nach § 99 SGB VIII")
-    heading = (("count", "Anzahl"))[lang]
-    lines = [f"# {title[lang]}"]
+_CONCEPTS = {
+    "category": "category",
+    "forms": "form",
+    "age_group": "age_group",
+    "initiated_by": "initiator",
+}
+"""Sections whose rows are the vocabulary's shared concepts (the rest are the statistic's own)."""
+
+
+def _row_label(section: str, row: str, lang: Lang) -> str:
+    """A row's label: the shared concept's label where there is one, so that the statistic,
+    the report and the text name a category, a form or an initiator alike."""
+    concept = _CONCEPTS.get(section)
+    if concept is not None and f"{concept}.{row}" in VOCABULARY:
+        return label(concept, row, lang)
+    if section == "overrides":
+        return word(f"stats.override.{row}", lang)
+    return word(f"stats.{row}", lang)
+
+
+def _markdown(statistic: Statistic, lang: Lang) -> str:
+    lines = [f"# {word('stats.title', lang)}"]
+    heading = word("stats.count", lang)
     current = None
     for section, row, count in _rows(statistic):
         if section != current:
             current = section
-            lines += ["", f"## {SECTION_LABELS[section][lang]}", "", f"| | {heading} |"]
+            title = word(f"stats.section.{section}", lang)
+            lines += ["", f"## {title}", "", f"| | {heading} |"]
             lines.append("|---|---:|")
-        lines.append(f"| {LABELS[row][lang]} | {count} |")
+        lines.append(f"| {_row_label(section, row, lang)} | {count} |")
     return "\n".join(lines) + "\n"
 
 
-def _csv(statistic: Statistic, lang: int) -> str:
+def _csv(statistic: Statistic, lang: Lang) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("section", "row", "label", "count"))
     for section, row, count in _rows(statistic):
-        writer.writerow((section, row, LABELS[row][lang], count))
+        writer.writerow((section, row, _row_label(section, row, lang), count))
     return out.getvalue()
 
 
@@ -329,7 +277,7 @@ def render_statistic(
     § 99 SGB VIII statistic); JSON holds only the stable codes.
     """
     format = checked_format(format, STATISTIC_FORMATS)
-    index = 1 if language(lang, None) == "de" else 0
+    chosen = language(lang, None)
     if format == "json":
         return _json(statistic)
-    return _markdown(statistic, index) if format == "md" else _csv(statistic, index)
+    return _markdown(statistic, chosen) if format == "md" else _csv(statistic, chosen)

@@ -63,6 +63,7 @@ from ._schema import SCHEMA_NAMES, schema_text
 from ._stats import read_statistic, render_statistic
 from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
 from ._version import __version__
+from ._vocabulary import localized
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -255,14 +256,16 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
     registry = bundled_registry()
     for entry in registry.entries():
         lang = language(args.lang, registry.get(entry.id, entry.version))
-        title = entry.title.de if lang == "de" else entry.title.en
+        title = localized(entry.title, lang)
         print(f"{entry.id}\t{entry.version}\t{title}")
     return EXIT_OK
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
+    registry = bundled_registry()
     for example in examples():
-        print(f"{example.name}\t{example.description}")
+        lang = language(args.lang, registry.get(example.instrument))
+        print(f"{example.name}\t{localized(example.description, lang)}")
     return EXIT_OK
 
 
@@ -678,12 +681,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _lang_option(instruments)
 
-    command(
+    examples_command = command(
         "examples",
         _cmd_examples,
         "List bundled example assessments: name, description (tab-separated, no header).",
         "kwg-check examples",
     )
+    _lang_option(examples_command)
 
     example = command(
         "example",

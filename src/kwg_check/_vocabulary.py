@@ -1,0 +1,775 @@
+"""The library's vocabulary: every word it prints for people, in German and English.
+
+Views (text, report, sheet, statistic, comparison) and the CLI look their words up here by
+key, so one concept reads the same everywhere (``resource.infrastructural`` is
+"Sozialraum und Einrichtungen" in every output) and a test can prove that every key exists in
+both languages. Keys are grouped by prefix: concepts shared by several views first
+(``form.``, ``category.``, ``resource.``, ``initiator.``, ``role.`` …), then the phrases of one
+view (``sheet.``, ``report.``, ``text.``, ``stats.``) and the sentences of the summary's
+explanations (``explain.``).
+
+A phrase may have placeholders (``{n}``, ``{item}``), the same in both languages. A phrase
+that counts something has a plural form: :func:`plural` picks the singular for exactly one,
+as German and English both do.
+
+Numbers and dates are written the way each language writes them: German uses a decimal
+comma and ``06.05.2026``, English a decimal point and the ISO date ``2026-05-06``, which reads
+the same to British and American readers. Stored documents never hold formatted values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from ._model._types import LocalizedText, format_decimal
+from ._types import Lang
+
+__all__ = [
+    "VOCABULARY",
+    "W",
+    "format_date",
+    "format_number",
+    "label",
+    "localized",
+    "plural",
+    "word",
+]
+
+
+@attrs.frozen
+class W:
+    """One phrase in English and German; a counting phrase also has its plural forms."""
+
+    en: str
+    de: str
+    en_plural: str | None = None
+    de_plural: str | None = None
+
+    def pick(self, lang: Lang, count: int | None = None) -> str:
+        """The phrase in ``lang``; the plural form when ``count`` is given and not one."""
+        plural = count is not None and count != 1
+        match lang:
+            case "de":
+                return (self.de_plural or self.de) if plural else self.de
+            case "en":
+                return (self.en_plural or self.en) if plural else self.en
+
+
+def word(key: str, lang: Lang, **fields: object) -> str:
+    """The phrase ``key`` in ``lang``, its placeholders filled from ``fields``."""
+    text = VOCABULARY[key].pick(lang)
+    return text.format(**fields) if fields else text
+
+
+def plural(key: str, count: int, lang: Lang, **fields: object) -> str:
+    """The counting phrase ``key`` for ``count`` (placeholder ``{n}``) in ``lang``."""
+    return VOCABULARY[key].pick(lang, count).format(n=count, **fields)
+
+
+def label(concept: str, ident: str, lang: Lang) -> str:
+    """The label of a library id (``label("form", "neglect", "de")``), or the id itself
+    when the vocabulary has none (a role an agency named itself)."""
+    phrase = VOCABULARY.get(f"{concept}.{ident}")
+    return ident if phrase is None else phrase.pick(lang)
+
+
+def localized(text: LocalizedText, lang: Lang) -> str:
+    """An instrument's text in ``lang``."""
+    match lang:
+        case "de":
+            return text.de
+        case "en":
+            return text.en
+
+
+def format_date(value: date, lang: Lang) -> str:
+    """A date as people of ``lang`` write it: ``06.05.2026`` or ``2026-05-06``."""
+    match lang:
+        case "de":
+            return value.strftime("%d.%m.%Y")
+        case "en":
+            return value.isoformat()
+
+
+def format_number(value: Decimal, lang: Lang) -> str:
+    """An exact decimal as people of ``lang`` write it: ``0,7`` or ``0.7`` (never rounded)."""
+    text = format_decimal(value)
+    match lang:
+        case "de":
+            return text.replace(".", ",")
+        case "en":
+            return text
+
+
+VOCABULARY: Mapping[str, W] = {
+    "levels": W("{n} level", "{n} Stufe", "{n} levels", "{n} Stufen"),
+    "role.social_worker": W("social worker", "sozialpädagogische Fachkraft"),
+    "role.team_lead": W("team lead", "Teamleitung"),
+    "role.child_protection_specialist": W(
+        "child-protection specialist", "insoweit erfahrene Fachkraft"
+    ),
+    "role.day_care_educator": W("day-care educator", "Kita-Fachkraft"),
+    "role.day_care_lead": W("day-care lead", "Kita-Leitung"),
+    "role.educator": W("educator", "pädagogische Fachkraft"),
+    "role.paediatrician": W("paediatrician", "Kinderarzt oder Kinderärztin"),
+    "role.psychologist": W("psychologist", "Psychologe oder Psychologin"),
+    "category.acute_endangerment": W("acute endangerment", "akute Kindeswohlgefährdung"),
+    "category.latent_endangerment": W("latent endangerment", "latente Kindeswohlgefährdung"),
+    "category.need_for_help": W(
+        "no endangerment, but need for help",
+        "keine Kindeswohlgefährdung, aber Hilfebedarf",
+    ),
+    "category.no_need_for_help": W(
+        "no endangerment and no need for help",
+        "keine Kindeswohlgefährdung und kein Hilfebedarf",
+    ),
+    "form.neglect": W("neglect", "Vernachlässigung"),
+    "form.psychological_abuse": W("psychological abuse", "psychische Misshandlung"),
+    "form.physical_abuse": W("physical abuse", "körperliche Misshandlung"),
+    "form.sexual_violence": W("sexual violence", "sexuelle Gewalt"),
+    "resource.personal": W("personal", "persönlich"),
+    "resource.family": W("family", "Familie"),
+    "resource.social_network": W("social network", "soziales Netz"),
+    "resource.material": W("material", "materiell"),
+    "resource.infrastructural": W("neighbourhood and institutions", "Sozialraum und Einrichtungen"),
+    "initiator.police_or_court": W(
+        "police, court or public prosecutor",
+        "Polizei, Gericht, Staatsanwaltschaft",
+    ),
+    "initiator.school": W("school", "Schule"),
+    "initiator.day_care": W("day care", "Kindertageseinrichtung, Kindertagespflege"),
+    "initiator.health_services": W("health services", "Gesundheitswesen"),
+    "initiator.social_services": W("social services", "soziale Dienste, Jugendamt"),
+    "initiator.counselling_or_youth_work": W(
+        "counselling or youth work",
+        "Beratungsstelle, Jugendarbeit",
+    ),
+    "initiator.relatives": W("relatives", "Verwandte"),
+    "initiator.neighbours_or_acquaintances": W("neighbours or acquaintances", "Nachbarn, Bekannte"),
+    "initiator.parents": W("parents", "Eltern, Personensorgeberechtigte"),
+    "initiator.child": W("the child or young person", "Kind, Jugendliche(r) selbst"),
+    "initiator.anonymous": W("anonymous", "anonym"),
+    "initiator.other": W("other", "sonstige"),
+    "initiator.not_recorded": W("not recorded", "nicht erfasst"),
+    "age_group.under_3": W("under 3 years", "unter 3 Jahre"),
+    "age_group.3_to_6": W("3 to under 6 years", "3 bis unter 6 Jahre"),
+    "age_group.6_to_9": W("6 to under 9 years", "6 bis unter 9 Jahre"),
+    "age_group.9_to_12": W("9 to under 12 years", "9 bis unter 12 Jahre"),
+    "age_group.12_to_14": W("12 to under 14 years", "12 bis unter 14 Jahre"),
+    "age_group.14_to_16": W("14 to under 16 years", "14 bis unter 16 Jahre"),
+    "age_group.16_to_18": W("16 to under 18 years", "16 bis unter 18 Jahre"),
+    "age_group.18_and_over": W("18 years and over", "18 Jahre und älter"),
+    "stats.override.overridden": W("with an override", "mit Abweichung"),
+    "stats.override.not_overridden": W("without an override", "ohne Abweichung"),
+    "stats.override.up": W("more severe than computed", "schwerer als berechnet"),
+    "stats.override.down": W("less severe than computed", "weniger schwer als berechnet"),
+    "stats.override.unchanged": W("same outcome as computed", "gleiches Ergebnis wie berechnet"),
+    "stats.summaries": W("assessments counted", "gezählte Gefährdungseinschätzungen"),
+    "stats.skipped_invalid": W("inputs skipped as invalid", "als ungültig übersprungene Eingaben"),
+    "stats.not_applicable": W(
+        "not applicable (outcome without a § 99 category)",
+        "nicht zutreffend (Ergebnis ohne § 99-Kategorie)",
+    ),
+    "stats.no_outcome": W("no final outcome", "kein abschließendes Ergebnis"),
+    "stats.cases_with_forms": W("cases with at least one form", "Fälle mit mindestens einer Art"),
+    "stats.cases_without_forms": W("cases without an indicated form", "Fälle ohne angezeigte Art"),
+    "stats.section.totals": W("Totals", "Gesamt"),
+    "stats.section.category": W("Result of the assessment", "Ergebnis der Gefährdungseinschätzung"),
+    "stats.section.forms": W(
+        "Forms of endangerment (acute or latent cases; several per case)",
+        "Arten der Kindeswohlgefährdung (akute oder latente Fälle; Mehrfachnennungen)",
+    ),
+    "stats.section.age_group": W("Age of the child", "Alter des Kindes"),
+    "stats.section.initiated_by": W("Who made the indications known", "Bekanntwerden durch"),
+    "stats.section.overrides": W(
+        "Discretionary overrides",
+        "Abweichungen der Fachkräfte vom Ergebnis",
+    ),
+    "stats.title": W("§ 99 SGB VIII statistic of risk assessments", "Statistik nach § 99 SGB VIII"),
+    "stats.count": W("count", "Anzahl"),
+    "sheet.id": W("Id", "Kennung"),
+    "sheet.version": W("Version", "Version"),
+    "sheet.licence": W("Licence", "Lizenz"),
+    "sheet.method": W("Method", "Methode"),
+    "sheet.method.decision_table": W("decision table", "Entscheidungstabelle"),
+    "sheet.method.professional_judgement": W(
+        "structured professional judgement",
+        "strukturierte fachliche Einschätzung",
+    ),
+    "sheet.monotone": W("Monotone", "Monoton"),
+    "sheet.monotone.yes": W(
+        "declared; verified when the instrument is compiled",
+        "erklärt; wird beim Kompilieren des Instruments geprüft",
+    ),
+    "sheet.monotone.no": W("not declared", "nicht erklärt"),
+    "sheet.completeness": W("Minimum completeness", "Mindestvollständigkeit"),
+    "sheet.completeness.none": W("none", "keine"),
+    "sheet.stale": W("Evidence counts as stale after", "Belege gelten als veraltet nach"),
+    "sheet.days": W("{n} days", "{n} Tagen"),
+    "sheet.disclaimer": W("Disclaimer", "Hinweis"),
+    "sheet.description": W("Description", "Beschreibung"),
+    "sheet.sources": W("Sources", "Quellen"),
+    "sheet.sources.none": W("No sources named.", "Keine Quellen genannt."),
+    "sheet.scales": W("Scales", "Skalen"),
+    "sheet.level": W("Level", "Stufe"),
+    "sheet.points": W("Points", "Punkte"),
+    "sheet.label": W("Label", "Bezeichnung"),
+    "sheet.anchor": W("Anchor", "Ankerbeispiel"),
+    "sheet.unknown.scored": W(
+        "Unknown marker `{id}` ({label}): scores {points} points by the instrument's rule and "
+        "is still reported as unknown.",
+        "Unbekannt-Markierung `{id}` ({label}): zählt nach der Regel des Instruments {points} "
+        "Punkte und wird trotzdem als unbekannt ausgewiesen.",
+    ),
+    "sheet.unknown.unscored": W(
+        "Unknown marker `{id}` ({label}): left out of every aggregation, never counted as "
+        "zero, and reported as unknown.",
+        "Unbekannt-Markierung `{id}` ({label}): fließt in keine Berechnung ein, zählt nie als "
+        "null und wird als unbekannt ausgewiesen.",
+    ),
+    "sheet.unknown.none": W(
+        "This scale has no unknown marker: every item on it must be rated.",
+        "Diese Skala hat keine Unbekannt-Markierung: Jedes Merkmal auf ihr muss eingeschätzt "
+        "werden.",
+    ),
+    "sheet.domains": W("Domains and items", "Bereiche und Merkmale"),
+    "sheet.domain.orphans": W("Items of undeclared domains", "Merkmale nicht erklärter Bereiche"),
+    "sheet.domain.empty": W("No items.", "Keine Merkmale."),
+    "sheet.kind": W("Kind", "Art"),
+    "sheet.kind.risk": W("risk factor", "Risikofaktor"),
+    "sheet.kind.protective": W("protective factor (strength)", "Schutzfaktor (Stärke)"),
+    "sheet.kind.safety": W("safety item (acute danger)", "Sicherheitsmerkmal (akute Gefahr)"),
+    "sheet.kind.context": W("context (never scored)", "Kontext (wird nie gewertet)"),
+    "sheet.scale": W("Scale", "Skala"),
+    "sheet.weight": W("Weight", "Gewicht"),
+    "sheet.response": W("Response", "Antwort"),
+    "sheet.response.single": W("one level", "eine Stufe"),
+    "sheet.response.multiple.highest": W(
+        "all that apply; the highest level counts",
+        "alles Zutreffende; die höchste Stufe zählt",
+    ),
+    "sheet.response.multiple.sum": W(
+        "all that apply; the points of the chosen levels are added",
+        "alles Zutreffende; die Punkte der gewählten Stufen werden addiert",
+    ),
+    "sheet.per_caregiver.risk": W(
+        "rated per caregiver; the highest rating counts",
+        "je Bezugsperson eingeschätzt; die höchste Einschätzung zählt",
+    ),
+    "sheet.per_caregiver.protective": W(
+        "rated per caregiver; the lowest rating counts",
+        "je Bezugsperson eingeschätzt; die niedrigste Einschätzung zählt",
+    ),
+    "sheet.applies": W("Applies", "Gilt"),
+    "sheet.applies.always": W("always", "immer"),
+    "sheet.applies.when": W("when {condition}", "wenn {condition}"),
+    "sheet.concerning": W("Concerning from", "Besorgniserregend ab"),
+    "sheet.concerning.default": W("any level above the first", "jeder Stufe über der ersten"),
+    "sheet.concerning.never": W(
+        "never (not a risk or safety item)",
+        "nie (kein Risiko-/Sicherheitsmerkmal)",
+    ),
+    "sheet.evidence": W("Evidence required from", "Belege erforderlich ab"),
+    "sheet.forms": W("Forms of endangerment (§ 99 SGB VIII)", "Gefährdungsformen (§ 99 SGB VIII)"),
+    "sheet.guidance": W("Guidance", "Hinweise"),
+    "sheet.indices": W("Indices", "Indizes"),
+    "sheet.indices.none": W("No indices.", "Keine Indizes."),
+    "sheet.side": W("Side", "Seite"),
+    "side.risk": W("risk", "Risiko"),
+    "side.protective": W("protective", "Schutz"),
+    "side.needs": W("needs", "Bedarf"),
+    "side.other": W("other", "sonstige"),
+    "sheet.aggregation": W("Aggregation", "Berechnung"),
+    "sheet.agg.sum": W("sum of {what}", "Summe {what}"),
+    "sheet.agg.weighted_sum": W("sum of {what}", "Summe {what}"),
+    "sheet.agg.mean": W("mean of {what}", "Mittelwert {what}"),
+    "sheet.agg.max": W("highest of {what}", "Höchstwert {what}"),
+    "sheet.agg.min": W("lowest of {what}", "Tiefstwert {what}"),
+    "sheet.what.points": W("the items' points", "der Punkte der Merkmale"),
+    "sheet.what.weighted": W("the items' points × weight", "von Punkten × Gewicht der Merkmale"),
+    "sheet.what.values": W("the indices' values", "der Werte der Indizes"),
+    "sheet.what.both": W("{points} and the indices' values", "{points} und der Werte der Indizes"),
+    "sheet.agg.count_at_least": W(
+        "number of items rated `{level}` or a later level of their scale",
+        "Zahl der Merkmale, die mit `{level}` oder einer späteren Stufe ihrer Skala "
+        "eingeschätzt sind",
+    ),
+    "sheet.agg.count_at_least.unset": W(
+        "number of items at or above a level (level not set)",
+        "Zahl der Merkmale ab einer Stufe (Stufe nicht angegeben)",
+    ),
+    "sheet.agg.max_band": W(
+        "the highest band among the input indices (value: its rank, counted from 1)",
+        "das höchste Band der Eingangsindizes (Wert: sein Rang, ab 1 gezählt)",
+    ),
+    "sheet.inputs.items": W("Items", "Merkmale"),
+    "sheet.inputs.indices": W("Indices", "Indizes"),
+    "sheet.rounding": W("Rounding", "Rundung"),
+    "sheet.rounding.text": W(
+        "{places} decimal places, {mode}",
+        "{places} Nachkommastellen, {mode}",
+    ),
+    "sheet.mode.half_up": W("half up", "kaufmännisch"),
+    "sheet.mode.half_even": W("half to even", "zur geraden Ziffer"),
+    "sheet.mode.down": W("towards zero", "zur Null hin"),
+    "sheet.mode.up": W("away from zero", "von der Null weg"),
+    "sheet.band": W("Band", "Einstufung"),
+    "sheet.cutoff": W("Cut-off (at least)", "Schwelle (mindestens)"),
+    "sheet.values": W("Values", "Werte"),
+    "sheet.rank": W("Rank", "Rang"),
+    "sheet.range.all": W("every value", "jeder Wert"),
+    "sheet.range.below": W("below {high}", "unter {high}"),
+    "sheet.range.from_to": W("{low} to below {high}", "{low} bis unter {high}"),
+    "sheet.range.from": W("{low} or more", "{low} und mehr"),
+    "sheet.range.int.upto": W("up to {high}", "bis {high}"),
+    "sheet.range.int.from_to": W("{low}–{high}", "{low}–{high}"),
+    "sheet.range.int.one": W("{low}", "{low}"),
+    "sheet.range.int.none": W("no whole value", "kein ganzzahliger Wert"),
+    "sheet.flags": W("Flags", "Signale"),
+    "sheet.flags.none": W("No flags.", "Keine Signale."),
+    "sheet.severity": W("Severity", "Schweregrad"),
+    "severity.acute": W("acute", "akut"),
+    "severity.serious": W("serious", "ernst"),
+    "severity.notice": W("notice", "Hinweis"),
+    "sheet.raised_when": W("Raised when", "Ausgelöst, wenn"),
+    "sheet.floor": W("Minimum outcome while raised", "Mindestergebnis, solange ausgelöst"),
+    "sheet.floor.none": W("none", "keines"),
+    "sheet.outcomes": W("Outcomes", "Ergebnisse"),
+    "sheet.outcomes.note": W(
+        "From the least to the most severe.",
+        "Vom leichtesten zum schwersten.",
+    ),
+    "sheet.outcome": W("Outcome", "Ergebnis"),
+    "sheet.traffic": W("Traffic light", "Ampel"),
+    "traffic.green": W("green", "grün"),
+    "traffic.yellow": W("yellow", "gelb"),
+    "traffic.red": W("red", "rot"),
+    "sheet.category": W("§ 99 SGB VIII category", "Kategorie nach § 99 SGB VIII"),
+    "sheet.decision": W("Decision table", "Entscheidungstabelle"),
+    "sheet.decision.note": W(
+        "Rules are tried in order; the first that matches gives the outcome.",
+        "Die Regeln werden der Reihe nach geprüft; die erste zutreffende bestimmt das Ergebnis.",
+    ),
+    "sheet.decision.missing": W(
+        "No decision table is given.",
+        "Keine Entscheidungstabelle angegeben.",
+    ),
+    "sheet.judgement": W("Professional judgement", "Fachliche Einschätzung"),
+    "sheet.judgement.note": W(
+        "There is no formula. The professionals give the final rating themselves, with author "
+        "and justification; indices and flags only describe the ratings.",
+        "Es gibt keine Formel. Die Fachkräfte geben die Gesamteinschätzung selbst ab, mit "
+        "verantwortlicher Person und Begründung; Indizes und Signale beschreiben nur die "
+        "Einschätzungen.",
+    ),
+    "sheet.rule": W("Rule", "Regel"),
+    "sheet.condition": W("Condition", "Bedingung"),
+    "sheet.rationale": W("Rationale", "Begründung"),
+    "sheet.otherwise": W("otherwise (default rule)", "sonst (Standardregel)"),
+    "sheet.policy": W("Policy overrides", "Vorgeschriebene Heraufstufungen"),
+    "sheet.policy.note": W(
+        "Applied after the decision table: while the condition holds, the outcome is at least "
+        "the one named.",
+        "Nach der Entscheidungstabelle angewandt: Solange die Bedingung gilt, ist das "
+        "Ergebnis mindestens das genannte.",
+    ),
+    "sheet.policy.none": W("None.", "Keine."),
+    "sheet.override": W("Override", "Heraufstufung"),
+    "sheet.at_least": W("At least", "Mindestens"),
+    "sheet.discretionary": W("Discretionary override", "Abweichung nach fachlichem Ermessen"),
+    "sheet.discretionary.allowed": W(
+        "The professionals may move the computed outcome by at most {up} up and "
+        "{down} down, never below the minimum outcome of a raised flag, and always "
+        "with author and justification.",
+        "Die Fachkräfte dürfen das berechnete Ergebnis um höchstens {up} anheben und "
+        "{down} absenken, nie unter das Mindestergebnis eines ausgelösten Signals, "
+        "und stets mit verantwortlicher Person und Begründung.",
+    ),
+    "sheet.discretionary.up_only": W(
+        "The professionals may raise the computed outcome by at most {up}, never "
+        "lower it, and always with author and justification.",
+        "Die Fachkräfte dürfen das berechnete Ergebnis um höchstens {up} anheben, "
+        "nie absenken, und stets mit verantwortlicher Person und Begründung.",
+    ),
+    "sheet.discretionary.none": W(
+        "Not allowed: the computed outcome is final.",
+        "Nicht vorgesehen: Das berechnete Ergebnis ist endgültig.",
+    ),
+    "sheet.checks": W("Process checks", "Verfahrensprüfungen"),
+    "sheet.checks.none": W("None.", "Keine."),
+    "sheet.check": W("Check", "Prüfung"),
+    "sheet.requirement": W("Requirement", "Anforderung"),
+    "sheet.legal": W("Legal reference", "Rechtsgrundlage"),
+    "sheet.req.min_assessors": W(
+        "at least {count} different professionals assessed together",
+        "mindestens {count} verschiedene Fachkräfte haben gemeinsam eingeschätzt",
+    ),
+    "sheet.req.participation.parents": W(
+        "the parents were involved, or the reason why not is documented",
+        "die Eltern waren beteiligt, oder der Grund dagegen ist dokumentiert",
+    ),
+    "sheet.req.participation.child": W(
+        "the child was involved, or the reason why not is documented",
+        "das Kind war beteiligt, oder der Grund dagegen ist dokumentiert",
+    ),
+    "sheet.req.consultation": W(
+        "a professional with the role `{role}` was consulted",
+        "eine Fachkraft mit der Rolle `{role}` wurde beratend hinzugezogen",
+    ),
+    "sheet.req.assessor_role": W(
+        "at least one assessor has the role `{role}`",
+        "mindestens eine einschätzende Fachkraft hat die Rolle `{role}`",
+    ),
+    "sheet.req.evidence": W(
+        "every answer at or above its item's evidence level carries evidence",
+        "jede Antwort ab der Belegstufe ihres Merkmals ist belegt",
+    ),
+    "sheet.footer": W(
+        "This sheet is generated from the instrument document; change the instrument, not the "
+        "sheet.",
+        "Dieses Blatt wird aus dem Instrumentdokument erzeugt; geändert wird das Instrument, "
+        "nicht das Blatt.",
+    ),
+    "sheet.none": W("—", "—"),
+    "sheet.c.all": W("all of: ({parts})", "alle: ({parts})"),
+    "sheet.c.any": W("any of: ({parts})", "mindestens eine: ({parts})"),
+    "sheet.c.not": W("not ({part})", "nicht ({part})"),
+    "sheet.c.answer_at_least": W(
+        "answer to `{item}` at least `{level}`",
+        "Antwort zu `{item}` mindestens `{level}`",
+    ),
+    "sheet.c.answer_in": W("answer to `{item}` is {levels}", "Antwort zu `{item}` ist {levels}"),
+    "sheet.c.context": W("context `{item}` is {levels}", "Kontext `{item}` ist {levels}"),
+    "sheet.c.index": W("index `{index}` {op} {value}", "Index `{index}` {op} {value}"),
+    "sheet.c.band": W(
+        "band of `{index}` at least `{band}`",
+        "Band von `{index}` mindestens `{band}`",
+    ),
+    "sheet.c.flag": W("flag `{flag}` raised", "Signal `{flag}` ausgelöst"),
+    "sheet.c.age.between": W("age {low}–<{high} months", "Alter {low}–<{high} Monate"),
+    "sheet.c.age.from": W("age at least {low} months", "Alter ab {low} Monaten"),
+    "sheet.c.age.below": W("age below {high} months", "Alter unter {high} Monaten"),
+    "sheet.c.age.any": W("any age", "jedes Alter"),
+    "sheet.c.or": W(" or ", " oder "),
+    "report.report": W("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
+    "report.comparison.title": W(
+        "Reassessment comparison", "Vergleich mit der vorherigen Gefährdungseinschätzung"
+    ),
+    "report.case": W("Case", "Fall"),
+    "report.assessment": W("Assessment", "Einschätzung"),
+    "report.date": W("Date of assessment", "Datum der Einschätzung"),
+    "report.age": W("Age of the child", "Alter des Kindes"),
+    "report.age.value": W(
+        "{years}, {months} ({total} months)",
+        "{years}, {months} ({total} Monate)",
+    ),
+    "report.age.years": W("{n} year", "{n} Jahr", "{n} years", "{n} Jahre"),
+    "report.age.months": W("{n} month", "{n} Monat", "{n} months", "{n} Monate"),
+    "report.instrument": W("Instrument", "Instrument"),
+    "report.assessors": W("Assessors", "Einschätzende Fachkräfte"),
+    "report.initiated_by": W("Indications made known by", "Anhaltspunkte bekannt geworden durch"),
+    "report.disclaimer": W("Note on the instrument", "Hinweis zum Instrument"),
+    "report.support": W(
+        "The computed outcome supports the professionals' judgement and never replaces it.",
+        "Das berechnete Ergebnis unterstützt die fachliche Einschätzung und ersetzt sie nie.",
+    ),
+    "report.acute.title": W("Acute danger", "Akute Gefahr"),
+    "report.acute.floor": W(
+        "While raised, the outcome cannot fall below: {outcome}. No resource lowers this.",
+        "Solange ausgelöst, liegt das Ergebnis mindestens bei: {outcome}. Keine Ressource "
+        "senkt diese Untergrenze.",
+    ),
+    "report.section.outcome": W("Outcome", "Ergebnis"),
+    "report.section.profile": W("Risk and resource profile", "Risiko- und Ressourcenprofil"),
+    "report.section.resources": W(
+        "Resources and the family's view",
+        "Ressourcen und Sicht der Familie",
+    ),
+    "report.section.unknowns": W("What is unknown", "Was unbekannt ist"),
+    "report.section.process": W("Process checks", "Verfahrensprüfungen"),
+    "report.section.items": W("Items, ratings and evidence", "Merkmale, Einschätzungen und Belege"),
+    "report.section.comparison": W(
+        "Changes since the previous assessment",
+        "Veränderungen seit der vorherigen Einschätzung",
+    ),
+    "report.section.appendix": W(
+        "Appendix: trace and fingerprints",
+        "Anhang: Rechenweg und Fingerabdrücke",
+    ),
+    "report.final": W("Final outcome", "Abschließendes Ergebnis"),
+    "report.computed": W("Computed outcome", "Berechnetes Ergebnis"),
+    "report.status.not_assessable": W(
+        "not assessable: too little is known (completeness below the instrument's minimum)",
+        "nicht einschätzbar: zu wenig bekannt (Vollständigkeit unter dem Mindestwert)",
+    ),
+    "report.status.judgement": W(
+        "none: the instrument has no formula; the professionals rate themselves",
+        "keines: Das Instrument hat keine Formel; die Fachkräfte schätzen selbst ein",
+    ),
+    "report.floor": W("Minimum set by raised flags", "Untergrenze durch ausgelöste Signale"),
+    "report.policy": W("Raised by policy", "Heraufgestuft nach Vorgabe"),
+    "report.override.discretionary_override": W("Override by", "Abweichung durch"),
+    "report.override.final_rating": W("Final rating by", "Gesamteinschätzung durch"),
+    "report.override.levels": W("{n:+d} level", "{n:+d} Stufe", "{n:+d} levels", "{n:+d} Stufen"),
+    "report.justification": W("Justification", "Begründung"),
+    "report.flags.raised": W("Other raised flags", "Weitere ausgelöste Signale"),
+    "report.meaning": W("What this means", "Was das bedeutet"),
+    "report.profile.intro": W(
+        "Each domain on one common scale from 0 to 100 % of what its items can reach: risks "
+        "to the left, strengths and protective factors to the right. Hatched parts are items "
+        "not yet known: they could reach that far.",
+        "Jeder Bereich auf einer gemeinsamen Skala von 0 bis 100 % dessen, was seine Merkmale "
+        "erreichen können: Risiken nach links, Stärken und Schutzfaktoren nach rechts. "
+        "Schraffiert sind noch unbekannte Merkmale: Sie könnten bis dorthin reichen.",
+    ),
+    "report.profile.desc": W(
+        "Per domain, the share of the maximum on the risk side and on the protective side.",
+        "Je Bereich der Anteil am Höchstwert auf der Risikoseite und auf der Schutzseite.",
+    ),
+    "report.profile.risk": W("Risks", "Risiken"),
+    "report.profile.protective": W("Strengths", "Stärken"),
+    "report.profile.unknown": W(
+        "not yet known (possible share)",
+        "noch unbekannt (möglicher Anteil)",
+    ),
+    "report.profile.domain": W("Domain", "Bereich"),
+    "report.profile.value": W("{known} %", "{known} %"),
+    "report.profile.value.unknown": W(
+        "{known} % (+ up to {unknown} % unknown)",
+        "{known} % (+ bis zu {unknown} % unbekannt)",
+    ),
+    "report.profile.items": W(
+        "{known} of {total} items known",
+        "{known} von {total} Merkmalen bekannt",
+    ),
+    "report.profile.none": W(
+        "No domain has rated items.",
+        "Kein Bereich hat eingeschätzte Merkmale.",
+    ),
+    "report.indices": W("Indices", "Indizes"),
+    "report.index": W("Index", "Index"),
+    "report.side": W("Side", "Seite"),
+    "report.value": W("Value", "Wert"),
+    "report.band": W("Band", "Einstufung"),
+    "report.resources.map": W("Resource map", "Ressourcenkarte"),
+    "report.resource": W("Resource", "Ressource"),
+    "report.resource.category": W("Category", "Kategorie"),
+    "report.resource.available": W("Available now", "Jetzt verfügbar"),
+    "report.resource.note": W("How it can help", "Wie sie helfen kann"),
+    "report.resources.none": W("No resources recorded.", "Keine Ressourcen erfasst."),
+    "report.family.title": W("The family's own view", "Die Sicht der Familie"),
+    "report.family.statement": W(
+        "How the family sees the situation",
+        "Wie die Familie die Lage sieht",
+    ),
+    "report.family.will": W("What the family wants to change", "Was die Familie ändern möchte"),
+    "report.family.none": W(
+        "The family's view is not recorded.",
+        "Die Sicht der Familie ist nicht erfasst.",
+    ),
+    "report.yes": W("yes", "ja"),
+    "report.no": W("no", "nein"),
+    "report.completeness": W("Completeness", "Vollständigkeit"),
+    "report.completeness.value": W(
+        "{known} of {total} applicable items known ({percent} %)",
+        "{known} von {total} zutreffenden Merkmalen bekannt ({percent} %)",
+    ),
+    "report.completeness.minimum": W("Minimum required", "Mindestens erforderlich"),
+    "report.completeness.sufficient": W("Sufficient", "Ausreichend"),
+    "report.unknowns.none": W(
+        "Every applicable item is rated with a known level.",
+        "Jedes zutreffende Merkmal ist mit einer bekannten Stufe eingeschätzt.",
+    ),
+    "report.range": W("Outcomes the unknowns allow", "Ergebnisse, die das Unbekannte zulässt"),
+    "report.range.value": W("from {low} to {high}", "{low} bis {high}"),
+    "range_method.none": W("nothing is unknown", "nichts ist unbekannt"),
+    "range_method.exact_monotone": W(
+        "exact (monotone instrument)",
+        "exakt (monotones Instrument)",
+    ),
+    "range_method.exhaustive": W(
+        "exact (every completion tried)",
+        "exakt (alle Möglichkeiten geprüft)",
+    ),
+    "range_method.conservative": W(
+        "conservative: every outcome the rules can produce",
+        "vorsichtig: jedes Ergebnis, das die Regeln ergeben können",
+    ),
+    "report.clarify": W("Clarify first", "Zuerst klären"),
+    "report.clarify.none": W(
+        "No single unknown item could change the outcome by itself.",
+        "Kein einzelnes unbekanntes Merkmal könnte das Ergebnis allein ändern.",
+    ),
+    "report.unknown.items": W("Unknown or missing items", "Unbekannte oder fehlende Merkmale"),
+    "report.item": W("Item", "Merkmal"),
+    "report.domain": W("Domain", "Bereich"),
+    "report.status": W("Status", "Status"),
+    "item_status.unknown": W("cannot be assessed", "nicht einschätzbar"),
+    "item_status.missing": W("not answered", "nicht beantwortet"),
+    "item_status.not_applicable": W("does not apply", "trifft nicht zu"),
+    "report.check": W("Check", "Prüfung"),
+    "report.result": W("Result", "Ergebnis"),
+    "report.legal": W("Legal reference", "Rechtsgrundlage"),
+    "report.reason": W("Reason (engine's words)", "Begründung (Wortlaut der Berechnung)"),
+    "check_result.pass": W("met", "erfüllt"),
+    "check_result.fail": W("NOT met", "NICHT erfüllt"),
+    "check_result.not_applicable": W("does not apply", "nicht anwendbar"),
+    "report.checks.none": W(
+        "The instrument names no process checks.",
+        "Das Instrument nennt keine Verfahrensprüfungen.",
+    ),
+    "report.participation": W("Participation", "Beteiligung"),
+    "report.participation.parents": W("Parents", "Eltern"),
+    "report.participation.child": W("Child", "Kind"),
+    "report.participation.involved": W("involved", "beteiligt"),
+    "report.participation.not_involved": W("not involved", "nicht beteiligt"),
+    "report.participation.unrecorded": W("not recorded", "nicht erfasst"),
+    "report.participation.reason": W("Reason", "Grund"),
+    "report.consultations": W("Consultations", "Beratungen"),
+    "report.warnings": W("Warnings", "Hinweise"),
+    "report.rating": W("Rating", "Einschätzung"),
+    "report.anchor": W("Anchor", "Ankerbeispiel"),
+    "report.evidence": W("Evidence and notes", "Belege und Notizen"),
+    "report.concerning": W("concerning", "auffällig"),
+    "report.note": W("Note", "Notiz"),
+    "report.fingerprints": W("Fingerprints", "Fingerabdrücke"),
+    "report.engine": W("Computed with", "Berechnet mit"),
+    "report.fingerprint.instrument": W("Instrument document", "Instrumentdokument"),
+    "report.fingerprint.assessment": W("Assessment document", "Einschätzungsdokument"),
+    "report.fingerprint.note": W(
+        "SHA-256 over the canonical JSON of each document. kwg-check verify recomputes the "
+        "summary from the assessment and checks every number below.",
+        "SHA-256 über das kanonische JSON jedes Dokuments. kwg-check verify berechnet die "
+        "Zusammenfassung aus der Einschätzung neu und prüft jede Zahl unten.",
+    ),
+    "report.trace": W("Trace", "Rechenweg"),
+    "report.trace.step": W("#", "#"),
+    "report.trace.kind": W("Kind", "Art"),
+    "report.trace.id": W("Element", "Element"),
+    "report.trace.inputs": W("Inputs", "Eingaben"),
+    "report.trace.result": W("Result", "Ergebnis"),
+    "report.trace.explanation": W("Explanation", "Erläuterung"),
+    "report.footer": W(
+        "Generated by kwg_check {version} from the assessment document. {support}",
+        "Erzeugt von kwg_check {version} aus dem Einschätzungsdokument. {support}",
+    ),
+    "report.cmp.previous": W("Previous assessment", "Vorherige Einschätzung"),
+    "report.cmp.glance": W("At a glance", "Auf einen Blick"),
+    "report.cmp.all": W("Every change", "Alle Veränderungen"),
+    "report.cmp.outcome.unchanged": W("Outcome unchanged: {new}.", "Ergebnis unverändert: {new}."),
+    "report.cmp.outcome.up": W(
+        "Outcome changed: before {old}, now {new} (more severe).",
+        "Ergebnis geändert: vorher {old}, jetzt {new} (schwerwiegender).",
+    ),
+    "report.cmp.outcome.down": W(
+        "Outcome changed: before {old}, now {new} (less severe).",
+        "Ergebnis geändert: vorher {old}, jetzt {new} (weniger schwerwiegend).",
+    ),
+    "report.cmp.outcome.changed": W(
+        "Outcome changed: before {old}, now {new}.", "Ergebnis geändert: vorher {old}, jetzt {new}."
+    ),
+    "report.cmp.range.span": W("{low} to {high}", "{low} bis {high}"),
+    "report.cmp.range.unchanged": W(
+        "The outcomes the unknowns allow are unchanged: {new}.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, ist unverändert: {new}.",
+    ),
+    "report.cmp.range.narrowed": W(
+        "The outcomes the unknowns allow narrowed: before {old}; now {new}.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich verengt: "
+        "vorher {old}; jetzt {new}.",
+    ),
+    "report.cmp.range.widened": W(
+        "The outcomes the unknowns allow widened: before {old}; now {new}.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich erweitert: "
+        "vorher {old}; jetzt {new}.",
+    ),
+    "report.cmp.range.up": W(
+        "The outcomes the unknowns allow moved up: before {old}; now {new}.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich zum Schwereren "
+        "verschoben: vorher {old}; jetzt {new}.",
+    ),
+    "report.cmp.range.down": W(
+        "The outcomes the unknowns allow moved down: before {old}; now {new}.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich zum Leichteren "
+        "verschoben: vorher {old}; jetzt {new}.",
+    ),
+    "report.cmp.range.changed": W(
+        "The outcomes the unknowns allow changed: before {old}; now {new}.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich verändert: "
+        "vorher {old}; jetzt {new}.",
+    ),
+    "report.cmp.participation.up": W("{party}: now involved.", "{party}: jetzt beteiligt."),
+    "report.cmp.participation.down": W(
+        "{party}: no longer involved.", "{party}: nicht mehr beteiligt."
+    ),
+    "report.cmp.participation.changed": W("{party}: {old} → {new}.", "{party}: {old} → {new}."),
+    "report.cmp.flag.up": W("Flag raised: {flag}.", "Signal ausgelöst: {flag}."),
+    "report.cmp.flag.down": W("Flag cleared: {flag}.", "Signal nicht mehr ausgelöst: {flag}."),
+    "report.cmp.resource.gained": W(
+        "Resource gained: {resource}.", "Ressource gewonnen: {resource}."
+    ),
+    "report.cmp.resource.lost": W("Resource lost: {resource}.", "Ressource verloren: {resource}."),
+    "report.cmp.current": W("This assessment", "Diese Einschätzung"),
+    "report.cmp.what": W("What", "Was"),
+    "report.cmp.element": W("Element", "Element"),
+    "report.cmp.before": W("Before", "Vorher"),
+    "report.cmp.after": W("After", "Nachher"),
+    "report.cmp.change": W("Change", "Veränderung"),
+    "report.cmp.none": W("Nothing changed.", "Nichts hat sich verändert."),
+    "report.cmp.kind.outcome": W("Outcome", "Ergebnis"),
+    "report.cmp.kind.index": W("Index", "Index"),
+    "report.cmp.kind.band": W("Band", "Band"),
+    "report.cmp.kind.flag": W("Flag", "Signal"),
+    "report.cmp.kind.item": W("Item", "Merkmal"),
+    "report.cmp.kind.resource": W("Resource", "Ressource"),
+    "report.cmp.outcome.computed": W("computed", "berechnet"),
+    "report.cmp.outcome.final": W("final", "abschließend"),
+    "report.cmp.up": W("higher", "höher"),
+    "report.cmp.down": W("lower", "niedriger"),
+    "report.cmp.changed": W("changed", "verändert"),
+    "report.cmp.added": W("added", "neu"),
+    "report.cmp.removed": W("removed", "entfallen"),
+    "report.cmp.resource.up": W("gained", "gewonnen"),
+    "report.cmp.resource.down": W("lost", "verloren"),
+    "report.cmp.resource.added": W("gained", "gewonnen"),
+    "report.cmp.resource.removed": W("lost", "verloren"),
+    "report.cmp.flag.raised": W("raised", "ausgelöst"),
+    "report.cmp.flag.not_raised": W("not raised", "nicht ausgelöst"),
+    "report.cmp.resource.available": W("available", "verfügbar"),
+    "report.cmp.resource.not_available": W("not available", "nicht verfügbar"),
+    "report.cmp.resource.count": W("{count} available", "{count} verfügbar"),
+    "text.assessment": W("Assessment", "Einschätzung"),
+    "text.case": W("case", "Fall"),
+    "text.age": W("age in months", "Alter in Monaten"),
+    "text.outcome": W("Outcome", "Ergebnis"),
+    "text.computed": W("computed", "berechnet"),
+    "text.final": W("final", "abschließend"),
+    "text.not_assessable": W(
+        "not assessable (too little is known)",
+        "nicht einschätzbar (zu wenig bekannt)",
+    ),
+    "text.judgement": W("professional judgement", "fachliche Gesamteinschätzung"),
+    "text.none": W("none", "keines"),
+    "text.policy": W("policy override", "Vorgabe"),
+    "text.floor": W("floor set by raised flags", "Untergrenze durch Gefährdungsmerkmale"),
+    "text.override": W("override by", "Abweichung durch Fachkraft"),
+    "text.final_rating": W("final rating by", "Einschätzung durch Fachkraft"),
+    "text.levels": W("levels", "Stufen"),
+    "text.statistic": W("§ 99 SGB VIII statistic", "Statistik § 99 SGB VIII"),
+    "text.forms": W("Forms of endangerment", "Gefährdungsformen"),
+    "text.flags": W("Raised flags", "Ausgelöste Merkmale"),
+    "text.indices": W("Indices", "Indizes"),
+    "text.resources": W("Resources (available/not)", "Ressourcen (verfügbar/nicht verfügbar)"),
+    "text.completeness": W("Completeness", "Vollständigkeit"),
+    "text.known": W("known", "bekannt"),
+    "text.minimum": W("minimum", "Mindestwert"),
+    "text.unknown": W("Unknown", "Unbekannt"),
+    "text.range": W("possible outcomes", "mögliche Ergebnisse"),
+    "text.clarify": W("Clarify first", "Zuerst klären"),
+    "text.checks": W("Process checks", "Verfahrensprüfungen"),
+    "text.warnings": W("Warnings", "Hinweise"),
+}
