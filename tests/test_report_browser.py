@@ -21,7 +21,7 @@ from tool_support import load_tool, require, require_module
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SECTIONS = ["outcome", "profile", "resources", "unknowns", "process", "items", "appendix"]
+SECTIONS = ["decision", "profile", "resources", "unknowns", "process", "items", "appendix"]
 EXAMPLES = [example.name for example in kwg_check.examples()]
 
 
