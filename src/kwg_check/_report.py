@@ -1,7 +1,15 @@
 """Reports for people: an assessment as a document for the case file, the team and the court.
 
 A report is built once as a list of sections made of plain-text blocks (paragraphs, facts,
-tables, the profile chart), then written out as one self-contained HTML file or as Markdown.
+tables, the outcome box, the profile chart), then written out as one self-contained HTML file
+or as Markdown. It leads with the decision — the outcome in its traffic-light colour, the
+range the unknowns allow, what to clarify first, the process checks not met, the profile —
+which prints on the first A4 page; the details follow, the trace only on request.
+
+Identifiers, versions and dates are marked with :func:`_ident`; HTML keeps each of them whole
+on one line (no ``K-|2026`` or ``infant_crying_stre|ss``). Every printed page carries the case,
+the assessment and the date in its top margin and its number in the bottom margin (CSS page
+margin boxes, written as escaped CSS strings).
 Escaping happens in exactly one place per format, so every text taken from the documents —
 observations, notes, the family's words, justifications, even instrument labels — reaches
 the reader as inert text: the HTML carries no script and a content security policy that
@@ -13,8 +21,8 @@ such text with :func:`_free`; the HTML writer puts each marked line into ``<bdi>
 into FSI … PDI) and closes whatever the line left open, Markdown and plain text drop the marks.
 
 Labels come from the instrument in the chosen language; the report's own words exist in
-German and English. The trace in the appendix keeps the engine's own (English) wording, so
-it can be compared with the summary document word for word.
+German and English. The trace in the appendix (``trace=True``) keeps the engine's own
+(English) wording, so it can be compared with the summary document word for word.
 """
 
 from __future__ import annotations
@@ -763,7 +771,7 @@ def _header_facts(
     yield labels.w("instrument"), _ident(f"{instrument.id} {instrument.version}")
     yield (
         labels.w("assessors"),
-        ", ".join(f"{_ident(a.id)} ({a.role})" for a in assessment.assessors),
+        ", ".join(_ident(f"{a.id} ({a.role})") for a in assessment.assessors),
     )
     if assessment.initiated_by is not None:
         yield labels.w("initiated_by"), _pick(_INITIATORS[assessment.initiated_by], labels.lang)
@@ -1415,7 +1423,7 @@ dl.facts { display: grid; grid-template-columns: minmax(32mm, max-content) minma
   gap: 0.6mm 4mm; margin: 0 0 1.5mm; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: break-word; }
-header.doc dl.facts { grid-template-columns: repeat(2, max-content minmax(0, 1fr)); }
+header.doc dl.facts { grid-template-columns: repeat(2, 30mm minmax(0, 1fr)); }
 header.doc p.note { font-size: 0.8rem; margin: 0; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 2.5mm; font-size: 0.9rem;
   line-height: 1.3; }
