@@ -63,6 +63,7 @@ EXPECTED = [
     "OverrideError",
     "OverrideResult",
     "Problem",
+    "RangeChange",
     "ReportFormat",
     "Resource",
     "Scale",
