@@ -8,6 +8,7 @@ text planted into every free-text field must stay inert text in HTML and in Mark
 from __future__ import annotations
 
 import copy
+import html
 import re
 import types
 import typing
@@ -20,11 +21,12 @@ from pydantic import BaseModel
 
 import kwg_check
 from kwg_check import Assessment
+from kwg_check._vocabulary import format_date
 from kwg_check.cli import main
 
 EXAMPLES = [example.name for example in kwg_check.examples()]
 LANGS: tuple[Literal["de", "en"], ...] = ("de", "en")
-SECTION_IDS = ("outcome", "profile", "resources", "unknowns", "process", "items", "appendix")
+SECTION_IDS = ("decision", "profile", "resources", "unknowns", "process", "items", "appendix")
 HEADINGS = {
     "en": (
         "Outcome",
@@ -33,7 +35,7 @@ HEADINGS = {
         "What is unknown",
         "Process checks",
         "Items, ratings and evidence",
-        "Appendix: trace and fingerprints",
+        "Appendix: fingerprints",
     ),
     "de": (
         "Ergebnis",
@@ -42,13 +44,13 @@ HEADINGS = {
         "Was unbekannt ist",
         "Verfahrensprüfungen",
         "Merkmale, Einschätzungen und Belege",
-        "Anhang: Rechenweg und Fingerabdrücke",
+        "Anhang: Fingerabdrücke",
     ),
 }
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
     "h1", "h2", "h3", "p", "dl", "dt", "dd", "div", "ul", "ol", "li", "blockquote", "br", "bdi",
-    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
+    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "span",
     "svg", "defs", "pattern", "rect", "line", "text", "desc",
 }  # fmt: skip
 PAYLOAD = (
@@ -120,8 +122,8 @@ def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: st
     ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
     assert ids == list(SECTION_IDS)
     text = "".join(tags.text)
-    positions = [text.index(heading) for heading in HEADINGS[lang]]
-    assert positions == sorted(positions)
+    headings = re.findall(r'<section id="[a-z]+"[^>]*>\n<h2>([^<]*)</h2>', document)
+    assert [html.unescape(heading) for heading in headings] == list(HEADINGS[lang])
     final = outcome_label(assessment, lang)
     assert final in text
     assert text.index(final) < text.index(HEADINGS[lang][1])
@@ -136,7 +138,7 @@ def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: st
     alerts = [attrs for tag, attrs in tags.tags if attrs.get("role") == "alert"]
     assert len(alerts) == int(acute)
     if acute:
-        assert document.index('role="alert"') < document.index('<section id="outcome">')
+        assert document.index('role="alert"') < document.index('<section id="decision">')
     assert sum(tag == "svg" for tag, _ in tags.tags) == 1
 
 
@@ -210,16 +212,163 @@ def test_report_lists_every_evidence_entry_and_the_clarify_first_items() -> None
     assert "from Latent endangerment to Acute endangerment" in text
 
 
-def test_appendix_carries_the_fingerprints_and_every_trace_step() -> None:
-    """The document can be verified: fingerprints plus the full trace."""
+@pytest.mark.parametrize("format_", ["md", "html"])
+def test_the_trace_is_an_appendix_printed_only_on_request(format_: str) -> None:
+    """The fingerprints are always there; the trace, step by step, only with trace=True."""
     assessment = assessment_of("kwg8a-latent-infant-feeding")
     summary = kwg_check.score_assessment(assessment)
+    plain = kwg_check.render_report(assessment, lang="en", format=format_)  # type: ignore[arg-type]
+    full = kwg_check.render_report(assessment, lang="en", format=format_, trace=True)  # type: ignore[arg-type]
+    for document in (plain, full):
+        appendix = document[document.index("Appendix") :]
+        assert summary.instrument.fingerprint in appendix
+        assert summary.assessment.fingerprint in appendix
+    assert "--trace" in plain[plain.index("Appendix") :]
+    if format_ == "md":
+        step = re.compile(r"^\| [0-9]+ \|", re.MULTILINE)
+    else:
+        step = re.compile(r"<tr><td>[0-9]+</td>")
+    assert step.findall(plain) == []
+    assert len(step.findall(full[full.index("Appendix") :])) == len(summary.trace)
+    assert full.index("Appendix") > full.index("Items, ratings and evidence")
+
+
+def _section(document: str, ident: str) -> str:
+    """The HTML of one section of the report."""
+    start = document.index(f'<section id="{ident}"')
+    return document[start : document.index("</section>", start)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_decision_comes_first_with_its_colour_range_clarify_first_and_failed_checks(
+    lang: Literal["de", "en"],
+) -> None:
+    """Page 1 carries what the decision rests on, before any detail (issue 15, item 4)."""
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    summary = kwg_check.score_assessment(assessment)
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    document = kwg_check.render_report(assessment, lang=lang)
+    sections = re.findall(r'<section id="([a-z]+)"', document)
+    assert sections[:2] == ["decision", "profile"]
+    decision = _section(document, "decision")
+    assert '<div class="verdict light-yellow" id="verdict">' in decision
+    text = "".join(parse(decision).text)
+
+    def label(element: Any) -> str:
+        return str(element.label.de if lang == "de" else element.label.en)
+
+    outcomes = {o.id: label(o) for o in instrument.outcomes}
+    assert outcomes[summary.outcome.final or ""] in text
+    assert {"de": "Ampel: gelb", "en": "Traffic light: yellow"}[lang] in text
+    low, high = summary.unknowns.range.lowest, summary.unknowns.range.highest
+    assert low != high
+    assert {"de": "{} bis {}", "en": "from {} to {}"}[lang].format(
+        outcomes[low or ""], outcomes[high or ""]
+    ) in text
+    assert summary.unknowns.clarify_first
+    items = {item.id: label(item) for item in instrument.items}
+    for ident in summary.unknowns.clarify_first:
+        assert items[ident] in text
+    failed = [check for check in summary.process_checks if check.result == "fail"]
+    assert failed
+    checks = {check.id: label(check) for check in instrument.process_checks}
+    for check in failed:
+        assert checks[check.id] in text
+    for check in summary.process_checks:
+        if check.result != "fail":
+            assert checks[check.id] not in text
+    for flag in summary.flags:
+        flag_label = next(label(f) for f in instrument.flags if f.id == flag.id)
+        assert (flag_label in text) == (flag.raised and flag.severity != "acute")
+
+
+@pytest.mark.parametrize(
+    ("name", "light"),
+    [
+        ("kwg8a-no-need-preschool", "green"),
+        ("kwg8a-grey-zone-unknowns", "yellow"),
+        ("kwg8a-acute-floor-despite-resources", "red"),
+        ("kwg8a-grey-zone-unknowns", None),
+    ],
+)
+def test_the_outcome_box_takes_the_colour_of_the_final_outcome(
+    name: str, light: str | None
+) -> None:
+    """The colour follows the traffic light; an instrument without one gets a neutral box."""
+    assessment = assessment_of(name)
+    data: Any = kwg_check.dump_document(kwg_check.resolve_instrument(assessment).instrument)
+    if light is None:
+        for outcome in data["outcomes"]:
+            outcome.pop("traffic_light", None)
+    instrument = kwg_check.parse_instrument(data)
+    assert kwg_check.score_assessment(assessment, instrument).outcome.traffic_light == light
+    document = kwg_check.render_report(assessment, instrument)
+    verdict = re.search(r'<div class="verdict([^"]*)" id="verdict">', document)
+    assert verdict is not None
+    assert verdict.group(1) == (f" light-{light}" if light else "")
+
+
+def test_markdown_has_the_same_order_with_the_decision_first() -> None:
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
     document = kwg_check.render_report(assessment, lang="en", format="md")
-    appendix = document[document.index("## Appendix") :]
-    assert summary.instrument.fingerprint in appendix
-    assert summary.assessment.fingerprint in appendix
-    rows = [line for line in appendix.splitlines() if re.match(r"^\| [0-9]+ \|", line)]
-    assert len(rows) == len(summary.trace)
+    first = document[: document.index("## Risk and resource profile")]
+    assert "**Final outcome: Latent endangerment (Traffic light: yellow)**" in first
+    assert "from Latent endangerment to Acute endangerment" in first
+    assert "### Clarify first" in first
+    assert "### Process checks not met" in first
+
+
+def test_identifiers_and_dates_are_never_broken_inside() -> None:
+    """Case ids, dates and the trace's ids stand in no-break spans (no "stre|ss", no "K-|2026")."""
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    summary = kwg_check.score_assessment(assessment)
+    document = kwg_check.render_report(assessment, lang="de", trace=True)
+    style = "".join(parse(document).style)
+    assert re.search(r"\.id \{[^}]*white-space: nowrap[^}]*hyphens: none", style)
+    assert "table.trace th { white-space: nowrap; }" in style
+    assert "overflow-wrap: anywhere" not in style
+    case = summary.assessment.case_id
+    assert f'Fall <span class="id">{case}</span></h1>' in document
+    assert f'<dd><span class="id">{summary.assessment.id}</span></dd>' in document
+    assert '<span class="id">28.04.2026</span>' in _section(document, "items")
+    trace = _section(document, "appendix")
+    step_ids = {step.id for step in summary.trace}
+    assert "infant_crying_stress" in step_ids
+    assert '<td><span class="id">infant_crying_stress</span></td>' in trace
+    assert re.search(r"<td>[a-z_]{20}", trace) is None  # every id cell is wrapped
+
+
+def test_prose_is_hyphenated_in_the_report_language() -> None:
+    document = kwg_check.render_report(assessment_of("kwg8a-grey-zone-unknowns"), lang="de")
+    assert document.startswith('<!DOCTYPE html>\n<html lang="de">')
+    assert re.search(
+        r"p, li, dd, td, blockquote \{ hyphens: auto; \}", "".join(parse(document).style)
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("de", '"Seite " counter(page) " von " counter(pages)'), ("en", '"Page " counter(page)')],
+)
+def test_every_printed_page_names_case_assessment_and_date_and_is_numbered(
+    lang: Literal["de", "en"], words: str
+) -> None:
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    ref = kwg_check.score_assessment(assessment).assessment
+    style = "".join(parse(kwg_check.render_report(assessment, lang=lang)).style)
+    page = style[style.index("@page { @top-left") :]
+    assert ref.case_id in page
+    assert ref.id in page
+    assert format_date(ref.assessment_date, lang) in page
+    assert f"@bottom-right {{ content: {words}" in page
+
+
+def test_css_strings_cannot_leave_their_quotes() -> None:
+    """The running header is written into CSS: quotes, backslashes and markup are escaped."""
+    from kwg_check._report import _css_string
+
+    written = _css_string('a"b\\c</style>ä\n')
+    assert written == '"a\\000022b\\00005cc\\00003c/style\\00003e\\0000e4\\00000a"'
 
 
 def _svg_bars(document: str) -> list[tuple[str, float]]:
@@ -457,6 +606,7 @@ def _only_own_emphasis(line: str) -> bool:
     stripped = re.sub(r"^\*\*(.*)\*\*$", r"\1", stripped)
     stripped = re.sub(r"^_(.*)_$", r"\1", stripped)
     stripped = re.sub(r"^> \*\*(.*)\*\*$", r"\1", stripped)
+    stripped = re.sub(r"^\| \*\*(.*)\*\* \|(?:   \|)+$", r"\1", stripped)  # a group row
     return not _unescaped(stripped, "*") and not _unescaped(stripped, "_")
 
 
@@ -656,6 +806,22 @@ def test_cli_report_markdown_to_stdout_and_invalid_input_exits_1(
     assert main(["report", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{path}:")
+
+
+def test_cli_report_prints_the_trace_only_with_the_trace_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(kwg_check.dump_json(kwg_check.example_data("kwg8a-no-need-preschool")))
+    outputs = {}
+    for option in ([], ["--no-trace"], ["--trace"]):
+        assert main(["report", str(path), "--format", "md", "--lang", "en", *option]) == 0
+        outputs[" ".join(option)] = capsys.readouterr().out
+    assert outputs[""] == outputs["--no-trace"]
+    assert "### Trace" not in outputs[""]
+    assert "## Appendix: fingerprints" in outputs[""]
+    assert "## Appendix: trace and fingerprints" in outputs["--trace"]
+    assert "### Trace" in outputs["--trace"]
 
 
 def test_cli_report_with_previous_includes_the_comparison(

@@ -8,8 +8,10 @@ is skipped when the browser is missing; in CI (environment variable ``CI`` set) 
 from __future__ import annotations
 
 import base64
+import io
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,12 @@ from typing import Any
 import pytest
 
 import kwg_check
+from kwg_check._vocabulary import format_date
 from tool_support import load_tool, require, require_module
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SECTIONS = ["outcome", "profile", "resources", "unknowns", "process", "items", "appendix"]
+SECTIONS = ["decision", "profile", "resources", "unknowns", "process", "items", "appendix"]
 EXAMPLES = [example.name for example in kwg_check.examples()]
 
 
@@ -99,16 +102,84 @@ def test_planted_markup_does_not_become_live_in_the_browser(browser: Any, tmp_pa
     assert payload in browser.find_element(By.ID, "resources").text
 
 
-def test_report_prints_on_several_a4_pages(browser: Any, tmp_path: Path) -> None:
-    """Print CSS: the sections start on new pages, so the PDF has at least one page each."""
+def print_pdf(browser: Any) -> bytes:
+    """The loaded page printed to PDF on A4, as Chromium's own print does it."""
     from selenium.webdriver.common.print_page_options import PrintOptions
 
-    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-no-need-preschool"))
-    open_report(browser, tmp_path, kwg_check.render_report(assessment, lang="de"))
     options = PrintOptions()
     options.page_width = 21.0
     options.page_height = 29.7
     pdf = base64.b64decode(browser.print_page(options))
     assert pdf.startswith(b"%PDF")
-    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
-    assert pages >= len(SECTIONS)
+    return pdf
+
+
+def squash(text: str) -> str:
+    """Text compared without ligatures, line breaks and hyphenation of either side."""
+    return re.sub(r"[\s\-\u00ad\u2010]", "", unicodedata.normalize("NFKC", text))
+
+
+def labelled(elements: Any, lang: str) -> dict[str, str]:
+    return {e.id: e.label.de if lang == "de" else e.label.en for e in elements}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_grey_zone_report_prints_the_decision_on_page_1_and_at_most_5_pages(
+    browser: Any, tmp_path: Path, lang: kwg_check.Lang
+) -> None:
+    """Issue 15, item 4: outcome in colour, range, clarify first and failed checks on page 1."""
+    from selenium.webdriver.common.by import By
+
+    require_module("pypdf")
+    import pypdf
+
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    summary = kwg_check.score_assessment(assessment)
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    open_report(browser, tmp_path, kwg_check.render_report(assessment, lang=lang))  # type: ignore[arg-type]
+    verdict = browser.find_element(By.ID, "verdict")
+    assert verdict.value_of_css_property("border-left-color") == "rgba(242, 183, 5, 1)"
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(print_pdf(browser))).pages]
+    assert len(pages) <= 5
+    first = squash(pages[0])
+    outcomes = labelled(instrument.outcomes, lang)
+    low, high = summary.unknowns.range.lowest or "", summary.unknowns.range.highest or ""
+    expected = [outcomes[summary.outcome.final or ""], outcomes[low], outcomes[high]]
+    items = labelled(instrument.items, lang)
+    expected += [items[ident] for ident in summary.unknowns.clarify_first]
+    checks = labelled(instrument.process_checks, lang)
+    failed = [checks[check.id] for check in summary.process_checks if check.result == "fail"]
+    assert failed
+    expected += failed
+    expected.append({"de": "Zuerst klären", "en": "Clarify first"}[lang])
+    for text in expected:
+        assert squash(text) in first, text
+    ref = summary.assessment
+    word = {"de": "Seite {} von {}", "en": "Page {} of {}"}[lang]
+    for number, page in enumerate(pages, start=1):
+        for must in (ref.case_id, ref.id, format_date(ref.assessment_date, lang)):
+            assert squash(must) in squash(page), (number, must)
+        assert squash(word.format(number, len(pages))) in squash(page)
+
+
+def test_the_trace_appendix_breaks_no_identifier_and_no_header_inside(
+    browser: Any, tmp_path: Path
+) -> None:
+    """No "infant_crying_stre|ss", no "Ergebn|is": every id and trace header is one line box."""
+    from selenium.webdriver.common.by import By
+
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    report = kwg_check.render_report(assessment, lang="de", trace=True)
+    open_report(browser, tmp_path, report)
+    browser.set_window_size(794, 1123)  # A4 at 96 dpi: the width the print has
+    spans = browser.find_elements(By.CSS_SELECTOR, "span.id")
+    headers = browser.find_elements(By.CSS_SELECTOR, "table.trace th")
+    assert len(spans) > 100
+    assert len(headers) == 6
+    lines = browser.execute_script(
+        "return arguments[0].map(e => e.getClientRects().length);", spans
+    )
+    assert set(lines) == {1}
+    heights = {header.size["height"] for header in headers}
+    assert len(heights) == 1  # one line each, none wrapped
+    browser.set_window_size(900, 1200)

@@ -2,7 +2,9 @@
 
 The picture in ``docs/images/`` shows newcomers what a report looks like before they install
 anything. It is taken with headless Chromium from the system's packages, at about the width
-of an A4 page, from the top of the report (header, outcome, profile chart).
+of an A4 page, from the top of the report: what the first printed page holds (header,
+the outcome in its traffic-light colour, the range, what to clarify first, failed process
+checks, the profile chart).
 
 Usage, from the repository root::
 
@@ -22,7 +24,7 @@ import kwg_check
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-WIDTH, HEIGHT = 820, 1560  # about A4 width at 96 dpi plus margins; header to chart
+WIDTH, HEIGHT = 820, 1400  # about A4 width at 96 dpi plus margins; the decision and the chart
 # Headless, offline and quiet: no sandbox (CI runs as root), no network of the browser's own.
 CHROMIUM_ARGUMENTS = (
     "--headless",

@@ -354,12 +354,15 @@ def render_report(
     lang: Lang | None = None,
     format: ReportFormat = "html",
     previous: Assessment | Summary | None = None,
+    trace: bool = False,
 ) -> str:
     """Render an assessment as a report for people: one HTML file or Markdown.
 
     The assessment is scored here (with the given instrument, or the one its reference
     names); ``previous`` adds the comparison with an earlier assessment of the same child.
-    Without ``lang`` the report is in the instrument's language.
+    Without ``lang`` the report is in the instrument's language. The decision comes first
+    (in print: page 1), the details follow; ``trace=True`` appends the engine's trace, which
+    is otherwise left to the summary document (the fingerprints are always printed).
     """
     compiled = resolve_instrument(assessment, instrument, registry=registry)
     language(lang, compiled)  # a wrong language fails before any scoring
@@ -370,7 +373,9 @@ def render_report(
         if instrument is not None:
             known = _with(known, compiled.instrument)
         changes = compare(previous, assessment, registry=known)
-    return report(assessment, summary, compiled.instrument, changes, lang=lang, format=format)
+    return report(
+        assessment, summary, compiled.instrument, changes, lang=lang, format=format, trace=trace
+    )
 
 
 def instrument_to_questionnaire(

@@ -1,7 +1,15 @@
 """Reports for people: an assessment as a document for the case file, the team and the court.
 
 A report is built once as a list of sections made of plain-text blocks (paragraphs, facts,
-tables, the profile chart), then written out as one self-contained HTML file or as Markdown.
+tables, the outcome box, the profile chart), then written out as one self-contained HTML file
+or as Markdown. It leads with the decision — the outcome in its traffic-light colour, the
+range the unknowns allow, what to clarify first, the process checks not met, the profile —
+which prints on the first A4 page; the details follow, the trace only on request.
+
+Identifiers, versions and dates are marked with :func:`_ident`; HTML keeps each of them whole
+on one line (no ``K-|2026`` or ``infant_crying_stre|ss``). Every printed page carries the case,
+the assessment and the date in its top margin and its number in the bottom margin (CSS page
+margin boxes, written as escaped CSS strings).
 Escaping happens in exactly one place per format, so every text taken from the documents —
 observations, notes, the family's words, justifications, even instrument labels — reaches
 the reader as inert text: the HTML carries no script and a content security policy that
@@ -13,8 +21,8 @@ such text with :func:`_free`; the HTML writer puts each marked line into ``<bdi>
 into FSI … PDI) and closes whatever the line left open, Markdown and plain text drop the marks.
 
 Labels come from the instrument in the chosen language; the report's own words exist in
-German and English. The trace in the appendix keeps the engine's own (English) wording, so
-it can be compared with the summary document word for word.
+German and English. The trace in the appendix (``trace=True``) keeps the engine's own
+(English) wording, so it can be compared with the summary document word for word.
 """
 
 from __future__ import annotations
@@ -56,40 +64,68 @@ _CONTEXT = Context(prec=28)
 
 _FREE_START, _FREE_END, _FREE_LITERAL = "\ufdd0", "\ufdd1", "\ufdd2"
 """Noncharacters that mark document text inside the report's strings (never printed)."""
-_FREE_MARK = re.compile("[\ufdd0-\ufdd2]")
-_FREE_TOKEN = re.compile("(\ufdd2[\\s\\S]?|\ufdd0|\ufdd1)")
+_IDENT_START, _IDENT_END = "\ufdd3", "\ufdd4"
+"""Noncharacters that mark an identifier or a date: printed whole, never broken or hyphenated."""
+_FREE_MARK = re.compile("[\ufdd0-\ufdd4]")
+_FREE_TOKEN = re.compile("(\ufdd2[\\s\\S]?|[\ufdd0\ufdd1\ufdd3\ufdd4])")
+
+
+def _literal(text: str) -> str:
+    """Mark characters already in the text stay literal (escaped), so any text survives."""
+    return _FREE_MARK.sub(lambda m: _FREE_LITERAL + m.group(), text)
 
 
 def _free(text: str) -> str:
-    """Mark ``text`` as taken from a document or instrument, so the writers isolate it.
+    """Mark ``text`` as taken from a document or instrument, so the writers isolate it."""
+    if not text:
+        return text
+    return _FREE_START + _literal(text) + _FREE_END
 
-    A mark character already in the text is kept as a literal (escaped), so any text survives.
+
+def _ident(text: str) -> str:
+    """Mark an identifier, a version or a date, so that HTML never breaks it inside.
+
+    Case ids such as ``K-2026-0134`` and dates contain hyphens, where a browser would break
+    a line; a reader copying the id from the printed page must find it whole.
     """
     if not text:
         return text
-    return _FREE_START + _FREE_MARK.sub(lambda m: _FREE_LITERAL + m.group(), text) + _FREE_END
+    return _IDENT_START + _literal(text) + _IDENT_END
 
 
-def _runs(text: str) -> Iterator[tuple[bool, str]]:
-    """The text between the marks as (is document text, text); a truncated mark is harmless."""
-    depth = 0
+@attrs.frozen
+class _Run:
+    """A piece of a report string: document text (to isolate) and/or an identifier."""
+
+    free: bool
+    ident: bool
+    text: str
+
+
+def _runs(text: str) -> Iterator[_Run]:
+    """The text between the marks; a truncated mark is harmless."""
+    free = ident = 0
     for position, token in enumerate(_FREE_TOKEN.split(text)):
         if position % 2 == 0:
             if token:
-                yield depth > 0, token
+                yield _Run(free > 0, ident > 0, token)
         elif token == _FREE_START:
-            depth += 1
+            free += 1
         elif token == _FREE_END:
-            depth = max(depth - 1, 0)
+            free = max(free - 1, 0)
+        elif token == _IDENT_START:
+            ident += 1
+        elif token == _IDENT_END:
+            ident = max(ident - 1, 0)
         elif len(token) == 2:
-            yield depth > 0, token[1]
+            yield _Run(free > 0, ident > 0, token[1])
 
 
 def _plain(text: str) -> str:
     """The text without marks: for Markdown and plain text, which have no isolation."""
     if _FREE_MARK.search(text) is None:
         return text
-    return "".join(run for _, run in _runs(text))
+    return "".join(run.text for run in _runs(text))
 
 
 _OPENS_EMBEDDING = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
@@ -127,16 +163,25 @@ def _balanced(line: str) -> str:
 
 
 def _isolated_lines(
-    text: str, isolate: Callable[[str], str], line_break: str, escape: Callable[[str], str]
+    text: str,
+    isolate: Callable[[str], str],
+    line_break: str,
+    escape: Callable[[str], str],
+    keep_whole: Callable[[str], str] = str,
 ) -> str:
-    """Write marked text: each line of document text isolated on its own, the rest escaped."""
+    """Write marked text: each line of document text isolated on its own, the rest escaped.
+
+    Identifiers pass through ``keep_whole`` (in HTML a span that is never broken).
+    """
     parts: list[str] = []
-    for free, run in _runs(text):
-        for position, piece in enumerate(_PARAGRAPH_BREAK.split(run)):
+    for run in _runs(text):
+        for position, piece in enumerate(_PARAGRAPH_BREAK.split(run.text)):
             if position % 2:
                 parts.append(line_break if piece == "\n" else escape(piece))
             elif piece:
-                parts.append(isolate(escape(_balanced(piece))) if free else escape(piece))
+                written = escape(_balanced(piece)) if run.free else escape(piece)
+                written = keep_whole(written) if run.ident else written
+                parts.append(isolate(written) if run.free else written)
     return "".join(parts)
 
 
@@ -165,6 +210,7 @@ class _Table:
 class _List:
     items: tuple[str, ...]
     ordered: bool = False
+    style: str = ""
 
 
 @attrs.frozen
@@ -176,6 +222,15 @@ class _Alert:
 @attrs.frozen
 class _Heading:
     text: str
+
+
+@attrs.frozen
+class _Verdict:
+    """The outcome as the reader must see it first: in its traffic-light colour, if any."""
+
+    final: str
+    light: Literal["green", "yellow", "red"] | None
+    facts: tuple[tuple[str, str], ...]
 
 
 @attrs.frozen
@@ -202,7 +257,7 @@ class _Chart:
     table: _Table
 
 
-_Block = _Para | _Facts | _Table | _List | _Alert | _Heading | _Chart
+_Block = _Para | _Facts | _Table | _List | _Alert | _Heading | _Chart | _Verdict
 
 
 @attrs.frozen
@@ -210,6 +265,8 @@ class _Section:
     id: str
     title: str
     blocks: tuple[_Block, ...]
+    new_page: bool = False
+    """Printed from the top of a new page (the details after the decision page, the trace)."""
 
 
 @attrs.frozen
@@ -220,6 +277,10 @@ class _Document:
     header: tuple[_Block, ...]
     sections: tuple[_Section, ...]
     footer: str
+    running: str = ""
+    """Plain text in the top margin of every printed page: case, assessment, date."""
+    page_number: str = ""
+    """The page number's words, with ``{page}`` and ``{pages}`` (empty: no page numbers)."""
 
 
 # --- labels from the instruments ----------------------------------------------------------
@@ -337,14 +398,18 @@ def report(
     *,
     lang: Lang | None,
     format: ReportFormat,
+    trace: bool = False,
 ) -> str:
     """Render a scored assessment as a report for people: one HTML file or Markdown.
 
-    ``comparison`` (with an earlier assessment of the same child) adds its section. The
-    public :func:`kwg_check.render_report` scores and compares first.
+    The decision comes first (the first printed page), the details follow. ``comparison``
+    (with an earlier assessment of the same child) adds its section; ``trace`` adds the
+    engine's trace to the appendix. The public :func:`kwg_check.render_report` scores and
+    compares first.
     """
     format = checked_format(format, REPORT_FORMATS)
-    document = _build(assessment, summary, instrument, language(lang, instrument), comparison)
+    lang = language(lang, instrument)
+    document = _build(assessment, summary, instrument, lang, comparison, trace)
     return _html(document) if format == "html" else _markdown(document)
 
 
@@ -378,7 +443,9 @@ def _build(
     instrument: Instrument,
     lang: Lang,
     comparison: Comparison | None,
+    trace: bool,
 ) -> _Document:
+    """The decision first (page 1 in print), then the details, then the appendix."""
     labels = _Labels([instrument], lang)
     header: list[_Block] = [_Facts(tuple(_header_facts(assessment, summary, instrument, labels)))]
     if instrument.disclaimer is not None:
@@ -392,18 +459,29 @@ def _build(
             floor = summary.outcome.floor or floors[0]
             lines.append(labels.w("acute.floor", outcome=labels.outcome(floor)))
         header.append(_Alert(labels.w("acute.title"), tuple(lines)))
-    sections = [
-        _outcome_section(assessment, summary, instrument, labels),
-        _profile_section(summary, instrument, labels),
+    details = [
         _resource_section(assessment, labels),
         _unknown_section(summary, labels),
         _process_section(assessment, summary, labels),
         _item_section(assessment, summary, instrument, labels),
     ]
     if comparison is not None:
-        sections.append(_comparison_section(comparison, labels))
-    sections.append(_appendix(summary, labels))
-    title = f"{labels.w('report')} — {labels.w('case')} {summary.assessment.case_id}"
+        details.append(_comparison_section(comparison, labels))
+    sections = [
+        _decision_section(assessment, summary, instrument, labels),
+        _profile_section(summary, instrument, labels),
+        *details,
+        _appendix(summary, labels, trace),
+    ]
+    ref = summary.assessment
+    title = f"{labels.w('report')} — {labels.w('case')} {_ident(ref.case_id)}"
+    running = " · ".join(
+        (
+            f"{labels.w('case')} {ref.case_id}",
+            f"{labels.w('assessment')} {ref.id}",
+            labels.date(ref.assessment_date),
+        )
+    )
     return _Document(
         lang,
         title,
@@ -411,6 +489,8 @@ def _build(
         tuple(header),
         tuple(sections),
         labels.w("footer", version=__version__, support=labels.w("support")),
+        running,
+        labels.w("page.number"),
     )
 
 
@@ -419,9 +499,9 @@ def _header_facts(
 ) -> Iterable[tuple[str, str]]:
     ref = summary.assessment
     months = ref.age_months
-    yield labels.w("case"), ref.case_id
-    yield labels.w("assessment"), ref.id
-    yield labels.w("date"), labels.date(ref.assessment_date)
+    yield labels.w("case"), _ident(ref.case_id)
+    yield labels.w("assessment"), _ident(ref.id)
+    yield labels.w("date"), _ident(labels.date(ref.assessment_date))
     years, rest = divmod(months, 12)
     yield (
         labels.w("age"),
@@ -432,27 +512,25 @@ def _header_facts(
             total=months,
         ),
     )
-    yield (
-        labels.w("instrument"),
-        f"{labels.t(instrument.title)} ({instrument.id} {instrument.version})",
-    )
+    yield labels.w("instrument"), _ident(f"{instrument.id} {instrument.version}")
     yield (
         labels.w("assessors"),
-        ", ".join(f"{a.id} ({labels.label('role', a.role)})" for a in assessment.assessors),
+        ", ".join(f"{_ident(a.id)} ({labels.label('role', a.role)})" for a in assessment.assessors),
     )
     if assessment.initiated_by is not None:
         yield labels.w("initiated_by"), labels.label("initiator", assessment.initiated_by)
 
 
-def _outcome_section(
+def _verdict(
     assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
-) -> _Section:
+) -> _Verdict:
+    """Final and computed outcome, why they are what they are, and who decided."""
     out = summary.outcome
-    facts: list[tuple[str, str]] = []
     final = labels.outcome(out.final)
     if out.traffic_light is not None:
         final = f"{final} ({labels.sheet('traffic')}: {labels.label('traffic', out.traffic_light)})"
-    facts.append((labels.w("final"), final))
+    final = f"{labels.w('final')}: {final}"
+    facts: list[tuple[str, str]] = []
     if out.status == "computed":
         facts.append((labels.w("computed"), labels.outcome(out.computed)))
     else:
@@ -477,7 +555,8 @@ def _outcome_section(
         moved = ""
         if out.override.levels:
             moved = " · " + plural("report.override.levels", out.override.levels, labels.lang)
-        facts.append((labels.w(f"override.{out.override.kind}"), f"{out.override.author}{moved}"))
+        author = _ident(out.override.author)
+        facts.append((labels.w(f"override.{out.override.kind}"), f"{author}{moved}"))
         if judgement is not None:
             facts.append((labels.w("justification"), _free(judgement.justification)))
     raised = [f for f in summary.flags if f.raised and f.severity != "acute"]
@@ -486,12 +565,70 @@ def _outcome_section(
             f"{labels.flag(f.id)} ({labels.label('severity', f.severity)})" for f in raised
         )
         facts.append((labels.w("flags.raised"), names))
+    return _Verdict(final, out.traffic_light, tuple(facts))
+
+
+def _open_questions(summary: Summary, labels: _Labels) -> list[_Block]:
+    """How much is known, which outcomes the unknowns allow, and what to clarify first."""
+    done = summary.completeness
+    facts = [
+        (
+            labels.w("completeness"),
+            labels.w(
+                "completeness.value",
+                known=done.known,
+                total=done.applicable,
+                percent=_percent(done.ratio),
+            ),
+        )
+    ]
+    unknowns = summary.unknowns
+    if unknowns.items and unknowns.range.lowest is not None:
+        value = labels.w(
+            "range.value",
+            low=labels.outcome(unknowns.range.lowest),
+            high=labels.outcome(unknowns.range.highest),
+        )
+        facts.append(
+            (labels.w("range"), f"{value}\n{labels.label('range_method', unknowns.range.method)}")
+        )
     blocks: list[_Block] = [_Facts(tuple(facts))]
-    meaning = next((o.description for o in instrument.outcomes if o.id == out.final), None)
+    if unknowns.items:
+        blocks.append(_Heading(labels.w("clarify")))
+        if unknowns.clarify_first:
+            items = tuple(labels.item(i) for i in unknowns.clarify_first)
+            blocks.append(_List(items, ordered=True, style="columns"))
+        else:
+            blocks.append(_Para(labels.w("clarify.none")))
+    return blocks
+
+
+def _failed_checks(summary: Summary, labels: _Labels) -> list[_Block]:
+    """The process checks not met, with their legal reference: a fault in the procedure."""
+    if not summary.process_checks:
+        return []
+    failed = [check for check in summary.process_checks if check.result == "fail"]
+    blocks: list[_Block] = [_Heading(labels.w("checks.failed"))]
+    if not failed:
+        return [*blocks, _Para(labels.w("checks.all_met"))]
+    lines = tuple(f"{labels.check(c.id)} ({_free(c.legal_reference)}): {c.reason}" for c in failed)
+    return [*blocks, _List(lines)]
+
+
+def _decision_section(
+    assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
+) -> _Section:
+    """Page 1: everything a decision rests on, before any detail."""
+    blocks: list[_Block] = [_verdict(assessment, summary, instrument, labels)]
+    blocks.extend(_open_questions(summary, labels))
+    blocks.extend(_failed_checks(summary, labels))
+    meaning = next(
+        (o.description for o in instrument.outcomes if o.id == summary.outcome.final), None
+    )
     if meaning is not None:
         blocks.extend([_Heading(labels.w("meaning")), _Para(labels.t(meaning))])
     blocks.append(_Para(labels.w("support"), "note"))
-    return _Section("outcome", labels.w("section.outcome"), tuple(blocks))
+    return _Section("decision", labels.w("section.outcome"), tuple(blocks))
 
 
 def _item_bounds(item: Item, scale: Scale) -> tuple[Decimal, Decimal]:
@@ -557,7 +694,7 @@ def _side_text(value: _SideValue | None, labels: _Labels) -> str:
 
 def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) -> _Section:
     rows = _profile_rows(summary, instrument, labels)
-    blocks: list[_Block] = [_Para(labels.w("profile.intro"))]
+    blocks: list[_Block] = []
     if rows:
         table = _Table(
             (labels.w("profile.domain"), labels.w("profile.risk"), labels.w("profile.protective")),
@@ -582,6 +719,7 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
         )
     else:
         blocks.append(_Para(labels.w("profile.none")))
+    blocks.insert(1, _Para(labels.w("profile.intro"), "note"))
     if summary.indices:
         blocks.append(_Heading(labels.w("indices")))
         blocks.append(
@@ -641,58 +779,28 @@ def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
 
 
 def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
+    """Completeness against the minimum and every unknown item (the range is on page 1)."""
     done = summary.completeness
-    facts = [
-        (
-            labels.w("completeness"),
-            labels.w(
-                "completeness.value",
-                known=done.known,
-                total=done.applicable,
-                percent=_percent(done.ratio),
-            ),
-        )
-    ]
+    facts = []
     if done.minimum is not None:
         facts.append((labels.w("completeness.minimum"), f"{_percent(done.minimum)} %"))
     facts.append(
         (labels.w("completeness.sufficient"), labels.w("yes" if done.sufficient else "no"))
     )
     unknowns = summary.unknowns
-    blocks: list[_Block] = []
+    blocks: list[_Block] = [_Facts(tuple(facts))]
     if not unknowns.items:
-        blocks.extend([_Facts(tuple(facts)), _Para(labels.w("unknowns.none"))])
+        blocks.append(_Para(labels.w("unknowns.none")))
         return _Section("unknowns", labels.w("section.unknowns"), tuple(blocks))
-    if unknowns.range.lowest is not None:
-        value = labels.w(
-            "range.value",
-            low=labels.outcome(unknowns.range.lowest),
-            high=labels.outcome(unknowns.range.highest),
-        )
-        facts.append(
-            (labels.w("range"), f"{value}\n{labels.label('range_method', unknowns.range.method)}")
-        )
-    blocks.append(_Facts(tuple(facts)))
-    blocks.append(_Heading(labels.w("clarify")))
-    if unknowns.clarify_first:
-        blocks.append(_List(tuple(labels.item(i) for i in unknowns.clarify_first), ordered=True))
-    else:
-        blocks.append(_Para(labels.w("clarify.none")))
     status = {item.id: item for item in summary.items}
-    blocks.append(_Heading(labels.w("unknown.items")))
-    blocks.append(
-        _Table(
-            (labels.w("item"), labels.w("domain"), labels.w("status")),
-            tuple(
-                (
-                    labels.item(ident),
-                    labels.domain(status[ident].domain) if ident in status else "",
-                    labels.label("item_status", status[ident].status) if ident in status else "",
-                )
-                for ident in unknowns.items
-            ),
-        )
-    )
+    lines = []
+    for ident in unknowns.items:
+        line = labels.item(ident)
+        if ident in status:
+            domain = labels.domain(status[ident].domain)
+            line += f" ({domain}): {labels.label('item_status', status[ident].status)}"
+        lines.append(line)
+    blocks.extend([_Heading(labels.w("unknown.items")), _List(tuple(lines), style="columns")])
     return _Section("unknowns", labels.w("section.unknowns"), tuple(blocks))
 
 
@@ -736,8 +844,8 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
             (
                 labels.w("consultations"),
                 "\n".join(
-                    f"{c.by} ({labels.label('role', c.role)})"
-                    + (f", {labels.date(c.date)}" if c.date else "")
+                    f"{_ident(c.by)} ({labels.label('role', c.role)})"
+                    + (f", {_ident(labels.date(c.date))}" if c.date else "")
                     for c in assessment.consultations
                 ),
             )
@@ -760,67 +868,101 @@ def _chosen(answer: Answer | None, status: str) -> list[str]:
     return list((answer.caregivers or {}).values())
 
 
+def _evidence(answer: Answer | None, labels: _Labels) -> str:
+    """Every evidence entry (observation, source, date) and the note, one per line."""
+    if answer is None:
+        return ""
+    lines: list[str] = []
+    for entry in answer.evidence:
+        origin = ", ".join(
+            part
+            for part in (
+                _free(entry.source or ""),
+                _ident(labels.date(entry.date)) if entry.date else None,
+            )
+            if part
+        )
+        lines.append(_free(entry.observation) + (f" ({origin})" if origin else ""))
+    if answer.note:
+        lines.append(f"{labels.w('note')}: {_free(answer.note)}")
+    return "\n".join(lines)
+
+
+def _rating(item: Item, answer: Answer | None, concerning: bool, labels: _Labels) -> str:
+    if answer is None:
+        rating = labels.label("item_status", "missing")
+    elif answer.caregivers is not None:
+        rating = "\n".join(
+            f"{_ident(who)}: {labels.level(item.id, level)}"
+            for who, level in answer.caregivers.items()
+        )
+    else:
+        chosen = _chosen(answer, "answered")
+        rating = ", ".join(labels.level(item.id, level) for level in chosen)
+    return rating + (f"\n({labels.w('concerning')})" if concerning else "")
+
+
 def _item_section(
     assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
 ) -> _Section:
+    """Every item in one table, grouped by domain, then the anchors of the chosen levels.
+
+    An anchor belongs to a scale level, which many items share: it is printed once, not in
+    every row. Items that do not apply to the child share one row per domain.
+    """
     results = {result.id: result for result in summary.items}
-    blocks: list[_Block] = []
+    rows: list[tuple[str, ...]] = []
+    chosen_levels: set[tuple[str, str]] = set()
     for domain in instrument.domains:
         items = [item for item in instrument.items if item.domain == domain.id]
         if not items:
             continue
-        rows = []
+        rows.append((labels.t(domain.label, domain.id),))
+        not_applicable = []
         for item in items:
             result = results.get(item.id)
             status = result.status if result is not None else "missing"
-            answer = assessment.answers.get(item.id)
-            chosen = _chosen(answer, status)
             if status == "not_applicable":
-                rating = labels.label("item_status", "not_applicable")
-            elif answer is None:
-                rating = labels.label("item_status", "missing")
-            elif answer.caregivers is not None:
-                rating = "\n".join(
-                    f"{who}: {labels.level(item.id, level)}"
-                    for who, level in answer.caregivers.items()
-                )
-            else:
-                rating = ", ".join(labels.level(item.id, level) for level in chosen)
-            if result is not None and result.concerning:
-                rating += f"\n({labels.w('concerning')})"
-            anchors = [labels.anchor(item.id, level) for level in dict.fromkeys(chosen)]
-            evidence: list[str] = []
-            if answer is not None and status != "not_applicable":
-                for entry in answer.evidence:
-                    origin = ", ".join(
-                        part
-                        for part in (
-                            _free(entry.source or ""),
-                            labels.date(entry.date) if entry.date else None,
-                        )
-                        if part
-                    )
-                    observation = _free(entry.observation)
-                    evidence.append(observation + (f" ({origin})" if origin else ""))
-                if answer.note:
-                    evidence.append(f"{labels.w('note')}: {_free(answer.note)}")
+                not_applicable.append(labels.item(item.id))
+                continue
+            answer = assessment.answers.get(item.id)
+            concerning = result is not None and result.concerning
+            chosen_levels.update((item.scale, level) for level in _chosen(answer, status))
             rows.append(
                 (
                     labels.item(item.id),
-                    rating,
-                    "\n".join(a for a in anchors if a),
-                    "\n".join(evidence),
+                    _rating(item, answer, concerning, labels),
+                    _evidence(answer, labels),
                 )
             )
-        blocks.append(_Heading(labels.t(domain.label, domain.id)))
-        blocks.append(
-            _Table(
-                (labels.w("item"), labels.w("rating"), labels.w("anchor"), labels.w("evidence")),
-                tuple(rows),
-                "items",
+        if not_applicable:
+            rows.append(
+                ("; ".join(not_applicable), labels.label("item_status", "not_applicable"), "")
             )
-        )
+    header = (labels.w("item"), labels.w("rating"), labels.w("evidence"))
+    blocks: list[_Block] = [_Table(header, tuple(rows), "items")]
+    anchors = _anchor_rows(instrument, chosen_levels, labels)
+    if anchors:
+        blocks.append(_Heading(labels.w("anchors")))
+        blocks.append(_Table((labels.w("level"), labels.w("anchor")), anchors, "anchors"))
     return _Section("items", labels.w("section.items"), tuple(blocks))
+
+
+def _anchor_rows(
+    instrument: Instrument, chosen: set[tuple[str, str]], labels: _Labels
+) -> tuple[tuple[str, ...], ...]:
+    """Per scale (in instrument order) the chosen levels that have an anchor."""
+    rows: list[tuple[str, ...]] = []
+    for scale in instrument.scales:
+        levels = [
+            (labels.t(level.label, level.id), labels.t(level.anchor))
+            for level in scale.levels
+            if level.anchor is not None and (scale.id, level.id) in chosen
+        ]
+        if levels:
+            rows.append((labels.t(scale.label, scale.id),))
+            rows.extend(levels)
+    return tuple(rows)
 
 
 def _trace_inputs(inputs: Sequence[TraceInput]) -> str:
@@ -829,53 +971,65 @@ def _trace_inputs(inputs: Sequence[TraceInput]) -> str:
     for given in inputs:
         data = given.model_dump(mode="json", exclude_none=True)
         ref = data.pop("ref")
-        lines.append(" ".join([str(ref), *(f"{key}={value}" for key, value in data.items())]))
+        words = [str(ref), *(f"{key}={value}" for key, value in data.items())]
+        lines.append(" ".join(_ident(word) for word in words))
     return "\n".join(lines)
 
 
-def _appendix(summary: Summary, labels: _Labels) -> _Section:
+def _trace_result(result: object) -> str:
+    if result is None:
+        return "—"
+    return str(result).lower() if isinstance(result, bool) else str(result)
+
+
+def _appendix(summary: Summary, labels: _Labels, trace: bool) -> _Section:
+    """Fingerprints always; the trace only when asked for (it is in the summary document)."""
     facts = (
-        (labels.w("engine"), f"{summary.engine.name} {summary.engine.version}"),
+        (labels.w("engine"), _ident(f"{summary.engine.name} {summary.engine.version}")),
         (
             labels.w("fingerprint.instrument"),
-            f"{summary.instrument.id} {summary.instrument.version}\n"
-            f"{summary.instrument.fingerprint}",
+            f"{_ident(summary.instrument.id)} {_ident(summary.instrument.version)}\n"
+            f"{_ident(summary.instrument.fingerprint)}",
         ),
         (
             labels.w("fingerprint.assessment"),
-            f"{summary.assessment.id}\n{summary.assessment.fingerprint}",
+            f"{_ident(summary.assessment.id)}\n{_ident(summary.assessment.fingerprint)}",
         ),
     )
+    blocks: list[_Block] = [
+        _Heading(labels.w("fingerprints")),
+        _Facts(facts),
+        _Para(labels.w("fingerprint.note"), "note"),
+    ]
+    if not trace:
+        blocks.append(_Para(labels.w("trace.omitted"), "note"))
+        title = labels.w("section.appendix.fingerprints")
+        return _Section("appendix", title, tuple(blocks))
     rows = tuple(
         (
             str(step.step),
-            step.kind,
-            step.id,
+            _ident(step.kind),
+            _ident(step.id),
             _trace_inputs(step.inputs),
-            "—"
-            if step.result is None
-            else str(step.result).lower()
-            if isinstance(step.result, bool)
-            else step.result,
+            _trace_result(step.result),
             step.explanation,
         )
         for step in summary.trace
     )
-    blocks: tuple[_Block, ...] = (
-        _Heading(labels.w("fingerprints")),
-        _Facts(facts),
-        _Para(labels.w("fingerprint.note"), "note"),
-        _Heading(labels.w("trace")),
-        _Table(
-            tuple(
-                labels.w(f"trace.{key}")
-                for key in ("step", "kind", "id", "inputs", "result", "explanation")
+    blocks.extend(
+        [
+            _Heading(labels.w("trace")),
+            _Table(
+                tuple(
+                    labels.w(f"trace.{key}")
+                    for key in ("step", "kind", "id", "inputs", "result", "explanation")
+                ),
+                rows,
+                "trace",
             ),
-            rows,
-            "trace",
-        ),
+        ]
     )
-    return _Section("appendix", labels.w("section.appendix"), blocks)
+    return _Section("appendix", labels.w("section.appendix"), tuple(blocks), new_page=True)
 
 
 # --- the comparison -----------------------------------------------------------------------
@@ -1051,62 +1205,110 @@ def _one_line(text: str) -> str:
 
 _CSS = """
 :root { --ink: #1d2730; --muted: #56636e; --rule: #d3dae0; --soft: #f3f5f7;
-  --risk: #b0502a; --protect: #2c7a6a; --alert: #a3161b; }
+  --risk: #b0502a; --protect: #2c7a6a; --alert: #a3161b;
+  --green: #2e7d32; --yellow: #f2b705; --red: #c62828; }
 * { box-sizing: border-box; }
-html { color: var(--ink); background: #fff; font-size: 10.5pt; line-height: 1.45;
-  font-family: "Source Sans 3", "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
+html { color: var(--ink); background: #fff; font-size: 10.5pt; line-height: 1.4;
+  font-family: "Source Sans 3", "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif;
+  print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 body { max-width: 190mm; margin: 0 auto; padding: 12mm 8mm 16mm; }
-header.doc { border-bottom: 2px solid var(--ink); padding-bottom: 3mm; margin-bottom: 5mm; }
-h1 { font-size: 19pt; font-weight: 600; margin: 0 0 1mm; letter-spacing: -0.01em; }
-.subtitle { color: var(--muted); margin: 0 0 3mm; font-size: 11pt; }
-h2 { font-size: 14pt; font-weight: 600; margin: 8mm 0 3mm; padding-bottom: 1mm;
+p, li, dd, td, blockquote { hyphens: auto; }
+h1, h2, h3, th, dt { hyphens: manual; }
+.id { white-space: nowrap; hyphens: none; word-break: keep-all; overflow-wrap: normal; }
+header.doc { border-bottom: 2px solid var(--ink); padding-bottom: 1.5mm; margin-bottom: 2mm; }
+h1 { font-size: 1.6rem; font-weight: 600; margin: 0 0 0.5mm; letter-spacing: -0.01em; }
+.subtitle { color: var(--muted); margin: 0 0 1.5mm; }
+h2 { font-size: 1.25rem; font-weight: 600; margin: 5mm 0 1.5mm; padding-bottom: 0.5mm;
   border-bottom: 1px solid var(--rule); }
-h3 { font-size: 11pt; font-weight: 600; margin: 5mm 0 2mm; }
-p { margin: 0 0 2.5mm; }
-p.note { color: var(--muted); font-size: 9.5pt; }
-p.strong { font-weight: 600; margin: 3mm 0 1mm; }
-blockquote { margin: 0 0 3mm; padding: 2mm 4mm; border-left: 3px solid var(--protect);
+h3 { font-size: 1rem; font-weight: 600; margin: 2.5mm 0 1mm; }
+p { margin: 0 0 1.5mm; }
+p.note { color: var(--muted); font-size: 0.9rem; }
+p.strong { font-weight: 600; margin: 2mm 0 0.5mm; }
+blockquote { margin: 0 0 2mm; padding: 1.5mm 4mm; border-left: 3px solid var(--protect);
   background: #f1f7f5; font-style: italic; }
-dl.facts { display: grid; grid-template-columns: minmax(35mm, max-content) 1fr;
-  gap: 1.2mm 6mm; margin: 0 0 3mm; }
+blockquote p { margin: 0; }
+dl.facts { display: grid; grid-template-columns: minmax(32mm, max-content) minmax(0, 1fr);
+  gap: 0.6mm 4mm; margin: 0 0 1.5mm; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
-table { width: 100%; border-collapse: collapse; margin: 1mm 0 4mm; font-size: 9.5pt; }
-th, td { text-align: left; vertical-align: top; padding: 1.4mm 2mm;
+dl.facts dd { margin: 0; overflow-wrap: break-word; }
+header.doc dl.facts { grid-template-columns: repeat(2, 30mm minmax(0, 1fr)); }
+header.doc p.note { font-size: 0.8rem; margin: 0; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 2.5mm; font-size: 0.9rem;
+  line-height: 1.3; }
+th, td { text-align: left; vertical-align: top; padding: 0.8mm 1.5mm;
   border-bottom: 1px solid var(--rule); overflow-wrap: break-word; }
 th { background: var(--soft); font-weight: 600; }
 thead { display: table-header-group; }
-table.trace { font-size: 8pt; table-layout: fixed; }
-table.trace td { overflow-wrap: anywhere; }
-table.trace th:nth-child(1) { width: 6%; }
-table.trace th:nth-child(2) { width: 13%; }
-table.trace th:nth-child(3) { width: 17%; }
-table.trace th:nth-child(4) { width: 25%; }
-table.trace th:nth-child(5) { width: 9%; }
-table.items td:first-child { width: 28%; }
-table.items td:nth-child(2) { width: 17%; }
-.alert { border: 2px solid var(--alert); background: #fcf0f0; padding: 3mm 4mm;
-  margin: 0 0 5mm; }
-.alert h2 { color: var(--alert); border: 0; margin: 0 0 1mm; padding: 0; font-size: 13pt; }
+table.trace { font-size: 0.75rem; }
+table.trace th { white-space: nowrap; }
+table.items td:first-child { width: 37%; }
+table.items td:nth-child(2) { width: 23%; }
+table.anchors td:first-child { width: 22%; }
+tr.group th { background: #fff; border-bottom: 1.5px solid var(--ink); padding-top: 2mm; }
+.alert { border: 2px solid var(--alert); background: #fcf0f0; padding: 2mm 4mm;
+  margin: 0 0 3mm; }
+.alert h2 { color: var(--alert); border: 0; margin: 0 0 1mm; padding: 0; }
 .alert ul { margin: 0; padding-left: 5mm; }
-section#outcome dl.facts dd:first-of-type { font-size: 12.5pt; font-weight: 600; }
-figure { margin: 2mm 0 4mm; }
+section#decision h2 { margin-top: 2mm; }
+.verdict { border: 1px solid var(--rule); border-left: 8mm solid var(--muted);
+  padding: 1.5mm 4mm; margin: 0 0 2mm; background: var(--soft); }
+.verdict.light-green { border-color: var(--green); background: #eaf4ea; }
+.verdict.light-yellow { border-color: var(--yellow); background: #fdf5dc; }
+.verdict.light-red { border-color: var(--red); background: #fbeaea; }
+.verdict .final { font-size: 1.3rem; font-weight: 600; margin: 0 0 1mm; }
+.verdict dl.facts { margin: 0; }
+figure { margin: 1mm 0 1mm; }
 figure svg { width: 100%; height: auto; display: block; }
-figcaption { color: var(--muted); font-size: 9pt; margin-top: 1mm; }
-ol, ul { margin: 0 0 3mm; padding-left: 6mm; }
-footer { margin-top: 8mm; border-top: 1px solid var(--rule); padding-top: 2mm;
-  color: var(--muted); font-size: 8.5pt; }
-@page { size: A4; margin: 15mm 14mm 17mm; }
+figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 1mm; }
+ol, ul { margin: 0 0 1.5mm; padding-left: 6mm; }
+ol.columns, ul.columns { columns: 2; column-gap: 8mm; }
+footer { margin-top: 5mm; border-top: 1px solid var(--rule); padding-top: 1.5mm;
+  color: var(--muted); font-size: 0.8rem; }
+@page { size: A4; margin: 13mm 13mm 13mm; }
 @media print {
-  html { font-size: 9.5pt; }
+  html { font-size: 8.5pt; }
   body { max-width: none; padding: 0; }
-  section { break-before: page; page-break-before: always; }
-  section#outcome { break-before: auto; page-break-before: auto; }
-  h2, h3, p.strong { break-after: avoid; page-break-after: avoid; }
-  tr, .alert, figure, blockquote, dl.facts, li { break-inside: avoid; page-break-inside: avoid; }
+  section.new-page { break-before: page; page-break-before: always; }
+  section#profile figure { max-width: 150mm; margin: 0 auto; }
+  figcaption, table.profile-table { display: none; }
+  h2, h3, p.strong, tr.group { break-after: avoid; page-break-after: avoid; }
+  tr, .alert, .verdict, figure, blockquote, dl.facts, li {
+    break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 """
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string: every character outside printable ASCII, and quotes, escaped."""
+    escaped = "".join(
+        char if " " <= char <= "~" and char not in '"\\<>' else f"\\{ord(char):06x}"
+        for char in _plain(text)
+    )
+    return f'"{escaped}"'
+
+
+def _page_css(document: _Document) -> str:
+    """Case, assessment and date atop every printed page, the page number below.
+
+    CSS page-margin boxes (Chromium 131+, Safari 18.2+); other browsers print their own
+    header and footer instead.
+    """
+    if not document.running and not document.page_number:
+        return ""
+    boxes = []
+    if document.running:
+        boxes.append(f"@top-left {{ content: {_css_string(document.running)}; }}")
+    if document.page_number:
+        parts = re.split(r"\{(page|pages)\}", document.page_number)
+        content = " ".join(
+            f"counter({part})" if position % 2 else _css_string(part)
+            for position, part in enumerate(parts)
+            if part
+        )
+        boxes.append(f"@bottom-right {{ content: {content}; }}")
+    style = "font-size: 8pt; color: #56636e; font-family: sans-serif;"
+    return "@page { " + " ".join(b.replace("; }", f"; {style} }}") for b in boxes) + " }\n"
 
 
 def _escape(text: str) -> str:
@@ -1117,9 +1319,16 @@ def _bdi(escaped: str) -> str:
     return f"<bdi>{escaped}</bdi>"
 
 
+def _unbroken(escaped: str) -> str:
+    return f'<span class="id">{escaped}</span>'
+
+
 def _esc(text: str) -> str:
-    """Text as inert HTML; line breaks become ``<br>``, document text is isolated in ``<bdi>``."""
-    return _isolated_lines(text, _bdi, "<br>", _escape)
+    """Text as inert HTML; line breaks become ``<br>``, document text is isolated in ``<bdi>``.
+
+    Identifiers stand in ``<span class="id">``, which the style sheet never breaks.
+    """
+    return _isolated_lines(text, _bdi, "<br>", _escape, _unbroken)
 
 
 def _svg_isolate(escaped: str) -> str:
@@ -1142,7 +1351,7 @@ def _html(document: _Document) -> str:
         "style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_escape(_plain(document.title))}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{_page_css(document)}</style>",
         "</head>",
         "<body>",
         '<header class="doc">',
@@ -1154,7 +1363,8 @@ def _html(document: _Document) -> str:
     parts.extend(_html_block(block) for block in document.header if isinstance(block, _Alert))
     parts.append("<main>")
     for section in document.sections:
-        parts.append(f'<section id="{section.id}">')
+        cls = ' class="new-page"' if section.new_page else ""
+        parts.append(f'<section id="{section.id}"{cls}>')
         parts.append(f"<h2>{_esc(section.title)}</h2>")
         parts.extend(_html_block(block) for block in section.blocks)
         parts.append("</section>")
@@ -1167,10 +1377,15 @@ def _html(document: _Document) -> str:
 def _html_table(table: _Table) -> str:
     cls = f' class="{table.style}"' if table.style else ""
     head = "".join(f'<th scope="col">{_esc(cell)}</th>' for cell in table.header)
-    body = "\n".join(
-        "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
-    )
+    body = "\n".join(_html_row(row, len(table.header)) for row in table.rows)
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _html_row(row: Sequence[str], width: int) -> str:
+    """A table row; a row of one cell heads the group of rows below it."""
+    if len(row) == 1 and width > 1:
+        return f'<tr class="group"><th colspan="{width}" scope="rowgroup">{_esc(row[0])}</th></tr>'
+    return "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>"
 
 
 def _html_block(block: _Block) -> str:
@@ -1186,18 +1401,35 @@ def _html_block(block: _Block) -> str:
         return _html_table(block)
     if isinstance(block, _List):
         tag = "ol" if block.ordered else "ul"
-        return f"<{tag}>" + "".join(f"<li>{_esc(item)}</li>" for item in block.items) + f"</{tag}>"
+        cls = f' class="{block.style}"' if block.style else ""
+        return (
+            f"<{tag}{cls}>"
+            + "".join(f"<li>{_esc(item)}</li>" for item in block.items)
+            + f"</{tag}>"
+        )
     if isinstance(block, _Alert):
         items = "".join(f"<li>{_esc(line)}</li>" for line in block.lines)
         title = f"<h2>{_esc(block.title)}</h2>"
         return f'<div class="alert" role="alert" id="acute">{title}<ul>{items}</ul></div>'
     if isinstance(block, _Heading):
         return f"<h3>{_esc(block.text)}</h3>"
+    if isinstance(block, _Verdict):
+        return _html_verdict(block)
     return _svg_figure(block)
 
 
+def _html_verdict(verdict: _Verdict) -> str:
+    """The outcome box, coloured by its traffic light; the light is also named in words."""
+    light = f" light-{verdict.light}" if verdict.light else ""
+    rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in verdict.facts)
+    return (
+        f'<div class="verdict{light}" id="verdict"><p class="final">{_esc(verdict.final)}</p>'
+        f'<dl class="facts">{rows}</dl></div>'
+    )
+
+
 # The chart's geometry, in SVG user units.
-_WIDTH, _PITCH, _TOP, _BAR = 720, 40, 44, 14
+_WIDTH, _PITCH, _TOP, _BAR = 720, 32, 44, 14
 _CENTER, _HALF = 360, Decimal(310)
 
 
@@ -1366,7 +1598,12 @@ def _md(text: str) -> str:
 
 
 def _md_table(table: _Table) -> list[str]:
+    """A pipe table; a group heading (a row of one cell) in bold, the other cells empty."""
+    width = len(table.header)
+
     def row(cells: Sequence[str]) -> str:
+        if len(cells) == 1 and width > 1:
+            return f"| **{_md(cells[0])}** |" + "   |" * (width - 1)
         return "| " + " | ".join(_md(cell) or " " for cell in cells) + " |"
 
     return (
@@ -1400,6 +1637,9 @@ def _md_block(block: _Block) -> list[str]:
         )
     if isinstance(block, _Heading):
         return [f"### {_md(block.text)}", ""]
+    if isinstance(block, _Verdict):
+        facts = [f"- **{_md(key)}:** {_md(value)}" for key, value in block.facts]
+        return [f"**{_md(block.final)}**", "", *facts, ""]
     return _md_table(block.table)
 
 

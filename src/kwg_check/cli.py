@@ -520,7 +520,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
     text = render_report(
-        assessment, instrument, lang=args.lang, format=args.format, previous=previous
+        assessment,
+        instrument,
+        lang=args.lang,
+        format=args.format,
+        previous=previous,
+        trace=args.trace,
     )
     _write(text, args.output)
     return EXIT_OK
@@ -748,6 +753,13 @@ def _parser() -> argparse.ArgumentParser:
         "--previous",
         metavar="OLD",
         help="previous assessment or summary of the same child: adds the comparison",
+    )
+    report.add_argument(
+        "--trace",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="append the engine's trace, step by step (default: --no-trace; the trace is in "
+        "the summary document, the fingerprints are always printed)",
     )
 
     diff = command(
