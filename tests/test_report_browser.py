@@ -136,7 +136,7 @@ def test_grey_zone_report_prints_the_decision_on_page_1_and_at_most_5_pages(
     assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
     summary = kwg_check.score_assessment(assessment)
     instrument = kwg_check.resolve_instrument(assessment).instrument
-    open_report(browser, tmp_path, kwg_check.render_report(assessment, lang=lang))  # type: ignore[arg-type]
+    open_report(browser, tmp_path, kwg_check.render_report(assessment, lang=lang))
     verdict = browser.find_element(By.ID, "verdict")
     assert verdict.value_of_css_property("border-left-color") == "rgba(242, 183, 5, 1)"
     pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(print_pdf(browser))).pages]
