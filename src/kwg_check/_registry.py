@@ -23,6 +23,7 @@ from ._errors import DocumentError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
 from ._model import Assessment, Instrument
 from ._model._types import LocalizedText
+from ._types import checked_arguments
 
 __all__ = [
     "Example",
@@ -81,6 +82,7 @@ class InstrumentRegistry:
     preferring one would score with an instrument nobody chose.
     """
 
+    @checked_arguments
     def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True):
         self._instruments: dict[tuple[str, str], tuple[Instrument, str]] = {}
         self._compiled: dict[tuple[str, str], CompiledInstrument] = {}
@@ -92,11 +94,13 @@ class InstrumentRegistry:
         for directory in directories:
             self.add_directory(directory)
 
+    @checked_arguments
     def add_directory(self, directory: str | os.PathLike[str]) -> None:
         """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory."""
         for path in instrument_files(directory):
             self.add(parse_loaded(Instrument, load_path(path)), str(path))
 
+    @checked_arguments
     def add(self, instrument: Instrument, origin: str = "api") -> None:
         """Add one instrument document; ``origin`` names its source in error messages."""
         self._add(instrument, origin)
@@ -125,10 +129,12 @@ class InstrumentRegistry:
             )
         ]
 
+    @checked_arguments
     def get(self, instrument_id: str, version: str | None = None) -> Instrument:
         """The instrument with this id and version (the highest version when none is given)."""
         return self._instruments[self._key(instrument_id, version)][0]
 
+    @checked_arguments
     def compiled(self, instrument_id: str, version: str | None = None) -> CompiledInstrument:
         """The compiled instrument, compiled on first use and cached."""
         key = self._key(instrument_id, version)
@@ -137,6 +143,7 @@ class InstrumentRegistry:
                 self._compiled[key] = compile_instrument(self._instruments[key][0])
             return self._compiled[key]
 
+    @checked_arguments
     def for_assessment(self, assessment: Assessment) -> CompiledInstrument:
         """The compiled instrument an assessment refers to."""
         return self.compiled(assessment.instrument.id, assessment.instrument.version)
@@ -221,4 +228,8 @@ def example_data(name: str) -> JsonValue:
     for example in examples():
         if example.name == name:
             return load_bytes((_data_dir() / "examples" / example.resource).read_bytes())
-    raise NotFoundError(Problem("", "example.unknown", f"no bundled example is named {name!r}"))
+    close = difflib.get_close_matches(name, [example.name for example in examples()], n=3)
+    listed = " (kwg_check.examples() and `kwg-check examples` list them)"
+    hint = f" (did you mean {' or '.join(close)}?)" if close else listed
+    reason = f"no bundled example has that name{hint}"  # the name itself is not repeated
+    raise NotFoundError(Problem("", "example.unknown", reason))
