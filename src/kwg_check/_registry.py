@@ -19,7 +19,7 @@ import attrs
 
 from ._documents import document_fingerprint, parse_loaded
 from ._engine import CompiledInstrument, compile_instrument
-from ._errors import DocumentError, NotFoundError, Problem
+from ._errors import DocumentError, KwgCheckError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
 from ._model import Assessment, Instrument
 from ._model._types import LocalizedText
@@ -96,9 +96,21 @@ class InstrumentRegistry:
 
     @checked_arguments
     def add_directory(self, directory: str | os.PathLike[str]) -> None:
-        """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory."""
+        """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory.
+
+        A file that cannot be read or is no valid instrument raises its error with every
+        reason naming the file (the caller's own path; the pointers stay those of the
+        document), as a clash between two files names both.
+        """
         for path in instrument_files(directory):
-            self.add(parse_loaded(Instrument, load_path(path)), str(path))
+            try:
+                instrument = parse_loaded(Instrument, load_path(path))
+            except KwgCheckError as error:
+                problems = [
+                    attrs.evolve(p, reason=f"in {path}: {p.reason}") for p in error.problems
+                ]
+                raise type(error)(problems) from None
+            self.add(instrument, str(path))
 
     @checked_arguments
     def add(self, instrument: Instrument, origin: str = "api") -> None:
