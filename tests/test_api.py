@@ -187,6 +187,26 @@ def test_registry_directory_problems_name_the_file(
         assert raised.value.__cause__ is None
 
 
+def test_an_unknown_reference_names_the_instruments_the_caller_gave() -> None:
+    """Not "pass the instrument file" when one was passed: which ones, and that they do not
+    match; a bundled instrument copied from another registry is not one the caller gave."""
+    registry = kwg_check.InstrumentRegistry()
+    with pytest.raises(kwg_check.NotFoundError) as raised:
+        registry.get("office_variant", "1.0.0")
+    assert "pass the instrument file" in raised.value.reason
+    variant = kwg_check.dump_document(registry.get("sdm_risk"))
+    variant["id"] = "office_variant"
+    registry.add(kwg_check.parse_instrument(variant))
+    registry.add(registry.get("kwg_8a"), "bundled:kwg_8a.yaml")
+    with pytest.raises(kwg_check.NotFoundError) as raised:
+        registry.get("other_office", "2.0.0")
+    assert raised.value.reason == (
+        "no instrument other_office version 2.0.0 is known: the "
+        "given instrument(s) (office_variant 1.0.0) do not match the instrument reference "
+        "other_office version 2.0.0"
+    )
+
+
 def test_registry_picks_the_highest_version_when_none_is_given() -> None:
     registry = kwg_check.InstrumentRegistry(bundled=False)
     instrument = kwg_check.InstrumentRegistry().get("sdm_risk")

@@ -86,6 +86,8 @@ class InstrumentRegistry:
     def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True):
         self._instruments: dict[tuple[str, str], tuple[Instrument, str]] = {}
         self._compiled: dict[tuple[str, str], CompiledInstrument] = {}
+        self._given: dict[tuple[str, str], str] = {}
+        """The instruments the caller added (a copy of a bundled one too), by origin."""
         self._lock = threading.Lock()
         if bundled:
             for path in sorted((_data_dir() / "instruments").iterdir()):
@@ -116,6 +118,8 @@ class InstrumentRegistry:
     def add(self, instrument: Instrument, origin: str = "api") -> None:
         """Add one instrument document; ``origin`` names its source in error messages."""
         self._add(instrument, origin)
+        if not origin.startswith("bundled:"):  # a bundled one copied from another registry
+            self._given[instrument.id, instrument.version] = origin
 
     def _add(self, instrument: Instrument, origin: str) -> None:
         key = (instrument.id, instrument.version)
@@ -175,7 +179,8 @@ class InstrumentRegistry:
         )
 
     def _unknown(self, instrument_id: str, version: str | None) -> str:
-        """Why an instrument is not found, with the known versions or the closest ids."""
+        """Why an instrument is not found, with the known versions or the closest ids; when
+        the caller gave instruments, which ones, so that a wrong file is plain to see."""
         ids = sorted({ident for ident, _ in self._instruments})
         if instrument_id in ids:
             versions = sorted(
@@ -186,9 +191,16 @@ class InstrumentRegistry:
             close = difflib.get_close_matches(instrument_id, ids, n=3)
             hint = f" (did you mean {' or '.join(close)}?)" if close else ""
         wanted = instrument_id + (f" version {version}" if version else "")
+        if not self._given:
+            return (
+                f"no instrument {wanted} is known{hint}; pass the instrument file, or see "
+                "`kwg-check instruments` for the bundled ones"
+            )
+        kind = "instrument(s)" if "api" in self._given.values() else "instrument file(s)"
+        held = ", ".join(f"{ident} {v}" for ident, v in sorted(self._given))
         return (
-            f"no instrument {wanted} is known{hint}; pass the instrument file, or see "
-            "`kwg-check instruments` for the bundled ones"
+            f"no instrument {wanted} is known{hint}: the given {kind} ({held}) do not match "
+            f"the instrument reference {wanted}"
         )
 
 
