@@ -22,6 +22,7 @@ from kwg_check._engine import compile_instrument, instrument_problems, score
 from kwg_check._errors import DocumentError, OverrideError
 from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument, Summary
+from strategies import examples
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "kwg_check" / "data"
 FAMILIES = ("sdm_risk", "cans_needs", "spj_judgement")
@@ -289,7 +290,7 @@ def _base(family: str, age_months: int) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(data=st.data())
 def test_sdm_outcome_is_the_higher_band_raised_by_policy(data: st.DataObject) -> None:
     instrument = _instrument("sdm_risk")
@@ -396,7 +397,7 @@ def _cans_applies(item: str, age: int) -> bool:
     return not item.startswith("rb_") or age >= 72
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(data=st.data())
 def test_cans_plan_follows_the_highest_applicable_need(data: st.DataObject) -> None:
     instrument = _instrument("cans_needs")
@@ -501,7 +502,7 @@ def test_spj_without_final_rating_warns_and_leaves_final_open() -> None:
     assert [warning.code for warning in summary.warnings] == ["judgement.missing"]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_spj_never_computes_an_outcome(data: st.DataObject) -> None:
     instrument = _instrument("spj_judgement")

@@ -29,6 +29,7 @@ from kwg_check._engine import CompiledInstrument, compile_instrument, instrument
 from kwg_check._errors import DocumentError, OverrideError
 from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument, Summary
+from strategies import examples
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "kwg_check" / "data"
 INSTRUMENT_FILE = DATA / "instruments" / "kwg_8a.yaml"
@@ -749,7 +750,7 @@ def _levels(item_id: str) -> list[str]:
 PROTECTIVE = [i.id for i in _instrument().items if i.kind == "protective"]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(data=st.data())
 def test_floor_holds_whatever_the_strengths_and_resources(data: st.DataObject) -> None:
     assessment = _example_data("kwg8a-acute-floor-despite-resources")
@@ -774,7 +775,7 @@ def test_floor_holds_whatever_the_strengths_and_resources(data: st.DataObject) -
     assert summary.outcome.final == "acute"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(data=st.data())
 def test_raising_one_rating_never_lowers_the_computed_outcome(data: st.DataObject) -> None:
     assessment = _example_data(data.draw(st.sampled_from(NAMES), label="example"))
@@ -799,7 +800,7 @@ def test_raising_one_rating_never_lowers_the_computed_outcome(data: st.DataObjec
     assert _severity(after.outcome.computed) >= _severity(before.outcome.computed)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(data=st.data())
 def test_grey_zone_range_contains_every_completion(data: st.DataObject) -> None:
     assessment = _example_data("kwg8a-grey-zone-unknowns")

@@ -243,6 +243,7 @@ def test_describe_renders_a_bundled_instrument(capsys: pytest.CaptureFixture[str
     assert out == (ROOT / "docs/instruments/kwg_8a.de.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.integration
 def test_python_dash_m_runs_the_same_command_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kwg_check", "score", "-", "--format", "json"],
@@ -254,6 +255,7 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     assert json.loads(result.stdout)["document_type"] == "summary"
 
 
+@pytest.mark.integration
 def test_summary_bytes_are_identical_across_processes_and_hash_seeds() -> None:
     assessment = json.dumps(example("kwg8a-grey-zone-unknowns")).encode()
     outputs = set()
@@ -590,3 +592,30 @@ def test_an_instrument_file_that_does_not_match_the_assessment_names_both(
     assert "'kwg_8a'" in err
     assert "'office_variant'" in err
     assert "pass the instrument file" not in err
+
+
+def test_diff_and_report_previous_work_on_the_bundled_reassessment_pair(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's commands: two `kwg-check example` outputs, then diff and report."""
+    files = {}
+    for name in ("kwg8a-grey-zone-unknowns", "kwg8a-grey-zone-follow-up"):
+        code, out, _ = run(["example", name], capsys)
+        assert code == 0
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(out, encoding="utf-8")
+    old, new = str(files["kwg8a-grey-zone-unknowns"]), str(files["kwg8a-grey-zone-follow-up"])
+    code, out, err = run(["diff", old, new, "--lang", "en"], capsys)
+    assert (code, err) == (0, "")
+    assert out.split("\n\n")[1].splitlines()[:3] == [
+        "Outcome unchanged: Latent endangerment.",
+        "The outcomes the unknowns allow narrowed: before Latent endangerment to Acute "
+        "endangerment; now Latent endangerment.",
+        "Parents: now involved.",
+    ]
+    report = tmp_path / "report.html"
+    code, _, err = run(["report", new, "--previous", old, "-o", str(report)], capsys)
+    assert (code, err) == (0, "")
+    html = report.read_text(encoding="utf-8")
+    assert "Ergebnis unverändert: <bdi>Latente Gefährdung</bdi>." in html
+    assert html.index("Auf einen Blick") < html.index("Alle Veränderungen")

@@ -1,8 +1,10 @@
 """Reassessment comparison: what changed between two assessments of the same child.
 
-A reassessment is read against the previous one. The comparison must name every change
-(outcome, indices, bands, flags, items, resources) with its direction, nothing when nothing
-changed, and the same changes mirrored when the two sides are swapped.
+A reassessment is read against the previous one. The comparison must first answer practice's
+questions (is the outcome the same, did the range of possible outcomes narrow, are the parents
+now involved, which flags and resources changed), then name every change (outcome, indices,
+bands, flags, items, resources) with its direction, nothing when nothing changed, and the
+same changes mirrored when the two sides are swapped.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kwg_check
-from kwg_check import Change, ComparisonError, compare, render_comparison
+from kwg_check import Change, ComparisonError, RangeChange, compare, render_comparison
 from kwg_check.cli import main
+from strategies import examples
 
 GREY = "kwg8a-grey-zone-unknowns"
+FOLLOW_UP = "kwg8a-grey-zone-follow-up"
 INSTRUMENT = kwg_check.InstrumentRegistry().get("kwg_8a", "1.0.0")
 SCALES = {scale.id: scale for scale in INSTRUMENT.scales}
 SINGLE_ITEMS = {
@@ -47,6 +51,97 @@ def reassessed(changes: dict[str, str], **fields: Any) -> kwg_check.Assessment:
 
 
 OLD = kwg_check.parse_assessment(kwg_check.example_data(GREY))
+
+
+NEW = kwg_check.parse_assessment(kwg_check.example_data(FOLLOW_UP))
+
+
+def test_the_bundled_follow_up_is_a_reassessment_of_the_same_child() -> None:
+    """The pair works out of the box: same case, a later date, another assessment id."""
+    assert NEW.subject.case_id == OLD.subject.case_id
+    assert NEW.assessment_date > OLD.assessment_date
+    assert NEW.id != OLD.id
+
+
+def test_the_bundled_pair_answers_practices_questions_as_data() -> None:
+    comparison = compare(OLD, NEW)
+    assert comparison.outcome == Change("outcome", "final", "latent", "latent", "unchanged")
+    assert comparison.range == RangeChange(("latent", "acute"), ("latent", "latent"), "narrowed")
+    assert comparison.participation == (
+        Change("participation", "parents", "not_involved", "involved", "up"),
+    )
+    assert comparison.flags == (
+        Change("flag", "several_care_deficits", "raised", "not_raised", "down"),
+    )
+    assert [(c.label, c.direction) for c in comparison.resources] == [
+        ("Großmutter", "up"),
+        ("Sozialpädagogische Familienhilfe", "added"),
+    ]
+
+
+def test_the_bundled_pair_states_outcome_range_participation_flags_resources_first() -> None:
+    lines = render_comparison(compare(OLD, NEW), lang="en").splitlines()
+    assert lines[5:11] == [
+        "Outcome unchanged: Latent endangerment.",
+        "The outcomes the unknowns allow narrowed: before Latent endangerment to Acute "
+        "endangerment; now Latent endangerment.",
+        "Parents: now involved.",
+        "Flag cleared: Several care areas insufficiently ensured.",
+        "Resource gained: Großmutter (family).",
+        "Resource gained: Sozialpädagogische Familienhilfe (neighbourhood and institutions).",
+    ]
+    assert lines[11] == ""
+    assert lines[12].startswith("Index: ")  # then every change, as before
+
+
+def test_the_german_comparison_uses_the_words_of_practice() -> None:
+    text = render_comparison(compare(OLD, NEW), lang="de")
+    assert "Vorbewertung" not in text
+    assert text.startswith("Vergleich mit der vorherigen Gefährdungseinschätzung\n")
+    assert "Vorherige Einschätzung: GE-2026-0134-01, 2026-05-06" in text
+    headline = text.split("\n\n")[1].splitlines()
+    assert headline[:3] == [
+        "Ergebnis unverändert: Latente Gefährdung.",
+        "Die Spanne der Ergebnisse, die das Unbekannte zulässt, hat sich verengt: vorher "
+        "Latente Gefährdung bis Akute Gefährdung; jetzt Latente Gefährdung.",
+        "Eltern: jetzt beteiligt.",
+    ]
+    html = render_comparison(compare(OLD, NEW), lang="de", format="html")
+    assert html.index("Auf einen Blick") < html.index("Alle Veränderungen")
+
+
+def test_an_outcome_that_changed_is_stated_with_its_direction() -> None:
+    worse = reassessed({"serious_injury": "present"})
+    comparison = compare(OLD, worse)
+    assert comparison.outcome == Change("outcome", "final", "latent", "acute", "up")
+    assert comparison.range == RangeChange(("latent", "acute"), ("acute", "acute"), "narrowed")
+    assert Change("flag", "danger_injury", "not_raised", "raised", "up") in comparison.flags
+    text = render_comparison(comparison, lang="en")
+    assert "Outcome changed: before Latent endangerment, now Acute endangerment (more severe)." in (
+        text
+    )
+    assert "Flag raised: Acute danger: serious injury." in text
+    back = render_comparison(compare(worse, OLD), lang="de")
+    assert "(weniger schwerwiegend)" in back
+    assert "hat sich erweitert" in back
+
+
+def test_participation_no_longer_given_and_summaries_without_participation() -> None:
+    comparison = compare(NEW, OLD)
+    assert comparison.participation == (
+        Change("participation", "parents", "involved", "not_involved", "down"),
+    )
+    assert "Eltern: nicht mehr beteiligt." in render_comparison(comparison, lang="de")
+    summaries = compare(kwg_check.score_assessment(OLD), kwg_check.score_assessment(NEW))
+    assert summaries.participation == ()  # a summary does not record participation
+    assert summaries.range.direction == "narrowed"
+
+
+def test_an_unchanged_comparison_still_states_outcome_and_range() -> None:
+    text = render_comparison(compare(NEW, NEW), lang="en")
+    assert "Outcome unchanged: Latent endangerment." in text
+    assert "The outcomes the unknowns allow are unchanged: Latent endangerment." in text
+    assert "Nothing changed." in text
 
 
 def test_an_assessment_compared_with_itself_has_no_changes() -> None:
@@ -150,7 +245,7 @@ _spaces = st.sampled_from([" ", "  ", "\u00a0", "\u202f", "\u2007", "\t", "\u300
 _word = st.text(st.characters(codec="utf-8", categories=["L", "M", "N"]), min_size=1, max_size=4)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     words=st.lists(_word, min_size=1, max_size=3),
     gaps=st.lists(_spaces, min_size=3, max_size=3),
@@ -235,7 +330,8 @@ def test_text_comparison_keeps_free_text_on_one_line() -> None:
     text = render_comparison(compare(OLD, kwg_check.parse_assessment(data)), lang="en")
     assert "\x1b" not in text
     assert [line for line in text.splitlines() if "forged" in line] == [
-        "Resource: a Resource: forged [2J (personal): — → available (gained)"
+        "Resource gained: a Resource: forged [2J (personal).",
+        "Resource: a Resource: forged [2J (personal): — → available (gained)",
     ]
 
 
@@ -272,7 +368,7 @@ def level_of(assessment: kwg_check.Assessment, item: str) -> str | None:
     return answer.level if answer is not None else None
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers, toggles, answers, toggles)
 def test_diff_is_empty_on_itself_and_mirrors_when_swapped(
     a_picks: dict[str, str], a_res: list[bool], b_picks: dict[str, str], b_res: list[bool]
@@ -283,6 +379,8 @@ def test_diff_is_empty_on_itself_and_mirrors_when_swapped(
     backward = compare(b, a).changes
     assert set(forward) == {change.mirrored() for change in backward}
     assert len(forward) == len(backward)
+    assert compare(a, b).outcome == compare(b, a).outcome.mirrored()
+    assert compare(a, b).range == compare(b, a).range.mirrored()
     if a_picks != b_picks or a_res != b_res:
         differing_items = {
             item
@@ -313,7 +411,9 @@ def test_cli_diff_prints_changes_and_exits_0(
     assert f"{line} (niedriger)" in out
     target = tmp_path / "diff.md"
     assert main(["diff", old_path, new_path, "--format", "md", "-o", str(target)]) == 0
-    assert target.read_text(encoding="utf-8").startswith("# Vergleich mit der Vorbewertung")
+    assert target.read_text(encoding="utf-8").startswith(
+        "# Vergleich mit der vorherigen Gefährdungseinschätzung"
+    )
     assert (
         main(["diff", old_path, new_path, "--format", "md", "--lang", "en", "-o", str(target)]) == 0
     )

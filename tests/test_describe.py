@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kwg_check import describe_instrument
 from kwg_check._errors import KwgCheckError
 from kwg_check._model import Instrument
+from strategies import examples
 from tool_support import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -503,7 +504,7 @@ def test_html_backticks_and_line_breaks_from_the_instrument_are_made_inert() -> 
     _assert_tables_intact(sheet)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(text=st.text(min_size=1, max_size=40))
 def test_no_label_text_breaks_a_table(text: str) -> None:
     data = copy.deepcopy(SMALL)

@@ -30,6 +30,7 @@ from kwg_check._documents import (
 from kwg_check._errors import DocumentError, KwgCheckError, WriteError
 from kwg_check._io import JsonValue, canonical_json, load_path
 from kwg_check._model import Assessment, Flag, Instrument, Summary
+from strategies import examples
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 
@@ -666,7 +667,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(extensions=st.dictionaries(st.text(max_size=6), json_values, max_size=5))
 def test_any_extensions_survive_the_round_trip(extensions: dict[str, JsonValue]) -> None:
     data = load("assessment_valid.json")

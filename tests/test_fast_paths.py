@@ -38,6 +38,7 @@ from kwg_check._io import (
 from kwg_check._model import Summary
 from kwg_check._model._trusted import construct, dump
 from kwg_check._model.summary import TraceInput
+from strategies import examples
 
 # --------------------------------------------------------------------------------------------
 # Writers
@@ -80,7 +81,7 @@ def _outcome(write: Any, value: object) -> tuple[object, ...]:
         return "error", type(error).__name__, error.problems
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(value=_values)
 def test_fast_writers_write_and_fail_exactly_like_the_checked_ones(value: object) -> None:
     """Same text for plain values; same error (code, pointer, reason) for everything else."""
@@ -159,7 +160,7 @@ _json_texts = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=_json_texts, depth=st.integers(1, 4))
 def test_fast_json_loading_equals_the_checked_loading(text: str, depth: int) -> None:
     """Same value for good JSON; same error for bad numbers, repeated keys, surrogates,

@@ -43,6 +43,7 @@ from kwg_check._fhir import (
 )
 from kwg_check._registry import bundled_registry
 from kwg_check.cli import main
+from strategies import examples
 
 SECRET = "Erika Mustermann, Hauptstr. 5"
 """Free text planted in bad resources; it must never come back in an error."""
@@ -440,7 +441,7 @@ RESOURCE = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_round_trip_is_the_identity_for_generated_answers(data: st.DataObject) -> None:
     """Levels, unknowns, multiple choices, caregivers, evidence, notes and resources all come
@@ -701,7 +702,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(data=st.data())
 def test_a_damaged_response_raises_only_library_errors_that_do_not_echo(
     data: st.DataObject,

@@ -33,7 +33,7 @@ from strategies import (
     GENERATORS,
     MARKER,
     bundled_documents,
-    fuzz_examples,
+    examples,
     is_json,
     json_text,
     json_values,
@@ -52,10 +52,12 @@ ASSESSMENTS = sorted(bundled_documents("assessment"))
 INSTRUMENTS = sorted(bundled_documents("instrument"))
 
 
-def fuzz(weight: float) -> settings:
-    """Settings of one fuzz test: its share of the profile's examples, no deadline."""
+def fuzz(ci_count: int) -> settings:
+    """Settings of one fuzz test: its examples (``ci_count`` under ``ci``, scaled by the
+    profile), no deadline. A cheap target gets more examples than one that scores or
+    compiles, so every target gets a comparable share of the run time."""
     return settings(
-        max_examples=fuzz_examples(weight),
+        max_examples=examples(ci_count),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -108,7 +110,7 @@ def test_generated_documents_validate_with_a_problem_list_and_schema_parity(kind
     """Documents written from the published schema: validate_document never raises, the
     schema and the models agree, and a document validate_document accepts fits the schema."""
 
-    @fuzz(1 if kind == "assessment" else 0.5)
+    @fuzz(100 if kind == "assessment" else 50)
     @given(GENERATORS[kind].document())
     def check(document: Any) -> None:
         by_schema = verdicts_agree(kind, document)
@@ -123,7 +125,7 @@ def test_generated_documents_validate_with_a_problem_list_and_schema_parity(kind
     check()
 
 
-@fuzz(2)
+@fuzz(200)
 @given(data=st.data(), name=st.sampled_from(BUNDLED_NAMES))
 def test_mutated_bundled_documents_validate_with_a_problem_list_and_schema_parity(
     data: st.DataObject, name: str
@@ -138,7 +140,7 @@ def test_mutated_bundled_documents_validate_with_a_problem_list_and_schema_parit
         assert by_schema is not False
 
 
-@fuzz(2)
+@fuzz(200)
 @given(
     value=json_values
     | st.builds(
@@ -205,7 +207,7 @@ LOADERS = [
 ]
 
 
-@fuzz(2)
+@fuzz(200)
 @given(data=document_bytes(), load=st.sampled_from(LOADERS))
 def test_loading_bytes_gives_a_document_or_an_own_error(data: bytes, load: Any) -> None:
     try:
@@ -217,7 +219,7 @@ def test_loading_bytes_gives_a_document_or_an_own_error(data: bytes, load: Any) 
     assert kwg_check.parse_document(kwg_check.dump_document(document)) == document
 
 
-@fuzz(4)
+@fuzz(400)
 @given(data=st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode()))
 def test_loading_arbitrary_bytes_gives_a_document_or_an_own_error(data: bytes) -> None:
     try:
@@ -273,7 +275,7 @@ def plausible_assessments(draw: st.DrawFn) -> Any:
     return changed
 
 
-@fuzz(1)
+@fuzz(100)
 @given(document=plausible_assessments())
 def test_scoring_ends_with_a_summary_or_an_own_error(document: Any) -> None:
     """parse → resolve_instrument → score, as a case system calls it."""
@@ -289,7 +291,7 @@ def test_scoring_ends_with_a_summary_or_an_own_error(document: Any) -> None:
     assert MARKER not in kwg_check.dump_json(dumped)
 
 
-@fuzz(0.5)
+@fuzz(50)
 @given(data=st.data(), name=st.sampled_from(INSTRUMENTS))
 def test_compiling_mutated_instruments_ends_with_a_runtime_or_an_own_error(
     data: st.DataObject, name: str

@@ -34,6 +34,7 @@ from kwg_check._io import (
     load_path,
     load_text,
 )
+from strategies import examples
 
 MAX_SAFE = 2**53 - 1
 MARKER = "SECRET_MARKER_123"
@@ -612,7 +613,7 @@ def _single_quotable(text: str) -> bool:
     return _double_quoted(text) == '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_exact_text)
 def test_any_json_string_reads_back_identically_from_quoted_yaml(text: str) -> None:
     from_json = load_text(json.dumps({text: [text]}, ensure_ascii=False), format="json")
@@ -931,7 +932,7 @@ def _has_large_integral_float(value: JsonValue) -> bool:
     return False
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=json_values, rnd=st.randoms(use_true_random=False))
 def test_json_values_round_trip(value: JsonValue, rnd: random.Random) -> None:
     assert load_bytes(json.dumps(value).encode(), format="json") == value
@@ -959,7 +960,7 @@ _YAML_FRAGMENTS = [
 _yamlish = st.lists(st.sampled_from(_YAML_FRAGMENTS), max_size=25).map(b"".join)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=200) | _yamlish, fmt=st.sampled_from(["auto", "json", "yaml"]))
 def test_any_bytes_either_load_or_raise_load_error(data: bytes, fmt: str) -> None:
     error: LoadError | None = None

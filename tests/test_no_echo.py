@@ -35,7 +35,7 @@ from kwg_check._documents import (
 from kwg_check._errors import DocumentError, KwgCheckError, LoadError
 from kwg_check._io import JsonValue, load_path
 from kwg_check._model._types import Part
-from strategies import bundled_documents, node_paths
+from strategies import bundled_documents, examples, node_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 VALID = ["instrument_valid.json", "assessment_valid.json", "summary_valid.json"]
@@ -277,14 +277,14 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(value=json_values)
 def test_arbitrary_json_raises_only_document_errors(value: JsonValue) -> None:
     for parse in PARSERS:
         check(value, parse)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     kind=st.sampled_from(["instrument", "assessment", "summary"]),
     members=st.dictionaries(strings, json_values, max_size=6),
@@ -312,7 +312,7 @@ def replaced(document: Any, path: tuple[str | int, ...], value: JsonValue) -> An
 DOCUMENTS = {name: load(name) for name in VALID}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=st.data())
 def test_valid_documents_with_parts_replaced_raise_only_clean_document_errors(
     data: st.DataObject,

@@ -71,6 +71,7 @@ EXPECTED = [
     "OverrideError",
     "OverrideResult",
     "Problem",
+    "RangeChange",
     "ReportFormat",
     "Resource",
     "Scale",

@@ -24,7 +24,7 @@ from kwg_check._documents import Document
 from kwg_check._errors import pointer_from_path
 from kwg_check._io import JsonValue
 from kwg_check._schema import SCHEMA_NAMES
-from strategies import GENERATORS, bundled_documents, fuzz_examples, node_paths, plain_json
+from strategies import GENERATORS, bundled_documents, examples, node_paths, plain_json
 
 BUNDLED = bundled_documents()
 PARSERS: dict[str, Callable[[JsonValue], Document]] = {
@@ -105,7 +105,7 @@ def _model_accepts(kind: str, document: Any) -> bool:
 @pytest.mark.parametrize("kind", SCHEMA_NAMES)
 def test_generated_valid_documents_round_trip_with_any_extensions(kind: str) -> None:
     @settings(
-        max_examples=fuzz_examples(1),
+        max_examples=examples(100),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )

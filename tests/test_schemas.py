@@ -97,6 +97,7 @@ def test_generation_is_deterministic(name: str) -> None:
     assert list(definitions) == sorted(definitions)
 
 
+@pytest.mark.integration
 def test_generator_check_mode_passes_on_the_committed_tree() -> None:
     script = ROOT / "tools" / "generate_schemas.py"
     result = subprocess.run(
@@ -105,6 +106,7 @@ def test_generator_check_mode_passes_on_the_committed_tree() -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.integration
 def test_generator_check_mode_lists_a_drifted_file(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     shutil.copytree(ROOT / "tools", copy / "tools")
@@ -258,6 +260,7 @@ def ajv_or_skip() -> list[str]:
     return ["npx", "--no-install", "ajv"]
 
 
+@pytest.mark.integration
 def test_ajv_compiles_all_schemas_in_strict_draft_2020_mode() -> None:
     command = [*ajv_or_skip(), "compile", "--spec=draft2020", "--strict=true"]
     for name in SCHEMA_NAMES:
@@ -270,6 +273,7 @@ def test_ajv_compiles_all_schemas_in_strict_draft_2020_mode() -> None:
     assert "strict mode" not in output, output
 
 
+@pytest.mark.integration
 def test_ajv_check_really_runs_in_draft_2020_mode() -> None:
     """Without --spec=draft2020 ajv does not know our dialect, so the flag is load-bearing."""
     command = [*ajv_or_skip(), "compile", "--strict=true", "-s", "schemas/summary.schema.json"]
@@ -313,6 +317,7 @@ PROBES = [
 ]
 
 
+@pytest.mark.integration
 def test_patterns_give_the_same_verdicts_in_python_and_javascript() -> None:
     """Each pattern, run by Python's re and by JavaScript's RegExp with the u flag (as ajv
     does), accepts and rejects the same probe strings."""

@@ -22,6 +22,7 @@ import kwg_check
 from kwg_check._model.summary import OverrideResult
 from kwg_check._stats import AGE_GROUPS, CATEGORIES, FORMS, INITIATORS, read_statistic
 from kwg_check.cli import main
+from strategies import examples
 
 
 @functools.cache
@@ -73,7 +74,7 @@ summary_strategy = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(summary_strategy, max_size=30))
 def test_every_section_adds_up_to_the_number_of_summaries(
     summaries: list[kwg_check.Summary],
@@ -96,7 +97,7 @@ def test_every_section_adds_up_to_the_number_of_summaries(
     assert sum(forms[form] for form in FORMS) >= forms["cases_with_forms"]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.lists(summary_strategy, max_size=20))
 def test_markdown_csv_and_json_carry_the_same_numbers(
     summaries: list[kwg_check.Summary],

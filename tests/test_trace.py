@@ -17,10 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import kwg_check
 from engine_support import assessment, compiled
 from kwg_check._engine import score
 from kwg_check._model import Assessment, Index, Instrument, Summary, TraceStep
 from kwg_check._model._types import format_decimal
+from strategies import examples
 
 ROUNDING = {
     "half_up": decimal.ROUND_HALF_UP,
@@ -252,7 +254,7 @@ def random_assessment(draw: st.DrawFn, name: str) -> Assessment:
     return assessment(name, given, subject={"case_id": "c-1", "age_months": age})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.data(), name=st.sampled_from(["actuarial", "child_protection", "judgement", "nested"])
 )
@@ -307,3 +309,30 @@ def test_explanations_and_summaries_hold_no_free_text() -> None:
     )
     summary = score(c, a)
     assert secret not in summary.model_dump_json()
+
+
+def test_an_index_of_indices_says_it_sums_index_values_not_item_points() -> None:
+    """``risk_total`` adds the values of six domain indices: its explanation must not read as
+    if it added the points of six items (the trace is read by hand)."""
+
+    for example in kwg_check.examples():
+        summary = kwg_check.score_assessment(
+            kwg_check.parse_assessment(kwg_check.example_data(example.name))
+        )
+        for step in summary.trace:
+            if step.kind != "index" or "has no value" in step.explanation:
+                continue
+            items = sum(1 for i in step.inputs if i.points is not None)
+            indices = sum(1 for i in step.inputs if i.weight is None and i.value is not None)
+            if "at or above" in step.explanation or "rank" in step.explanation:
+                continue  # count_at_least and max_band name what they count
+            assert (f"of {items} counted item(s)" in step.explanation) == (items > 0), step
+            assert (f"values of {indices} counted index(es)" in step.explanation) == (
+                indices > 0
+            ), step
+    grey = kwg_check.score_assessment(
+        kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    )
+    explained = {s.id: s.explanation for s in grey.trace if s.kind == "index"}
+    assert explained["risk_total"] == "sum of the values of 6 counted index(es)"
+    assert explained["basic_care"] == "sum of the points of 7 counted item(s)"

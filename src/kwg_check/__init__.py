@@ -33,7 +33,7 @@ from ._api import (
     verify_summary,
 )
 from ._batch import BatchResult, score_lines
-from ._compare import Change, Comparison
+from ._compare import Change, Comparison, RangeChange
 from ._describe import describe_instrument
 from ._documents import (
     Document,
@@ -150,6 +150,7 @@ __all__ = [
     "OverrideError",
     "OverrideResult",
     "Problem",
+    "RangeChange",
     "ReportFormat",
     "Resource",
     "Scale",

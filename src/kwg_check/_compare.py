@@ -1,8 +1,14 @@
 """Reassessment comparison: what changed between two assessments of the same child.
 
-A reassessment is read against the previous one: did the outcome move, which indices, bands
-and flags changed, which items were rated higher or lower, which resources were gained or
-lost. Either side may be an assessment (scored here) or a stored summary.
+A reassessment is read against the previous one. Practice asks first: is the outcome the
+same, did the range of outcomes the unknowns allow narrow (was clarified what had to be
+clarified), are the parents and the child now involved, which flags were raised or cleared,
+which resources were gained or lost. Those answers are the comparison's *headline*
+(:attr:`Comparison.outcome`, :attr:`Comparison.range`, :attr:`Comparison.participation`,
+then the flag and resource entries of :attr:`Comparison.changes`); the list of every change
+follows: indices, bands and flags that changed, items rated higher or lower, resources.
+Either side may be an assessment (scored here) or a stored summary; a summary does not
+record participation, so participation is compared only between two assessments.
 
 *Same child* means the same pseudonymous case id (``subject.case_id`` of an assessment,
 ``assessment.case_id`` of a summary). *Compatible versions* means the same instrument id;
@@ -29,10 +35,20 @@ from ._errors import ComparisonError
 from ._model import Assessment, Instrument, Resource, Summary
 from ._model._types import format_decimal, label_match_key
 
-__all__ = ["Change", "ChangeKind", "Comparison", "Direction", "check_comparable", "comparison"]
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "Comparison",
+    "Direction",
+    "RangeChange",
+    "RangeDirection",
+    "check_comparable",
+    "comparison",
+]
 
-ChangeKind = Literal["outcome", "index", "band", "flag", "item", "resource"]
-Direction = Literal["up", "down", "changed", "added", "removed"]
+ChangeKind = Literal["outcome", "participation", "index", "band", "flag", "item", "resource"]
+Direction = Literal["up", "down", "changed", "added", "removed", "unchanged"]
+RangeDirection = Literal["narrowed", "widened", "up", "down", "changed", "unchanged"]
 K = TypeVar("K")
 
 _MIRROR: dict[Direction, Direction] = {
@@ -41,6 +57,15 @@ _MIRROR: dict[Direction, Direction] = {
     "changed": "changed",
     "added": "removed",
     "removed": "added",
+    "unchanged": "unchanged",
+}
+_RANGE_MIRROR: dict[RangeDirection, RangeDirection] = {
+    "narrowed": "widened",
+    "widened": "narrowed",
+    "up": "down",
+    "down": "up",
+    "changed": "changed",
+    "unchanged": "unchanged",
 }
 
 
@@ -50,9 +75,13 @@ class Change:
 
     ``direction`` is ``up`` when the new value is more pronounced (a more severe outcome, a
     higher value or band, a raised flag, an item rated on a higher level, a resource that is
-    now available), ``down`` for the opposite, ``changed`` when there is no order (e.g. an
-    item that was unknown and is now rated), ``added``/``removed`` for elements (or resource
-    entries) on one side only.
+    now available, a party now involved), ``down`` for the opposite, ``changed`` when there
+    is no order (e.g. an item that was unknown and is now rated), ``added``/``removed`` for
+    elements (or resource entries) on one side only, ``unchanged`` only for the headline's
+    :attr:`Comparison.outcome` when the final outcome stayed the same.
+
+    A participation change has ``id`` ``parents`` or ``child`` and the values ``involved``,
+    ``not_involved`` or ``None`` (not recorded).
     """
 
     kind: ChangeKind
@@ -69,8 +98,31 @@ class Change:
 
 
 @attrs.frozen
+class RangeChange:
+    """How the range of outcomes the unknowns allow moved (outcome ids, lowest and highest).
+
+    ``narrowed``: the new range lies inside the old one (clarified unknowns ruled outcomes
+    out); ``widened``: the opposite; ``up``/``down``: it moved to more/less severe outcomes;
+    ``changed``: one side has no range (nothing computed); ``unchanged``: the same range.
+    """
+
+    old: tuple[str | None, str | None]
+    new: tuple[str | None, str | None]
+    direction: RangeDirection
+
+    def mirrored(self) -> RangeChange:
+        """The same movement seen from the other side."""
+        return RangeChange(self.new, self.old, _RANGE_MIRROR[self.direction])
+
+
+@attrs.frozen
 class Comparison:
-    """Everything that changed between two assessments of one child with one instrument."""
+    """Everything that changed between two assessments of one child with one instrument.
+
+    ``outcome``, ``range`` and ``participation`` answer practice's first questions (and are
+    there even when nothing changed); ``changes`` lists every change, in the order outcome,
+    indices and bands, flags, items, resources.
+    """
 
     case_id: str
     old: Summary
@@ -78,6 +130,22 @@ class Comparison:
     old_instrument: Instrument
     new_instrument: Instrument
     changes: tuple[Change, ...]
+    outcome: Change
+    """The final outcome: ``unchanged`` or the direction it moved."""
+    range: RangeChange
+    """The range of outcomes the unknowns allow, before and after."""
+    participation: tuple[Change, ...] = ()
+    """Parents and child now involved or no longer (between two assessments only)."""
+
+    @property
+    def flags(self) -> tuple[Change, ...]:
+        """Flags raised (``up``) or cleared (``down``) since the previous assessment."""
+        return tuple(c for c in self.changes if c.kind == "flag" and c.direction in ("up", "down"))
+
+    @property
+    def resources(self) -> tuple[Change, ...]:
+        """Resources gained or lost since the previous assessment."""
+        return tuple(c for c in self.changes if c.kind == "resource")
 
 
 def check_comparable(old: Assessment | Summary, new: Assessment | Summary) -> None:
@@ -122,6 +190,7 @@ def comparison(
         *_item_changes(old_summary, new_summary),
         *_resource_changes(old, new, old_summary, new_summary),
     ]
+    order = [outcome.id for outcome in new_instrument.outcomes]
     return Comparison(
         new_summary.assessment.case_id,
         old_summary,
@@ -129,7 +198,57 @@ def comparison(
         old_instrument,
         new_instrument,
         tuple(changes),
+        outcome=_final_outcome(old_summary, new_summary, order),
+        range=_range_change(old_summary, new_summary, order),
+        participation=tuple(_participation_changes(old, new)),
     )
+
+
+def _final_outcome(old: Summary, new: Summary, order: Sequence[str]) -> Change:
+    """The final outcome before and after, ``unchanged`` when it stayed the same."""
+    was, now = old.outcome.final, new.outcome.final
+    change = _ordered("outcome", "final", was, now, order)
+    return change if change is not None else Change("outcome", "final", was, now, "unchanged")
+
+
+def _range_change(old: Summary, new: Summary, order: Sequence[str]) -> RangeChange:
+    """How the range of outcomes the unknowns allow moved, by the instrument's order."""
+    before = (old.unknowns.range.lowest, old.unknowns.range.highest)
+    after = (new.unknowns.range.lowest, new.unknowns.range.highest)
+    if before == after:
+        return RangeChange(before, after, "unchanged")
+    ends = (*before, *after)
+    if any(end is None or end not in order for end in ends):
+        return RangeChange(before, after, "changed")
+    old_low, old_high, new_low, new_high = (order.index(end) for end in ends)
+    direction: RangeDirection
+    if old_low <= new_low and new_high <= old_high:
+        direction = "narrowed"
+    elif new_low <= old_low and old_high <= new_high:
+        direction = "widened"
+    else:  # not nested: both ends moved the same way
+        direction = "up" if new_low + new_high > old_low + old_high else "down"
+    return RangeChange(before, after, direction)
+
+
+def _participation_changes(
+    old: Assessment | Summary, new: Assessment | Summary
+) -> Iterable[Change]:
+    """Parents and child now involved (``up``) or no longer (``down``); ``changed`` between
+    not recorded and not involved. A summary does not record participation: nothing."""
+    if not (isinstance(old, Assessment) and isinstance(new, Assessment)):
+        return
+    for party in ("parents", "child"):
+        was_part = getattr(old.participation, party)
+        now_part = getattr(new.participation, party)
+        was = None if was_part is None else was_part.involved
+        now = None if now_part is None else now_part.involved
+        if was == now:
+            continue
+        direction: Direction = "up" if now else "down" if was else "changed"
+        words = ("involved", "not_involved")
+        old_text, new_text, _ = _switch(was, now, words)
+        yield Change("participation", party, old_text, new_text, direction)
 
 
 def _ordered(

@@ -98,12 +98,15 @@ FORMS = ("neglect", "psychological_abuse", "physical_abuse", "sexual_violence")
 RESOURCE_CATEGORIES = ("personal", "family", "social_network", "material", "infrastructural")
 RATIO_PLACES = 4
 _AGGREGATION_WORDS = {
-    "sum": "sum of the points",
-    "weighted_sum": "sum of points times weight",
+    "sum": "sum",
+    "weighted_sum": "weighted sum",
     "mean": "mean",
-    "max": "highest value",
-    "min": "lowest value",
+    "max": "highest",
+    "min": "lowest",
 }
+_ITEM_OPERANDS = {"weighted_sum": "the points times weight"}
+"""What an index takes of its items (default: ``the points``); of its input indices it
+always takes the values (weight 1), and the explanation says which is which."""
 
 
 def score(compiled: CompiledInstrument, assessment: Assessment) -> Summary:
@@ -453,8 +456,16 @@ class _Scoring:
             return "1-based rank of the highest band among the input indices"
         if self.s.values[index.pos] is None:
             return f"{_AGGREGATION_WORDS[agg]} has no value: nothing could be aggregated"
-        counted = sum(1 for i in inputs if "value" in i or "points" in i)
-        words = f"{_AGGREGATION_WORDS[agg]} of {counted} counted input(s)"
+        items = sum(1 for i in inputs if "points" in i)  # an item's input carries points
+        indices = sum(1 for i in inputs if "value" in i)  # an index's input carries its value
+        operands = []
+        if items:
+            operands.append(f"{_ITEM_OPERANDS.get(agg, 'the points')} of {items} counted item(s)")
+        if indices:
+            operands.append(f"the values of {indices} counted index(es)")
+        if not operands:
+            operands.append("0 counted inputs")
+        words = f"{_AGGREGATION_WORDS[agg]} of {' and '.join(operands)}"
         if agg == "mean":
             words += f", rounded {index.mode} to {index.places} place(s)"
         return words
