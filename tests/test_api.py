@@ -160,6 +160,54 @@ def test_registry_adds_a_users_directory_and_rejects_duplicates(tmp_path: Path) 
     assert "Diverging" not in raised.value.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "error", "pointer", "code"),
+    [
+        ('{"id": "Frau ZZ", ', kwg_check.LoadError, "", "load.syntax"),
+        ('{"document_type": "instrument", "id": ["Frau ZZ"]}', kwg_check.DocumentError, "/id",
+         "schema.type"),
+    ],
+    ids=["syntax", "schema"],
+)  # fmt: skip
+def test_registry_directory_problems_name_the_file(
+    tmp_path: Path, text: str, error: type[kwg_check.KwgCheckError], pointer: str, code: str
+) -> None:
+    """The file's path is the caller's own argument: every reason names it (the CLI puts it
+    before the pointer); the pointer is the document's and nothing of the content shows."""
+    path = tmp_path / "office.json"
+    path.write_text(text, encoding="utf-8")
+    for add in (
+        lambda: kwg_check.InstrumentRegistry([tmp_path]),
+        lambda: kwg_check.InstrumentRegistry(bundled=False).add_directory(tmp_path),
+    ):
+        with pytest.raises(error) as raised:
+            add()
+        assert all(p.reason.startswith(f"in {path}: ") for p in raised.value.problems)
+        assert (pointer, code) in {(p.pointer, p.code) for p in raised.value.problems}
+        assert "Frau" not in str(raised.value)
+        assert raised.value.__cause__ is None
+
+
+def test_an_unknown_reference_names_the_instruments_the_caller_gave() -> None:
+    """Not "pass the instrument file" when one was passed: which ones, and that they do not
+    match; a bundled instrument copied from another registry is not one the caller gave."""
+    registry = kwg_check.InstrumentRegistry()
+    with pytest.raises(kwg_check.NotFoundError) as raised:
+        registry.get("office_variant", "1.0.0")
+    assert "pass the instrument file" in raised.value.reason
+    variant = kwg_check.dump_document(registry.get("sdm_risk"))
+    variant["id"] = "office_variant"
+    registry.add(kwg_check.parse_instrument(variant))
+    registry.add(registry.get("kwg_8a"), "bundled:kwg_8a.yaml")
+    with pytest.raises(kwg_check.NotFoundError) as raised:
+        registry.get("other_office", "2.0.0")
+    assert raised.value.reason == (
+        "no instrument other_office version 2.0.0 is known: the "
+        "given instrument(s) (office_variant 1.0.0) do not match the instrument reference "
+        "other_office version 2.0.0"
+    )
+
+
 def test_registry_picks_the_highest_version_when_none_is_given() -> None:
     registry = kwg_check.InstrumentRegistry(bundled=False)
     instrument = kwg_check.InstrumentRegistry().get("sdm_risk")

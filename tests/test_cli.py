@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import kwg_check
-from kwg_check.cli import main
+from kwg_check.cli import _parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<pointer>[^:]*): (?P<code>[a-z][a-z0-9_.-]+): .+$")
@@ -463,6 +463,135 @@ def test_a_document_of_another_kind_is_one_problem(
         f":/document_type: document.wrong-type: expected {expected}, got {got}"
     )
     assert len(err.splitlines()) == 1
+
+
+def _office_instrument(tmp_path: Path) -> tuple[str, str]:
+    """A directory with an office's own instrument (office_variant 1.0.0) and an assessment
+    that refers to it: ``(directory, assessment file)``."""
+    instrument = kwg_check.dump_document(kwg_check.InstrumentRegistry().get("kwg_8a"))
+    instrument["id"] = "office_variant"
+    (tmp_path / "instruments").mkdir()
+    write(tmp_path / "instruments", "office_variant.json", instrument)
+    data = example("kwg8a-grey-zone-unknowns")
+    data["instrument"] = {"id": "office_variant", "version": "1.0.0"}
+    return str(tmp_path / "instruments"), write(tmp_path, "a.json", data)
+
+
+def _line_file(tmp_path: Path, assessment: str) -> str:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(json.dumps(json.loads(Path(assessment).read_text("utf-8"))).encode() + b"\n")
+    return str(path)
+
+
+def _commands_with_instrument() -> dict[str, list[str]]:
+    """Every command (and fhir subcommand) with ``--instrument``, by its words."""
+    found: dict[str, list[str]] = {}
+
+    def walk(parser: Any, words: list[str]) -> None:
+        for action in parser._actions:
+            if "--instrument" in action.option_strings:
+                found[" ".join(words)] = [a.dest for a in parser._actions]
+            if action.choices and hasattr(action, "_name_parser_map"):
+                for name, sub in action.choices.items():
+                    walk(sub, [*words, name])
+
+    walk(_parser(), [])
+    return found
+
+
+def test_every_command_with_instrument_also_takes_instrument_directories() -> None:
+    commands = _commands_with_instrument()
+    assert set(commands) >= {
+        "validate", "score", "verify", "report", "diff", "score-batch", "fhir response",
+        "fhir import",
+    }  # fmt: skip
+    for name, destinations in commands.items():
+        assert "instruments" in destinations, name
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["score", "verify", "report", "diff", "score-batch", "fhir response", "fhir import"],
+)
+def test_instrument_directories_are_looked_up_by_every_command(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``--instruments`` the office's instrument is unknown (exit 1); with it the
+    command finds it by the document's reference and succeeds (exit 0)."""
+    directory, assessment = _office_instrument(tmp_path)
+    summary = str(tmp_path / "summary.json")
+    assert main(["score", assessment, "--format", "json", "--instruments", directory]) == 0
+    Path(summary).write_text(capsys.readouterr().out, encoding="utf-8")
+    response = str(tmp_path / "response.json")
+    assert main(["fhir", "response", assessment, "-o", response, "--instruments", directory]) == 0
+    argv = {
+        "score": ["score", assessment],
+        "verify": ["verify", summary, assessment],
+        "report": ["report", assessment, "--format", "md"],
+        "diff": ["diff", assessment, assessment],
+        "score-batch": ["score-batch", _line_file(tmp_path, assessment)],
+        "fhir response": ["fhir", "response", assessment],
+        "fhir import": ["fhir", "import", response],
+    }[command]
+    capsys.readouterr()
+    code, out, err = run(argv, capsys)
+    assert code == 1
+    assert "registry.unknown-instrument" in out + err
+    code, out, err = run([*argv, "--instruments", directory, "--instruments", directory], capsys)
+    assert code == 0, err
+    assert "registry.unknown-instrument" not in out + err
+
+
+@pytest.mark.parametrize(
+    "command", ["validate", "score", "diff", "score-batch", "report", "fhir response"]
+)
+def test_given_instruments_that_do_not_match_the_reference_are_named(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Instruments were given but none is the one the assessment names: the message says
+    so and names both (it said "pass the instrument file" although one was passed)."""
+    directory, _ = _office_instrument(tmp_path)
+    data = example("kwg8a-grey-zone-unknowns")
+    data["instrument"] = {"id": "other_office", "version": "2.0.0"}
+    assessment = write(tmp_path, "other.json", data)
+    argv = {
+        "validate": ["validate", assessment],
+        "score": ["score", assessment],
+        "diff": ["diff", assessment, assessment],
+        "score-batch": ["score-batch", _line_file(tmp_path, assessment)],
+        "report": ["report", assessment],
+        "fhir response": ["fhir", "response", assessment],
+    }[command]
+    for given in (
+        ["--instruments", directory],
+        ["--instrument", f"{directory}/office_variant.json"],
+    ):
+        if command not in ("validate", "diff", "score-batch") and given[0] == "--instrument":
+            continue  # one instrument for the document itself: instrument.mismatch, below
+        code, out, err = run([*argv, *given], capsys)
+        assert code == 1
+        assert "registry.unknown-instrument" in out + err
+        assert (
+            "no instrument other_office version 2.0.0 is known: the given instrument file(s) "
+            "(office_variant 1.0.0) do not match the instrument reference other_office "
+            "version 2.0.0"
+        ) in out + err
+        assert "pass the instrument file" not in out + err
+
+
+def test_an_instrument_file_that_does_not_match_the_assessment_names_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory, _ = _office_instrument(tmp_path)
+    assessment = write(tmp_path, "a.json", example("kwg8a-grey-zone-unknowns"))
+    code, _, err = run(
+        ["score", assessment, "--instrument", f"{directory}/office_variant.json"], capsys
+    )
+    assert code == 1
+    assert "instrument.mismatch" in err
+    assert "'kwg_8a'" in err
+    assert "'office_variant'" in err
+    assert "pass the instrument file" not in err
 
 
 def test_diff_and_report_previous_work_on_the_bundled_reassessment_pair(

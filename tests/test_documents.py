@@ -27,7 +27,7 @@ from kwg_check._documents import (
     parse_instrument,
     parse_summary,
 )
-from kwg_check._errors import DocumentError, KwgCheckError
+from kwg_check._errors import DocumentError, KwgCheckError, WriteError
 from kwg_check._io import JsonValue, canonical_json, load_path
 from kwg_check._model import Assessment, Flag, Instrument, Summary
 from strategies import examples
@@ -764,3 +764,61 @@ def test_dumped_decimals_ignore_the_callers_decimal_context() -> None:
     expected = fingerprint_of(data)
     with decimal.localcontext(decimal.Context(prec=2)):
         assert fingerprint_of(data) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# Writing a model built without validation (issue 12)
+# --------------------------------------------------------------------------------------------
+
+
+def _deep_list(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _cycle() -> dict[str, Any]:
+    cycle: dict[str, Any] = {}
+    cycle["self"] = cycle
+    return cycle
+
+
+def _with_points(points: object) -> Instrument:
+    """The valid instrument with its first level's points replaced, unvalidated."""
+    instrument = parse_instrument(load_path(FIXTURES / "instrument_valid.json"))
+    scale = instrument.scales[0]
+    level = scale.levels[0].model_copy(update={"points": points})
+    scale = scale.model_copy(update={"levels": [level, *scale.levels[1:]]})
+    return instrument.model_copy(update={"scales": [scale, *instrument.scales[1:]]})
+
+
+@pytest.mark.filterwarnings("error")  # pydantic's serializer warning shows the value
+@pytest.mark.parametrize(
+    ("build", "code"),
+    [
+        (lambda: _with_points(math.nan), "write.not-json"),
+        (lambda: _with_points("1.5 Frau ZZ"), "write.not-json"),
+        (lambda: _with_points(Decimal("sNaN")), "write.not-json"),
+        (lambda: _assessment_with_extensions({"cycle": _cycle()}), "write.not-json"),
+        (lambda: _assessment_with_extensions({1: "Frau ZZ"}), "write.not-json"),
+        (lambda: _assessment_with_extensions({"deep": _deep_list(3000)}), "write.too-deep"),
+    ],
+    ids=["float NaN", "text", "signalling NaN", "cycle", "integer key", "too deep"],
+)
+def test_a_model_built_without_validation_is_written_or_refused_with_the_right_code(
+    build: Any, code: str
+) -> None:
+    """A NaN or a text where a decimal belongs was reported as nested too deeply."""
+    with pytest.raises(WriteError) as info:
+        dump_document(build())
+    assert (info.value.pointer, info.value.code) == ("", code)
+    assert "Frau" not in str(info.value)
+    assert info.value.__context__ is None
+    if code == "write.not-json":
+        assert "deep" not in info.value.reason
+
+
+def _assessment_with_extensions(extensions: object) -> Assessment:
+    assessment = parse_assessment(load_path(FIXTURES / "assessment_valid.json"))
+    return assessment.model_copy(update={"extensions": extensions})

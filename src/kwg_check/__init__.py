@@ -101,6 +101,7 @@ from ._types import (
     StatisticFormat,
     default_language,
 )
+from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
 
 __all__ = [
@@ -206,10 +207,17 @@ __all__ = [
 def _present_as_public() -> None:
     """Public classes and functions report ``__module__ == "kwg_check"``, as httpx does: a
     user sees ``kwg_check.Summary`` in reprs, tracebacks and docs, never a private module.
-    Type aliases (``Lang``, ``JsonValue``, …) and constants have no module of their own."""
+    Type aliases (``Lang``, ``JsonValue``, …) and constants have no module of their own.
+
+    Every exported function checks the types of its arguments here, at the door: a wrong
+    type is an :class:`ArgumentError` (``argument.type``), never an ``AttributeError`` from
+    deep inside (issue 12). The library's own modules call each other unchecked."""
     for name in __all__:
         value = globals()[name]
-        if isinstance(value, type) or (callable(value) and hasattr(value, "__code__")):
+        is_function = callable(value) and hasattr(value, "__code__")
+        if is_function:
+            value = globals()[name] = _checked_arguments(value)
+        if isinstance(value, type) or is_function:
             value.__module__ = __name__
 
 

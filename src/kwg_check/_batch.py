@@ -152,7 +152,7 @@ def _exit_with_parent(parent: int | None) -> None:
 
 
 def _init_worker(
-    registry: InstrumentRegistry | tuple[Instrument, ...] | None,
+    registry: InstrumentRegistry | tuple[tuple[Instrument, str], ...] | None,
     limits: Limits,
     parent: int | None,
 ) -> None:
@@ -165,8 +165,8 @@ def _init_worker(
         registry = bundled_registry()
     elif isinstance(registry, tuple):
         instruments, registry = registry, InstrumentRegistry(bundled=False)
-        for instrument in instruments:
-            registry.add(instrument)
+        for instrument, origin in instruments:
+            registry.add(instrument, origin)  # the origin: messages name the caller's files
     # What the worker inherited from a forked parent is never freed here; keeping the
     # collector off it leaves those pages shared instead of copying them on every collection.
     gc.freeze()
@@ -211,11 +211,11 @@ def _in_pool(
     # chunks per worker in flight, and taking them from the front keeps the input order.
     method = _start_method()
     context = multiprocessing.get_context(method)
-    shared: InstrumentRegistry | tuple[Instrument, ...] | None = None
+    shared: InstrumentRegistry | tuple[tuple[Instrument, str], ...] | None = None
     if method == "fork":
         shared = registry  # inherited by the fork, never pickled
     elif registry is not None and registry is not bundled_registry():
-        shared = tuple(registry.get(e.id, e.version) for e in registry.entries())
+        shared = tuple((registry.get(e.id, e.version), e.origin) for e in registry.entries())
     if method == "forkserver":
         context.set_forkserver_preload([__name__])
     parent = None if method == "forkserver" else os.getpid()

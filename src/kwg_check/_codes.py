@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "argument.format": "the output format is not one the function writes",
     "argument.jobs": "the number of worker processes is below one",
     "argument.language": "the language is not one the library writes (de, en)",
+    "argument.type": "an argument has the wrong type (e.g. data where a document model belongs)",
     # --- documents against their schema (DocumentError) -------------------------------------
     "document.type": "document_type is missing or names no kind of document",
     "document.wrong-type": "the document is of another kind than the one expected",

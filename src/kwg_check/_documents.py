@@ -11,7 +11,6 @@ the same document always yields the same error, and no error quotes the document
 
 from __future__ import annotations
 
-import contextlib
 import typing
 from typing import Any, Literal, TypeAlias
 
@@ -123,16 +122,30 @@ def dump_document(doc: Document) -> dict[str, JsonValue]:
     """The document's minimal canonical JSON value: defaults left out, decimals as strings.
 
     Loading the result gives an equal model, and dumping that gives the same value again;
-    ``extensions`` come back exactly as they went in.
+    ``extensions`` come back exactly as they went in. A model built without validation
+    (``model_construct``, ``model_copy(update=…)``) that holds a value of the wrong type
+    (a float NaN for a decimal, an object) raises :class:`WriteError` (``write.not-json``),
+    one nested beyond what can be written ``write.too-deep``.
     """
-    dumped: dict[str, JsonValue] | None = None
-    with contextlib.suppress(ValueError):  # raised outside: pydantic's error is not chained
-        dumped = doc.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    if dumped is None:
+    failure = ""
+    try:
+        return doc.model_dump(mode="json", by_alias=True, exclude_defaults=True, warnings="error")
+    except ValueError as error:  # raised below: pydantic's message shows the value
+        failure = str(error)
+    if failure.startswith(_TOO_DEEP):
         # Only extensions can nest without bound (far beyond what the loader accepts).
         reason = "the document is nested too deeply to be written"
         raise WriteError(Problem("", "write.too-deep", reason))
-    return dumped
+    reason = (
+        "the document holds a value that cannot be written as JSON: one of the wrong type "
+        "for its field, or a cycle (was the model built without validation?)"
+    )
+    raise WriteError(Problem("", "write.not-json", reason))
+
+
+_TOO_DEEP = "Maximum serialization depth"
+"""How pydantic's serializer begins the error for a value nested beyond its limit; every
+other serialization error is a value of the wrong type or a cycle."""
 
 
 def document_fingerprint(doc: Document) -> str:

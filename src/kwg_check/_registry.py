@@ -19,10 +19,11 @@ import attrs
 
 from ._documents import document_fingerprint, parse_loaded
 from ._engine import CompiledInstrument, compile_instrument
-from ._errors import DocumentError, NotFoundError, Problem
+from ._errors import DocumentError, KwgCheckError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
 from ._model import Assessment, Instrument
 from ._model._types import LocalizedText
+from ._types import checked_arguments
 
 __all__ = [
     "Example",
@@ -82,9 +83,12 @@ class InstrumentRegistry:
     preferring one would score with an instrument nobody chose.
     """
 
+    @checked_arguments
     def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True):
         self._instruments: dict[tuple[str, str], tuple[Instrument, str]] = {}
         self._compiled: dict[tuple[str, str], CompiledInstrument] = {}
+        self._given: dict[tuple[str, str], str] = {}
+        """The instruments the caller added (a copy of a bundled one too), by origin."""
         self._lock = threading.Lock()
         if bundled:
             for path in sorted((_data_dir() / "instruments").iterdir()):
@@ -93,14 +97,30 @@ class InstrumentRegistry:
         for directory in directories:
             self.add_directory(directory)
 
+    @checked_arguments
     def add_directory(self, directory: str | os.PathLike[str]) -> None:
-        """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory."""
-        for path in instrument_files(directory):
-            self.add(parse_loaded(Instrument, load_path(path)), str(path))
+        """Add every instrument file (``*.yaml``, ``*.yml``, ``*.json``) of a directory.
 
+        A file that cannot be read or is no valid instrument raises its error with every
+        reason naming the file (the caller's own path; the pointers stay those of the
+        document), as a clash between two files names both.
+        """
+        for path in instrument_files(directory):
+            try:
+                instrument = parse_loaded(Instrument, load_path(path))
+            except KwgCheckError as error:
+                problems = [
+                    attrs.evolve(p, reason=f"in {path}: {p.reason}") for p in error.problems
+                ]
+                raise type(error)(problems) from None
+            self.add(instrument, str(path))
+
+    @checked_arguments
     def add(self, instrument: Instrument, origin: str = "api") -> None:
         """Add one instrument document; ``origin`` names its source in error messages."""
         self._add(instrument, origin)
+        if not origin.startswith("bundled:"):  # a bundled one copied from another registry
+            self._given[instrument.id, instrument.version] = origin
 
     def _add(self, instrument: Instrument, origin: str) -> None:
         key = (instrument.id, instrument.version)
@@ -126,10 +146,12 @@ class InstrumentRegistry:
             )
         ]
 
+    @checked_arguments
     def get(self, instrument_id: str, version: str | None = None) -> Instrument:
         """The instrument with this id and version (the highest version when none is given)."""
         return self._instruments[self._key(instrument_id, version)][0]
 
+    @checked_arguments
     def compiled(self, instrument_id: str, version: str | None = None) -> CompiledInstrument:
         """The compiled instrument, compiled on first use and cached."""
         key = self._key(instrument_id, version)
@@ -138,6 +160,7 @@ class InstrumentRegistry:
                 self._compiled[key] = compile_instrument(self._instruments[key][0])
             return self._compiled[key]
 
+    @checked_arguments
     def for_assessment(self, assessment: Assessment) -> CompiledInstrument:
         """The compiled instrument an assessment refers to."""
         return self.compiled(assessment.instrument.id, assessment.instrument.version)
@@ -157,7 +180,8 @@ class InstrumentRegistry:
         )
 
     def _unknown(self, instrument_id: str, version: str | None) -> str:
-        """Why an instrument is not found, with the known versions or the closest ids."""
+        """Why an instrument is not found, with the known versions or the closest ids; when
+        the caller gave instruments, which ones, so that a wrong file is plain to see."""
         ids = sorted({ident for ident, _ in self._instruments})
         if instrument_id in ids:
             versions = sorted(
@@ -168,9 +192,16 @@ class InstrumentRegistry:
             close = difflib.get_close_matches(instrument_id, ids, n=3)
             hint = f" (did you mean {' or '.join(close)}?)" if close else ""
         wanted = instrument_id + (f" version {version}" if version else "")
+        if not self._given:
+            return (
+                f"no instrument {wanted} is known{hint}; pass the instrument file, or see "
+                "`kwg-check instruments` for the bundled ones"
+            )
+        kind = "instrument(s)" if "api" in self._given.values() else "instrument file(s)"
+        held = ", ".join(f"{ident} {v}" for ident, v in sorted(self._given))
         return (
-            f"no instrument {wanted} is known{hint}; pass the instrument file, or see "
-            "`kwg-check instruments` for the bundled ones"
+            f"no instrument {wanted} is known{hint}: the given {kind} ({held}) do not match "
+            f"the instrument reference {wanted}"
         )
 
 
@@ -222,4 +253,8 @@ def example_data(name: str) -> JsonValue:
     for example in examples():
         if example.name == name:
             return load_bytes((_data_dir() / "examples" / example.resource).read_bytes())
-    raise NotFoundError(Problem("", "example.unknown", f"no bundled example is named {name!r}"))
+    close = difflib.get_close_matches(name, [example.name for example in examples()], n=3)
+    listed = " (kwg_check.examples() and `kwg-check examples` list them)"
+    hint = f" (did you mean {' or '.join(close)}?)" if close else listed
+    reason = f"no bundled example has that name{hint}"  # the name itself is not repeated
+    raise NotFoundError(Problem("", "example.unknown", reason))

@@ -9,12 +9,23 @@ default language (:func:`default_language`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal, TypeAlias, TypeVar, get_args
+import collections.abc
+import functools
+import inspect
+import io
+import os
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal, TypeAlias, TypeVar, get_args
+
+import attrs
 
 from ._engine import CompiledInstrument
 from ._errors import ArgumentError, Problem
-from ._model import Instrument
+from ._io import JsonValue
+from ._model import Assessment, Instrument, Summary
 
 __all__ = [
     "COMPARISON_FORMATS",
@@ -27,6 +38,7 @@ __all__ = [
     "Lang",
     "ReportFormat",
     "StatisticFormat",
+    "checked_arguments",
     "checked_format",
     "default_language",
     "language",
@@ -93,3 +105,155 @@ def checked_format(format: str, allowed: Sequence[_F]) -> _F:
             return known
     reason = f"the format must be one of {', '.join(allowed)}"
     raise ArgumentError(Problem("", "argument.format", reason))
+
+
+# --------------------------------------------------------------------------------------------
+# Argument types, checked at the door
+# --------------------------------------------------------------------------------------------
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+_DOCUMENTS: dict[type, str] = {
+    Instrument: "instrument",
+    Assessment: "assessment",
+    Summary: "summary",
+}
+"""Documents and the name in the functions that make them from data (``parse_*``) or a file
+(``load_*``): the hint for the commonest mistake, data passed where a model belongs."""
+
+_NAMES: dict[object, str] = {type(None): "None", bytes: "bytes", os.PathLike: "a path"}
+
+_ARTICLE = re.compile(r"\ban? ")
+
+_BINARY_FILES = (io.BufferedIOBase, io.RawIOBase)
+"""What ``typing.BinaryIO`` is at run time: a file opened for bytes (a text file is not)."""
+
+
+@attrs.frozen
+class _Expected:
+    """What one parameter accepts: instances of ``kinds``, or else any iterable (a text or
+    bytes aside) whose items are ``items``, each checked as the function reads it."""
+
+    kinds: tuple[type, ...]
+    items: _Expected | None
+    description: str
+
+
+def _name(kind: object) -> str:
+    """A type as a reason names it: ``an Assessment``, ``a str``, ``None``."""
+    if kind in _NAMES:
+        return _NAMES[kind]
+    name = getattr(kind, "__name__", str(kind))
+    return f"{'an' if name[:1] in 'AEIOUaeiou' else 'a'} {name}"
+
+
+def _expected(annotation: object) -> _Expected | None:
+    """The check of an annotation, or ``None`` where the function checks the value itself:
+    JSON data (its faults have ``load.*``, ``schema.*`` or ``write.*`` codes and pointers)
+    and literals (``argument.language``, ``argument.format``)."""
+    if annotation is JsonValue or annotation is inspect.Parameter.empty:
+        return None
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    kinds: list[type] = []
+    items: _Expected | None = None
+    names: list[str] = []
+    for member in get_args(annotation) if union else (annotation,):
+        origin = typing.get_origin(member) or member
+        if origin is collections.abc.Iterable:
+            items = _expected(get_args(member)[0])
+            if items is None:
+                return None
+            names.append("an iterable of " + _ARTICLE.sub("", items.description))
+        elif member is typing.BinaryIO:
+            kinds += _BINARY_FILES
+            names.append("a binary file")
+        elif isinstance(origin, type):
+            kinds.append(origin)
+            names.append(_name(origin))
+        else:  # Literal, Any, a type variable: the function's own check
+            return None
+    described = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return _Expected(tuple(kinds), items, described)
+
+
+def _got(value: object) -> str:
+    """The type of a wrong value, never the value itself (it may be case data)."""
+    return "None" if value is None else type(value).__name__
+
+
+def _hint(value: object, expected: _Expected) -> str:
+    """How to make the document the parameter wants from what was passed, if it is data or
+    a file name."""
+    documents = [_DOCUMENTS[kind] for kind in expected.kinds if kind in _DOCUMENTS]
+    documents = ["document"] if len(documents) == len(_DOCUMENTS) else documents
+    if not documents or not isinstance(value, dict | list | str | bytes | os.PathLike):
+        return ""
+    verb, what = ("parse", "data") if isinstance(value, dict | list) else ("load", "a file")
+    functions = " or ".join(f"kwg_check.{verb}_{document}" for document in documents)
+    return f" (use {functions} for {what})"
+
+
+def _checked(name: str, value: object, expected: _Expected) -> object:
+    """``value`` when it is of the expected type (an iterable comes back wrapped, so that
+    its items are checked as they are read); else :class:`ArgumentError`."""
+    if isinstance(value, expected.kinds):
+        return value
+    items = expected.items
+    if items is not None and isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        return _each(name, value, items)
+    reason = f"{name} must be {expected.description}{_hint(value, expected)}, got {_got(value)}"
+    raise ArgumentError(Problem("", "argument.type", reason))
+
+
+def _each(name: str, values: Iterable[object], expected: _Expected) -> Iterator[object]:
+    for index, value in enumerate(values):
+        yield _checked(f"{name}[{index}]", value, expected)
+
+
+_Expectations: TypeAlias = tuple[list[tuple[str, _Expected | None]], dict[str, _Expected | None]]
+"""A function's checks: its positional parameters in order, and every parameter by name."""
+
+
+def _expectations(function: Callable[..., Any]) -> _Expectations:
+    """Each parameter's check: in order for positional arguments, by name for the rest."""
+    parameters = inspect.signature(function, eval_str=True).parameters.values()
+    named = {parameter.name: _expected(parameter.annotation) for parameter in parameters}
+    positional = [
+        (parameter.name, named[parameter.name])
+        for parameter in parameters
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    return positional, named
+
+
+def checked_arguments(function: _Function) -> _Function:
+    """``function``, refusing arguments of the wrong type with :class:`ArgumentError`
+    (``argument.type``) instead of failing somewhere inside with ``AttributeError`` or
+    ``TypeError``.
+
+    The types are the function's own annotations, read on its first call; the reason names
+    the parameter, the expected type and the type that was given, never the value. Applied
+    once, at the door: to every function ``kwg_check`` exports and to the registry's methods.
+    """
+    expectations: _Expectations | None = None
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        nonlocal expectations
+        if expectations is None:
+            expectations = _expectations(function)
+        positional, named = expectations
+        args = (
+            tuple(
+                value if expected is None else _checked(name, value, expected)
+                for (name, expected), value in zip(positional, args, strict=False)
+            )
+            + args[len(positional) :]
+        )
+        for name, value in kwargs.items():
+            expected = named.get(name)
+            if expected is not None:
+                kwargs[name] = _checked(name, value, expected)
+        return function(*args, **kwargs)
+
+    return typing.cast(_Function, call)

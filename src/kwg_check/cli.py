@@ -213,7 +213,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
-    compiled = resolve_instrument(assessment, instrument)
+    compiled = resolve_instrument(assessment, instrument, registry=_registry((), args.instruments))
     if args.format == "json":
         sys.stdout.write(dump_json(score_document(assessment, compiled)))
     else:
@@ -229,7 +229,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     summary = _load(args.summary, parse_summary)
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
-    differences = verify_summary(summary, assessment, instrument)
+    registry = _registry((), args.instruments)
+    differences = verify_summary(summary, assessment, instrument, registry=registry)
     for difference in differences:
         stored, recomputed = (
             "(absent)" if value is None else json.dumps(value, ensure_ascii=False)
@@ -412,7 +413,7 @@ def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoi
     try:
         with open(earlier, "rb") as stream:
             point = resume_point(stream, args.first_line)
-        skip_done(source, point, registry=_registry(args.instrument) if args.instrument else None)
+        skip_done(source, point, registry=_batch_registry(args))
     except ValueError as error:
         raise _UsageError(f"{earlier}: cannot resume: {error}") from None
     except OSError as error:
@@ -420,8 +421,15 @@ def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoi
     return earlier, point
 
 
+def _batch_registry(args: argparse.Namespace) -> InstrumentRegistry | None:
+    """The user's instruments for ``score-batch``; ``None`` lets workers build the bundled
+    registry themselves."""
+    given = args.instrument or args.instruments
+    return _registry(args.instrument, args.instruments) if given else None
+
+
 def _cmd_score_batch(args: argparse.Namespace) -> int:
-    registry = _registry(args.instrument) if args.instrument else None
+    registry = _batch_registry(args)
     count = BatchCount()
     with contextlib.ExitStack() as stack:
         source = _open_input(args.input, stack)
@@ -496,13 +504,16 @@ def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
-    return _write_json(assessment_to_questionnaire_response(assessment, instrument), args.output)
+    registry = _registry((), args.instruments)
+    response = assessment_to_questionnaire_response(assessment, instrument, registry=registry)
+    return _write_json(response, args.output)
 
 
 def _cmd_fhir_import(args: argparse.Namespace) -> int:
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
-    assessment = questionnaire_response_to_assessment(resource, instrument)
+    registry = _registry((), args.instruments)
+    assessment = questionnaire_response_to_assessment(resource, instrument, registry=registry)
     return _write_json(dump_document(assessment), args.output)
 
 
@@ -519,9 +530,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
+    registry = _registry((), args.instruments)
     text = render_report(
         assessment,
         instrument,
+        registry=registry,
         lang=args.lang,
         format=args.format,
         previous=previous,
@@ -532,7 +545,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    registry = _registry(args.instrument)
+    registry = _registry(args.instrument, args.instruments)
     old, new = (_load(name, _assessment_or_summary) for name in (args.old, args.new))
     try:
         comparison = compare(old, new, registry=registry)
@@ -567,12 +580,29 @@ def _output_option(sub: argparse.ArgumentParser, metavar: str = "FILE") -> None:
 
 
 def _instrument_option(sub: argparse.ArgumentParser) -> None:
+    """``--instrument FILE``: the instrument of the document (else it is looked up by the
+    document's reference), and ``--instruments DIR`` to look it up in."""
     sub.add_argument("--instrument", metavar="FILE", help="instrument file (default: bundled)")
+    _directories_option(sub)
 
 
 def _instruments_option(sub: argparse.ArgumentParser, help_text: str) -> None:
-    """``--instrument FILE``, repeatable; the files form the registry (see ``_registry``)."""
+    """``--instrument FILE``, repeatable, and ``--instruments DIR``: the files and the
+    directories' files form the registry (see ``_registry``)."""
     sub.add_argument("--instrument", action="append", default=[], metavar="FILE", help=help_text)
+    _directories_option(sub)
+
+
+def _directories_option(sub: argparse.ArgumentParser) -> None:
+    """``--instruments DIR``, repeatable; declared with ``--instrument`` by both helpers."""
+    sub.add_argument(
+        "--instruments",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory of instrument files (*.yaml, *.yml, *.json) to look instruments up "
+        "in, besides the bundled ones (repeatable)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -634,13 +664,6 @@ def _parser() -> argparse.ArgumentParser:
         validate,
         "instrument file to check assessments and summaries against (repeatable; bundled "
         "ones are known)",
-    )
-    validate.add_argument(
-        "--instruments",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="directory of instrument files (*.yaml, *.yml, *.json) to check against (repeatable)",
     )
     validate.add_argument(
         "--schema-only",
