@@ -64,6 +64,7 @@ EXPECTED = [
     "Limits",
     "LoadError",
     "LocalizedText",
+    "Message",
     "NotFoundError",
     "Outcome",
     "OutcomeRange",

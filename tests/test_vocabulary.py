@@ -16,13 +16,22 @@ from hypothesis import strategies as st
 from kwg_check._model._types import EndangermentForm
 from kwg_check._model.assessment import Initiator, ResourceCategory
 from kwg_check._model.instrument import StatisticCategory
-from kwg_check._model.summary import CheckResult, FlagResult, IndexResult, OutcomeRange
+from kwg_check._model.summary import (
+    CheckResult,
+    FlagResult,
+    IndexResult,
+    Message,
+    OutcomeRange,
+    Warning,
+)
 from kwg_check._vocabulary import (
     VOCABULARY,
     format_date,
     format_number,
     label,
     plural,
+    render_message,
+    render_warning,
     word,
 )
 
@@ -111,3 +120,24 @@ def test_a_german_number_reads_back_as_the_same_exact_value(value: Decimal) -> N
     german = format_number(value, "de")
     assert "." not in german
     assert Decimal(german.replace(",", ".")) == value
+
+
+def test_messages_render_with_plurals_and_labels() -> None:
+    """A message is data: the same code and parameters read correctly in both languages,
+    singular for exactly one and plural otherwise, with ids named as the view names them."""
+    one = Message(code="assessors_counted", params={"n": 1, "required": 2})
+    two = Message(code="assessors_counted", params={"n": 2, "required": 2})
+    assert render_message(one, "en") == "1 distinct assessor; at least 2 required"
+    assert render_message(two, "en") == "2 distinct assessors; at least 2 required"
+    assert render_message(one, "de") == "1 unterschiedliche Fachkraft; mindestens 2 erforderlich"
+    assert render_message(two, "de") == "2 unterschiedliche Fachkräfte; mindestens 2 erforderlich"
+    scored = Message(code="level_scored", params={"item": "x", "level": "high", "points": "1.5"})
+    assert render_message(scored, "de") == "Stufe 'high' ergibt 1,5 Punkte"
+    named = render_message(scored, "en", lambda kind, ident, _: f"<{kind}:{ident}>")
+    assert named == "level <level:high> scores 1.5 points"
+    role = Message(code="role_consulted", params={"role": "child_protection_specialist"})
+    assert "insoweit erfahrene Fachkraft" in render_message(role, "de")
+    stale = Warning(code="evidence.stale", pointer="/answers/x/evidence/0/date", params={"n": 1})
+    assert render_warning(stale, "en").endswith("older than 1 day on the assessment date")
+    stale = stale.model_copy(update={"params": {"n": 90}})
+    assert "älter als 90 Tage" in render_warning(stale, "de")

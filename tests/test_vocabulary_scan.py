@@ -4,9 +4,9 @@ id is shown where the vocabulary has a label for it.
 
 Words that both languages share (``Index``, ``Version``) do not count, and neither does text
 the instrument brings (its labels, ids and citations are data, written by its authors).
-The summary's explanations (trace, process-check reasons, warnings) are still written by the
-engine in English; the report shows them in its appendix, so the report and warning lines
-are scanned by the test marked as the open part of issue 15.
+The summary's messages (trace explanations, process-check reasons, warnings) are codes with
+parameters rendered in the output language, so the German report and every rendered trace
+explanation are scanned too (the trace table's kinds, ids and inputs are data).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 
 import kwg_check
 from kwg_check._registry import bundled_registry, example_data, examples
+from kwg_check._report import _Labels
 from kwg_check._stats import render_statistic, tabulate_statistic
 from kwg_check._text import render_summary_text
 from kwg_check._types import Lang
@@ -25,11 +26,13 @@ from kwg_check._vocabulary import VOCABULARY, localized
 from test_vocabulary import CONCEPTS
 
 WORD = re.compile(r"[^\W\d_]{4,}")
+POINTER = re.compile(r"(?<![\w)])/[\w/.~-]+")
+"""A JSON pointer (``/answers/x/evidence``) names a place in the document: data, not words."""
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(text)}
+    return {w.lower() for w in WORD.findall(POINTER.sub(" ", text))}
 
 
 def _phrase_words(text: str) -> set[str]:
@@ -60,9 +63,7 @@ def _outputs(name: str, lang: Lang) -> dict[str, str]:
     summary = kwg_check.score_assessment(assessment, instrument)
     text = render_summary_text(summary, instrument, lang)
     return {
-        "score text": "\n".join(
-            line for line in text.splitlines() if not line.startswith("  /")
-        ),  # warning lines: see the open part below
+        "score text": text,
         "describe": kwg_check.describe_instrument(instrument, lang=lang),
         "stats": render_statistic(tabulate_statistic([summary]), lang=lang),
         "examples": "\n".join(localized(e.description, lang) for e in examples()),
@@ -90,11 +91,6 @@ def test_no_library_id_is_shown_where_a_label_exists(name: str) -> None:
             assert not shown, f"{name} {output} ({lang}): {sorted(shown)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 1 is open: the engine still writes trace steps, process-check "
-    "reasons and warnings in English, and the report shows them",
-)
 def test_german_report_and_warnings_hold_no_english_word() -> None:
     found: dict[str, list[str]] = {}
     for example in examples():
@@ -105,3 +101,28 @@ def test_german_report_and_warnings_hold_no_english_word() -> None:
         if words:
             found[example.name] = sorted(words)
     assert not found, found
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_message_renders_in_the_language_with_labels(lang: Lang) -> None:
+    """Each trace explanation, process-check reason and warning of every example is a code
+    with parameters; rendered, it holds no word of the other language and shows no raw id
+    where the instrument has a label."""
+    for example in examples():
+        instrument = bundled_registry().get(example.instrument)
+        assessment = kwg_check.Assessment.model_validate(example_data(example.name))
+        summary = kwg_check.score_assessment(assessment, instrument)
+        labels = _Labels([instrument], lang)
+        allowed = _instrument_words(instrument)
+        texts = [labels.message(step.explanation) for step in summary.trace]
+        texts += [labels.message(check.reason) for check in summary.process_checks]
+        texts += [labels.warning(warning) for warning in summary.warnings]
+        for text in texts:
+            assert "{" not in text, text
+            found = sorted((_words(text) & foreign_words(lang)) - allowed)
+            assert not found, f"{example.name} ({lang}): {text!r}: {found}"
+        for step in summary.trace:
+            if step.explanation.params.get("item") in {item.id for item in instrument.items}:
+                assert f"{step.explanation.params['item']}'" not in labels.message(
+                    step.explanation
+                ), step

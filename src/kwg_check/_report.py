@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal, get_args
@@ -41,7 +41,7 @@ from ._model import Assessment, Instrument, Summary
 from ._model._types import LocalizedText
 from ._model.assessment import Answer, ResourceCategory
 from ._model.instrument import Item, Scale
-from ._model.summary import TraceInput
+from ._model.summary import Message, TraceInput, Warning
 from ._types import (
     COMPARISON_FORMATS,
     REPORT_FORMATS,
@@ -52,7 +52,16 @@ from ._types import (
     language,
 )
 from ._version import __version__
-from ._vocabulary import format_date, format_number, label, localized, plural, word
+from ._vocabulary import (
+    format_date,
+    format_number,
+    label,
+    localized,
+    plural,
+    render_message,
+    render_warning,
+    word,
+)
 
 __all__ = ["render_comparison", "report"]
 
@@ -382,6 +391,24 @@ class _Labels:
     def resource_category(self, category: str) -> str:
         return label("resource", category, self.lang)
 
+    def name(self, kind: str, ident: str, params: Mapping[str, object]) -> str:
+        """How a message names an id: by the instrument's label where it has one."""
+        match kind:
+            case "item" | "index" | "flag" | "outcome":
+                named: str = getattr(self, kind)(ident)
+                return named
+            case "level":
+                return self.level(str(params.get("item", "")), ident)
+            case "band":
+                return self.band(str(params.get("index", "")), ident)
+        return _ident(ident)
+
+    def message(self, message: Message) -> str:
+        return render_message(message, self.lang, self.name)
+
+    def warning(self, warning: Warning) -> str:
+        return render_warning(warning, self.lang, self.name)
+
 
 def _percent(share: Decimal) -> str:
     return str(int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_CONTEXT)))
@@ -611,7 +638,10 @@ def _failed_checks(summary: Summary, labels: _Labels) -> list[_Block]:
     blocks: list[_Block] = [_Heading(labels.w("checks.failed"))]
     if not failed:
         return [*blocks, _Para(labels.w("checks.all_met"))]
-    lines = tuple(f"{labels.check(c.id)} ({_free(c.legal_reference)}): {c.reason}" for c in failed)
+    lines = tuple(
+        f"{labels.check(c.id)} ({_free(c.legal_reference)}): {labels.message(c.reason)}"
+        for c in failed
+    )
     return [*blocks, _List(lines)]
 
 
@@ -827,7 +857,7 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
                         labels.check(check.id),
                         labels.label("check_result", check.result),
                         _free(check.legal_reference),
-                        check.reason,
+                        labels.message(check.reason),
                     )
                     for check in summary.process_checks
                 ),
@@ -853,7 +883,9 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
     blocks.extend([_Heading(labels.w("participation")), _Facts(tuple(facts))])
     if summary.warnings:
         blocks.append(_Heading(labels.w("warnings")))
-        blocks.append(_List(tuple(f"{w.pointer}: {w.code}: {w.reason}" for w in summary.warnings)))
+        blocks.append(
+            _List(tuple(f"{w.pointer}: {w.code}: {labels.warning(w)}" for w in summary.warnings))
+        )
     return _Section("process", labels.w("section.process"), tuple(blocks))
 
 
@@ -1012,7 +1044,7 @@ def _appendix(summary: Summary, labels: _Labels, trace: bool) -> _Section:
             _ident(step.id),
             _trace_inputs(step.inputs),
             _trace_result(step.result),
-            step.explanation,
+            labels.message(step.explanation),
         )
         for step in summary.trace
     )

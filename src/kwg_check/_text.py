@@ -6,12 +6,13 @@ German and English. Free text from the assessment never appears: the summary hol
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from ._model import Instrument, Summary
 from ._model._types import LocalizedText
 from ._types import Lang
-from ._vocabulary import format_date, format_number, label, localized, word
+from ._vocabulary import format_date, format_number, label, localized, render_warning, word
 
 __all__ = ["render_summary_text"]
 
@@ -45,6 +46,12 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
         if outcome_id is None:
             return "—"
         return f"{_label(outcomes[outcome_id].label, outcome_id, lang)} [{outcome_id}]"
+
+    def item_name(kind: str, ident: str, params: Mapping[str, object]) -> str:
+        """A warning names items by label and id, like the rest of the text."""
+        if kind == "item" and ident in items:
+            return f"{_label(items[ident].label, ident, lang)} [{ident}]"
+        return ident
 
     subject = summary.assessment
     out = summary.outcome
@@ -140,6 +147,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
     if summary.warnings:
         lines.append(f"{w('warnings')}:")
         lines.extend(
-            f"  {warning.pointer}: {warning.code}: {warning.reason}" for warning in summary.warnings
+            f"  {warning.pointer}: {warning.code}: {render_warning(warning, lang, item_name)}"
+            for warning in summary.warnings
         )
     return "\n".join(lines) + "\n"

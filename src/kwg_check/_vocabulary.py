@@ -6,7 +6,9 @@ key, so one concept reads the same everywhere (``resource.infrastructural`` is
 both languages. Keys are grouped by prefix: concepts shared by several views first
 (``form.``, ``category.``, ``resource.``, ``initiator.``, ``role.`` …), then the phrases of one
 view (``sheet.``, ``report.``, ``text.``, ``stats.``) and the sentences of the summary's
-explanations (``explain.``).
+messages: trace explanations and process-check reasons (``explain.<code>``) and warnings
+(``warning.<code>``). The summary keeps only a message's code and parameters;
+:func:`render_message` and :func:`render_warning` turn them into a sentence here.
 
 A phrase may have placeholders (``{n}``, ``{item}``), the same in both languages. A phrase
 that counts something has a plural form: :func:`plural` picks the singular for exactly one,
@@ -19,13 +21,14 @@ the same to British and American readers. Stored documents never hold formatted 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 
 import attrs
 
 from ._model._types import LocalizedText, format_decimal
+from ._model.summary import Message, Warning
 from ._types import Lang
 
 __all__ = [
@@ -36,6 +39,8 @@ __all__ = [
     "label",
     "localized",
     "plural",
+    "render_message",
+    "render_warning",
     "word",
 ]
 
@@ -103,6 +108,67 @@ def format_number(value: Decimal, lang: Lang) -> str:
             return text.replace(".", ",")
         case "en":
             return text
+
+
+Namer = Callable[[str, str, Mapping[str, object]], str]
+"""How a view names an id of a message: ``(kind, id, params)`` → the name it shows, where
+``kind`` is ``item``, ``index``, ``flag``, ``outcome``, ``level`` (of ``params["item"]``) or
+``band`` (of ``params["index"]``), or the parameter's own name for other ids (``rule``,
+``policy``, ``author``). Views that hold the instrument pass its labels."""
+
+_KINDS = {
+    "item": "item",
+    "items": "item",
+    "index": "index",
+    "flag": "flag",
+    "outcome": "outcome",
+    "computed": "outcome",
+    "level": "level",
+    "band": "band",
+}
+"""Which parameters hold ids of the instrument, and of what kind."""
+_NUMBERS = frozenset({"points", "value", "cutoff", "minimum"})
+"""Which parameters hold exact decimals (written as strings in the summary)."""
+
+
+def _ident(kind: str, ident: str, params: Mapping[str, object]) -> str:
+    """Without the instrument: the id itself, quoted as the library writes ids in prose."""
+    return f"'{ident}'"
+
+
+def _field(
+    key: str, value: object, params: Mapping[str, object], lang: Lang, name: Namer
+) -> object:
+    if isinstance(value, list):
+        return ", ".join(name(_KINDS.get(key, key), str(v), params) for v in value)
+    if not isinstance(value, str):
+        return value
+    if key in _NUMBERS:
+        return format_number(Decimal(value), lang)
+    if key == "role":
+        return label("role", value, lang)
+    if key == "mode":
+        return label("rounding", value, lang)
+    return name(_KINDS.get(key, key), value, params)
+
+
+def _render(key: str, params: Mapping[str, object], lang: Lang, name: Namer | None) -> str:
+    """The phrase ``key`` with the message's parameters as people of ``lang`` read them; a
+    count ``n`` picks the plural form."""
+    fields = {k: _field(k, v, params, lang, name or _ident) for k, v in params.items()}
+    count = params.get("n")
+    phrase = VOCABULARY[key].pick(lang, abs(count) if isinstance(count, int) else None)
+    return phrase.format(**fields)
+
+
+def render_message(message: Message, lang: Lang, name: Namer | None = None) -> str:
+    """A trace explanation or process-check reason as one sentence in ``lang``."""
+    return _render(f"explain.{message.code}", message.params, lang, name)
+
+
+def render_warning(warning: Warning, lang: Lang, name: Namer | None = None) -> str:
+    """A warning's sentence in ``lang`` (its code and pointer are shown beside it)."""
+    return _render(f"warning.{warning.code}", warning.params, lang, name)
 
 
 VOCABULARY: Mapping[str, W] = {
@@ -614,7 +680,7 @@ VOCABULARY: Mapping[str, W] = {
     "report.check": W("Check", "Prüfung"),
     "report.result": W("Result", "Ergebnis"),
     "report.legal": W("Legal reference", "Rechtsgrundlage"),
-    "report.reason": W("Reason (engine's words)", "Begründung (Wortlaut der Berechnung)"),
+    "report.reason": W("Reason", "Begründung"),
     "check_result.pass": W("met", "erfüllt"),
     "check_result.fail": W("NOT met", "NICHT erfüllt"),
     "check_result.not_applicable": W("does not apply", "nicht anwendbar"),
@@ -787,4 +853,318 @@ VOCABULARY: Mapping[str, W] = {
     "text.clarify": W("Clarify first", "Zuerst klären"),
     "text.checks": W("Process checks", "Verfahrensprüfungen"),
     "text.warnings": W("Warnings", "Hinweise"),
+    "rounding.half_up": W("half up", "kaufmännisch"),
+    "rounding.half_even": W("half to even", "mathematisch"),
+    "rounding.down": W("towards zero", "zur Null hin"),
+    "rounding.up": W("away from zero", "von der Null weg"),
+    "warning.answer.not-applicable": W(
+        "item {item} does not apply; its answer is reported but not scored",
+        "Merkmal {item} trifft nicht zu; seine Antwort wird angezeigt, aber nicht gewertet",
+    ),
+    "warning.evidence.missing": W(
+        "the answer to item {item} is at or above its evidence level and carries no evidence",
+        "die Antwort zu Merkmal {item} erreicht die Belegstufe, hat aber keinen Beleg",
+    ),
+    "warning.evidence.future-date": W(
+        "the evidence is dated after the assessment date",
+        "der Beleg ist nach dem Datum der Einschätzung datiert",
+    ),
+    "warning.evidence.stale": W(
+        "the evidence is older than {n} day on the assessment date",
+        "der Beleg ist am Tag der Einschätzung älter als {n} Tag",
+        "the evidence is older than {n} days on the assessment date",
+        "der Beleg ist am Tag der Einschätzung älter als {n} Tage",
+    ),
+    "warning.judgement.missing": W(
+        "the instrument leaves the rating to the professionals, and no final rating is given",
+        "das Instrument überlässt die Bewertung den Fachkräften, und es fehlt eine abschließende "
+        "Bewertung",
+    ),
+    "warning.override.not-applied": W(
+        "the outcome is not assessable (completeness below the minimum), so the override is "
+        "not applied",
+        "das Ergebnis ist nicht einschätzbar (Vollständigkeit unter dem Mindestwert), daher wird "
+        "die Abweichung nicht angewandt",
+    ),
+    "explain.check_not_applicable": W(
+        "the check does not apply to this assessment",
+        "die Prüfung gilt für diese Einschätzung nicht",
+    ),
+    "explain.assessors_counted": W(
+        "{n} distinct assessor; at least {required} required",
+        "{n} unterschiedliche Fachkraft; mindestens {required} erforderlich",
+        "{n} distinct assessors; at least {required} required",
+        "{n} unterschiedliche Fachkräfte; mindestens {required} erforderlich",
+    ),
+    "explain.parents_not_recorded": W(
+        "the participation of the parents is not recorded",
+        "die Beteiligung der Eltern ist nicht dokumentiert",
+    ),
+    "explain.parents_involved": W("the parents were involved", "die Eltern waren beteiligt"),
+    "explain.parents_not_involved_reason": W(
+        "the parents were not involved and a reason is documented",
+        "die Eltern waren nicht beteiligt, ein Grund ist dokumentiert",
+    ),
+    "explain.parents_not_involved_no_reason": W(
+        "the parents were not involved and no reason is documented",
+        "die Eltern waren nicht beteiligt, und kein Grund ist dokumentiert",
+    ),
+    "explain.child_not_recorded": W(
+        "the participation of the child is not recorded",
+        "die Beteiligung des Kindes ist nicht dokumentiert",
+    ),
+    "explain.child_involved": W("the child was involved", "das Kind war beteiligt"),
+    "explain.child_not_involved_reason": W(
+        "the child was not involved and a reason is documented",
+        "das Kind war nicht beteiligt, ein Grund ist dokumentiert",
+    ),
+    "explain.child_not_involved_no_reason": W(
+        "the child was not involved and no reason is documented",
+        "das Kind war nicht beteiligt, und kein Grund ist dokumentiert",
+    ),
+    "explain.role_consulted": W(
+        "a professional with the role {role} was consulted",
+        "eine Fachkraft mit der Rolle {role} wurde hinzugezogen",
+    ),
+    "explain.role_not_consulted": W(
+        "no professional with the role {role} was consulted",
+        "keine Fachkraft mit der Rolle {role} wurde hinzugezogen",
+    ),
+    "explain.assessor_role_present": W(
+        "an assessor has the role {role}",
+        "eine einschätzende Fachkraft hat die Rolle {role}",
+    ),
+    "explain.assessor_role_missing": W(
+        "no assessor has the role {role}",
+        "keine einschätzende Fachkraft hat die Rolle {role}",
+    ),
+    "explain.evidence_complete": W(
+        "every answer that requires evidence carries evidence",
+        "jede Antwort, die einen Beleg erfordert, hat einen Beleg",
+    ),
+    "explain.evidence_lacking": W(
+        "answers without required evidence: {items}",
+        "Antworten ohne erforderlichen Beleg: {items}",
+    ),
+    "explain.flag_raised": W("flag {flag} is raised", "Signal {flag} ist ausgelöst"),
+    "explain.flag_not_raised": W("flag {flag} is not raised", "Signal {flag} ist nicht ausgelöst"),
+    "explain.item_applies": W(
+        "item {item} applies to this child", "Merkmal {item} trifft auf dieses Kind zu"
+    ),
+    "explain.item_does_not_apply": W(
+        "item {item} does not apply to this child",
+        "Merkmal {item} trifft auf dieses Kind nicht zu",
+    ),
+    "explain.item_not_answered": W(
+        "item {item} applies but is not answered; it counts nowhere",
+        "Merkmal {item} trifft zu, ist aber nicht beantwortet; es zählt nirgends",
+    ),
+    "explain.caregivers_unknown_left_out": W(
+        "the more severe of {n} caregiver rating counts; it is unknown, and unknown answers "
+        "are left out of every aggregation",
+        "die schwerere von {n} Bewertung der Bezugspersonen zählt; sie ist unbekannt, und "
+        "unbekannte Antworten bleiben bei jeder Zusammenfassung außen vor",
+        "the more severe of {n} caregiver ratings counts; it is unknown, and unknown answers "
+        "are left out of every aggregation",
+        "die schwerere von {n} Bewertungen der Bezugspersonen zählt; sie ist unbekannt, und "
+        "unbekannte Antworten bleiben bei jeder Zusammenfassung außen vor",
+    ),
+    "explain.caregivers_unknown_scored": W(
+        "the more severe of {n} caregiver rating counts; it is unknown, and the instrument "
+        "scores unknown answers as {points} points",
+        "die schwerere von {n} Bewertung der Bezugspersonen zählt; sie ist unbekannt, und das "
+        "Instrument wertet unbekannte Antworten mit {points} Punkten",
+        "the more severe of {n} caregiver ratings counts; it is unknown, and the instrument "
+        "scores unknown answers as {points} points",
+        "die schwerere von {n} Bewertungen der Bezugspersonen zählt; sie ist unbekannt, und das "
+        "Instrument wertet unbekannte Antworten mit {points} Punkten",
+    ),
+    "explain.caregivers_highest": W(
+        "the more severe of {n} caregiver rating counts: the highest, {level}",
+        "die schwerere von {n} Bewertung der Bezugspersonen zählt: die höchste, {level}",
+        "the more severe of {n} caregiver ratings counts: the highest, {level}",
+        "die schwerere von {n} Bewertungen der Bezugspersonen zählt: die höchste, {level}",
+    ),
+    "explain.caregivers_lowest": W(
+        "the more severe of {n} caregiver rating counts: the lowest, {level}",
+        "die schwerere von {n} Bewertung der Bezugspersonen zählt: die niedrigste, {level}",
+        "the more severe of {n} caregiver ratings counts: the lowest, {level}",
+        "die schwerere von {n} Bewertungen der Bezugspersonen zählt: die niedrigste, {level}",
+    ),
+    "explain.levels_summed": W(
+        "sum of the points of {n} selected level",
+        "Summe der Punkte von {n} gewählten Stufe",
+        "sum of the points of {n} selected levels",
+        "Summe der Punkte von {n} gewählten Stufen",
+    ),
+    "explain.levels_highest": W(
+        "the highest of {n} selected level counts",
+        "die höchste von {n} gewählten Stufe zählt",
+        "the highest of {n} selected levels counts",
+        "die höchste von {n} gewählten Stufen zählt",
+    ),
+    "explain.item_unknown_left_out": W(
+        "item {item} is rated unknown; unknown answers are left out of every aggregation",
+        "Merkmal {item} ist als unbekannt bewertet; unbekannte Antworten bleiben bei jeder "
+        "Zusammenfassung außen vor",
+    ),
+    "explain.item_unknown_scored": W(
+        "item {item} is rated unknown; the instrument scores unknown answers as {points} points",
+        "Merkmal {item} ist als unbekannt bewertet; das Instrument wertet unbekannte Antworten "
+        "mit {points} Punkten",
+    ),
+    "explain.level_scored": W(
+        "level {level} scores {points} points", "Stufe {level} ergibt {points} Punkte"
+    ),
+    "explain.band_none": W(
+        "index {index} has no value, so no band",
+        "Index {index} hat keinen Wert, also keine Einstufung",
+    ),
+    "explain.band_highest_input": W(
+        "the highest input band is {band}", "die höchste Einstufung der Eingaben ist {band}"
+    ),
+    "explain.band_below_cutoffs": W(
+        "value {value} lies below every cut-off: band {band}",
+        "Wert {value} liegt unter jeder Schwelle: Einstufung {band}",
+    ),
+    "explain.band_cutoff_reached": W(
+        "value {value} reaches cut-off {cutoff}: band {band}",
+        "Wert {value} erreicht die Schwelle {cutoff}: Einstufung {band}",
+    ),
+    "explain.count_at_least": W(
+        "number of answered items at or above level {level}",
+        "Anzahl der beantworteten Merkmale ab Stufe {level}",
+    ),
+    "explain.max_band": W(
+        "rank (from 1) of the highest band among the input indices",
+        "Rang (ab 1) der höchsten Einstufung unter den Eingabe-Indizes",
+    ),
+    "explain.sum": W(
+        "sum of the points; counted items: {item_count}, counted indices: {index_count}",
+        "Summe der Punkte; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}",
+    ),
+    "explain.weighted_sum": W(
+        "sum of the points times weight; counted items: {item_count}, counted indices: "
+        "{index_count}",
+        "Summe der Punkte mal Gewicht; gezählte Merkmale: {item_count}, gezählte Indizes: "
+        "{index_count}",
+    ),
+    "explain.mean": W(
+        "mean; counted items: {item_count}, counted indices: {index_count}; rounded {mode} "
+        "to {n} place",
+        "Mittelwert; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}; "
+        "{mode} gerundet auf {n} Stelle",
+        "mean; counted items: {item_count}, counted indices: {index_count}; rounded {mode} "
+        "to {n} places",
+        "Mittelwert; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}; "
+        "{mode} gerundet auf {n} Stellen",
+    ),
+    "explain.max": W(
+        "highest value; counted items: {item_count}, counted indices: {index_count}",
+        "höchster Wert; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}",
+    ),
+    "explain.min": W(
+        "lowest value; counted items: {item_count}, counted indices: {index_count}",
+        "niedrigster Wert; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}",
+    ),
+    "explain.sum_empty": W(
+        "the sum has no value: nothing could be aggregated",
+        "die Summe hat keinen Wert: nichts war zusammenzufassen",
+    ),
+    "explain.weighted_sum_empty": W(
+        "the weighted sum has no value: nothing could be aggregated",
+        "die gewichtete Summe hat keinen Wert: nichts war zusammenzufassen",
+    ),
+    "explain.mean_empty": W(
+        "the mean has no value: nothing could be aggregated",
+        "der Mittelwert hat keinen Wert: nichts war zusammenzufassen",
+    ),
+    "explain.max_empty": W(
+        "the highest value does not exist: nothing could be aggregated",
+        "es gibt keinen höchsten Wert: nichts war zusammenzufassen",
+    ),
+    "explain.min_empty": W(
+        "the lowest value does not exist: nothing could be aggregated",
+        "es gibt keinen niedrigsten Wert: nichts war zusammenzufassen",
+    ),
+    "explain.completeness": W(
+        "{known} of {n} applicable item is answered with a known level",
+        "{known} von {n} zutreffenden Merkmal ist mit bekannter Stufe beantwortet",
+        "{known} of {n} applicable items are answered with a known level",
+        "{known} von {n} zutreffenden Merkmalen sind mit bekannter Stufe beantwortet",
+    ),
+    "explain.completeness_met": W(
+        "{known} of {n} applicable item is answered with a known level; the minimum {minimum} "
+        "is met",
+        "{known} von {n} zutreffenden Merkmal ist mit bekannter Stufe beantwortet; der "
+        "Mindestwert {minimum} ist erreicht",
+        "{known} of {n} applicable items are answered with a known level; the minimum "
+        "{minimum} is met",
+        "{known} von {n} zutreffenden Merkmalen sind mit bekannter Stufe beantwortet; der "
+        "Mindestwert {minimum} ist erreicht",
+    ),
+    "explain.completeness_not_met": W(
+        "{known} of {n} applicable item is answered with a known level; the minimum {minimum} "
+        "is not met",
+        "{known} von {n} zutreffenden Merkmal ist mit bekannter Stufe beantwortet; der "
+        "Mindestwert {minimum} ist nicht erreicht",
+        "{known} of {n} applicable items are answered with a known level; the minimum "
+        "{minimum} is not met",
+        "{known} von {n} zutreffenden Merkmalen sind mit bekannter Stufe beantwortet; der "
+        "Mindestwert {minimum} ist nicht erreicht",
+    ),
+    "explain.default_rule_applies": W(
+        "default rule {rule} applies: outcome {outcome}",
+        "Auffangregel {rule} greift: Ergebnis {outcome}",
+    ),
+    "explain.rule_matches": W(
+        "rule {rule} matches: outcome {outcome}", "Regel {rule} trifft zu: Ergebnis {outcome}"
+    ),
+    "explain.rule_does_not_match": W("rule {rule} does not match", "Regel {rule} trifft nicht zu"),
+    "explain.policy_holds": W(
+        "policy override {policy} holds: the outcome is at least {outcome}",
+        "Vorgabe {policy} greift: das Ergebnis ist mindestens {outcome}",
+    ),
+    "explain.floor_set": W(
+        "raised flags set a floor: the outcome is never below {outcome}",
+        "ausgelöste Signale bestimmen eine Untergrenze: das Ergebnis ist nie niedriger als "
+        "{outcome}",
+    ),
+    "explain.final_rating": W(
+        "final rating by {author}: outcome {outcome}",
+        "abschließende Bewertung durch {author}: Ergebnis {outcome}",
+    ),
+    "explain.override_applied": W(
+        "discretionary override by {author}: {n:+d} level from {computed} to {outcome}, "
+        "within the instrument's policy",
+        "fachliche Abweichung durch {author}: {n:+d} Stufe von {computed} nach {outcome}, "
+        "im Rahmen der Vorgaben des Instruments",
+        "discretionary override by {author}: {n:+d} levels from {computed} to {outcome}, "
+        "within the instrument's policy",
+        "fachliche Abweichung durch {author}: {n:+d} Stufen von {computed} nach {outcome}, "
+        "im Rahmen der Vorgaben des Instruments",
+    ),
+    "explain.not_assessable_floor": W(
+        "not assessable: completeness is below the minimum; the floor {outcome} of the raised "
+        "flags is the final outcome",
+        "nicht einschätzbar: die Vollständigkeit liegt unter dem Mindestwert; die Untergrenze "
+        "{outcome} der ausgelösten Signale ist das Endergebnis",
+    ),
+    "explain.not_assessable_no_floor": W(
+        "not assessable: completeness is below the minimum; no flag sets a floor, so there is "
+        "no final outcome",
+        "nicht einschätzbar: die Vollständigkeit liegt unter dem Mindestwert; kein Signal "
+        "bestimmt eine Untergrenze, also gibt es kein Endergebnis",
+    ),
+    "explain.final_rating_missing": W(
+        "no final outcome: the professionals' final rating is missing",
+        "kein Endergebnis: die abschließende Bewertung der Fachkräfte fehlt",
+    ),
+    "explain.outcome_decided": W(
+        "final outcome {outcome}, decided by the professionals",
+        "Endergebnis {outcome}, von den Fachkräften entschieden",
+    ),
+    "explain.outcome_computed": W(
+        "final outcome {outcome}, as computed", "Endergebnis {outcome}, wie berechnet"
+    ),
 }

@@ -69,7 +69,9 @@ The specification, step by step:
     with their minimum outcomes), ``override`` or ``judgement``, ``check`` and finally
     ``outcome`` (inputs: computed, floor and the professionals' outcome; result: the final
     outcome). The computed outcome is the most severe of the matching rule's, the policy
-    overrides' and the floor's results. Explanations are one line in the library's words.
+    overrides' and the floor's results. Explanations, process-check reasons and warnings are
+    messages: a code and its parameters (ids, integers, exact decimals as strings), never a
+    sentence, so the summary is language-neutral and each view renders it in its language.
 """
 
 from __future__ import annotations
@@ -97,16 +99,7 @@ __all__ = ["score", "score_document"]
 FORMS = ("neglect", "psychological_abuse", "physical_abuse", "sexual_violence")
 RESOURCE_CATEGORIES = ("personal", "family", "social_network", "material", "infrastructural")
 RATIO_PLACES = 4
-_AGGREGATION_WORDS = {
-    "sum": "sum",
-    "weighted_sum": "weighted sum",
-    "mean": "mean",
-    "max": "highest",
-    "min": "lowest",
-}
-_ITEM_OPERANDS = {"weighted_sum": "the points times weight"}
-"""What an index takes of its items (default: ``the points``); of its input indices it
-always takes the values (weight 1), and the explanation says which is which."""
+Message = dict[str, Any]
 
 
 def score(compiled: CompiledInstrument, assessment: Assessment) -> Summary:
@@ -161,6 +154,17 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
+def _message(code: str, **params: str | int | list[str] | Decimal | None) -> Message:
+    """A message of the summary: its code and its present parameters (decimals as exact
+    strings), the data a view renders as a sentence in its language."""
+    values = {
+        key: format_decimal(value) if isinstance(value, Decimal) else value
+        for key, value in params.items()
+        if value is not None
+    }
+    return {"code": code, "params": values} if values else {"code": code}
+
+
 class _Scoring:
     """One scoring run; holds the intermediate results while the summary is assembled."""
 
@@ -171,7 +175,7 @@ class _Scoring:
         self.raw: tuple[Raw | None, ...] = raw_answers(compiled, assessment)
         self.s: State = evaluate(compiled, self.age, self.raw)
         self.trace: list[dict[str, Any]] = []
-        self.warnings: list[dict[str, str]] = []
+        self.warnings: list[dict[str, Any]] = []
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -181,7 +185,7 @@ class _Scoring:
         ident: str,
         inputs: Sequence[dict[str, Any]],
         result: str | bool | None,
-        explanation: str,
+        explanation: Message,
     ) -> None:
         step = {"step": len(self.trace) + 1, "kind": kind, "id": ident, "inputs": list(inputs)}
         if result is not None:
@@ -189,8 +193,11 @@ class _Scoring:
         step["explanation"] = explanation
         self.trace.append(step)
 
-    def warn(self, pointer: str, code: str, reason: str) -> None:
-        self.warnings.append({"code": code, "pointer": pointer, "reason": reason})
+    def warn(self, pointer: str, code: str, **params: str | int) -> None:
+        warning: dict[str, Any] = {"code": code, "pointer": pointer}
+        if params:
+            warning["params"] = params
+        self.warnings.append(warning)
 
     def outcome_id(self, rank: int | None) -> str | None:
         return None if rank is None else self.c.outcomes[rank].id
@@ -233,7 +240,7 @@ class _Scoring:
                 flag.id,
                 [self.ref_input(r) for r in flag.refs],
                 raised,
-                f"flag '{flag.id}' is {'raised' if raised else 'not raised'}",
+                _message("flag_raised" if raised else "flag_not_raised", flag=flag.id),
             )
         completeness = self.completeness()
         sufficient = bool(completeness["sufficient"])
@@ -299,14 +306,14 @@ class _Scoring:
                 item.id,
                 [self.ref_input(r) for r in item.applies_refs],
                 applies,
-                f"item '{item.id}' {'applies' if applies else 'does not apply'} to this child",
+                _message("item_applies" if applies else "item_does_not_apply", item=item.id),
             )
         if not s.applicable[pos]:
             if item.id in self.a.answers:
                 self.warn(
                     f"/answers/{item.id}",
                     "answer.not-applicable",
-                    f"item '{item.id}' does not apply; its answer is reported but not scored",
+                    item=item.id,
                 )
             return
         if item.kind == "context":
@@ -314,14 +321,14 @@ class _Scoring:
         inputs, explanation = self.item_inputs(item)
         self.step("item", item.id, inputs, _decimal(s.points[pos]), explanation)
 
-    def item_inputs(self, item: CItem) -> tuple[list[dict[str, Any]], str]:
+    def item_inputs(self, item: CItem) -> tuple[list[dict[str, Any]], Message]:
         pos, scale = item.pos, item.scale
         status, points = self.s.status[pos], self.s.points[pos]
         answer = self.a.answers.get(item.id)
         if status == "missing" or answer is None:
             return (
                 [{"ref": item.id, "weight": item.weight}],
-                f"item '{item.id}' applies but is not answered; it counts nowhere",
+                _message("item_not_answered", item=item.id),
             )
 
         def level_points(level: str) -> Decimal | None:
@@ -338,14 +345,13 @@ class _Scoring:
                 )
                 for caregiver, level in sorted(answer.caregivers.items())
             ]
-            side = "lowest" if item.kind == "protective" else "highest"
             if status == "unknown":
-                what = "is unknown: a caregiver is rated unknown and no known rating is the "
-                what += "most severe possible"
-            else:
-                what = f"is the {side} rating, level '{self.level(pos)}'"
-            text = f"the more severe of {len(inputs)} caregiver ratings counts; it {what}"
-            return inputs, text + self.unknown_words(status, points)
+                code = "caregivers_unknown_" + ("left_out" if points is None else "scored")
+                return inputs, _message(code, n=len(inputs), points=points)
+            side = "lowest" if item.kind == "protective" else "highest"
+            return inputs, _message(
+                f"caregivers_{side}", n=len(inputs), item=item.id, level=self.level(pos)
+            )
         if answer.levels is not None and status == "answered":
             ranks = sorted(scale.rank[level] for level in answer.levels)
             if item.combine == "sum":
@@ -358,7 +364,7 @@ class _Scoring:
                     }
                     for r in ranks
                 ]
-                return inputs, f"sum of the points of {len(ranks)} selected level(s)"
+                return inputs, _message("levels_summed", n=len(ranks))
             top = ranks[-1]
             inputs = [
                 {
@@ -368,22 +374,14 @@ class _Scoring:
                     "weight": item.weight,
                 }
             ]
-            return inputs, f"the highest of {len(ranks)} selected level(s) counts"
+            return inputs, _message("levels_highest", n=len(ranks))
         inputs = [_rated(item.id, self.level(pos), points, item.weight)]
         if status == "unknown":
-            return inputs, f"item '{item.id}' is rated unknown" + self.unknown_words(status, points)
-        return (
-            inputs,
-            f"level '{self.level(pos)}' scores {format_decimal(points or Decimal(0))} points",
+            code = "item_unknown_" + ("left_out" if points is None else "scored")
+            return inputs, _message(code, item=item.id, points=points)
+        return inputs, _message(
+            "level_scored", item=item.id, level=self.level(pos), points=points or Decimal(0)
         )
-
-    @staticmethod
-    def unknown_words(status: str, points: Decimal | None) -> str:
-        if status != "unknown":
-            return ""
-        if points is None:
-            return "; unknown answers are left out of every aggregation"
-        return f"; the instrument scores unknown answers as {format_decimal(points)} points"
 
     def item_result(self, item: CItem) -> dict[str, Any]:
         pos = item.pos
@@ -433,42 +431,39 @@ class _Scoring:
         if index.band_ids:
             band = self.band_id(index)
             if value is None:
-                words = f"index '{index.id}' has no value, so no band"
+                words = _message("band_none", index=index.id)
             elif index.aggregation == "max_band":
-                words = f"the highest input band is '{band}'"
+                words = _message("band_highest_input", index=index.id, band=band)
             else:
                 assert s.bands[index.pos] is not None
                 rank = s.bands[index.pos] or 0
                 if rank == 0:
-                    words = f"value {format_decimal(value)} lies below every cut-off: band '{band}'"
+                    words = _message("band_below_cutoffs", index=index.id, value=value, band=band)
                 else:
-                    cut = format_decimal(index.cutoffs[rank - 1])
-                    words = f"value {format_decimal(value)} reaches cut-off {cut}: band '{band}'"
+                    cut = index.cutoffs[rank - 1]
+                    words = _message(
+                        "band_cutoff_reached", index=index.id, value=value, cutoff=cut, band=band
+                    )
             self.step("band", index.id, [_present(ref=index.id, value=value)], band, words)
 
-    def index_words(self, index: CIndex, inputs: Sequence[dict[str, Any]]) -> str:
+    def index_words(self, index: CIndex, inputs: Sequence[dict[str, Any]]) -> Message:
         agg = index.aggregation
         if agg == "count_at_least":
             assert index.at_least is not None
             level = self.c.items[index.items[0]].scale.levels[index.at_least]
-            return f"number of answered items at or above level '{level}'"
+            item = self.c.items[index.items[0]].id
+            return _message("count_at_least", item=item, level=level)
         if agg == "max_band":
-            return "1-based rank of the highest band among the input indices"
+            return _message("max_band")
         if self.s.values[index.pos] is None:
-            return f"{_AGGREGATION_WORDS[agg]} has no value: nothing could be aggregated"
+            return _message(f"{agg}_empty")
         items = sum(1 for i in inputs if "points" in i)  # an item's input carries points
         indices = sum(1 for i in inputs if "value" in i)  # an index's input carries its value
-        operands = []
-        if items:
-            operands.append(f"{_ITEM_OPERANDS.get(agg, 'the points')} of {items} counted item(s)")
-        if indices:
-            operands.append(f"the values of {indices} counted index(es)")
-        if not operands:
-            operands.append("0 counted inputs")
-        words = f"{_AGGREGATION_WORDS[agg]} of {' and '.join(operands)}"
         if agg == "mean":
-            words += f", rounded {index.mode} to {index.places} place(s)"
-        return words
+            return _message(
+                agg, item_count=items, index_count=indices, mode=index.mode, n=index.places
+            )
+        return _message(agg, item_count=items, index_count=indices)
 
     # -- completeness -----------------------------------------------------------------------
 
@@ -491,11 +486,11 @@ class _Scoring:
             {"ref": "applicable", "value": Decimal(applicable)},
             {"ref": "known", "value": Decimal(known)},
         ]
-        words = f"{known} of {applicable} applicable item(s) are answered with a known level"
+        words = _message("completeness", known=known, n=applicable)
         if minimum is not None:
             inputs.append({"ref": "minimum_completeness", "value": minimum})
-            words += f"; the minimum {format_decimal(minimum)} is "
-            words += "met" if sufficient else "not met"
+            code = "completeness_met" if sufficient else "completeness_not_met"
+            words = _message(code, known=known, n=applicable, minimum=minimum)
         self.step("completeness", "completeness", inputs, format_decimal(ratio), words)
         return _present(
             applicable=applicable,
@@ -518,14 +513,12 @@ class _Scoring:
                 inputs = [self.ref_input(r) for r in rule.refs]
                 if rule.pos == decision.rule:
                     outcome = c.outcomes[rule.outcome].id
-                    words = (
-                        f"default rule '{rule.id}' applies: outcome '{outcome}'"
-                        if rule.when is None
-                        else f"rule '{rule.id}' matches: outcome '{outcome}'"
-                    )
+                    code = "default_rule_applies" if rule.when is None else "rule_matches"
+                    words = _message(code, rule=rule.id, outcome=outcome)
                     self.step("rule", rule.id, inputs, outcome, words)
                 else:
-                    self.step("rule", rule.id, inputs, False, f"rule '{rule.id}' does not match")
+                    words = _message("rule_does_not_match", rule=rule.id)
+                    self.step("rule", rule.id, inputs, False, words)
         for pos in decision.policies:
             policy = c.policies[pos]
             minimum = c.outcomes[policy.minimum].id
@@ -534,7 +527,7 @@ class _Scoring:
                 policy.id,
                 [self.ref_input(r) for r in policy.refs],
                 minimum,
-                f"policy override '{policy.id}' holds: the outcome is at least '{minimum}'",
+                _message("policy_holds", policy=policy.id, outcome=minimum),
             )
         if decision.floor is not None:
             floor = c.outcomes[decision.floor].id
@@ -548,7 +541,7 @@ class _Scoring:
                 "floor",
                 inputs,
                 floor,
-                f"raised flags set a floor: the outcome is never below '{floor}'",
+                _message("floor_set", outcome=floor),
             )
 
     def final(self, decision: Decision, sufficient: bool) -> dict[str, Any]:
@@ -560,12 +553,7 @@ class _Scoring:
             rating = a.final_rating
             final = None
             if rating is None:
-                self.warn(
-                    "/final_rating",
-                    "judgement.missing",
-                    "the instrument leaves the rating to the professionals, and no final rating "
-                    "is given",
-                )
+                self.warn("/final_rating", "judgement.missing")
             else:
                 final = c.outcome_rank[rating.outcome]
                 if floor is not None and final < floor:
@@ -580,17 +568,12 @@ class _Scoring:
                     "final_rating",
                     [{"ref": "final_rating", "outcome": rating.outcome}],
                     rating.outcome,
-                    f"final rating by '{rating.author}': outcome '{rating.outcome}'",
+                    _message("final_rating", author=rating.author, outcome=rating.outcome),
                 )
         elif not sufficient:
             status, final = "not_assessable", floor
             if a.override is not None:
-                self.warn(
-                    "/override",
-                    "override.not-applied",
-                    "the outcome is not assessable (completeness below the minimum), so the "
-                    "override is not applied",
-                )
+                self.warn("/override", "override.not-applied")
         else:
             status = "computed"
             final = decision.computed
@@ -656,8 +639,13 @@ class _Scoring:
                 {"ref": "override", "outcome": override.outcome},
             ],
             override.outcome,
-            f"discretionary override by '{override.author}': {levels:+d} level(s) from "
-            f"'{computed_id}' to '{override.outcome}', within the instrument's policy",
+            _message(
+                "override_applied",
+                author=override.author,
+                n=levels,
+                computed=computed_id,
+                outcome=override.outcome,
+            ),
         )
         return {
             "kind": "discretionary_override",
@@ -676,18 +664,14 @@ class _Scoring:
         final = outcome.get("final")
         status = outcome["status"]
         if status == "not_assessable":
-            words = "not assessable: completeness is below the minimum; "
-            words += (
-                f"the floor '{final}' of the raised flags is the final outcome"
-                if final is not None
-                else "no flag sets a floor, so there is no final outcome"
-            )
+            code = "not_assessable_floor" if final is not None else "not_assessable_no_floor"
         elif final is None:
-            words = "no final outcome: the professionals' final rating is missing"
+            code = "final_rating_missing"
         elif "override" in outcome:
-            words = f"final outcome '{final}', decided by the professionals"
+            code = "outcome_decided"
         else:
-            words = f"final outcome '{final}', as computed"
+            code = "outcome_computed"
+        words = _message(code, outcome=final)
         self.step("outcome", "outcome", inputs, final, words)
 
     # -- process checks ---------------------------------------------------------------------
@@ -696,7 +680,7 @@ class _Scoring:
         check = self.c.checks[pos]
         inputs = [self.ref_input(r) for r in check.refs]
         if check.applies is not None and not check.applies(self.s):
-            result, reason = "not_applicable", "the check does not apply to this assessment"
+            result, reason = "not_applicable", _message("check_not_applicable")
         else:
             result, reason, more = self.requirement(check.requirement)
             inputs.extend(more)
@@ -708,7 +692,7 @@ class _Scoring:
             "reason": reason,
         }
 
-    def requirement(self, req: Any) -> tuple[str, str, list[dict[str, Any]]]:
+    def requirement(self, req: Any) -> tuple[str, Message, list[dict[str, Any]]]:
         a = self.a
         kind = req.check
         if kind == "min_assessors":
@@ -716,41 +700,33 @@ class _Scoring:
             ok = count >= req.count
             return (
                 "pass" if ok else "fail",
-                f"{count} distinct assessor(s); at least {req.count} required",
+                _message("assessors_counted", n=count, required=req.count),
                 [{"ref": "assessors", "value": Decimal(count)}],
             )
         if kind == "participation":
             party = req.party
             record = getattr(a.participation, party)
-            were = "were" if party == "parents" else "was"
             if record is None:
-                return "fail", f"the participation of the {party} is not recorded", []
+                return "fail", _message(f"{party}_not_recorded"), []
             if record.involved:
-                return "pass", f"the {party} {were} involved", []
+                return "pass", _message(f"{party}_involved"), []
             if record.reason_if_not and record.reason_if_not.strip():
-                return "pass", f"the {party} {were} not involved and a reason is documented", []
-            return "fail", f"the {party} {were} not involved and no reason is documented", []
+                return "pass", _message(f"{party}_not_involved_reason"), []
+            return "fail", _message(f"{party}_not_involved_no_reason"), []
         if kind == "consultation":
             ok = any(consultation.role == req.role for consultation in a.consultations)
-            verb = "was" if ok else "was not"
-            return (
-                "pass" if ok else "fail",
-                f"a professional with role '{req.role}' {verb} consulted",
-                [],
-            )
+            code = "role_consulted" if ok else "role_not_consulted"
+            return "pass" if ok else "fail", _message(code, role=req.role), []
         if kind == "assessor_role":
             ok = any(assessor.role == req.role for assessor in a.assessors)
-            words = f"an assessor has the role '{req.role}'"
-            if not ok:
-                words = f"no assessor has the role '{req.role}'"
-            return "pass" if ok else "fail", words, []
+            code = "assessor_role_present" if ok else "assessor_role_missing"
+            return "pass" if ok else "fail", _message(code, role=req.role), []
         failing = self.lacking_evidence()
         if not failing:
-            return "pass", "every answer that requires evidence carries evidence", []
-        ids = ", ".join(f"'{item.id}'" for item in failing)
+            return "pass", _message("evidence_complete"), []
         return (
             "fail",
-            f"answers without required evidence: {ids}",
+            _message("evidence_lacking", items=[item.id for item in failing]),
             [_present(ref=item.id, level=self.level(item.pos)) for item in failing],
         )
 
@@ -770,8 +746,7 @@ class _Scoring:
             self.warn(
                 f"/answers/{item.id}/evidence",
                 "evidence.missing",
-                f"the answer to item '{item.id}' is at or above its evidence level and carries "
-                "no evidence",
+                item=item.id,
             )
         date = self.a.assessment_date
         stale = self.c.stale_after_days
@@ -784,16 +759,12 @@ class _Scoring:
                     continue
                 pointer = f"/answers/{item.id}/evidence/{k}/date"
                 if evidence.date > date:
-                    self.warn(
-                        pointer,
-                        "evidence.future-date",
-                        "the evidence is dated after the assessment date",
-                    )
+                    self.warn(pointer, "evidence.future-date")
                 elif stale is not None and (date - evidence.date).days > stale:
                     self.warn(
                         pointer,
                         "evidence.stale",
-                        f"the evidence is older than {stale} days on the assessment date",
+                        n=stale,
                     )
 
     # -- unknowns and resources -------------------------------------------------------------

@@ -12,6 +12,7 @@ __all__ = [
     "DECIMAL_PATTERN",
     "FINGERPRINT_PATTERN",
     "ID_PATTERN",
+    "NAME_PATTERN",
     "PATTERN_MEANINGS",
     "PSEUDONYM_PATTERN",
     "SEMVER_PATTERN",
@@ -25,6 +26,7 @@ def anchored(body: str) -> str:
 
 
 ID_PATTERN = anchored(r"[a-z0-9][a-z0-9_.-]{0,63}")
+NAME_PATTERN = anchored(r"[a-z][a-z0-9_]{0,49}")
 PSEUDONYM_PATTERN = anchored(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 SEMVER_PATTERN = anchored(
     r"(?:0|[1-9][0-9]{0,5})\.(?:0|[1-9][0-9]{0,5})\.(?:0|[1-9][0-9]{0,5})"
@@ -46,6 +48,8 @@ PATTERN_MEANINGS = {
     "beginning with a letter or digit",
     PSEUDONYM_PATTERN: "a pseudonymous identifier (never a name): 1 to 64 of the characters "
     "A-Z, a-z, 0-9, '_', '.', ':', '-', beginning with a letter or digit",
+    NAME_PATTERN: "a message code or parameter name: 1 to 50 of the characters a-z, 0-9, "
+    "'_', beginning with a letter",
     SEMVER_PATTERN: "a semantic version such as 1.0.0",
     FINGERPRINT_PATTERN: "a fingerprint: 'sha256:' and 64 lower-case hexadecimal digits",
 }

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ._patterns import NAME_PATTERN
 from ._types import (
     JSON_INT,
     Document,
@@ -34,6 +35,7 @@ __all__ = [
     "FlagResult",
     "IndexResult",
     "ItemResult",
+    "Message",
     "OutcomeRange",
     "OutcomeResult",
     "OverrideResult",
@@ -49,7 +51,13 @@ __all__ = [
 
 Count = Annotated[int, Field(ge=0, le=1_000_000), JSON_INT]
 StepNo = Annotated[int, Field(ge=1, le=1_000_000), JSON_INT]
-Explanation = Annotated[str, Field(max_length=2000)]
+ParamText = Annotated[str, Field(max_length=200)]
+ParamValue = (
+    ParamText
+    | Annotated[int, Field(ge=-1_000_000, le=1_000_000), JSON_INT]
+    | Annotated[list[ParamText], Field(max_length=10_000)]
+)
+Params = dict[Annotated[str, Field(pattern=NAME_PATTERN)], ParamValue]
 StepKind = Literal[
     "applicability",
     "item",
@@ -253,6 +261,20 @@ class ResourceCount(Part):
     """Entries named but not available."""
 
 
+class Message(Part):
+    """A sentence as data: what happened, as a code and its parameters.
+
+    The summary holds no sentence in any language; a view renders the message in its
+    output language (``kwg_check._vocabulary.render_message``). Parameters are ids, exact
+    decimals written as strings, integers and lists of ids.
+    """
+
+    code: Annotated[str, Field(pattern=NAME_PATTERN)]
+    """What the sentence says, e.g. ``assessors_counted``."""
+    params: Params = Field(default_factory=dict)
+    """The values the sentence names."""
+
+
 class CheckResult(Part):
     """Result of one process check."""
 
@@ -262,8 +284,8 @@ class CheckResult(Part):
     """Outcome of the check."""
     legal_reference: Annotated[str, Field(min_length=1, max_length=200)]
     """The norm behind the check."""
-    reason: Explanation
-    """Why, in the library's own words."""
+    reason: Message
+    """Why, as a message the views render in their language."""
 
 
 class Warning(Part):
@@ -273,8 +295,8 @@ class Warning(Part):
     """Stable warning code."""
     pointer: Annotated[str, Field(max_length=1000)]
     """JSON pointer into the assessment."""
-    reason: Explanation
-    """Why, in the library's own words."""
+    params: Params = Field(default_factory=dict)
+    """The values the warning names; the views render code and parameters in their language."""
 
 
 class TraceInput(Part):
@@ -311,8 +333,8 @@ class TraceStep(Part):
     """What the step used."""
     result: Annotated[str, Field(max_length=200)] | bool | None = None
     """The result: a decimal or an id as a string, a boolean, or absent for nothing."""
-    explanation: Explanation
-    """One line saying what happened, in the library's own words."""
+    explanation: Message
+    """What happened, as a message the views render in their language."""
 
 
 class Summary(Document):
