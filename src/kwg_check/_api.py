@@ -310,16 +310,6 @@ def summary_text(
     return render_summary_text(summary, document, language(lang, document))
 
 
-def _with(registry: InstrumentRegistry, instrument: Instrument) -> InstrumentRegistry:
-    """A registry that also knows the given instrument (it wins over a bundled namesake)."""
-    combined = InstrumentRegistry(bundled=False)
-    combined.add(instrument)
-    for entry in registry.entries():
-        if (entry.id, entry.version) != (instrument.id, instrument.version):
-            combined.add(registry.get(entry.id, entry.version), entry.origin)
-    return combined
-
-
 def _side(document: Assessment | Summary, registry: InstrumentRegistry) -> Side:
     """One side of a comparison, scored: an assessment is scored, a summary is taken."""
     if isinstance(document, Assessment):
@@ -371,7 +361,7 @@ def render_report(
     if previous is not None:
         known = registry or bundled_registry()
         if instrument is not None:
-            known = _with(known, compiled.instrument)
+            known = known.with_instrument(compiled)
         changes = compare(previous, assessment, registry=known)
     return report(
         assessment, summary, compiled.instrument, changes, lang=lang, format=format, trace=trace
