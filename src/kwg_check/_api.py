@@ -16,8 +16,7 @@ import os
 
 import attrs
 
-from . import _engine, _fhir
-from ._compare import Comparison, Side, check_comparable, comparison
+from . import _engine
 from ._documents import (
     Document,
     dump_document,
@@ -30,9 +29,11 @@ from ._errors import KwgCheckError, Problem, escape_pointer_token
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
-from ._report import report
-from ._text import render_summary_text
 from ._types import InstrumentLike, Lang, ReportFormat, language
+from ._views import _fhir
+from ._views._compare import Comparison, Side, check_comparable, comparison
+from ._views._report import report
+from ._views._text import render_summary_text
 
 __all__ = [
     "Difference",

@@ -21,10 +21,10 @@ from typing import Literal, assert_never
 
 import attrs
 
-from ._documents import dump_document, parse_assessment
-from ._engine import CompiledInstrument, assessment_problems
-from ._engine._assessment import age_months
-from ._errors import (
+from .._documents import dump_document, parse_assessment
+from .._engine import CompiledInstrument, assessment_problems
+from .._engine._assessment import age_months
+from .._errors import (
     DocumentError,
     InstrumentMismatchError,
     KwgCheckError,
@@ -32,11 +32,11 @@ from ._errors import (
     escape_pointer_token,
     safe_pointer_token,
 )
-from ._io import JsonValue, canonical_json, load_text
-from ._model import Assessment, Instrument
-from ._model._types import LocalizedText, format_decimal
-from ._model.assessment import Initiator, ResourceCategory
-from ._model.conditions import (
+from .._io import JsonValue, canonical_json, load_text
+from .._model import Assessment, Instrument
+from .._model._types import LocalizedText, format_decimal
+from .._model.assessment import Initiator, ResourceCategory
+from .._model.conditions import (
     AgeBand,
     All,
     AnswerAtLeast,
@@ -50,9 +50,9 @@ from ._model.conditions import (
     IndexCompare,
     Not,
 )
-from ._model.instrument import Item, Scale
-from ._types import Lang
-from ._vocabulary import localized
+from .._model.instrument import Item, Scale
+from .._types import Lang
+from .._vocabulary import localized
 
 __all__ = [
     "BASE_URL",

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import assert_never
 
-from ._engine import CompiledInstrument
-from ._model._types import LocalizedText
-from ._model.conditions import (
+from .._engine import CompiledInstrument
+from .._model._types import LocalizedText
+from .._model.conditions import (
     AgeBand,
     All,
     AnswerAtLeast,
@@ -32,7 +32,7 @@ from ._model.conditions import (
     IndexCompare,
     Not,
 )
-from ._model.instrument import (
+from .._model.instrument import (
     AssessorRoleCheck,
     Band,
     ConsultationCheck,
@@ -45,8 +45,8 @@ from ._model.instrument import (
     ProcessCheck,
     Scale,
 )
-from ._types import InstrumentLike, Lang, language
-from ._vocabulary import format_number, label, localized, plural, word
+from .._types import InstrumentLike, Lang, language
+from .._vocabulary import format_number, label, localized, plural, word
 
 __all__ = ["describe_instrument"]
 
