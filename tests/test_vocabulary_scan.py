@@ -126,3 +126,16 @@ def test_every_message_renders_in_the_language_with_labels(lang: Lang) -> None:
                 assert f"{step.explanation.params['item']}'" not in labels.message(
                     step.explanation
                 ), step
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_process_check_names_start_in_one_column_whatever_the_result_word(lang: Lang) -> None:
+    """Result words differ in length ("nicht anwendbar", "NICHT erfüllt"): the column is as
+    wide as the longest one, so every check's name starts in the same column."""
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    text = kwg_check.summary_text(kwg_check.score_assessment(assessment), lang=lang)
+    labels = [getattr(check.label, lang) for check in instrument.process_checks]
+    columns = {line.index(label) for label in labels for line in text.splitlines() if label in line}
+    assert len(labels) > 1
+    assert len(columns) == 1
