@@ -108,6 +108,11 @@ def test_the_german_comparison_uses_the_words_of_practice() -> None:
     ]
     html = render_comparison(compare(OLD, NEW), lang="de", format="html")
     assert html.index("Auf einen Blick") < html.index("Alle Veränderungen")
+    # Index values as German write decimals; a band is an "Einstufung" as everywhere else.
+    assert "(Mittelwert): — → 0,67 (verändert)" in text
+    assert "Einstufung: Mangel an Kooperationsbereitschaft (Mittelwert): — → ausreichend" in text
+    english = render_comparison(compare(OLD, NEW), lang="en")
+    assert "(mean): — → 0.67 (changed)" in english
 
 
 def test_an_outcome_that_changed_is_stated_with_its_direction() -> None:

@@ -11,6 +11,7 @@ explanation are scanned too (the trace table's kinds, ids and inputs are data).
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 
@@ -56,14 +57,22 @@ def _instrument_words(instrument: kwg_check.Instrument) -> set[str]:
     return _words(instrument.model_dump_json())
 
 
+PREVIOUS = {"kwg8a-grey-zone-follow-up": "kwg8a-grey-zone-unknowns"}
+"""The bundled reassessment pair: its diff shows every kind of change."""
+
+
 def _outputs(name: str, lang: Lang) -> dict[str, str]:
     example = next(e for e in examples() if e.name == name)
     instrument = bundled_registry().get(example.instrument)
     assessment = kwg_check.Assessment.model_validate(example_data(name))
     summary = kwg_check.score_assessment(assessment, instrument)
     text = render_summary_text(summary, instrument, lang)
+    previous = PREVIOUS.get(name)  # a bundled earlier assessment of the same child, or itself
+    earlier = kwg_check.parse_assessment(example_data(previous)) if previous else assessment
+    comparison = kwg_check.compare(earlier, assessment)
     return {
         "score text": text,
+        "diff": kwg_check.render_comparison(comparison, lang=lang),
         "describe": kwg_check.describe_instrument(instrument, lang=lang),
         "stats": render_statistic(tabulate_statistic([summary]), lang=lang),
         "examples": "\n".join(localized(e.description, lang) for e in examples()),
@@ -74,7 +83,11 @@ def _outputs(name: str, lang: Lang) -> dict[str, str]:
 @pytest.mark.parametrize("name", [e.name for e in examples()])
 def test_outputs_hold_no_word_of_the_other_language(name: str, lang: Lang) -> None:
     instrument = bundled_registry().get(next(e for e in examples() if e.name == name).instrument)
-    allowed = _instrument_words(instrument)
+    allowed = _instrument_words(instrument) | _words(
+        json.dumps(example_data(name), ensure_ascii=False)
+    )
+    if name in PREVIOUS:  # the diff also shows the earlier assessment's own text
+        allowed |= _words(json.dumps(example_data(PREVIOUS[name]), ensure_ascii=False))
     for output, text in _outputs(name, lang).items():
         found = sorted((_words(text) & foreign_words(lang)) - allowed)
         assert not found, f"{name} {output} ({lang}): {found}"
@@ -126,3 +139,16 @@ def test_every_message_renders_in_the_language_with_labels(lang: Lang) -> None:
                 assert f"{step.explanation.params['item']}'" not in labels.message(
                     step.explanation
                 ), step
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_process_check_names_start_in_one_column_whatever_the_result_word(lang: Lang) -> None:
+    """Result words differ in length ("nicht anwendbar", "NICHT erfüllt"): the column is as
+    wide as the longest one, so every check's name starts in the same column."""
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    text = kwg_check.summary_text(kwg_check.score_assessment(assessment), lang=lang)
+    labels = [getattr(check.label, lang) for check in instrument.process_checks]
+    columns = {line.index(label) for label in labels for line in text.splitlines() if label in line}
+    assert len(labels) > 1
+    assert len(columns) == 1

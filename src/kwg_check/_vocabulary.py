@@ -803,7 +803,7 @@ VOCABULARY: Mapping[str, W] = {
     "report.cmp.none": W("Nothing changed.", "Nichts hat sich verändert."),
     "report.cmp.kind.outcome": W("Outcome", "Ergebnis"),
     "report.cmp.kind.index": W("Index", "Index"),
-    "report.cmp.kind.band": W("Band", "Band"),
+    "report.cmp.kind.band": W("Band", "Einstufung"),
     "report.cmp.kind.flag": W("Flag", "Signal"),
     "report.cmp.kind.item": W("Item", "Merkmal"),
     "report.cmp.kind.resource": W("Resource", "Ressource"),

@@ -1087,7 +1087,7 @@ def _change_value(change: Change, value: str | None, labels: _Labels) -> str:
         if change.label is None:
             return labels.w("cmp.resource.count", count=value)
         return labels.w(f"cmp.resource.{value}")
-    return value
+    return labels.num(Decimal(value))  # an index value: an exact decimal as people write it
 
 
 def _change_row(change: Change, labels: _Labels) -> tuple[str, str, str, str, str]:

@@ -139,10 +139,12 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             lines.append(f"  {w('clarify')}: {names}")
     if summary.process_checks:
         lines.append(f"{w('checks')}:")
+        results = [label("check_result", check.result, lang) for check in summary.process_checks]
+        width = max(map(len, results))
         lines.extend(
-            f"  {label('check_result', check.result, lang):<14} "
+            f"  {result:<{width}} "
             f"{_label(checks[check.id].label, check.id, lang)} ({check.legal_reference})"
-            for check in summary.process_checks
+            for result, check in zip(results, summary.process_checks, strict=True)
         )
     if summary.warnings:
         lines.append(f"{w('warnings')}:")
