@@ -32,12 +32,7 @@ LAYERS = {
     "_types": 5,
     "_vocabulary": 5,
     "_batch": 6,
-    "_describe": 6,
-    "_stats": 6,
-    "_text": 6,
-    "_fhir": 6,
-    "_compare": 6,
-    "_report": 6,
+    "_views": 6,
     "_api": 7,
     "cli": 8,
     "__main__": 9,
@@ -282,6 +277,38 @@ def test_registry_adds_the_same_instrument_twice_as_one() -> None:
         registry.add(changed, "office/kwg_8a.yaml")
     assert raised.value.code == "registry.duplicate"
     assert raised.value.reason.endswith("the bundled file kwg_8a.yaml and office/kwg_8a.yaml")
+
+
+def test_registry_with_instrument_returns_a_new_registry_and_leaves_this_one() -> None:
+    registry = kwg_check.InstrumentRegistry()
+    before = registry.entries()
+    shared = registry.compiled("sdm_risk")
+    variant = registry.get("kwg_8a").model_copy(update={"id": "office_variant"})
+    extended = registry.with_instrument(variant, "office/variant.yaml")
+    assert registry.entries() == before
+    with pytest.raises(kwg_check.NotFoundError):
+        registry.get("office_variant")
+    assert extended.get("office_variant") is variant
+    assert extended.get("kwg_8a") is registry.get("kwg_8a")
+    assert extended.compiled("sdm_risk") is shared  # compiled once, shared
+    assert [e.origin for e in extended.entries() if e.id == "office_variant"] == [
+        "office/variant.yaml"
+    ]
+    assert len(extended.entries()) == len(before) + 1
+
+
+def test_registry_with_instrument_puts_the_given_one_in_place_of_its_namesake() -> None:
+    registry = kwg_check.InstrumentRegistry()
+    original = registry.get("kwg_8a")
+    changed = original.model_copy(update={"minimum_completeness": None})
+    compiled = kwg_check.compile_instrument(changed)
+    extended = registry.with_instrument(compiled)
+    assert extended.get("kwg_8a") is changed
+    assert extended.compiled("kwg_8a") is compiled  # not compiled again
+    assert registry.get("kwg_8a") is original
+    assert registry.compiled("kwg_8a") is not compiled
+    with pytest.raises(kwg_check.ArgumentError):
+        registry.with_instrument("kwg_8a")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -34,14 +34,14 @@ from kwg_check import (
     instrument_to_questionnaire,
     questionnaire_response_to_assessment,
 )
-from kwg_check._fhir import (
+from kwg_check._registry import bundled_registry
+from kwg_check._views._fhir import (
     EXT_FINGERPRINT,
     EXT_NOT_EXPRESSED,
     EXT_ORDINAL,
     questionnaire_instrument,
     questionnaire_url,
 )
-from kwg_check._registry import bundled_registry
 from kwg_check.cli import main
 from strategies import examples
 

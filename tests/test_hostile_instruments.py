@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 
 import kwg_check
 from kwg_check import DEFAULT_LIMITS, DocumentError, Limits
-from kwg_check._describe import _whole_valued
 from kwg_check._engine import _graphs
 from kwg_check._engine._evaluate import CONTEXT, decide, evaluate
 from kwg_check._engine._range import clarify_first
 from kwg_check._engine._score import _Scoring
 from kwg_check._engine._semantics import band_table
 from kwg_check._model.instrument import Index
+from kwg_check._views._describe import _whole_valued
 
 ROOMY = Limits(max_chain_depth=100_000, max_flags=100_000, max_indices=100_000)
 """Limits far above the generated sizes: the algorithms themselves must cope."""

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import kwg_check
 from kwg_check._model.summary import OverrideResult
-from kwg_check._stats import AGE_GROUPS, CATEGORIES, FORMS, INITIATORS, read_statistic
+from kwg_check._views._stats import AGE_GROUPS, CATEGORIES, FORMS, INITIATORS, read_statistic
 from kwg_check.cli import main
 from strategies import examples
 

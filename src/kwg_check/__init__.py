@@ -33,8 +33,6 @@ from ._api import (
     verify_summary,
 )
 from ._batch import BatchResult, score_lines
-from ._compare import Change, Comparison, RangeChange
-from ._describe import describe_instrument
 from ._documents import (
     Document,
     DocumentType,
@@ -91,9 +89,7 @@ from ._model.summary import (
     Unknowns,
 )
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
-from ._report import render_comparison
 from ._schema import SCHEMA_NAMES, schema_text
-from ._stats import Statistic, render_statistic, tabulate_statistic
 from ._types import (
     ComparisonFormat,
     InstrumentLike,
@@ -104,6 +100,10 @@ from ._types import (
 )
 from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
+from ._views._compare import Change, Comparison, RangeChange
+from ._views._describe import describe_instrument
+from ._views._report import render_comparison
+from ._views._stats import Statistic, render_statistic, tabulate_statistic
 
 __all__ = [
     "DEFAULT_LIMITS",

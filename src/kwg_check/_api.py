@@ -16,8 +16,7 @@ import os
 
 import attrs
 
-from . import _engine, _fhir
-from ._compare import Comparison, Side, check_comparable, comparison
+from . import _engine
 from ._documents import (
     Document,
     dump_document,
@@ -30,9 +29,11 @@ from ._errors import KwgCheckError, Problem, escape_pointer_token
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
-from ._report import report
-from ._text import render_summary_text
 from ._types import InstrumentLike, Lang, ReportFormat, language
+from ._views import _fhir
+from ._views._compare import Comparison, Side, check_comparable, comparison
+from ._views._report import report
+from ._views._text import render_summary_text
 
 __all__ = [
     "Difference",
@@ -310,16 +311,6 @@ def summary_text(
     return render_summary_text(summary, document, language(lang, document))
 
 
-def _with(registry: InstrumentRegistry, instrument: Instrument) -> InstrumentRegistry:
-    """A registry that also knows the given instrument (it wins over a bundled namesake)."""
-    combined = InstrumentRegistry(bundled=False)
-    combined.add(instrument)
-    for entry in registry.entries():
-        if (entry.id, entry.version) != (instrument.id, instrument.version):
-            combined.add(registry.get(entry.id, entry.version), entry.origin)
-    return combined
-
-
 def _side(document: Assessment | Summary, registry: InstrumentRegistry) -> Side:
     """One side of a comparison, scored: an assessment is scored, a summary is taken."""
     if isinstance(document, Assessment):
@@ -371,7 +362,7 @@ def render_report(
     if previous is not None:
         known = registry or bundled_registry()
         if instrument is not None:
-            known = _with(known, compiled.instrument)
+            known = known.with_instrument(compiled)
         changes = compare(previous, assessment, registry=known)
     return report(
         assessment, summary, compiled.instrument, changes, lang=lang, format=format, trace=trace

@@ -122,6 +122,31 @@ class InstrumentRegistry:
         if not origin.startswith("bundled:"):  # a bundled one copied from another registry
             self._given[instrument.id, instrument.version] = origin
 
+    @checked_arguments
+    def with_instrument(
+        self, instrument: Instrument | CompiledInstrument, origin: str = "api"
+    ) -> InstrumentRegistry:
+        """A new registry that also knows ``instrument``; this registry stays as it was.
+
+        The given instrument takes the place of one with the same id and version (the caller
+        chose it explicitly, so it wins over a bundled namesake). The other instruments and
+        their compiled forms are shared, not re-added or recompiled; a compiled instrument
+        given here is not compiled again either.
+        """
+        document = (
+            instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
+        )
+        key = (document.id, document.version)
+        combined = InstrumentRegistry(bundled=False)
+        combined._instruments = {**self._instruments, key: (document, origin)}
+        combined._compiled = {k: v for k, v in self._compiled.items() if k != key}
+        if isinstance(instrument, CompiledInstrument):
+            combined._compiled[key] = instrument
+        combined._given = {k: v for k, v in self._given.items() if k != key}
+        if not origin.startswith("bundled:"):
+            combined._given[key] = origin
+        return combined
+
     def _add(self, instrument: Instrument, origin: str) -> None:
         key = (instrument.id, instrument.version)
         known = self._instruments.get(key)

@@ -44,7 +44,6 @@ from ._api import (
     verify_summary,
 )
 from ._batch import BatchCount, ResumePoint, resume_point, skip_done, write_batch
-from ._describe import describe_instrument
 from ._documents import (
     document_type,
     dump_document,
@@ -58,11 +57,12 @@ from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
-from ._report import render_comparison
 from ._schema import SCHEMA_NAMES, schema_text
-from ._stats import read_statistic, render_statistic
 from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
 from ._version import __version__
+from ._views._describe import describe_instrument
+from ._views._report import render_comparison
+from ._views._stats import read_statistic, render_statistic
 from ._vocabulary import localized
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, assert_never
 
 import attrs
 
@@ -25,6 +25,7 @@ from kwg_check._model.conditions import (
     All,
     AnswerAtLeast,
     AnswerIn,
+    AnswerInTest,
     Any_,
     BandAtLeast,
     ContextIs,
@@ -108,97 +109,120 @@ def condition_problems(
 def _check(
     cond: ConditionModel, pointer: str, names: Names, scope: Scope, out: list[Problem]
 ) -> None:
-    if isinstance(cond, All):
-        for i, sub in enumerate(cond.all):
-            _check(sub, _ptr(pointer, "all", i), names, scope, out)
-    elif isinstance(cond, Any_):
-        for i, sub in enumerate(cond.any):
-            _check(sub, _ptr(pointer, "any", i), names, scope, out)
-    elif isinstance(cond, Not):
-        _check(cond.not_, _ptr(pointer, "not"), names, scope, out)
-    elif isinstance(cond, AnswerAtLeast):
-        test = cond.answer_at_least
-        _check_levels(test.item, [test.level], _ptr(pointer, "answer_at_least"), names, out, False)
-    elif isinstance(cond, AnswerIn):
-        test_in = cond.answer_in
-        _check_levels(test_in.item, test_in.levels, _ptr(pointer, "answer_in"), names, out, True)
-    elif isinstance(cond, ContextIs):
-        here = _ptr(pointer, "context")
-        _check_levels(cond.context.item, cond.context.levels, here, names, out, True)
-        item = names.items.get(cond.context.item)
-        if item is not None and item.kind != "context":
+    match cond:
+        case All():
+            for i, sub in enumerate(cond.all):
+                _check(sub, _ptr(pointer, "all", i), names, scope, out)
+        case Any_():
+            for i, sub in enumerate(cond.any):
+                _check(sub, _ptr(pointer, "any", i), names, scope, out)
+        case Not():
+            _check(cond.not_, _ptr(pointer, "not"), names, scope, out)
+        case AnswerAtLeast():
+            test = cond.answer_at_least
+            here = _ptr(pointer, "answer_at_least")
+            _check_levels(test.item, [test.level], here, names, out, False)
+        case AnswerIn():
+            test_in = cond.answer_in
+            here = _ptr(pointer, "answer_in")
+            _check_levels(test_in.item, test_in.levels, here, names, out, True)
+        case ContextIs():
+            _check_context(cond, _ptr(pointer, "context"), names, out)
+        case IndexCompare() | BandAtLeast() | FlagRaised():
+            _check_derived(cond, pointer, names, scope, out)
+        case AgeBand():
+            _check_age(cond, pointer, out)
+        case _:
+            assert_never(cond)
+
+
+def _check_context(cond: ContextIs, here: str, names: Names, out: list[Problem]) -> None:
+    _check_levels(cond.context.item, cond.context.levels, here, names, out, True)
+    item = names.items.get(cond.context.item)
+    if item is not None and item.kind != "context":
+        out.append(
+            Problem(
+                _ptr(here, "item"),
+                "condition.context-kind",
+                f"item '{cond.context.item}' is of kind {item.kind}; a context test "
+                "reads context items only",
+            )
+        )
+
+
+def _check_derived(
+    cond: IndexCompare | BandAtLeast | FlagRaised,
+    pointer: str,
+    names: Names,
+    scope: Scope,
+    out: list[Problem],
+) -> None:
+    """Indices, bands and flags: computed from answers, so applicability may not read them."""
+    if scope == "applicability":
+        out.append(
+            Problem(
+                pointer,
+                "condition.applicability-scope",
+                "an applicability condition may read only the age, context and answers, "
+                "not indices, bands or flags",
+            )
+        )
+        return
+    if isinstance(cond, FlagRaised):
+        if cond.flag not in names.flags:
             out.append(
                 Problem(
-                    _ptr(here, "item"),
-                    "condition.context-kind",
-                    f"item '{cond.context.item}' is of kind {item.kind}; a context test "
-                    "reads context items only",
+                    _ptr(pointer, "flag"),
+                    "ref.unknown-flag",
+                    f"no flag has the id '{cond.flag}'",
                 )
             )
-    elif isinstance(cond, IndexCompare | BandAtLeast | FlagRaised):
-        if scope == "applicability":
-            out.append(
-                Problem(
-                    pointer,
-                    "condition.applicability-scope",
-                    "an applicability condition may read only the age, context and answers, "
-                    "not indices, bands or flags",
-                )
+        return
+    index_id = cond.index.index if isinstance(cond, IndexCompare) else cond.band.index
+    key = "index" if isinstance(cond, IndexCompare) else "band"
+    index = names.indices.get(index_id)
+    if index is None:
+        out.append(
+            Problem(
+                _ptr(pointer, key, "index"),
+                "ref.unknown-index",
+                f"no index has the id '{index_id}'",
             )
-            return
-        if isinstance(cond, FlagRaised):
-            if cond.flag not in names.flags:
-                out.append(
-                    Problem(
-                        _ptr(pointer, "flag"),
-                        "ref.unknown-flag",
-                        f"no flag has the id '{cond.flag}'",
-                    )
-                )
-            return
-        index_id = cond.index.index if isinstance(cond, IndexCompare) else cond.band.index
-        key = "index" if isinstance(cond, IndexCompare) else "band"
-        index = names.indices.get(index_id)
-        if index is None:
-            out.append(
-                Problem(
-                    _ptr(pointer, key, "index"),
-                    "ref.unknown-index",
-                    f"no index has the id '{index_id}'",
-                )
+        )
+    elif isinstance(cond, BandAtLeast) and (
+        index.band_ids is None or cond.band.band not in index.band_ids
+    ):
+        out.append(
+            Problem(
+                _ptr(pointer, "band", "band"),
+                "ref.unknown-band",
+                f"index '{index_id}' has no band '{cond.band.band}'",
             )
-        elif isinstance(cond, BandAtLeast) and (
-            index.band_ids is None or cond.band.band not in index.band_ids
-        ):
-            out.append(
-                Problem(
-                    _ptr(pointer, "band", "band"),
-                    "ref.unknown-band",
-                    f"index '{index_id}' has no band '{cond.band.band}'",
-                )
+        )
+
+
+def _check_age(cond: AgeBand, pointer: str, out: list[Problem]) -> None:
+    band = cond.age_months
+    if band.from_months is None and band.below_months is None:
+        out.append(
+            Problem(
+                _ptr(pointer, "age_months"),
+                "condition.age-band",
+                "an age band needs from_months, below_months or both",
             )
-    elif isinstance(cond, AgeBand):
-        band = cond.age_months
-        if band.from_months is None and band.below_months is None:
-            out.append(
-                Problem(
-                    _ptr(pointer, "age_months"),
-                    "condition.age-band",
-                    "an age band needs from_months, below_months or both",
-                )
+        )
+    elif (
+        band.from_months is not None
+        and band.below_months is not None
+        and band.from_months >= band.below_months
+    ):
+        out.append(
+            Problem(
+                _ptr(pointer, "age_months"),
+                "condition.age-band",
+                "the age band is empty: from_months must be below below_months",
             )
-        elif (
-            band.from_months is not None
-            and band.below_months is not None
-            and band.from_months >= band.below_months
-        ):
-            out.append(
-                Problem(
-                    _ptr(pointer, "age_months"),
-                    "condition.age-band",
-                    "the age band is empty: from_months must be below below_months",
-                )
-            )
+        )
 
 
 def _check_levels(
@@ -235,26 +259,31 @@ def _check_levels(
 
 def referenced(cond: ConditionModel) -> Iterator[tuple[RefKindName, str]]:
     """Yield ``(kind, id)`` for every item, index and flag a condition reads."""
-    if isinstance(cond, All):
-        for sub in cond.all:
-            yield from referenced(sub)
-    elif isinstance(cond, Any_):
-        for sub in cond.any:
-            yield from referenced(sub)
-    elif isinstance(cond, Not):
-        yield from referenced(cond.not_)
-    elif isinstance(cond, AnswerAtLeast):
-        yield "item", cond.answer_at_least.item
-    elif isinstance(cond, AnswerIn):
-        yield "item", cond.answer_in.item
-    elif isinstance(cond, ContextIs):
-        yield "item", cond.context.item
-    elif isinstance(cond, IndexCompare):
-        yield "index", cond.index.index
-    elif isinstance(cond, BandAtLeast):
-        yield "index", cond.band.index
-    elif isinstance(cond, FlagRaised):
-        yield "flag", cond.flag
+    match cond:
+        case All():
+            for sub in cond.all:
+                yield from referenced(sub)
+        case Any_():
+            for sub in cond.any:
+                yield from referenced(sub)
+        case Not():
+            yield from referenced(cond.not_)
+        case AnswerAtLeast():
+            yield "item", cond.answer_at_least.item
+        case AnswerIn():
+            yield "item", cond.answer_in.item
+        case ContextIs():
+            yield "item", cond.context.item
+        case IndexCompare():
+            yield "index", cond.index.index
+        case BandAtLeast():
+            yield "index", cond.band.index
+        case FlagRaised():
+            yield "flag", cond.flag
+        case AgeBand():
+            pass
+        case _:
+            assert_never(cond)
 
 
 RefKindName = Literal["item", "index", "flag"]
@@ -274,62 +303,82 @@ def compile_condition(cond: ConditionModel, names: Names) -> tuple[Cond, tuple[R
 
 
 def _compile(cond: ConditionModel, names: Names, refs: list[Ref]) -> Cond:
-    if isinstance(cond, All):
-        parts = tuple(_compile(sub, names, refs) for sub in cond.all)
-        return lambda s: all(part(s) for part in parts)
-    if isinstance(cond, Any_):
-        parts = tuple(_compile(sub, names, refs) for sub in cond.any)
-        return lambda s: any(part(s) for part in parts)
-    if isinstance(cond, Not):
-        inner = _compile(cond.not_, names, refs)
-        return lambda s: not inner(s)
-    if isinstance(cond, AnswerAtLeast):
-        item = names.items[cond.answer_at_least.item]
-        assert item.ranks is not None
-        pos, threshold = item.pos, item.ranks[cond.answer_at_least.level]
-        refs.append(Ref("item", pos))
+    match cond:
+        case All():
+            parts = tuple(_compile(sub, names, refs) for sub in cond.all)
+            return lambda s: all(part(s) for part in parts)
+        case Any_():
+            parts = tuple(_compile(sub, names, refs) for sub in cond.any)
+            return lambda s: any(part(s) for part in parts)
+        case Not():
+            inner = _compile(cond.not_, names, refs)
+            return lambda s: not inner(s)
+        case AnswerAtLeast():
+            return _compile_at_least(cond, names, refs)
+        case AnswerIn():
+            return _compile_in(cond.answer_in, names, refs)
+        case ContextIs():
+            return _compile_in(cond.context, names, refs)
+        case IndexCompare():
+            return _compile_index(cond, names, refs)
+        case BandAtLeast():
+            return _compile_band(cond, names, refs)
+        case FlagRaised():
+            flag_pos = names.flags[cond.flag]
+            refs.append(Ref("flag", flag_pos))
+            return lambda s: s.raised[flag_pos]
+        case AgeBand():
+            low, below = cond.age_months.from_months, cond.age_months.below_months
+            refs.append(Ref("age", -1))
+            return lambda s: (low is None or s.age >= low) and (below is None or s.age < below)
+        case _:
+            assert_never(cond)
 
-        def at_least(s: State) -> bool:
-            rank = s.rank[pos]
-            return rank is not None and rank >= threshold
 
-        return at_least
-    if isinstance(cond, AnswerIn | ContextIs):
-        test = cond.answer_in if isinstance(cond, AnswerIn) else cond.context
-        item = names.items[test.item]
-        assert item.ranks is not None
-        pos, ranks = item.pos, frozenset(item.ranks[level] for level in test.levels)
-        refs.append(Ref("item", pos))
-        return lambda s: s.rank[pos] in ranks
-    if isinstance(cond, IndexCompare):
-        index_pos = names.indices[cond.index.index].pos
-        compare, value = _OPS[cond.index.op], cond.index.value
-        refs.append(Ref("index", index_pos))
+def _compile_at_least(cond: AnswerAtLeast, names: Names, refs: list[Ref]) -> Cond:
+    item = names.items[cond.answer_at_least.item]
+    assert item.ranks is not None
+    pos, threshold = item.pos, item.ranks[cond.answer_at_least.level]
+    refs.append(Ref("item", pos))
 
-        def index_test(s: State) -> bool:
-            current = s.values[index_pos]
-            return current is not None and compare(current, value)
+    def at_least(s: State) -> bool:
+        rank = s.rank[pos]
+        return rank is not None and rank >= threshold
 
-        return index_test
-    if isinstance(cond, BandAtLeast):
-        index = names.indices[cond.band.index]
-        assert index.band_ids is not None
-        index_pos, band = index.pos, index.band_ids.index(cond.band.band)
-        refs.append(Ref("band", index_pos))
+    return at_least
 
-        def band_test(s: State) -> bool:
-            current = s.bands[index_pos]
-            return current is not None and current >= band
 
-        return band_test
-    if isinstance(cond, FlagRaised):
-        flag_pos = names.flags[cond.flag]
-        refs.append(Ref("flag", flag_pos))
-        return lambda s: s.raised[flag_pos]
-    assert isinstance(cond, AgeBand)
-    low, below = cond.age_months.from_months, cond.age_months.below_months
-    refs.append(Ref("age", -1))
-    return lambda s: (low is None or s.age >= low) and (below is None or s.age < below)
+def _compile_in(test: AnswerInTest, names: Names, refs: list[Ref]) -> Cond:
+    item = names.items[test.item]
+    assert item.ranks is not None
+    pos, ranks = item.pos, frozenset(item.ranks[level] for level in test.levels)
+    refs.append(Ref("item", pos))
+    return lambda s: s.rank[pos] in ranks
+
+
+def _compile_index(cond: IndexCompare, names: Names, refs: list[Ref]) -> Cond:
+    index_pos = names.indices[cond.index.index].pos
+    compare, value = _OPS[cond.index.op], cond.index.value
+    refs.append(Ref("index", index_pos))
+
+    def index_test(s: State) -> bool:
+        current = s.values[index_pos]
+        return current is not None and compare(current, value)
+
+    return index_test
+
+
+def _compile_band(cond: BandAtLeast, names: Names, refs: list[Ref]) -> Cond:
+    index = names.indices[cond.band.index]
+    assert index.band_ids is not None
+    index_pos, band = index.pos, index.band_ids.index(cond.band.band)
+    refs.append(Ref("band", index_pos))
+
+    def band_test(s: State) -> bool:
+        current = s.bands[index_pos]
+        return current is not None and current >= band
+
+    return band_test
 
 
 # ------------------------------------------------------------------------------------------
@@ -366,40 +415,47 @@ def condition_polarity(
     flag_pols: Mapping[int, Pol],
 ) -> Pol:
     """Polarity of a checked condition, per item position (see the module docstring)."""
-    if isinstance(cond, All):
-        return combine(
-            *(condition_polarity(c, names, n_levels, index_pols, flag_pols) for c in cond.all)
-        )
-    if isinstance(cond, Any_):
-        return combine(
-            *(condition_polarity(c, names, n_levels, index_pols, flag_pols) for c in cond.any)
-        )
-    if isinstance(cond, Not):
-        return negate(condition_polarity(cond.not_, names, n_levels, index_pols, flag_pols))
-    if isinstance(cond, AnswerAtLeast):
-        return {names.items[cond.answer_at_least.item].pos: 1}
-    if isinstance(cond, AnswerIn | ContextIs):
-        test = cond.answer_in if isinstance(cond, AnswerIn) else cond.context
-        item = names.items[test.item]
-        assert item.ranks is not None
-        ranks = {item.ranks[level] for level in test.levels}
-        top = n_levels[item.pos] - 1
-        upward = ranks == set(range(min(ranks), top + 1))
-        downward = ranks == set(range(0, max(ranks) + 1))
-        if upward and downward:
+    match cond:
+        case All() | Any_():
+            parts = cond.all if isinstance(cond, All) else cond.any
+            return combine(
+                *(condition_polarity(c, names, n_levels, index_pols, flag_pols) for c in parts)
+            )
+        case Not():
+            return negate(condition_polarity(cond.not_, names, n_levels, index_pols, flag_pols))
+        case AnswerAtLeast():
+            return {names.items[cond.answer_at_least.item].pos: 1}
+        case AnswerIn():
+            return _levels_polarity(cond.answer_in, names, n_levels)
+        case ContextIs():
+            return _levels_polarity(cond.context, names, n_levels)
+        case IndexCompare():
+            pol = index_pols[names.indices[cond.index.index].pos]
+            if cond.index.op in (">=", ">"):
+                return dict(pol)
+            if cond.index.op in ("<", "<="):
+                return negate(pol)
+            return _unknown(pol)
+        case BandAtLeast():
+            return dict(index_pols[names.indices[cond.band.index].pos])
+        case FlagRaised():
+            return dict(flag_pols[names.flags[cond.flag]])
+        case AgeBand():
             return {}
-        if upward or downward:
-            return {item.pos: 1 if upward else -1}
-        return {item.pos: None}
-    if isinstance(cond, IndexCompare):
-        pol = index_pols[names.indices[cond.index.index].pos]
-        if cond.index.op in (">=", ">"):
-            return dict(pol)
-        if cond.index.op in ("<", "<="):
-            return negate(pol)
-        return _unknown(pol)
-    if isinstance(cond, BandAtLeast):
-        return dict(index_pols[names.indices[cond.band.index].pos])
-    if isinstance(cond, FlagRaised):
-        return dict(flag_pols[names.flags[cond.flag]])
-    return {}
+        case _:
+            assert_never(cond)
+
+
+def _levels_polarity(test: AnswerInTest, names: Names, n_levels: Mapping[int, int]) -> Pol:
+    """A set of levels moves with the item when it is closed upward or downward."""
+    item = names.items[test.item]
+    assert item.ranks is not None
+    ranks = {item.ranks[level] for level in test.levels}
+    top = n_levels[item.pos] - 1
+    upward = ranks == set(range(min(ranks), top + 1))
+    downward = ranks == set(range(0, max(ranks) + 1))
+    if upward and downward:
+        return {}
+    if upward or downward:
+        return {item.pos: 1 if upward else -1}
+    return {item.pos: None}

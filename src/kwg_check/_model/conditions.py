@@ -6,13 +6,14 @@ they make (items, levels, indices, bands, flags) and turns them into plain calla
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag
 
 from ._types import JSON_INT, Exact, Id, Part
 
 __all__ = [
+    "TAG_OF_KIND",
     "AgeBand",
     "All",
     "AnswerAtLeast",
@@ -20,6 +21,7 @@ __all__ = [
     "Any_",
     "BandAtLeast",
     "Condition",
+    "ConditionKind",
     "ContextIs",
     "FlagRaised",
     "IndexCompare",
@@ -144,30 +146,7 @@ class AgeBand(Part):
     """The age band in months."""
 
 
-_KEYS = (
-    "all",
-    "any",
-    "not",
-    "answer_at_least",
-    "answer_in",
-    "context",
-    "index",
-    "band",
-    "flag",
-    "age_months",
-)
-
-
-def _condition_key(value: Any) -> str | None:
-    if isinstance(value, dict):
-        keys = [key for key in _KEYS if key in value]
-        return keys[0] if len(keys) == 1 else None
-    if isinstance(value, Part):
-        return _TAG_OF_TYPE.get(type(value))
-    return None
-
-
-Condition = Annotated[
+ConditionKind = (
     Annotated[All, Tag("all")]
     | Annotated[Any_, Tag("any")]
     | Annotated[Not, Tag("not")]
@@ -177,7 +156,37 @@ Condition = Annotated[
     | Annotated[IndexCompare, Tag("index")]
     | Annotated[BandAtLeast, Tag("band")]
     | Annotated[FlagRaised, Tag("flag")]
-    | Annotated[AgeBand, Tag("age_months")],
+    | Annotated[AgeBand, Tag("age_months")]
+)
+"""The one declaration of the condition kinds and their keys. Every dispatch over a condition
+is a ``match`` ending in ``assert_never``, so adding a kind here and not handling it somewhere
+fails type-checking; the key list and the type→key table below are derived from it."""
+
+
+def _tag(member: Any) -> str:
+    tags = [meta.tag for meta in get_args(member)[1:] if isinstance(meta, Tag)]
+    return tags[0]
+
+
+TAG_OF_KIND: dict[type[Part], str] = {
+    get_args(member)[0]: _tag(member) for member in get_args(ConditionKind)
+}
+"""Condition class → its one JSON key, in declaration order."""
+
+_KEYS = tuple(TAG_OF_KIND.values())
+
+
+def _condition_key(value: Any) -> str | None:
+    if isinstance(value, dict):
+        keys = [key for key in _KEYS if key in value]
+        return keys[0] if len(keys) == 1 else None
+    if isinstance(value, Part):
+        return TAG_OF_KIND.get(type(value))
+    return None
+
+
+Condition = Annotated[
+    ConditionKind,
     Discriminator(
         _condition_key,
         custom_error_type="condition",
@@ -188,19 +197,6 @@ Condition = Annotated[
 """A typed condition: a JSON object with exactly one key (``all``, ``any``, ``not``,
 ``answer_at_least``, ``answer_in``, ``context``, ``index``, ``band``, ``flag``,
 ``age_months``), checked against the instrument when it is compiled."""
-
-_TAG_OF_TYPE: dict[type[Part], str] = {
-    All: "all",
-    Any_: "any",
-    Not: "not",
-    AnswerAtLeast: "answer_at_least",
-    AnswerIn: "answer_in",
-    ContextIs: "context",
-    IndexCompare: "index",
-    BandAtLeast: "band",
-    FlagRaised: "flag",
-    AgeBand: "age_months",
-}
 
 for _model in (All, Any_, Not):
     _model.model_rebuild()

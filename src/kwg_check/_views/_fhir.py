@@ -17,14 +17,14 @@ import re
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, assert_never
 
 import attrs
 
-from ._documents import dump_document, parse_assessment
-from ._engine import CompiledInstrument, assessment_problems
-from ._engine._assessment import age_months
-from ._errors import (
+from .._documents import dump_document, parse_assessment
+from .._engine import CompiledInstrument, assessment_problems
+from .._engine._assessment import age_months
+from .._errors import (
     DocumentError,
     InstrumentMismatchError,
     KwgCheckError,
@@ -32,14 +32,27 @@ from ._errors import (
     escape_pointer_token,
     safe_pointer_token,
 )
-from ._io import JsonValue, canonical_json, load_text
-from ._model import Assessment, Instrument
-from ._model._types import LocalizedText, format_decimal
-from ._model.assessment import Initiator, ResourceCategory
-from ._model.conditions import AgeBand, All, AnswerIn, Any_, Condition, ContextIs
-from ._model.instrument import Item, Scale
-from ._types import Lang
-from ._vocabulary import localized
+from .._io import JsonValue, canonical_json, load_text
+from .._model import Assessment, Instrument
+from .._model._types import LocalizedText, format_decimal
+from .._model.assessment import Initiator, ResourceCategory
+from .._model.conditions import (
+    AgeBand,
+    All,
+    AnswerAtLeast,
+    AnswerIn,
+    AnswerInTest,
+    Any_,
+    BandAtLeast,
+    Condition,
+    ContextIs,
+    FlagRaised,
+    IndexCompare,
+    Not,
+)
+from .._model.instrument import Item, Scale
+from .._types import Lang
+from .._vocabulary import localized
 
 __all__ = [
     "BASE_URL",
@@ -405,34 +418,51 @@ EnableWhen = tuple[Literal["all", "any"], tuple[JsonObject, ...]]
 
 def _enable_when(look: _Lookup, condition: Condition) -> EnableWhen | None:
     """``enableWhen`` for the conditions FHIR can express, ``None`` for the others."""
-    if isinstance(condition, AgeBand):
-        age = condition.age_months
-        bounds = [(">=", age.from_months), ("<", age.below_months)]
-        return "all", tuple(
-            {"question": _AGE, "operator": op, "answerInteger": months}
-            for op, months in bounds
-            if months is not None
-        )
-    if isinstance(condition, ContextIs | AnswerIn):
-        test = condition.context if isinstance(condition, ContextIs) else condition.answer_in
-        item = look.items[test.item]
-        if item.response == "multiple" or item.per_caregiver:
-            return None  # '=' on a repeating question is not 'one of these levels'
-        system = _scale_system(look.instrument, item.scale)
-        return "any", tuple(
-            {"question": item.id, "operator": "=", "answerCoding": _coding(system, level, None)}
-            for level in test.levels
-        )
-    if isinstance(condition, All | Any_):
-        behaviour: Literal["all", "any"] = "all" if isinstance(condition, All) else "any"
-        parts = [_enable_when(look, part) for part in getattr(condition, behaviour)]
-        joined: list[JsonObject] = []
-        for part in parts:
-            if part is None or (len(part[1]) > 1 and part[0] != behaviour):
-                return None
-            joined.extend(part[1])
-        return behaviour, tuple(joined)
-    return None
+    match condition:
+        case AgeBand():
+            age = condition.age_months
+            bounds = [(">=", age.from_months), ("<", age.below_months)]
+            return "all", tuple(
+                {"question": _AGE, "operator": op, "answerInteger": months}
+                for op, months in bounds
+                if months is not None
+            )
+        case ContextIs():
+            return _one_of(look, condition.context)
+        case AnswerIn():
+            return _one_of(look, condition.answer_in)
+        case All():
+            return _joined(look, "all", condition.all)
+        case Any_():
+            return _joined(look, "any", condition.any)
+        case Not() | AnswerAtLeast() | IndexCompare() | BandAtLeast() | FlagRaised():
+            return None
+        case _:
+            assert_never(condition)
+
+
+def _one_of(look: _Lookup, test: AnswerInTest) -> EnableWhen | None:
+    """One answer out of a set of levels: any of several ``=`` tests."""
+    item = look.items[test.item]
+    if item.response == "multiple" or item.per_caregiver:
+        return None  # '=' on a repeating question is not 'one of these levels'
+    system = _scale_system(look.instrument, item.scale)
+    return "any", tuple(
+        {"question": item.id, "operator": "=", "answerCoding": _coding(system, level, None)}
+        for level in test.levels
+    )
+
+
+def _joined(
+    look: _Lookup, behaviour: Literal["all", "any"], conditions: Sequence[Condition]
+) -> EnableWhen | None:
+    """All or any of the parts, when each part is a single test or joined the same way."""
+    joined: list[JsonObject] = []
+    for part in (_enable_when(look, condition) for condition in conditions):
+        if part is None or (len(part[1]) > 1 and part[0] != behaviour):
+            return None
+        joined.extend(part[1])
+    return behaviour, tuple(joined)
 
 
 def _field_question(instrument: Instrument, field: _Field, link_id: str, lang: Lang) -> JsonObject:

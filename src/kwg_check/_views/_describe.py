@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from typing import assert_never
 
-from ._engine import CompiledInstrument
-from ._model._types import LocalizedText
-from ._model.conditions import (
+from .._engine import CompiledInstrument
+from .._model._types import LocalizedText
+from .._model.conditions import (
     AgeBand,
     All,
     AnswerAtLeast,
@@ -31,7 +32,7 @@ from ._model.conditions import (
     IndexCompare,
     Not,
 )
-from ._model.instrument import (
+from .._model.instrument import (
     AssessorRoleCheck,
     Band,
     ConsultationCheck,
@@ -44,8 +45,8 @@ from ._model.instrument import (
     ProcessCheck,
     Scale,
 )
-from ._types import InstrumentLike, Lang, language
-from ._vocabulary import format_number, label, localized, plural, word
+from .._types import InstrumentLike, Lang, language
+from .._vocabulary import format_number, label, localized, plural, word
 
 __all__ = ["describe_instrument"]
 
@@ -595,32 +596,35 @@ class _Sheet:
 
     def condition(self, cond: Condition) -> str:
         """One condition in words; nested conditions are bracketed."""
-        if isinstance(cond, All):
-            return self.w("c.all", parts="; ".join(self.condition(c) for c in cond.all))
-        if isinstance(cond, Any_):
-            return self.w("c.any", parts="; ".join(self.condition(c) for c in cond.any))
-        if isinstance(cond, Not):
-            return self.w("c.not", part=self.condition(cond.not_))
-        if isinstance(cond, AnswerAtLeast):
-            test = cond.answer_at_least
-            return self.w("c.answer_at_least", item=test.item, level=test.level)
-        if isinstance(cond, AnswerIn):
-            test_in = cond.answer_in
-            return self.w(
-                "c.answer_in", item=test_in.item, levels=self.alternatives(test_in.levels)
-            )
-        if isinstance(cond, ContextIs):
-            ctx = cond.context
-            return self.w("c.context", item=ctx.item, levels=self.alternatives(ctx.levels))
-        if isinstance(cond, IndexCompare):
-            idx = cond.index
-            return self.w("c.index", index=idx.index, op=_OPS[idx.op], value=self.num(idx.value))
-        if isinstance(cond, BandAtLeast):
-            return self.w("c.band", index=cond.band.index, band=cond.band.band)
-        if isinstance(cond, FlagRaised):
-            return self.w("c.flag", flag=cond.flag)
-        assert isinstance(cond, AgeBand)
-        return self.age(cond)
+        match cond:
+            case All():
+                return self.w("c.all", parts="; ".join(self.condition(c) for c in cond.all))
+            case Any_():
+                return self.w("c.any", parts="; ".join(self.condition(c) for c in cond.any))
+            case Not():
+                return self.w("c.not", part=self.condition(cond.not_))
+            case AnswerAtLeast():
+                test = cond.answer_at_least
+                return self.w("c.answer_at_least", item=test.item, level=test.level)
+            case AnswerIn():
+                test_in = cond.answer_in
+                levels = self.alternatives(test_in.levels)
+                return self.w("c.answer_in", item=test_in.item, levels=levels)
+            case ContextIs():
+                ctx = cond.context
+                return self.w("c.context", item=ctx.item, levels=self.alternatives(ctx.levels))
+            case IndexCompare():
+                idx = cond.index
+                op, value = _OPS[idx.op], self.num(idx.value)
+                return self.w("c.index", index=idx.index, op=op, value=value)
+            case BandAtLeast():
+                return self.w("c.band", index=cond.band.index, band=cond.band.band)
+            case FlagRaised():
+                return self.w("c.flag", flag=cond.flag)
+            case AgeBand():
+                return self.age(cond)
+            case _:
+                assert_never(cond)
 
     def alternatives(self, levels: Sequence[str]) -> str:
         return self.w("c.or").join(_code(level) for level in levels)

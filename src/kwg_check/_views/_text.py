@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ._model import Instrument, Summary
-from ._model._types import LocalizedText
-from ._types import Lang
-from ._vocabulary import format_date, format_number, label, localized, render_warning, word
+from .._model import Instrument, Summary
+from .._model._types import LocalizedText
+from .._types import Lang
+from .._vocabulary import format_date, format_number, label, localized, render_warning, word
 
 __all__ = ["render_summary_text"]
 

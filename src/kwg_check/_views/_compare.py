@@ -31,9 +31,9 @@ from typing import Literal, TypeVar
 
 import attrs
 
-from ._errors import ComparisonError
-from ._model import Assessment, Instrument, Resource, Summary
-from ._model._types import format_decimal, label_match_key
+from .._errors import ComparisonError
+from .._model import Assessment, Instrument, Resource, Summary
+from .._model._types import format_decimal, label_match_key
 
 __all__ = [
     "Change",

@@ -36,13 +36,12 @@ from typing import Literal, get_args
 
 import attrs
 
-from ._compare import Change, Comparison
-from ._model import Assessment, Instrument, Summary
-from ._model._types import LocalizedText
-from ._model.assessment import Answer, ResourceCategory
-from ._model.instrument import Item, Scale
-from ._model.summary import Message, TraceInput, Warning
-from ._types import (
+from .._model import Assessment, Instrument, Summary
+from .._model._types import LocalizedText
+from .._model.assessment import Answer, ResourceCategory
+from .._model.instrument import Item, Scale
+from .._model.summary import Message, TraceInput, Warning
+from .._types import (
     COMPARISON_FORMATS,
     REPORT_FORMATS,
     ComparisonFormat,
@@ -51,8 +50,8 @@ from ._types import (
     checked_format,
     language,
 )
-from ._version import __version__
-from ._vocabulary import (
+from .._version import __version__
+from .._vocabulary import (
     format_date,
     format_number,
     label,
@@ -62,6 +61,7 @@ from ._vocabulary import (
     render_warning,
     word,
 )
+from ._compare import Change, Comparison
 
 __all__ = ["render_comparison", "report"]
 

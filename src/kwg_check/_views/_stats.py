@@ -19,16 +19,16 @@ from typing import BinaryIO, get_args
 
 import attrs
 
-from ._batch import bounded_lines
-from ._documents import parse_loaded
-from ._errors import KwgCheckError, Problem
-from ._io import DEFAULT_LIMITS, JsonValue, load_bytes, load_path
-from ._model import Summary
-from ._model._types import EndangermentForm
-from ._model.assessment import Initiator
-from ._model.instrument import StatisticCategory
-from ._types import STATISTIC_FORMATS, Lang, StatisticFormat, checked_format, language
-from ._vocabulary import VOCABULARY, label, word
+from .._batch import bounded_lines
+from .._documents import parse_loaded
+from .._errors import KwgCheckError, Problem
+from .._io import DEFAULT_LIMITS, JsonValue, load_bytes, load_path
+from .._model import Summary
+from .._model._types import EndangermentForm
+from .._model.assessment import Initiator
+from .._model.instrument import StatisticCategory
+from .._types import STATISTIC_FORMATS, Lang, StatisticFormat, checked_format, language
+from .._vocabulary import VOCABULARY, label, word
 
 __all__ = [
     "Statistic",
