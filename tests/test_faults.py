@@ -578,4 +578,6 @@ def test_workers_exit_when_their_parent_is_killed_and_the_old_output_survives(
     assert output.read_bytes() == b"the complete results of an earlier run\n"
     with partial.open("rb") as stream:
         point = _batch.resume_point(stream)
-    assert point.count.lines >= 64
+    # The kill may fall in the middle of a block's write: what counts is that the complete
+    # lines written so far (at least the one waited for) are a run --resume continues.
+    assert point.count.lines >= 1
