@@ -21,11 +21,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pydantic
 from hypothesis import settings
 from hypothesis import strategies as st
 
 import kwg_check
-from kwg_check._schema import SCHEMA_NAMES, schema_text
+from kwg_check._schema import SCHEMA_NAMES, schema_text, validator
 
 MARKER = "Max Mustermann, geb. 1.1.1990"
 """Planted text: must never appear in a problem, whatever the document looks like."""
@@ -61,6 +62,41 @@ def is_json(value: Any) -> bool:
     except kwg_check.WriteError:
         return False
     return True
+
+
+MODELS: dict[str, type[pydantic.BaseModel]] = {
+    "instrument": kwg_check.Instrument,
+    "assessment": kwg_check.Assessment,
+    "summary": kwg_check.Summary,
+}
+
+
+def schema_accepts(name: str, document: Any) -> bool:
+    return validator(name).is_valid(document)
+
+
+def model_accepts(name: str, document: Any) -> bool:
+    """The schema-level verdict of the model: pydantic's own validator, which reads fields by
+    alias only (``model_validate`` adds the limits and the checks no schema can make)."""
+    try:
+        MODELS[name].__pydantic_validator__.validate_python(document, by_name=False)
+    except pydantic.ValidationError:
+        return False
+    return True
+
+
+def assert_same_verdict(name: str, document: Any) -> bool | None:
+    """The schema's and the model's verdicts agree; returns the verdict, or ``None`` for a
+    value that is no JSON document (there is nothing to compare)."""
+    if not is_json(document):
+        return None
+    by_schema = schema_accepts(name, document)
+    by_model = model_accepts(name, document)
+    assert by_schema == by_model, (
+        f"{name}: schema says {'valid' if by_schema else 'invalid'}, model says "
+        f"{'valid' if by_model else 'invalid'}: {json.dumps(document, ensure_ascii=False)[:2000]}"
+    )
+    return by_schema
 
 
 # --- arbitrary JSON and odd text -------------------------------------------------------------

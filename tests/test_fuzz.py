@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import pydantic
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +31,7 @@ from kwg_check._schema import SCHEMA_NAMES, validator
 from strategies import (
     GENERATORS,
     MARKER,
+    assert_same_verdict,
     bundled_documents,
     examples,
     is_json,
@@ -41,11 +41,6 @@ from strategies import (
     node_paths,
 )
 
-MODELS: dict[str, type[pydantic.BaseModel]] = {
-    "instrument": Instrument,
-    "assessment": Assessment,
-    "summary": Summary,
-}
 BUNDLED = bundled_documents()
 BUNDLED_NAMES = sorted(BUNDLED)
 ASSESSMENTS = sorted(bundled_documents("assessment"))
@@ -82,22 +77,6 @@ def assert_problem_list(problems: list[Problem]) -> None:
         assert MARKER not in problem.reason
 
 
-def verdicts_agree(kind: str, document: Any) -> bool | None:
-    """The schema verdict equals the model verdict (schema level: no cross-document checks);
-    ``None`` for a value that is not a JSON document (there is nothing to compare)."""
-    if not is_json(document):
-        return None
-    by_schema = validator(kind).is_valid(document)
-    try:  # pydantic's validator itself: the models' own checks beyond the schema left out
-        MODELS[kind].__pydantic_validator__.validate_python(document, by_name=False)
-    except pydantic.ValidationError:
-        by_model = False
-    else:
-        by_model = True
-    assert by_schema == by_model, f"schema says {by_schema}, model says {by_model}"
-    return by_schema
-
-
 def kind_of(name: str) -> str:
     return name.partition(":")[0]
 
@@ -113,7 +92,7 @@ def test_generated_documents_validate_with_a_problem_list_and_schema_parity(kind
     @fuzz(100 if kind == "assessment" else 50)
     @given(GENERATORS[kind].document())
     def check(document: Any) -> None:
-        by_schema = verdicts_agree(kind, document)
+        by_schema = assert_same_verdict(kind, document)
         assert_problem_list(kwg_check.validate_document(document))
         # Generated documents name instruments nobody knows: the schema-only verdict is the
         # one to compare with the schema's.
@@ -133,7 +112,7 @@ def test_mutated_bundled_documents_validate_with_a_problem_list_and_schema_parit
     """Instruments, examples and summaries with fields dropped, duplicated, retyped,
     deepened and strings swapped for huge or odd Unicode."""
     document = data.draw(mutated(BUNDLED[name], max_changes=3))
-    by_schema = verdicts_agree(kind_of(name), document)
+    by_schema = assert_same_verdict(kind_of(name), document)
     problems = kwg_check.validate_document(document)
     assert_problem_list(problems)
     if not problems:
@@ -325,7 +304,7 @@ def test_a_value_beyond_json_in_extensions_is_not_compared_with_the_schema() -> 
     both the model and the schema in memory, but it is no JSON document (the loader refuses
     it), so the parity property must skip it rather than call it rejected."""
     document = {**BUNDLED["instrument:kwg_8a"], "extensions": {"": 2**53}}
-    assert verdicts_agree("instrument", document) is None
+    assert assert_same_verdict("instrument", document) is None
     with pytest.raises(LoadError) as info:
         kwg_check.load_document(json_text(document).encode())
     # Since issue 12 the value given as data is refused as the file is, not accepted.

@@ -35,7 +35,7 @@ from kwg_check._documents import (
 from kwg_check._errors import DocumentError, KwgCheckError, LoadError
 from kwg_check._io import JsonValue, load_path
 from kwg_check._model._types import Part
-from strategies import bundled_documents, examples, node_paths
+from strategies import MODELS, bundled_documents, examples, node_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 VALID = ["instrument_valid.json", "assessment_valid.json", "summary_valid.json"]
@@ -394,12 +394,6 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
 # --------------------------------------------------------------------------------------------
 # Direct construction of the models is the parse path (issue 12)
 # --------------------------------------------------------------------------------------------
-
-MODELS: dict[str, type[pydantic.BaseModel]] = {
-    "instrument": kwg_check.Instrument,
-    "assessment": kwg_check.Assessment,
-    "summary": kwg_check.Summary,
-}
 
 
 def constructors(model: type[pydantic.BaseModel]) -> dict[str, Callable[[Any], object]]:

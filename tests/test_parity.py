@@ -15,22 +15,23 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from kwg_check import KwgCheckError, parse_assessment, parse_instrument, parse_summary
-from kwg_check._model import Assessment, Instrument, Summary
-from kwg_check._schema import SCHEMA_NAMES, schema_problems, validator
-from strategies import GENERATORS, MARKER, examples, is_json, mutated
+from kwg_check._schema import SCHEMA_NAMES, schema_problems
+from strategies import (
+    GENERATORS,
+    MARKER,
+    assert_same_verdict,
+    examples,
+    model_accepts,
+    mutated,
+    schema_accepts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "schema_fixtures"
-MODELS: dict[str, type[pydantic.BaseModel]] = {
-    "instrument": Instrument,
-    "assessment": Assessment,
-    "summary": Summary,
-}
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
 PARSERS: dict[str, Any] = {
     "instrument": parse_instrument,
@@ -45,33 +46,6 @@ PARITY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-def model_accepts(name: str, document: Any) -> bool:
-    """The schema-level verdict of the model: pydantic's own validator, which reads fields by
-    alias only (``model_validate`` adds the limits and the checks no schema can make)."""
-    try:
-        MODELS[name].__pydantic_validator__.validate_python(document, by_name=False)
-    except pydantic.ValidationError:
-        return False
-    return True
-
-
-def schema_accepts(name: str, document: Any) -> bool:
-    return validator(name).is_valid(document)
-
-
-def assert_same_verdict(name: str, document: Any) -> bool | None:
-    """The verdicts agree; ``None`` for a value that is no JSON document (not compared)."""
-    if not is_json(document):
-        return None
-    by_schema = schema_accepts(name, document)
-    by_model = model_accepts(name, document)
-    assert by_schema == by_model, (
-        f"{name}: schema says {'valid' if by_schema else 'invalid'}, model says "
-        f"{'valid' if by_model else 'invalid'}: {json.dumps(document, ensure_ascii=False)[:2000]}"
-    )
-    return by_schema
 
 
 def load_fixture(path: Path) -> dict[str, Any]:
