@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from kwg_check._errors import Problem, pointer_from_path
-from kwg_check._model.assessment import Answer, Assessment
+from kwg_check._model.assessment import Answer, Assessment, completed_months
 
 from ._evaluate import clean
 from ._runtime import CItem, CompiledInstrument, Raw
@@ -33,19 +33,14 @@ __all__ = [
     "reference_problems",
 ]
 
-MAX_AGE_MONTHS = 300
-
 
 def age_months(assessment: Assessment) -> int:
-    """Completed months on the assessment date: whole months, minus one if the birth day of
-    the month has not been reached yet (born on the 31st: reached on the 31st only)."""
+    """The subject's age in completed months on the assessment date."""
     subject = assessment.subject
     if subject.age_months is not None:
         return subject.age_months
     assert subject.birth_date is not None
-    born, on = subject.birth_date, assessment.assessment_date
-    months = (on.year - born.year) * 12 + (on.month - born.month)
-    return months - 1 if on.day < born.day else months
+    return completed_months(subject.birth_date, assessment.assessment_date)
 
 
 class InstrumentRef(Protocol):

@@ -42,6 +42,7 @@ __all__ = [
     "Participations",
     "Resource",
     "Subject",
+    "completed_months",
 ]
 
 ResourceCategory = Literal["personal", "family", "social_network", "material", "infrastructural"]
@@ -267,8 +268,9 @@ def _date(value: Any) -> datetime.date | None:
         return None  # reported by the model validation
 
 
-def _age_months(birth: datetime.date, on: datetime.date) -> int:
-    """Completed months: whole months, minus one while the day of the month is not reached."""
+def completed_months(birth: datetime.date, on: datetime.date) -> int:
+    """Completed months: whole months, minus one while the day of the month is not reached
+    (born on the 31st: reached on the 31st only)."""
     months = (on.year - birth.year) * 12 + on.month - birth.month
     return months - 1 if on.day < birth.day else months
 
@@ -284,7 +286,7 @@ def _subject_problems(data: dict[str, Any]) -> Iterator[Problem]:
         yield Problem(
             pointer, "assessment.birth-after-date", "the birth date is after the assessment date"
         )
-    elif _age_months(birth, on) > _MAX_AGE_MONTHS:
+    elif completed_months(birth, on) > _MAX_AGE_MONTHS:
         yield Problem(
             pointer,
             "assessment.age-range",
