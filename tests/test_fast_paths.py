@@ -11,10 +11,12 @@ Each shortcut must be invisible: the same bytes, the same models, the same error
 from __future__ import annotations
 
 import copy
+import json
 import math
 from decimal import Decimal, localcontext
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,13 +29,17 @@ from kwg_check._engine._runtime import State
 from kwg_check._engine._score import _Scoring
 from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
+    JsonValue,
     Limits,
     _checked_canonical_json,
+    _checked_compact_json,
     _checked_dump_json,
     _checked_load_json,
+    _float_or_null,
     _load_json,
     canonical_json,
     dump_json,
+    dump_plain_json,
 )
 from kwg_check._model import Summary
 from kwg_check._model._trusted import construct, dump
@@ -299,3 +305,46 @@ def test_reevaluating_one_changed_answer_equals_evaluating_everything(
                 assert _state_fields(changed) == _state_fields(full), (item.id, answer)
                 tried += 1
     assert tried > 0
+
+
+# --------------------------------------------------------------------------------------------
+# orjson for the library's own values
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(value=_values)
+def test_the_orjson_writer_writes_and_fails_exactly_like_the_checked_ones(value: object) -> None:
+    """Readable: the bytes of ``dump_json``; compact: the bytes of ``json.dumps`` with
+    ``separators=(",", ":")``; floats, NaN, big integers, subclasses and surrogates included
+    (they take the reference writer), errors the same."""
+    readable = _outcome(lambda v: dump_plain_json(v), value)
+    assert readable == _outcome(lambda v: _checked_dump_json(v).encode(), value)
+    compact = _outcome(lambda v: dump_plain_json(v, readable=False), value)
+    assert compact == _outcome(_checked_compact_json, value)
+
+
+@pytest.mark.parametrize("value", [[1.5], {"a": 1e16}, [-0.0], {"a": [math.inf]}, [None]])
+def test_floats_and_null_leave_orjson_for_the_reference_writer(value: object) -> None:
+    """orjson writes 1e16 and NaN differently from ``json.dumps``: the guard sees them."""
+    assert _float_or_null(orjson.dumps(value))
+    assert _outcome(dump_plain_json, value) == _outcome(
+        lambda v: _checked_dump_json(v).encode(), value
+    )
+
+
+@pytest.mark.parametrize("name", [example.name for example in kwg_check.examples()])
+def test_summaries_take_the_orjson_path_and_keep_their_bytes(name: str) -> None:
+    """A summary has no float and no null: orjson writes it, byte for byte as before."""
+    data = kwg_check.dump_json(kwg_check.example_data(name)).encode()
+    assessment = kwg_check.load_assessment(data)
+    summary = kwg_check.score_document(assessment)
+    assert not _float_or_null(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+    assert dump_plain_json(summary) == dump_json(summary).encode()
+    expected = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
+    assert dump_plain_json(summary, readable=False) == expected
+
+    value: JsonValue = {"k": "x: 1.5, null"}
+    value = {"k": "x: 1.5, null"}
+    assert _float_or_null(orjson.dumps(value, option=orjson.OPT_INDENT_2))
+    assert dump_plain_json(value) == dump_json(value).encode()

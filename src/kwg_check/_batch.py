@@ -40,7 +40,7 @@ from tqdm import tqdm
 from ._documents import parse_loaded
 from ._engine import score_document
 from ._errors import ArgumentError, KwgCheckError, Problem
-from ._io import DEFAULT_LIMITS, Limits, load_bytes
+from ._io import DEFAULT_LIMITS, JsonValue, Limits, dump_plain_json, load_bytes
 from ._model import Assessment, Instrument
 from ._registry import InstrumentRegistry, bundled_registry
 
@@ -81,12 +81,12 @@ class BatchResult:
         ``{"line":N,"problems":[{"pointer":…,"code":…,"reason":…}]}``."""
         if self.summary is not None:
             return b'{"line":%d,"summary":%s}' % (self.line, self.summary)
-        problems = [problem.as_dict() for problem in self.problems]
+        problems: list[JsonValue] = [dict(problem.as_dict()) for problem in self.problems]
         return _compact({"line": self.line, "problems": problems})
 
 
-def _compact(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+def _compact(value: JsonValue) -> bytes:
+    return dump_plain_json(value, readable=False)
 
 
 def _problem(code: str, reason: str) -> tuple[Problem, ...]:
