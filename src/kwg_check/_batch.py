@@ -85,6 +85,20 @@ class BatchResult:
         return _compact({"line": self.line, "problems": problems})
 
 
+def available_cores() -> int:
+    """The cores this process may run on: what ``score-batch`` uses by default.
+
+    ``os.cpu_count()`` counts the machine's cores, also those a container, ``taskset`` or
+    a cgroup leaves out; more workers than cores only add switching.
+    """
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counted is not None:
+        return max(1, counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 def _compact(value: JsonValue) -> bytes:
     return dump_plain_json(value, readable=False)
 

@@ -43,7 +43,14 @@ from ._api import (
     validate_document,
     verify_summary,
 )
-from ._batch import BatchCount, ResumePoint, resume_point, skip_done, write_batch
+from ._batch import (
+    BatchCount,
+    ResumePoint,
+    available_cores,
+    resume_point,
+    skip_done,
+    write_batch,
+)
 from ._documents import (
     document_type,
     dump_document,
@@ -447,7 +454,7 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
                 sink,
                 count,
                 registry=registry,
-                jobs=args.jobs,
+                jobs=available_cores() if args.jobs is None else args.jobs,
                 progress=sys.stderr.isatty(),
                 first_line=first_line,
             )
@@ -745,7 +752,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_option(batch, "OUTPUT.jsonl")
     batch.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the cores this process may use)",
     )
     batch.add_argument(
         "--resume",
