@@ -397,6 +397,8 @@ class ImpactChange:
 class Impact:
     """Outcomes of the same assessments under OLD and NEW."""
 
+    old: Instrument
+    new: Instrument
     diff: InstrumentDiff
     assessments: int
     table: Mapping[str, Mapping[str, int]]
@@ -421,7 +423,6 @@ def tabulate_impact(
     old: Instrument,
     new: Instrument,
     scored: Iterable[tuple[str, Summary, Summary]],
-    failed: Iterable[tuple[str, str]] = (),
 ) -> Impact:
     """Cross-table ``(assessment id, summary under OLD, summary under NEW)`` triples."""
     diff = diff_instruments(old, new)
@@ -437,8 +438,17 @@ def tabulate_impact(
         if before != after:
             causes = _causes(diff, under_old, under_new, scales)
             changes.append(ImpactChange(ident, before, after, causes))
-    ordered = {key: dict(sorted(row.items())) for key, row in sorted(table.items())}
-    return Impact(diff, count, ordered, tuple(changes), tuple(failed))
+    severity = [o.id for o in new.outcomes] + [o.id for o in old.outcomes]
+
+    def rank(outcome: str) -> tuple[int, str]:
+        """Outcomes from the least to the most severe, statuses (not assessable) last."""
+        return (severity.index(outcome) if outcome in severity else len(severity), outcome)
+
+    ordered = {
+        key: {new_key: row[new_key] for new_key in sorted(row, key=rank)}
+        for key, row in sorted(table.items(), key=lambda pair: rank(pair[0]))
+    }
+    return Impact(old, new, diff, count, ordered, tuple(changes))
 
 
 _COLLECTIONS = {
