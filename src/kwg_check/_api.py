@@ -439,7 +439,7 @@ def _document(instrument: InstrumentLike) -> Instrument:
 
 def diff_instruments(old: InstrumentLike, new: InstrumentLike) -> InstrumentDiff:
     """Every difference between two instruments, each with its JSON pointer, classed as
-    score-affecting or cosmetic (the table is in ``docs/instrument-lifecycle.md``).
+    score-affecting or cosmetic (the table is in ``docs/instrument-diff.md``).
 
     List members are matched by id, so a reorder is one difference of the list and a
     changed member is reported at its own pointer.

@@ -26,7 +26,7 @@ score-affecting differences that touch what its trace shows changed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -412,6 +412,24 @@ class Impact:
         """How many primary outcomes differ."""
         return len(self.changes)
 
+    @property
+    def columns(self) -> list[str]:
+        """The new outcomes of the table, from the least to the most severe."""
+        return sorted(
+            {new for row in self.table.values() for new in row}, key=_severity(self.old, self.new)
+        )
+
+
+def _severity(old: Instrument, new: Instrument) -> Callable[[str], tuple[int, str]]:
+    """Outcomes from the least to the most severe (NEW's order, then OLD's), statuses
+    without an outcome (not assessable) last."""
+    order = [o.id for o in new.outcomes] + [o.id for o in old.outcomes]
+
+    def rank(outcome: str) -> tuple[int, str]:
+        return (order.index(outcome) if outcome in order else len(order), outcome)
+
+    return rank
+
 
 def primary_outcome(summary: Summary) -> str:
     """The outcome an assessment ends with: the final one, else its status
@@ -438,12 +456,7 @@ def tabulate_impact(
         if before != after:
             causes = _causes(diff, under_old, under_new, scales)
             changes.append(ImpactChange(ident, before, after, causes))
-    severity = [o.id for o in new.outcomes] + [o.id for o in old.outcomes]
-
-    def rank(outcome: str) -> tuple[int, str]:
-        """Outcomes from the least to the most severe, statuses (not assessable) last."""
-        return (severity.index(outcome) if outcome in severity else len(severity), outcome)
-
+    rank = _severity(old, new)
     ordered = {
         key: {new_key: row[new_key] for new_key in sorted(row, key=rank)}
         for key, row in sorted(table.items(), key=lambda pair: rank(pair[0]))

@@ -287,8 +287,8 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
 
 def _named_instrument(target: str) -> Instrument:
-    """An instrument file, or a bundled instrument named ``id[@version]``."""
-    if Path(target).exists():
+    """An instrument file (``-``: standard input), or a bundled one named ``id[@version]``."""
+    if target == "-" or Path(target).exists():
         return _instrument_from_file(target)
     instrument_id, _, version = target.partition("@")
     return bundled_registry().get(instrument_id, version or None)

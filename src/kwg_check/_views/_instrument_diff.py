@@ -158,7 +158,7 @@ def _impact_lines(impact: Impact, lang: Lang, markdown: bool) -> Iterator[str]:
 
 def _table(impact: Impact, lang: Lang, markdown: bool) -> Iterator[str]:
     """The cross-table: old outcomes as rows, new ones as columns."""
-    columns = sorted({new for row in impact.table.values() for new in row})
+    columns = impact.columns
     yield ""
     heading = word("impact.table", lang)
     yield f"## {heading}" if markdown else heading
