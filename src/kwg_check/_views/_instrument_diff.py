@@ -8,7 +8,7 @@ document) and are printed as they are; outcome ids are shown by the instruments'
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .._instrument_diff import Impact, InstrumentChange, InstrumentDiff
 from .._io import JsonValue
@@ -83,13 +83,22 @@ def render_instrument_diff(
     diff: InstrumentDiff, *, lang: Lang, format: InstrumentDiffFormat = "text"
 ) -> str:
     """The differences as plain text, Markdown or JSON."""
+    return _rendered(format, lambda: diff_json(diff), lambda md: _diff_lines(diff, lang, md))
+
+
+def _rendered(
+    format: str,
+    value: Callable[[], JsonValue],
+    lines: Callable[[bool], Iterator[str]],
+) -> str:
+    """One of the three formats: the JSON value, or the lines as Markdown or plain text."""
     match checked_format(format, INSTRUMENT_DIFF_FORMATS):
         case "json":
-            return json.dumps(diff_json(diff), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(value(), indent=2, ensure_ascii=False) + "\n"
         case "md":
-            return "\n".join(_diff_lines(diff, lang, markdown=True)) + "\n"
+            return "\n".join(lines(True)) + "\n"
         case "text":
-            return "\n".join(_diff_lines(diff, lang, markdown=False)) + "\n"
+            return "\n".join(lines(False)) + "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,10 +189,6 @@ def _table(impact: Impact, lang: Lang, markdown: bool) -> Iterator[str]:
 
 def render_impact(impact: Impact, *, lang: Lang, format: InstrumentDiffFormat = "text") -> str:
     """The impact as plain text, Markdown or JSON; the instruments' labels name outcomes."""
-    match checked_format(format, INSTRUMENT_DIFF_FORMATS):
-        case "json":
-            return json.dumps(impact_json(impact), indent=2, ensure_ascii=False) + "\n"
-        case "md":
-            return "\n".join(_impact_lines(impact, lang, markdown=True)) + "\n"
-        case "text":
-            return "\n".join(_impact_lines(impact, lang, markdown=False)) + "\n"
+    return _rendered(
+        format, lambda: impact_json(impact), lambda md: _impact_lines(impact, lang, md)
+    )
