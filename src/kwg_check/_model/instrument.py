@@ -20,6 +20,7 @@ from ._types import (
     Exact,
     Extensions,
     Id,
+    LanguageTag,
     LocalizedText,
     Part,
     SemVer,
@@ -355,6 +356,13 @@ class Instrument(Document):
     """Instrument id; with ``version`` it identifies the instrument."""
     version: SemVer
     """Semantic version of the instrument."""
+    languages: list[LanguageTag] = Field(
+        default_factory=lambda: ["de", "en"], min_length=1, max_length=20
+    )
+    """The languages the instrument's texts are written in, as BCP 47 tags; the first is its
+    default language, which every text must carry (the others are translations; a missing
+    one is the lint warning ``lint.translation-missing``). Absent: ``[de, en]``, German
+    first. Outputs without a language asked for use the default language."""
     title: LocalizedText
     """Title."""
     description: LocalizedText | None = None
