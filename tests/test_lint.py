@@ -256,3 +256,36 @@ def test_cli_validate_prints_the_same_warnings(warned: Path, cli: Callable[..., 
     report = json.loads(cli("validate", "--format", "json", str(warned)).stdout)
     assert report[0]["valid"] is True
     assert [w["code"] for w in report[0]["warnings"]] == ["lint.weight-ignored"]
+
+
+# --- languages --------------------------------------------------------------------------------
+
+
+def _english_assessment() -> dict[str, Any]:
+    return {
+        "document_type": "assessment",
+        "id": "as-0001",
+        "instrument": {"id": "english-only-demo", "version": "1.0.0"},
+        "subject": {"case_id": "case-0001", "age_months": 60},
+        "assessment_date": "2024-03-10",
+        "assessors": [{"id": "sw-1", "role": "social_worker"}],
+        "answers": {"meals": {"level": "present"}, "hygiene": {"level": "present"}},
+    }
+
+
+def test_an_english_only_instrument_writes_english_without_lang() -> None:
+    import kwg_check
+
+    instrument = Instrument.model_validate(load_path(ENGLISH_ONLY))
+    assessment = kwg_check.Assessment.model_validate(_english_assessment())
+    summary = kwg_check.score_assessment(assessment, instrument)
+    assert summary.outcome.final == "high"
+    text = kwg_check.summary_text(summary, instrument)
+    sheet = kwg_check.describe_instrument(instrument)
+    report = kwg_check.render_report(assessment, instrument, format="md")
+    for output in (text, sheet, report):
+        assert "High concern" in output or "Fictional home-visit checklist" in output
+        assert "Einschätzung" not in output  # no German library words
+    with pytest.raises(kwg_check.ArgumentError) as caught:
+        kwg_check.summary_text(summary, instrument, lang="de")
+    assert caught.value.problems[0].code == "argument.language"
