@@ -60,6 +60,7 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.document_type": "cosmetic",  # always "instrument"
     "Instrument.id": "score",  # assessments name it: another id scores none of them
     "Instrument.version": "cosmetic",  # the version itself; see InstrumentDiff.version_bumped
+    "Instrument.languages": "cosmetic",  # which languages the texts are written in
     "Instrument.title": "cosmetic",
     "Instrument.description": "cosmetic",
     "Instrument.disclaimer": "cosmetic",
@@ -213,6 +214,8 @@ class InstrumentDiff:
     new_id: str
     new_version: str
     changes: tuple[InstrumentChange, ...]
+    new: Instrument | None = None
+    """NEW itself, whose default language the differences are shown in."""
 
     @property
     def score_affecting(self) -> tuple[InstrumentChange, ...]:
@@ -238,7 +241,7 @@ class InstrumentDiff:
 def diff_instruments(old: Instrument, new: Instrument) -> InstrumentDiff:
     """Every difference between ``old`` and ``new``, classed (see the module docstring)."""
     changes = tuple(_fields(old, new, "", "", None))
-    return InstrumentDiff(old.id, old.version, new.id, new.version, changes)
+    return InstrumentDiff(old.id, old.version, new.id, new.version, changes, new)
 
 
 def _class_of(field: str) -> bool:
