@@ -17,6 +17,8 @@ from ._api import (
     assessment_problems,
     assessment_to_questionnaire_response,
     compare,
+    diff_instruments,
+    instrument_impact,
     instrument_to_questionnaire,
     lint_instrument,
     load_assessment,
@@ -25,6 +27,8 @@ from ._api import (
     load_json,
     load_summary,
     questionnaire_response_to_assessment,
+    render_impact,
+    render_instrument_diff,
     render_report,
     resolve_instrument,
     score_assessment,
@@ -58,6 +62,7 @@ from ._errors import (
     Problem,
     WriteError,
 )
+from ._instrument_diff import Impact, ImpactChange, InstrumentChange, InstrumentDiff
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
 from ._model import (
     Answer,
@@ -93,6 +98,7 @@ from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_dat
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
     ComparisonFormat,
+    InstrumentDiffFormat,
     InstrumentLike,
     Lang,
     ReportFormat,
@@ -129,9 +135,14 @@ __all__ = [
     "Example",
     "Flag",
     "FlagResult",
+    "Impact",
+    "ImpactChange",
     "Index",
     "IndexResult",
     "Instrument",
+    "InstrumentChange",
+    "InstrumentDiff",
+    "InstrumentDiffFormat",
     "InstrumentEntry",
     "InstrumentLike",
     "InstrumentMismatchError",
@@ -173,6 +184,7 @@ __all__ = [
     "compile_instrument",
     "default_language",
     "describe_instrument",
+    "diff_instruments",
     "document_fingerprint",
     "document_type",
     "dump_document",
@@ -180,6 +192,7 @@ __all__ = [
     "example_data",
     "examples",
     "fingerprint",
+    "instrument_impact",
     "instrument_problems",
     "instrument_to_questionnaire",
     "lint_instrument",
@@ -194,6 +207,8 @@ __all__ = [
     "parse_summary",
     "questionnaire_response_to_assessment",
     "render_comparison",
+    "render_impact",
+    "render_instrument_diff",
     "render_report",
     "render_statistic",
     "resolve_instrument",

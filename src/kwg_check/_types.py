@@ -30,10 +30,12 @@ from ._model import Assessment, Instrument, Summary
 __all__ = [
     "COMPARISON_FORMATS",
     "DEFAULT_LANGUAGE",
+    "INSTRUMENT_DIFF_FORMATS",
     "LANGUAGES",
     "REPORT_FORMATS",
     "STATISTIC_FORMATS",
     "ComparisonFormat",
+    "InstrumentDiffFormat",
     "InstrumentLike",
     "Lang",
     "ReportFormat",
@@ -67,9 +69,13 @@ ComparisonFormat: TypeAlias = Literal["text", "md", "html"]
 StatisticFormat: TypeAlias = Literal["md", "csv", "json"]
 """The § 99 statistic: Markdown tables, CSV or JSON."""
 
+InstrumentDiffFormat: TypeAlias = Literal["text", "md", "json"]
+"""Instrument differences and their impact: plain text, Markdown or JSON."""
+
 REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 COMPARISON_FORMATS: tuple[ComparisonFormat, ...] = get_args(ComparisonFormat)
 STATISTIC_FORMATS: tuple[StatisticFormat, ...] = get_args(StatisticFormat)
+INSTRUMENT_DIFF_FORMATS: tuple[InstrumentDiffFormat, ...] = get_args(InstrumentDiffFormat)
 
 _F = TypeVar("_F", bound=str)
 

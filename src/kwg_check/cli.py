@@ -32,10 +32,14 @@ import attrs
 from ._api import (
     assessment_to_questionnaire_response,
     compare,
+    diff_instruments,
+    instrument_impact,
     instrument_to_questionnaire,
     lint_instrument,
     load_json,
     questionnaire_response_to_assessment,
+    render_impact,
+    render_instrument_diff,
     render_report,
     resolve_instrument,
     score_assessment,
@@ -59,11 +63,18 @@ from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
-from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
+from ._types import (
+    COMPARISON_FORMATS,
+    INSTRUMENT_DIFF_FORMATS,
+    LANGUAGES,
+    REPORT_FORMATS,
+    STATISTIC_FORMATS,
+    language,
+)
 from ._version import __version__
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
-from ._views._stats import read_statistic, render_statistic
+from ._views._stats import read_documents, read_statistic, render_statistic
 from ._vocabulary import localized
 
 if TYPE_CHECKING:
@@ -306,8 +317,8 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
 
 def _named_instrument(target: str) -> Instrument:
-    """An instrument file, or a bundled instrument named ``id[@version]``."""
-    if Path(target).exists():
+    """An instrument file (``-``: standard input), or a bundled one named ``id[@version]``."""
+    if target == "-" or Path(target).exists():
         return _instrument_from_file(target)
     instrument_id, _, version = target.partition("@")
     return bundled_registry().get(instrument_id, version or None)
@@ -410,7 +421,7 @@ def _refuse_output_over_input(args: argparse.Namespace) -> None:
 
 
 _INPUT_ARGUMENTS: tuple[str, ...] = ("input", "files", "summaries", "assessment", "summary")
-_INPUT_ARGUMENTS += ("response", "instrument", "previous", "old", "new")
+_INPUT_ARGUMENTS += ("response", "instrument", "previous", "old", "new", "assessments")
 
 
 def _input_names(args: argparse.Namespace) -> Iterator[str]:
@@ -583,6 +594,42 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         raise _InvalidFile(args.new, error.problems) from None
     _write(render_comparison(comparison, lang=args.lang, format=args.format), args.output)
     return EXIT_OK
+
+
+def _cmd_instrument_diff(args: argparse.Namespace) -> int:
+    old, new = _named_instrument(args.old), _named_instrument(args.new)
+    diff = diff_instruments(old, new)
+    _write(render_instrument_diff(diff, lang=args.lang, format=args.format), args.output)
+    failing = diff.bump_missing if args.require_bump else bool(diff.score_affecting)
+    return EXIT_INVALID if failing else EXIT_OK
+
+
+def _assessment_in(data: JsonValue) -> Assessment | list[Problem]:
+    try:
+        return parse_assessment(data)
+    except KwgCheckError as error:
+        return list(error.problems)
+
+
+def _cmd_impact(args: argparse.Namespace) -> int:
+    old, new = _named_instrument(args.old), _named_instrument(args.new)
+    for path in args.assessments:
+        if path != "-" and not Path(path).exists():
+            raise _UsageError(f"{path}: no such file or directory")
+    unread = 0
+
+    def assessments() -> Iterator[Assessment]:
+        nonlocal unread
+        for name, found in read_documents(args.assessments, _assessment_in):
+            if isinstance(found, Assessment):
+                yield found
+            else:
+                unread += 1
+                _print_problems(name, found, sys.stderr)
+
+    impact = instrument_impact(old, new, assessments())
+    _write(render_impact(impact, lang=args.lang, format=args.format), args.output)
+    return EXIT_INVALID if unread or impact.failed else EXIT_OK
 
 
 _INSTRUMENT_LANGUAGE = "the instrument's language, de for the bundled instruments"
@@ -853,6 +900,44 @@ def _parser() -> argparse.ArgumentParser:
     _format_option(diff, COMPARISON_FORMATS)
     _lang_option(diff)
     _output_option(diff)
+
+    instrument_diff = command(
+        "instrument-diff",
+        _cmd_instrument_diff,
+        "Show every difference between two instruments, classed score-affecting or cosmetic; "
+        "exit 1 when a difference is score-affecting.",
+        "kwg-check instrument-diff old/kwg_8a.yaml kwg_8a.yaml --require-bump",
+    )
+    for name, what in (("old", "previous"), ("new", "new")):
+        instrument_diff.add_argument(
+            name, metavar=name.upper(), help=f"{what} instrument: file or bundled id[@version]"
+        )
+    _format_option(instrument_diff, INSTRUMENT_DIFF_FORMATS)
+    _lang_option(instrument_diff)
+    _output_option(instrument_diff)
+    instrument_diff.add_argument(
+        "--require-bump",
+        action="store_true",
+        help="exit 1 only when score-affecting differences come without a higher version",
+    )
+
+    impact = command(
+        "impact",
+        _cmd_impact,
+        "Score assessments under two instruments and cross-table the outcomes.",
+        "kwg-check impact kwg_8a@1.0.0 kwg_8a-draft.yaml assessments/ --format md",
+    )
+    impact.add_argument("old", metavar="OLD", help="instrument the assessments were made with")
+    impact.add_argument("new", metavar="NEW", help="instrument to compare with")
+    impact.add_argument(
+        "assessments",
+        nargs="+",
+        metavar="ASSESSMENT",
+        help="assessment files, directories or JSON Lines (- reads JSON Lines from stdin)",
+    )
+    _format_option(impact, INSTRUMENT_DIFF_FORMATS)
+    _lang_option(impact)
+    _output_option(impact)
 
     stats = command(
         "stats",
