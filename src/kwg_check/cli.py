@@ -61,9 +61,10 @@ from ._schema import SCHEMA_NAMES, schema_text
 from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
 from ._version import __version__
 from ._views._describe import describe_instrument
+from ._views._fhir import not_expressed
 from ._views._report import render_comparison
 from ._views._stats import read_statistic, render_statistic
-from ._vocabulary import localized
+from ._vocabulary import localized, word
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -497,8 +498,14 @@ def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
 
 
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
+    """The Questionnaire; the items whose rule FHIRPath cannot carry are listed on stderr
+    (kwg_check still computes them from an imported response)."""
     instrument = _named_instrument(args.instrument)
-    return _write_json(instrument_to_questionnaire(instrument, lang=args.lang), args.output)
+    questionnaire = instrument_to_questionnaire(instrument, lang=args.lang)
+    lang = language(args.lang, instrument)
+    for link_id in not_expressed(questionnaire):
+        print(f"kwg-check: {word('fhir.not-expressed', lang, link_id=link_id)}", file=sys.stderr)
+    return _write_json(questionnaire, args.output)
 
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
