@@ -520,7 +520,17 @@ def _cmd_fhir_import(args: argparse.Namespace) -> int:
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
-    assessment = questionnaire_response_to_assessment(resource, instrument, registry=registry)
+    assessors = [
+        (ident, role or None) for ident, _, role in (one.partition(":") for one in args.assessor)
+    ]
+    assessment = questionnaire_response_to_assessment(
+        resource,
+        instrument,
+        registry=registry,
+        case_id=args.case_id,
+        assessment_id=args.assessment_id,
+        assessors=assessors,
+    )
     return _write_json(dump_document(assessment), args.output)
 
 
@@ -850,6 +860,19 @@ def _parser() -> argparse.ArgumentParser:
         fhir_commands,
     )
     fhir_import.add_argument("response", metavar="RESPONSE", help="response file (- for stdin)")
+    fhir_import.add_argument(
+        "--case-id", metavar="ID", help="the child's pseudonymous case id, if the response lacks it"
+    )
+    fhir_import.add_argument(
+        "--assessment-id", metavar="ID", help="the assessment's id, if the response lacks it"
+    )
+    fhir_import.add_argument(
+        "--assessor",
+        metavar="ID:ROLE",
+        action="append",
+        default=[],
+        help="an assessor (repeatable), if the response lacks the assessors",
+    )
     for sub in (response, fhir_import):
         _instrument_option(sub)
     for sub in (questionnaire, response, fhir_import):

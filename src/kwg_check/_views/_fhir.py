@@ -847,8 +847,29 @@ class _Reader:
         return self.value(self.object(answer, at, frozenset({key})), key, kind, at), f"{at}/{key}"
 
 
-def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) -> Assessment:
+@attrs.frozen
+class Supplied:
+    """What a form filler's response lacks, given by the caller: ids the renderer cannot
+    know. Each is used only when the response does not carry it."""
+
+    case_id: str | None = None
+    assessment_id: str | None = None
+    assessors: tuple[tuple[str, str | None], ...] = ()
+    """(id, role) of each assessor; a missing role is reported like any missing field."""
+
+
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?")
+"""A FHIR date or dateTime down to the day; the assessment keeps the day."""
+
+
+def assessment_from_response(
+    resource: JsonValue, compiled: CompiledInstrument, supplied: Supplied = Supplied()
+) -> Assessment:
     """Read a QuestionnaireResponse to the instrument's Questionnaire back into an assessment.
+
+    Accepts what form fillers write besides the mapping (``id``, ``meta``, ``text``,
+    ``language``, a dateTime ``authored``, a ``subject`` reference, the computed index
+    items) and takes what the response lacks from ``supplied``.
 
     Raises :class:`InstrumentMismatchError` (``fhir.foreign-questionnaire``) when the
     response answers another questionnaire, and :class:`DocumentError` with every problem
@@ -858,7 +879,7 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
     reader = _Reader()
     top = frozenset(
         {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
-        | {"authored", "item"}
+        | {"authored", "item", "id", "meta", "text", "language"}
     )
     qr = reader.object(resource, "", top)
     if qr.get("resourceType") != "QuestionnaireResponse":
@@ -875,9 +896,11 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
     if qr.get("status") != "completed":
         reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
     data: JsonObject = {"document_type": "assessment"}
-    data["id"] = _identifier(reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM)
+    data["id"] = _identifier(
+        reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM, supplied.assessment_id
+    )
     data["instrument"] = {"id": instrument.id, "version": instrument.version}
-    data["assessment_date"] = reader.value(qr, "authored", str, "")
+    data["assessment_date"] = _authored(reader, qr)
     reader.origin.update(
         {
             "/id": "/identifier/value",
@@ -889,8 +912,8 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
     sections = {_PREFIX + field.name: field for field in _SECTIONS}
     domains = {_DOMAIN + domain.id: domain.id for domain in instrument.domains}
     repeating = [link_id for link_id, field in sections.items() if field.repeats]
-    entries = reader.items(qr, "", [_SUBJECT, *domains, *sections], repeating)
-    data["subject"], age = _read_subject(reader, qr, entries.get(_SUBJECT, []))
+    entries = reader.items(qr, "", [_SUBJECT, _INDICES, *domains, *sections], repeating)
+    data["subject"], age = _read_subject(reader, qr, entries.get(_SUBJECT, []), supplied)
     answers: JsonObject = {}
     for link_id, found in entries.items():
         if link_id in domains:
@@ -907,22 +930,72 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
             data[field.name] = _read_field(reader, instrument, field, link_id, found, field.name)
     if answers:
         data["answers"] = answers
-    if reader.problems:
-        raise DocumentError(reader.problems)
+    if "assessors" not in data and supplied.assessors:
+        data["assessors"] = [
+            {"id": ident} if role is None else {"id": ident, "role": role}
+            for ident, role in supplied.assessors
+        ]
+    return _assessment(reader, data, compiled, age)
+
+
+def _assessment(
+    reader: _Reader,
+    data: JsonObject,
+    compiled: CompiledInstrument,
+    age: tuple[JsonValue, str] | None,
+) -> Assessment:
+    """The assessment built from what was read, with every problem in one error: the
+    resource's own, then the document's and the instrument's where the resource was sound
+    enough to build one, each pointed into the resource."""
+    problems = list(reader.problems)
     try:
         assessment = parse_assessment(data)
         _checked(assessment, compiled)
     except InstrumentMismatchError as error:  # a pinned fingerprint of another document
         raise InstrumentMismatchError(_moved(reader.origin, error.problems)) from None
     except KwgCheckError as error:
-        raise DocumentError(_moved(reader.origin, error.problems)) from None
+        shown = [problem.pointer for problem in problems]
+        problems.extend(
+            p for p in _moved(reader.origin, error.problems) if not _near(p.pointer, shown)
+        )
+        raise DocumentError(sorted(set(problems))) from None
     if age is not None and age[0] != age_months(assessment):
         reason = "the age does not agree with the birth date on the assessment date"
-        raise DocumentError(Problem(age[1], "fhir.inconsistent", reason))
+        problems.append(Problem(age[1], "fhir.inconsistent", reason))
+    if problems:
+        raise DocumentError(sorted(set(problems)))
     return assessment
 
 
-def _identifier(reader: _Reader, value: JsonValue, pointer: str, system: str) -> JsonValue:
+def _near(pointer: str, shown: Sequence[str]) -> bool:
+    """Whether a problem at ``pointer`` is about an element already reported (the same
+    element, one inside it, or one it is inside): each element's problem is said once."""
+    return any(
+        pointer == other or other.startswith(pointer + "/") or pointer.startswith(other + "/")
+        for other in shown
+    )
+
+
+def _authored(reader: _Reader, qr: JsonObject) -> JsonValue:
+    """The day of ``authored`` (a date or a dateTime, as form fillers write it)."""
+    authored = reader.value(qr, "authored", str, "")
+    if isinstance(authored, str):
+        match = _DATE_TIME.fullmatch(authored)
+        if match is None:
+            reader.fail("/authored", "fhir.type", "authored must be a FHIR date or dateTime")
+            return None
+        return match.group(1)
+    return authored
+
+
+def _identifier(
+    reader: _Reader, value: JsonValue, pointer: str, system: str, supplied: str | None = None
+) -> JsonValue:
+    """The identifier's value; when the element is missing, the supplied one."""
+    if value is None:
+        if supplied is None:
+            reader.fail(pointer, "fhir.missing", "the identifier is missing")
+        return supplied
     identifier = reader.object(value, pointer, frozenset({"system", "value"}))
     if identifier and identifier.get("system") != system:
         reader.fail(pointer + "/system", "fhir.unsupported", f"the system must be {system}")
@@ -950,12 +1023,20 @@ def _read_extensions(reader: _Reader, qr: JsonObject, data: JsonObject) -> None:
 
 
 def _read_subject(
-    reader: _Reader, qr: JsonObject, found: list[tuple[JsonObject, str]]
+    reader: _Reader, qr: JsonObject, found: list[tuple[JsonObject, str]], supplied: Supplied
 ) -> tuple[JsonObject, tuple[JsonValue, str] | None]:
-    """The subject, and the age answer still to check against the birth date, if both."""
-    subject_ref = reader.object(qr.get("subject"), "/subject", frozenset({"identifier"}))
+    """The subject, and the age answer still to check against the birth date, if both.
+    A form filler's ``subject`` is a reference (to a Patient the case system knows); the
+    pseudonymous case id then comes from ``supplied``."""
+    reference = qr.get("subject")
+    keys = frozenset({"identifier", "reference", "display", "type"})
+    subject_ref = {} if reference is None else reader.object(reference, "/subject", keys)
     case_id = _identifier(
-        reader, subject_ref.get("identifier"), "/subject/identifier", CASE_ID_SYSTEM
+        reader,
+        subject_ref.get("identifier"),
+        "/subject/identifier" if reference is not None else "/subject",
+        CASE_ID_SYSTEM,
+        supplied.case_id,
     )
     subject: JsonObject = {"case_id": case_id}
     reader.origin["/subject"] = "/subject/identifier/value"
