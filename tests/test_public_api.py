@@ -101,6 +101,7 @@ EXPECTED = [
     "fingerprint",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -141,6 +142,7 @@ INSTRUMENT_IS_THE_DOCUMENT = {
     "describe_instrument",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
 }
 """Functions whose document is the instrument itself: their first parameter is it."""
 
