@@ -13,7 +13,7 @@ function many times without compiling the instrument again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -423,8 +423,16 @@ def questionnaire_response_to_assessment(
     instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
+    case_id: str | None = None,
+    assessment_id: str | None = None,
+    assessors: Sequence[tuple[str, str | None]] = (),
 ) -> Assessment:
     """Read a QuestionnaireResponse to an instrument's Questionnaire back into an assessment.
+
+    Form fillers' responses are accepted as they come (``id``, ``meta``, ``text``, a
+    dateTime ``authored``, a ``subject`` reference, computed index items). What such a
+    response lacks comes from ``case_id``, ``assessment_id`` and ``assessors`` ((id, role)
+    pairs), used only when the response does not carry it.
 
     Without an instrument, the registry (the bundled one by default) looks up the one the
     response's ``questionnaire`` names. Raises :class:`InstrumentMismatchError`
@@ -437,7 +445,8 @@ def questionnaire_response_to_assessment(
         compiled = (registry or bundled_registry()).compiled(*named)
     else:
         compiled = _compiled(instrument)
-    return _fhir.assessment_from_response(resource, compiled)
+    supplied = _fhir.Supplied(case_id, assessment_id, tuple(assessors))
+    return _fhir.assessment_from_response(resource, compiled, supplied)
 
 
 # --------------------------------------------------------------------------------------------

@@ -669,6 +669,12 @@ VOCABULARY: Mapping[str, W] = {
         "Kein Bereich hat eingeschätzte Merkmale.",
     ),
     "report.indices": W("Indices", "Indizes"),
+    "fhir.indices": W("Indices (computed)", "Indizes (berechnet)"),
+    "fhir.not-expressed": W(
+        "{link_id}: not expressed for form renderers (FHIRPath); kwg-check score computes it",
+        "{link_id}: für Formular-Renderer nicht ausgedrückt (FHIRPath); kwg-check score "
+        "berechnet es",
+    ),
     "report.index": W("Index", "Index"),
     "report.side": W("Side", "Seite"),
     "report.value": W("Value", "Wert"),

@@ -73,9 +73,10 @@ from ._types import (
 )
 from ._version import __version__
 from ._views._describe import describe_instrument
+from ._views._fhir import not_expressed
 from ._views._report import render_comparison
 from ._views._stats import read_documents, read_statistic, render_statistic
-from ._vocabulary import localized
+from ._vocabulary import localized, word
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -538,8 +539,14 @@ def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
 
 
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
+    """The Questionnaire; the items whose rule FHIRPath cannot carry are listed on stderr
+    (kwg_check still computes them from an imported response)."""
     instrument = _named_instrument(args.instrument)
-    return _write_json(instrument_to_questionnaire(instrument, lang=args.lang), args.output)
+    questionnaire = instrument_to_questionnaire(instrument, lang=args.lang)
+    lang = language(args.lang, instrument)
+    for link_id in not_expressed(questionnaire):
+        print(f"kwg-check: {word('fhir.not-expressed', lang, link_id=link_id)}", file=sys.stderr)
+    return _write_json(questionnaire, args.output)
 
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
@@ -554,7 +561,17 @@ def _cmd_fhir_import(args: argparse.Namespace) -> int:
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
-    assessment = questionnaire_response_to_assessment(resource, instrument, registry=registry)
+    assessors = [
+        (ident, role or None) for ident, _, role in (one.partition(":") for one in args.assessor)
+    ]
+    assessment = questionnaire_response_to_assessment(
+        resource,
+        instrument,
+        registry=registry,
+        case_id=args.case_id,
+        assessment_id=args.assessment_id,
+        assessors=assessors,
+    )
     return _write_json(dump_document(assessment), args.output)
 
 
@@ -984,6 +1001,19 @@ def _parser() -> argparse.ArgumentParser:
         fhir_commands,
     )
     fhir_import.add_argument("response", metavar="RESPONSE", help="response file (- for stdin)")
+    fhir_import.add_argument(
+        "--case-id", metavar="ID", help="the child's pseudonymous case id, if the response lacks it"
+    )
+    fhir_import.add_argument(
+        "--assessment-id", metavar="ID", help="the assessment's id, if the response lacks it"
+    )
+    fhir_import.add_argument(
+        "--assessor",
+        metavar="ID:ROLE",
+        action="append",
+        default=[],
+        help="an assessor (repeatable), if the response lacks the assessors",
+    )
     for sub in (response, fhir_import):
         _instrument_option(sub)
     for sub in (questionnaire, response, fhir_import):
