@@ -430,6 +430,18 @@ def test_cli_instrument_diff_json_and_exit_codes(
     assert usage.value.code == 2
 
 
+def test_cli_instrument_diff_exits_2_when_an_instrument_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 1 tells CI "score-affecting"; an unreadable instrument must not look like that."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}", encoding="utf-8")
+    assert main(["instrument-diff", str(KWG8A), str(broken)]) == 2
+    assert f"{broken}:: schema.required:" in capsys.readouterr().err
+    assert main(["instrument-diff", "kwg_8a", "no_such_instrument"]) == 2
+    assert "registry.unknown-instrument" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_cli_instrument_diff_text_in_each_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str

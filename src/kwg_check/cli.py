@@ -614,7 +614,16 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_instrument_diff(args: argparse.Namespace) -> int:
-    old, new = _named_instrument(args.old), _named_instrument(args.new)
+    # Exit 1 means "score-affecting differences" to CI, so an instrument that cannot be read
+    # must not end the same way: its problems are printed and the exit is 2.
+    try:
+        old, new = _named_instrument(args.old), _named_instrument(args.new)
+    except _InvalidFile as error:
+        _print_problems(error.name, error.problems, sys.stderr)
+        return EXIT_USAGE
+    except KwgCheckError as error:
+        _print_problems("kwg-check", error.problems, sys.stderr, file=False)
+        return EXIT_USAGE
     diff = diff_instruments(old, new)
     _write(render_instrument_diff(diff, lang=args.lang, format=args.format), args.output)
     failing = diff.bump_missing if args.require_bump else bool(diff.score_affecting)
@@ -922,7 +931,7 @@ def _parser() -> argparse.ArgumentParser:
         "instrument-diff",
         _cmd_instrument_diff,
         "Show every difference between two instruments, classed score-affecting or cosmetic; "
-        "exit 1 when a difference is score-affecting.",
+        "exit 1 when a difference is score-affecting, 2 when an instrument cannot be read.",
         "kwg-check instrument-diff old/kwg_8a.yaml kwg_8a.yaml --require-bump",
     )
     for name, what in (("old", "previous"), ("new", "new")):
