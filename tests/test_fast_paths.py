@@ -37,9 +37,11 @@ from kwg_check._io import (
     _checked_load_json,
     _float_or_null,
     _load_json,
+    _plain_canonical_json,
     canonical_json,
     dump_json,
     dump_plain_json,
+    fingerprint,
 )
 from kwg_check._model import Summary
 from kwg_check._model._trusted import construct, dump
@@ -344,7 +346,26 @@ def test_summaries_take_the_orjson_path_and_keep_their_bytes(name: str) -> None:
     expected = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
     assert dump_plain_json(summary, readable=False) == expected
 
+
+def test_a_string_that_looks_like_a_float_is_only_a_false_alarm() -> None:
     value: JsonValue = {"k": "x: 1.5, null"}
-    value = {"k": "x: 1.5, null"}
     assert _float_or_null(orjson.dumps(value, option=orjson.OPT_INDENT_2))
     assert dump_plain_json(value) == dump_json(value).encode()
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(value=_values)
+def test_the_orjson_fingerprint_is_the_reference_fingerprint(value: object) -> None:
+    """Keys beyond U+FFFF (UTF-16 order differs), floats, NaN, subclasses: same bytes or the
+    same error as the reference canonical writer."""
+    assert _outcome(_plain_canonical_json, value) == _outcome(_checked_canonical_json, value)
+
+
+@pytest.mark.parametrize("name", [example.name for example in kwg_check.examples()])
+def test_document_fingerprints_are_those_of_the_reference_writer(name: str) -> None:
+    data = kwg_check.dump_json(kwg_check.example_data(name)).encode()
+    assessment = kwg_check.load_assessment(data)
+    value = kwg_check.dump_document(assessment)
+    value.pop("$schema", None)
+    assert kwg_check.document_fingerprint(assessment) == fingerprint(value)
+    assert _plain_canonical_json(value) == _checked_canonical_json(value)

@@ -1111,6 +1111,25 @@ def dump_plain_json(value: JsonValue, *, readable: bool = True) -> bytes:
     return _checked_compact_json(value)
 
 
+def plain_fingerprint(value: JsonValue) -> str:
+    """``fingerprint(value)`` for a value the library built (see above), its canonical bytes
+    written by orjson where they are the same: keys sorted by orjson agree with UTF-16 order
+    while no key has a character beyond U+FFFF, and a float (written the ECMAScript way) or
+    ``null`` takes the reference writer."""
+    return "sha256:" + hashlib.sha256(_plain_canonical_json(value)).hexdigest()
+
+
+def _plain_canonical_json(value: JsonValue) -> bytes:
+    try:
+        text = orjson.dumps(value, option=_ORJSON_OPTIONS | orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return canonical_json(value)
+    # A UTF-8 lead byte 0xF0-0xF4 starts a character beyond U+FFFF (in a key or a value).
+    if (text.isascii() or max(text) < 0xF0) and not _float_or_null(text):
+        return text
+    return canonical_json(value)
+
+
 def _checked_compact_json(value: JsonValue) -> bytes:
     """The reference compact writer (``json.dumps``) behind a check of the whole value."""
     _check_tree(value, max_depth=None, producing=True)
