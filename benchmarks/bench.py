@@ -15,9 +15,9 @@ seed (every one is asserted valid) and measures, per document and as throughput:
 2. a cached ``jsonschema`` Draft 2020-12 validator, and the naive ``jsonschema.validate`` call
    that rebuilds the validator every time (on a few documents only: it is slow);
 3. kwg_check end to end: bytes → validated assessment → score with full trace → summary JSON
-   bytes (``load_assessment`` → ``score_document`` → ``_io.dump_plain_json``, what
-   ``kwg-check score --format json`` does), and for comparison the same through the
-   ``Summary`` model (``score`` → ``dump_document`` → ``dump_json``);
+   bytes (``load_assessment`` → ``_engine.score_json``, which orjson writes straight from
+   the engine's data: what ``kwg-check score --format json`` does), and for comparison the
+   same through the ``Summary`` model (``score`` → ``dump_document`` → ``dump_json``);
 4. ``kwg-check score-batch INPUT.jsonl -o OUTPUT.jsonl --jobs N`` (N = 1 and 2) on generated
    JSONL files: wall time, throughput and peak memory of the child processes;
 5. instrument size (issue 18): compile and score time of generated instruments of 1×, 2×,
@@ -66,6 +66,7 @@ import jsonschema
 
 import kwg_check
 from kwg_check import Instrument
+from kwg_check._engine import score_json
 from kwg_check._io import dump_plain_json
 
 INSTRUMENT = ("kwg_8a", "1.0.0")
@@ -332,8 +333,7 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
         jsonschema.validate(json.loads(data), schema, cls=jsonschema.Draft202012Validator)
 
     def end_to_end(data: bytes) -> bytes:
-        assessment = kwg_check.load_assessment(data)
-        return dump_plain_json(kwg_check.score_document(assessment, compiled))
+        return score_json(compiled, kwg_check.load_assessment(data))
 
     def through_model(data: bytes) -> str:
         assessment = kwg_check.load_assessment(data)

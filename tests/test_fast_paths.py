@@ -26,7 +26,7 @@ import kwg_check
 from kwg_check._engine import _range
 from kwg_check._engine._evaluate import CONTEXT, evaluate, reevaluate
 from kwg_check._engine._runtime import State
-from kwg_check._engine._score import _Scoring
+from kwg_check._engine._score import _Scoring, score_json
 from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
     JsonValue,
@@ -240,6 +240,10 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     document = kwg_check.score_document(assessment, compiled)
     assert document == kwg_check.dump_document(validated)
     assert kwg_check.dump_json(document) == kwg_check.dump_json(kwg_check.dump_document(validated))
+    # The bytes the CLI and score-batch write, straight from the engine's data.
+    assert score_json(compiled, assessment) == kwg_check.dump_json(document).encode()
+    compact = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    assert score_json(compiled, assessment, readable=False) == compact
 
 
 def test_dump_writes_fields_in_model_order_whatever_the_order_given() -> None:

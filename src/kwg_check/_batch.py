@@ -38,7 +38,7 @@ import attrs
 from tqdm import tqdm
 
 from ._documents import parse_loaded
-from ._engine import score_document
+from ._engine import score_json
 from ._errors import ArgumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, dump_plain_json, load_bytes
 from ._model import Assessment, Instrument
@@ -119,10 +119,10 @@ def _score_line(
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
         assessment = parse_loaded(Assessment, load_bytes(content, format="json", limits=limits))
-        summary = score_document(registry.for_assessment(assessment), assessment)
+        summary = score_json(registry.for_assessment(assessment), assessment, readable=False)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)
-    return BatchResult(number, _compact(summary), ())
+    return BatchResult(number, summary, ())
 
 
 def bounded_lines(stream: BinaryIO | io.IOBase, max_bytes: int) -> Iterator[bytes]:

@@ -43,7 +43,6 @@ from ._api import (
     render_report,
     resolve_instrument,
     score_assessment,
-    score_document,
     summary_text,
     validate_document,
     verify_summary,
@@ -64,8 +63,9 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
+from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, Problem
-from ._io import DEFAULT_LIMITS, JsonValue, dump_json, dump_plain_json, load_bytes
+from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
@@ -264,7 +264,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument, registry=_registry((), args.instruments))
     if args.format == "json":
-        sys.stdout.write(dump_plain_json(score_document(assessment, compiled)).decode())
+        sys.stdout.write(score_json(compiled, assessment).decode())
     else:
         summary = score_assessment(assessment, compiled)
         sys.stdout.write(summary_text(summary, compiled, lang=args.lang))
