@@ -639,6 +639,7 @@ def ranges(rounds: int) -> list[str]:
 
     data_dir = Path(kwg_check.__file__).parent / "data"
     data = load_path(data_dir / "instruments" / "kwg_8a.yaml")
+    assert isinstance(data, dict)
     example = json.loads((data_dir / "examples" / "kwg_8a" / RANGE_EXAMPLE).read_text("utf-8"))
     monotone = kwg_check.compile_instrument(kwg_check.parse_instrument(data))
     plain = kwg_check.compile_instrument(kwg_check.parse_instrument({**data, "monotone": False}))
