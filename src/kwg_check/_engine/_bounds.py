@@ -64,6 +64,18 @@ class Choice:
 def choice_of(compiled: CompiledInstrument, pos: int, answers: Sequence[Raw | None]) -> Choice:
     """The choice of item ``pos`` answered with any of ``answers``."""
     counted = compiled.items[pos].kind != "context"
+    if len(answers) == 1:
+        return _single(counted, answers[0])
+    return _choice(counted, answers)
+
+
+@functools.lru_cache(maxsize=4096)
+def _single(counted: bool, answer: Raw | None) -> Choice:
+    """One answer's choice; answers repeat across items and documents, so it is kept."""
+    return _choice(counted, (answer,))
+
+
+def _choice(counted: bool, answers: Sequence[Raw | None]) -> Choice:
     ranks = frozenset(None if a is None else a.rank for a in answers)
     points = [a.points if a is not None and counted else None for a in answers]
     return Choice(ranks, _span(points))
@@ -115,6 +127,10 @@ class Abstract:
     rules: tuple[ACond | None, ...]
     policies: tuple[ACond, ...]
     reaches: tuple[Reach | None, ...]
+    domains: tuple[Choice, ...]
+    """Per item: the choice of all its completions (``too_many_choice`` when unlisted)."""
+    options: tuple[tuple[Choice, ...], ...]
+    """Per item: the choice of each completion, in order (empty when unlisted)."""
 
     def box(self, age: int, choices: list[Choice]) -> Box:
         """Evaluate everything for the given choices."""
@@ -123,15 +139,16 @@ class Abstract:
         self._update(box, c.item_order, c.index_order, c.flag_order)
         return box
 
-    def choose(self, box: Box, pos: int, choice: Choice) -> None:
-        """Give item ``pos`` another choice and evaluate again only what it reaches."""
+    def choose(self, box: Box, pos: int, choice: Choice, flags: bool = True) -> None:
+        """Give item ``pos`` another choice and evaluate again only what it reaches (not
+        the flags when ``flags`` is false: a search for index values never reads them)."""
         box.choices[pos] = choice
         changed = self.reaches[pos]
         c = self.compiled
         if changed is None:
-            self._update(box, c.item_order, c.index_order, c.flag_order)
+            self._update(box, c.item_order, c.index_order, c.flag_order if flags else ())
         else:
-            self._update(box, changed.items, changed.indices, changed.flags)
+            self._update(box, changed.items, changed.indices, changed.flags if flags else ())
 
     def _update(
         self, box: Box, items: Sequence[int], indices: Sequence[int], flags: Sequence[int]
@@ -189,6 +206,16 @@ def abstract(compiled: CompiledInstrument) -> Abstract:
         tuple(_optional(rule.when, names) for rule in table),
         tuple(_compile(policy.when, names) for policy in instrument.policy_overrides),
         tuple(reach(compiled, pos) for pos in range(len(compiled.items))),
+        tuple(
+            too_many_choice(compiled, item.pos)
+            if item.completions is None
+            else choice_of(compiled, item.pos, item.completions)
+            for item in compiled.items
+        ),
+        tuple(
+            tuple(choice_of(compiled, item.pos, (answer,)) for answer in item.completions or ())
+            for item in compiled.items
+        ),
     )
 
 
@@ -343,22 +370,33 @@ def _index_span(compiled: CompiledInstrument, index: CIndex, box: Box) -> Span:
             sure += all(counts)
             maybe += any(counts)
         return Decimal(sure), Decimal(maybe), False
+    if aggregation == "sum":
+        return _sum([box.points[i] for i in index.items] + [box.values[j] for j in index.inputs])
     if aggregation == "weighted_sum":
         terms = [_weighted(box.points[i], compiled.items[i].weight) for i in index.items]
-    else:
-        terms = [box.points[i] for i in index.items]
-    terms += [box.values[j] for j in index.inputs]
-    if aggregation in ("sum", "weighted_sum"):
-        low = high = Decimal(0)
-        for t_low, t_high, absent in terms:
-            if t_low is None or t_high is None:
-                continue
-            low += min(t_low, Decimal(0)) if absent else t_low
-            high += max(t_high, Decimal(0)) if absent else t_high
-        return clean(low), clean(high), False
+        return _sum(terms + [box.values[j] for j in index.inputs])
+    terms = [box.points[i] for i in index.items] + [box.values[j] for j in index.inputs]
     if aggregation == "mean":
         return _mean(index, terms)
     return _extreme(terms, top=aggregation == "max", plus=Decimal(0))
+
+
+def _sum(terms: Sequence[Span]) -> Span:
+    """A sum is never absent; a term that may be absent may also add nothing."""
+    low = high = _ZERO
+    for t_low, t_high, absent in terms:
+        if t_low is None or t_high is None:
+            continue
+        if absent:
+            low += t_low if t_low < _ZERO else _ZERO
+            high += t_high if t_high > _ZERO else _ZERO
+        else:
+            low += t_low
+            high += t_high
+    return clean(low), clean(high), False
+
+
+_ZERO = Decimal(0)
 
 
 def _weighted(span: Span, weight: Decimal) -> Span:

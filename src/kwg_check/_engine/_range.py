@@ -42,7 +42,7 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from ._bounds import Box, Choice, abstract, choice_of, too_many_choice
+from ._bounds import Box, Choice, abstract, choice_of
 from ._evaluate import answer_changed, clean, copy_state, decide, evaluate, reach
 from ._graphs import reach as reachable
 from ._runtime import CompiledInstrument, Raw, State
@@ -148,7 +148,7 @@ def index_ranges(
     ``Search``): ``branch_and_bound`` when both ends are exact, ``conservative`` when the
     search was cut off and the abstract bound of all completions stands instead."""
     free = free_items(compiled, raw, state)
-    search = Search(compiled, age, raw, free)
+    search = Search(compiled, age, raw, free, flags=False)
     supports: list[list[int]] = [[] for _ in compiled.indices]
     for pos in free:
         changed = search.abstract.reaches[pos]
@@ -194,20 +194,22 @@ class Search:
     falls back to the bound of all completions (sound, maybe wider)."""
 
     def __init__(
-        self, compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None], free: Sequence[int]
+        self,
+        compiled: CompiledInstrument,
+        age: int,
+        raw: Sequence[Raw | None],
+        free: Sequence[int],
+        flags: bool = True,
     ) -> None:
+        self.flags = flags
+        """False: the flags are not kept up to date (only index objectives are searched)."""
         self.abstract = abstract(compiled)
         choices = [choice_of(compiled, pos, (raw[pos],)) for pos in range(len(compiled.items))]
-        self.options: dict[int, list[Choice]] = {}
-        self.listed = True
+        self.options: dict[int, tuple[Choice, ...]] = {}
+        self.listed = all(compiled.items[pos].completions is not None for pos in free)
         for pos in free:
-            domain = compiled.items[pos].completions
-            if domain is None:
-                choices[pos] = too_many_choice(compiled, pos)
-                self.listed = False
-            else:
-                choices[pos] = choice_of(compiled, pos, domain)
-                self.options[pos] = [choice_of(compiled, pos, (answer,)) for answer in domain]
+            choices[pos] = self.abstract.domains[pos]
+            self.options[pos] = self.abstract.options[pos]
         self.free_choices = {pos: choices[pos] for pos in free}
         self.box = self.abstract.box(age, choices)
         self.outcome = self.abstract.outcome
@@ -229,7 +231,7 @@ class Search:
             self._visit(items, 0, objective, root, best, budget)
         finally:
             for pos in items:
-                self.abstract.choose(self.box, pos, self.free_choices[pos])
+                self.abstract.choose(self.box, pos, self.free_choices[pos], self.flags)
         if budget[0] < 0:
             return root, False
         return best[0], True
@@ -252,7 +254,7 @@ class Search:
         for n, choice in enumerate(self.options[pos]):
             if (best[0] is not None and best[0] >= bound) or budget[0] < 0:
                 break  # the parent's promise is kept (nothing can beat it), or time is up
-            self.abstract.choose(self.box, pos, choice)
+            self.abstract.choose(self.box, pos, choice, self.flags)
             budget[0] -= 1
             value = objective(self.box)
             if value is not None and value >= bound:
@@ -265,9 +267,9 @@ class Search:
             current = best[0]
             if budget[0] < 0 or (current is not None and value <= current):
                 break
-            self.abstract.choose(self.box, pos, self.options[pos][n])
+            self.abstract.choose(self.box, pos, self.options[pos][n], self.flags)
             self._visit(items, depth + 1, objective, value, best, budget)
-        self.abstract.choose(self.box, pos, self.free_choices[pos])
+        self.abstract.choose(self.box, pos, self.free_choices[pos], self.flags)
 
 
 def _corner_completions(
