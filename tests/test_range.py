@@ -168,9 +168,29 @@ def test_branch_and_bound_agrees_with_brute_force(
         lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
         highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
     outcomes, values = brute_force(c, assessment)
+    # The abstract bounds of all completions hold every completion (what pruning relies on).
+    for (low, high, _), found in zip(search.box.values, values, strict=True):
+        assert all(low is not None and high is not None and low <= v <= high for v in found)
     if c.method == "decision_table":
+        root_low, root_high = search.outcome(search.box)
+        assert root_low <= min(outcomes) <= max(outcomes) <= root_high
         assert (low_exact, high_exact) == (True, True)
         assert (-copy.copy(lowest), highest) == (min(outcomes), max(outcomes))  # type: ignore[operator]
     for (low, high, method), found in zip(ranges, values, strict=True):
         assert method == "branch_and_bound"
         assert (low, high) == ((min(found), max(found)) if found else (None, None))
+
+
+def test_the_abstract_bounds_of_kwg_8a_are_tight() -> None:
+    """kwg_8a's indices sum, count and take maxima of independent items: the abstract bound
+    of all completions (before any search) is already each index's exact range."""
+    c = kwg_8a()
+    assessment = latent_infant(LEFT_OUT)
+    with decimal.localcontext(CONTEXT):
+        raw = raw_answers(c, assessment)
+        age = age_months(assessment)
+        search = Search(c, age, raw, free_items(c, raw, evaluate(c, age, raw)))
+    _, values = brute_force(c, assessment)
+    assert [(low, high) for low, high, _ in search.box.values] == [
+        (min(found), max(found)) for found in values
+    ]
