@@ -139,16 +139,24 @@ class Abstract:
         self._update(box, c.item_order, c.index_order, c.flag_order)
         return box
 
-    def choose(self, box: Box, pos: int, choice: Choice, flags: bool = True) -> None:
-        """Give item ``pos`` another choice and evaluate again only what it reaches (not
-        the flags when ``flags`` is false: a search for index values never reads them)."""
+    def choose(
+        self, box: Box, pos: int, choice: Choice, only: frozenset[int] | None = None
+    ) -> None:
+        """Give item ``pos`` another choice and evaluate again only what it reaches; with
+        ``only``, of the indices only those (a search for one index's values reads only it
+        and its inputs) and no flags. The others keep their values, which are right again
+        once every choice is restored."""
         box.choices[pos] = choice
         changed = self.reaches[pos]
         c = self.compiled
-        if changed is None:
-            self._update(box, c.item_order, c.index_order, c.flag_order if flags else ())
-        else:
-            self._update(box, changed.items, changed.indices, changed.flags if flags else ())
+        items, indices, flags = (
+            (c.item_order, c.index_order, c.flag_order)
+            if changed is None
+            else (changed.items, changed.indices, changed.flags)
+        )
+        if only is not None:
+            indices, flags = tuple(k for k in indices if k in only), ()
+        self._update(box, items, indices, flags)
 
     def _update(
         self, box: Box, items: Sequence[int], indices: Sequence[int], flags: Sequence[int]

@@ -148,7 +148,7 @@ def index_ranges(
     ``Search``): ``branch_and_bound`` when both ends are exact, ``conservative`` when the
     search was cut off and the abstract bound of all completions stands instead."""
     free = free_items(compiled, raw, state)
-    search = Search(compiled, age, raw, free, flags=False)
+    search = Search(compiled, age, raw, free)
     supports: list[list[int]] = [[] for _ in compiled.indices]
     for pos in free:
         changed = search.abstract.reaches[pos]
@@ -157,6 +157,7 @@ def index_ranges(
             supports[k].append(pos)
     ranges: list[tuple[Decimal | None, Decimal | None, str]] = []
     for k, support in enumerate(supports):
+        search.only = _upstream(compiled, k)
         lowest, low_exact = search.extreme(support, functools.partial(_lowest_value, k))
         highest, high_exact = search.extreme(support, functools.partial(_highest_value, k))
         method = "branch_and_bound" if low_exact and high_exact else "conservative"
@@ -164,6 +165,18 @@ def index_ranges(
         assert not isinstance(highest, int)
         ranges.append((None if lowest is None else clean(-lowest), highest, method))
     return ranges
+
+
+def _upstream(compiled: CompiledInstrument, k: int) -> frozenset[int]:
+    """Index ``k`` and every index it reads, directly or through others."""
+    seen = {k}
+    stack = [k]
+    while stack:
+        for j in compiled.indices[stack.pop()].inputs:
+            if j not in seen:
+                seen.add(j)
+                stack.append(j)
+    return frozenset(seen)
 
 
 def _lowest_value(k: int, box: Box) -> Decimal | None:
@@ -199,10 +212,9 @@ class Search:
         age: int,
         raw: Sequence[Raw | None],
         free: Sequence[int],
-        flags: bool = True,
     ) -> None:
-        self.flags = flags
-        """False: the flags are not kept up to date (only index objectives are searched)."""
+        self.only: frozenset[int] | None = None
+        """The indices an index search keeps up to date (``None``: everything)."""
         self.abstract = abstract(compiled)
         choices = [choice_of(compiled, pos, (raw[pos],)) for pos in range(len(compiled.items))]
         self.options: dict[int, tuple[Choice, ...]] = {}
@@ -231,7 +243,7 @@ class Search:
             self._visit(items, 0, objective, root, best, budget)
         finally:
             for pos in items:
-                self.abstract.choose(self.box, pos, self.free_choices[pos], self.flags)
+                self.abstract.choose(self.box, pos, self.free_choices[pos], self.only)
         if budget[0] < 0:
             return root, False
         return best[0], True
@@ -254,7 +266,7 @@ class Search:
         for n, choice in enumerate(self.options[pos]):
             if (best[0] is not None and best[0] >= bound) or budget[0] < 0:
                 break  # the parent's promise is kept (nothing can beat it), or time is up
-            self.abstract.choose(self.box, pos, choice, self.flags)
+            self.abstract.choose(self.box, pos, choice, self.only)
             budget[0] -= 1
             value = objective(self.box)
             if value is not None and value >= bound:
@@ -267,9 +279,9 @@ class Search:
             current = best[0]
             if budget[0] < 0 or (current is not None and value <= current):
                 break
-            self.abstract.choose(self.box, pos, self.options[pos][n], self.flags)
+            self.abstract.choose(self.box, pos, self.options[pos][n], self.only)
             self._visit(items, depth + 1, objective, value, best, budget)
-        self.abstract.choose(self.box, pos, self.free_choices[pos], self.flags)
+        self.abstract.choose(self.box, pos, self.free_choices[pos], self.only)
 
 
 def _corner_completions(
