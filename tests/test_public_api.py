@@ -101,6 +101,7 @@ EXPECTED = [
     "fingerprint",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -123,6 +124,15 @@ EXPECTED = [
     "tabulate_statistic",
     "validate_document",
     "verify_summary",
+    "Impact",
+    "ImpactChange",
+    "InstrumentChange",
+    "InstrumentDiff",
+    "InstrumentDiffFormat",
+    "diff_instruments",
+    "instrument_impact",
+    "render_impact",
+    "render_instrument_diff",
 ]
 
 PUBLIC = [getattr(kwg_check, name) for name in kwg_check.__all__]
@@ -141,6 +151,7 @@ INSTRUMENT_IS_THE_DOCUMENT = {
     "describe_instrument",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
 }
 """Functions whose document is the instrument itself: their first parameter is it."""
 
@@ -239,6 +250,9 @@ SAMPLES: list[tuple[object, object]] = [
     (kwg_check.JsonValue, kwg_check.dump_document(ASSESSMENT)),
     (kwg_check.Source, LINE),
     (Iterable[kwg_check.Summary], [SUMMARY]),
+    (Iterable[kwg_check.Assessment], [ASSESSMENT]),
+    (kwg_check.InstrumentDiff, kwg_check.diff_instruments(COMPILED, COMPILED)),
+    (kwg_check.Impact, kwg_check.instrument_impact(COMPILED, COMPILED, [ASSESSMENT])),
     (Iterable[bytes] | BinaryIO, [LINE]),
     (str, "kwg8a-no-need-preschool"),
     (str | os.PathLike[str], str(Path(kwg_check.__file__).parent / "data" / "instruments")),

@@ -13,6 +13,7 @@ function many times without compiling the instrument again.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -26,11 +27,14 @@ from ._documents import (
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
 from ._errors import KwgCheckError, Problem, escape_pointer_token
+from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
+from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
+from ._model.assessment import InstrumentRef
 from ._registry import InstrumentRegistry, bundled_registry
-from ._types import InstrumentLike, Lang, ReportFormat, language
-from ._views import _fhir
+from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
+from ._views import _fhir, _instrument_diff
 from ._views._compare import Comparison, Side, check_comparable, comparison
 from ._views._report import report
 from ._views._text import render_summary_text
@@ -41,13 +45,18 @@ __all__ = [
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "compare",
+    "diff_instruments",
+    "instrument_impact",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
     "load_json",
     "load_summary",
     "questionnaire_response_to_assessment",
+    "render_impact",
+    "render_instrument_diff",
     "render_report",
     "resolve_instrument",
     "score_assessment",
@@ -119,6 +128,17 @@ def validate_document(
         return _engine.summary_problems(compiled, document)
     except KwgCheckError as error:
         return list(error.problems)
+
+
+def lint_instrument(instrument: InstrumentLike) -> list[Problem]:
+    """The lint warnings of a valid instrument: likely authoring mistakes the schema cannot
+    see (``lint.*`` codes, each with a pointer into the instrument), sorted by pointer.
+
+    An empty list means nothing was found. An instrument document is compiled first, so an
+    invalid one raises :class:`~kwg_check.DocumentError` with its problems. The checks are
+    listed in ``docs/authoring.md``; ``lint.incomplete`` says a bounded check was skipped.
+    """
+    return _engine.lint(_compiled(instrument))
 
 
 def _instrument_of(
@@ -403,8 +423,16 @@ def questionnaire_response_to_assessment(
     instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
+    case_id: str | None = None,
+    assessment_id: str | None = None,
+    assessors: Sequence[tuple[str, str | None]] = (),
 ) -> Assessment:
     """Read a QuestionnaireResponse to an instrument's Questionnaire back into an assessment.
+
+    Form fillers' responses are accepted as they come (``id``, ``meta``, ``text``, a
+    dateTime ``authored``, a ``subject`` reference, computed index items). What such a
+    response lacks comes from ``case_id``, ``assessment_id`` and ``assessors`` ((id, role)
+    pairs), used only when the response does not carry it.
 
     Without an instrument, the registry (the bundled one by default) looks up the one the
     response's ``questionnaire`` names. Raises :class:`InstrumentMismatchError`
@@ -417,4 +445,88 @@ def questionnaire_response_to_assessment(
         compiled = (registry or bundled_registry()).compiled(*named)
     else:
         compiled = _compiled(instrument)
-    return _fhir.assessment_from_response(resource, compiled)
+    supplied = _fhir.Supplied(case_id, assessment_id, tuple(assessors))
+    return _fhir.assessment_from_response(resource, compiled, supplied)
+
+
+# --------------------------------------------------------------------------------------------
+# Two versions of an instrument: their differences, and what they do to assessments
+# --------------------------------------------------------------------------------------------
+
+
+def _document(instrument: InstrumentLike) -> Instrument:
+    return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
+
+
+def diff_instruments(old: InstrumentLike, new: InstrumentLike) -> InstrumentDiff:
+    """Every difference between two instruments, each with its JSON pointer, classed as
+    score-affecting or cosmetic (the table is in ``docs/instrument-diff.md``).
+
+    List members are matched by id, so a reorder is one difference of the list and a
+    changed member is reported at its own pointer.
+
+        >>> import kwg_check
+        >>> kwg8a = kwg_check.InstrumentRegistry().get("kwg_8a")
+        >>> kwg_check.diff_instruments(kwg8a, kwg8a).changes
+        ()
+    """
+    return _diff_instruments(_document(old), _document(new))
+
+
+def render_instrument_diff(
+    diff: InstrumentDiff,
+    *,
+    lang: Lang | None = None,
+    format: InstrumentDiffFormat = "text",
+) -> str:
+    """The differences as plain text, Markdown or JSON (``{"score_affecting": [...],
+    "cosmetic": [...]}``); without ``lang`` in the instruments' language."""
+    lang = language(lang, diff.new)
+    return _instrument_diff.render_instrument_diff(diff, lang=lang, format=format)
+
+
+def _carry_to(assessment: Assessment, new: Instrument) -> Assessment:
+    """The assessment as written for ``new``: until instruments state their migrations, the
+    answers are carried as they are and only the instrument reference is re-pointed (the
+    old fingerprint, if pinned, is dropped: it names the old document)."""
+    reference = InstrumentRef(id=new.id, version=new.version)
+    return assessment.model_copy(update={"instrument": reference})
+
+
+def instrument_impact(
+    old: InstrumentLike, new: InstrumentLike, assessments: Iterable[Assessment]
+) -> Impact:
+    """Score every assessment written for ``old`` under both instruments and cross-table
+    the primary outcomes (final, else the status).
+
+    An assessment that cannot be scored under one of them (it names another instrument,
+    its override exceeds the new policy, …) is listed in ``Impact.failed`` with the first
+    problem's code, never counted in the table.
+    """
+    compiled_old, compiled_new = _compiled(old), _compiled(new)
+    failed: list[tuple[str, str]] = []
+
+    def scored() -> Iterable[tuple[str, Summary, Summary]]:
+        for assessment in assessments:
+            try:
+                before = _engine.score(compiled_old, assessment)
+                carried = _carry_to(assessment, compiled_new.instrument)
+                after = _engine.score(compiled_new, carried)
+            except KwgCheckError as error:
+                failed.append((assessment.id, error.problems[0].code))
+                continue
+            yield assessment.id, before, after
+
+    impact = tabulate_impact(compiled_old.instrument, compiled_new.instrument, scored())
+    return attrs.evolve(impact, failed=tuple(failed))
+
+
+def render_impact(
+    impact: Impact,
+    *,
+    lang: Lang | None = None,
+    format: InstrumentDiffFormat = "text",
+) -> str:
+    """The impact as plain text, Markdown or JSON (``{"assessments", "changed", "table",
+    "changed_ids", ...}``); without ``lang`` in the instruments' language."""
+    return _instrument_diff.render_impact(impact, lang=language(lang, impact.new), format=format)

@@ -83,12 +83,14 @@ def label(concept: str, ident: str, lang: Lang) -> str:
 
 
 def localized(text: LocalizedText, lang: Lang) -> str:
-    """An instrument's text in ``lang``."""
-    match lang:
-        case "de":
-            return text.de
-        case "en":
-            return text.en
+    """An instrument's text in ``lang``; a text not (yet) translated into ``lang`` is shown
+    in another language it has: English, German, then its first (``lint`` warns about a
+    missing translation with ``lint.translation-missing``)."""
+    given = text.translations
+    for tag in (lang, "en", "de"):
+        if tag in given:
+            return given[tag]
+    return next(iter(given.values()))
 
 
 def format_date(value: date, lang: Lang) -> str:
@@ -257,6 +259,56 @@ VOCABULARY: Mapping[str, W] = {
     ),
     "stats.title": W("§ 99 SGB VIII statistic of risk assessments", "Statistik nach § 99 SGB VIII"),
     "stats.count": W("count", "Anzahl"),
+    # --- instrument differences and their impact (instrument-diff, impact) ------------------
+    "idiff.title": W("Differences from {old} to {new}", "Unterschiede von {old} zu {new}"),
+    "idiff.score_affecting": W(
+        "{n} score-affecting difference",
+        "{n} bewertungsrelevanter Unterschied",
+        "{n} score-affecting differences",
+        "{n} bewertungsrelevante Unterschiede",
+    ),
+    "idiff.cosmetic": W(
+        "{n} cosmetic difference",
+        "{n} redaktioneller Unterschied",
+        "{n} cosmetic differences",
+        "{n} redaktionelle Unterschiede",
+    ),
+    "idiff.change.added": W("added", "hinzugefügt"),
+    "idiff.change.removed": W("removed", "entfernt"),
+    "idiff.change.changed": W("changed", "geändert"),
+    "idiff.order": W("order changed", "Reihenfolge geändert"),
+    "idiff.bump_missing": W(
+        "Score-affecting differences need a higher version.",
+        "Bewertungsrelevante Unterschiede brauchen eine höhere Version.",
+    ),
+    "impact.title": W("Impact of {old} → {new}", "Auswirkung von {old} → {new}"),
+    "impact.assessments": W(
+        "{n} assessment scored under both",
+        "{n} Einschätzung unter beiden bewertet",
+        "{n} assessments scored under both",
+        "{n} Einschätzungen unter beiden bewertet",
+    ),
+    "impact.changed": W(
+        "{n} outcome changed",
+        "{n} Ergebnis geändert",
+        "{n} outcomes changed",
+        "{n} Ergebnisse geändert",
+    ),
+    "impact.not_scored": W(
+        "{n} input not scored under both",
+        "{n} Eingabe nicht unter beiden bewertet",
+        "{n} inputs not scored under both",
+        "{n} Eingaben nicht unter beiden bewertet",
+    ),
+    "impact.table": W(
+        "Previous outcome (rows) by new outcome (columns)",
+        "Bisheriges Ergebnis (Zeilen) nach neuem Ergebnis (Spalten)",
+    ),
+    "impact.changed_ids": W("Changed outcomes", "Geänderte Ergebnisse"),
+    "impact.causes": W("differences:", "Unterschiede:"),
+    "impact.status.not_assessable": W("not assessable", "nicht einschätzbar"),
+    "impact.status.judgement": W("rating still due", "Einschätzung steht aus"),
+    "impact.status.computed": W("computed", "berechnet"),
     "sheet.id": W("Id", "Kennung"),
     "sheet.version": W("Version", "Version"),
     "sheet.licence": W("Licence", "Lizenz"),
@@ -617,6 +669,12 @@ VOCABULARY: Mapping[str, W] = {
         "Kein Bereich hat eingeschätzte Merkmale.",
     ),
     "report.indices": W("Indices", "Indizes"),
+    "fhir.indices": W("Indices (computed)", "Indizes (berechnet)"),
+    "fhir.not-expressed": W(
+        "{link_id}: not expressed for form renderers (FHIRPath); kwg-check score computes it",
+        "{link_id}: für Formular-Renderer nicht ausgedrückt (FHIRPath); kwg-check score "
+        "berechnet es",
+    ),
     "report.index": W("Index", "Index"),
     "report.side": W("Side", "Seite"),
     "report.value": W("Value", "Wert"),
