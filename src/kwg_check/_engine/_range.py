@@ -18,10 +18,20 @@ Range methods:
 * ``exact_monotone``: the instrument is verified monotone and no free item is a context
   item: lowest = every free risk and safety item at its lowest answer and every protective
   item at its highest, highest = the opposite;
-* ``exhaustive``: at most 4096 completions: all are tried (in a verified monotone
-  instrument, the two corners for every combination of the free context items' answers,
-  which give the same lowest and highest);
-* ``conservative``: otherwise the first and the last outcome (never narrower than the truth).
+* ``exhaustive``: every completion is tried: in a non-monotone instrument at most
+  ``EXHAUSTIVE_LIMIT`` (64); in a verified monotone one the two corners for every combination
+  of the free context items' answers (at most ``MONOTONE_LIMIT``, 4096), which give the same
+  lowest and highest, however many other items are free;
+* ``branch_and_bound``: otherwise, exact: ``Search`` assigns the free items one by one and
+  bounds each partial assignment by an abstract evaluation (``_bounds``), skipping those
+  that cannot widen the range found so far;
+* ``conservative``: the search was cut off (``SEARCH_BUDGET``, ``MAX_SEARCH_DEPTH``, or an
+  item with too many summed selections to list): the abstract bound of all completions,
+  never narrower than the truth.
+
+Index ranges (``index_ranges``): every index's lowest and highest value over the
+completions, each searched the same way over the free items that reach the index
+(``branch_and_bound``), or the abstract bound when cut off (``conservative``).
 
 Clarify first: each applicable unknown or missing item alone takes each of its answers (the
 other unknowns stay as they are). It is listed when some answer gives a computed outcome other
