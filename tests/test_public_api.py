@@ -49,6 +49,7 @@ EXPECTED = [
     "Flag",
     "FlagResult",
     "Index",
+    "IndexRange",
     "IndexResult",
     "Instrument",
     "InstrumentEntry",
