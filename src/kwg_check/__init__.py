@@ -14,9 +14,11 @@ judgement and never replaces it.
 from ._api import (
     Difference,
     Source,
+    agreement,
     assessment_problems,
     assessment_to_questionnaire_response,
     compare,
+    consult,
     instrument_to_questionnaire,
     load_assessment,
     load_document,
@@ -100,7 +102,9 @@ from ._types import (
 )
 from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
+from ._views._agreement import Agreement, AgreementFormat, Rating, render_agreement
 from ._views._compare import Change, Comparison, RangeChange
+from ._views._consult import Consultation, ConsultFormat, DifferingItem, render_consultation
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
 from ._views._stats import Statistic, render_statistic, tabulate_statistic
@@ -108,6 +112,8 @@ from ._views._stats import Statistic, render_statistic, tabulate_statistic
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "Agreement",
+    "AgreementFormat",
     "Answer",
     "ArgumentError",
     "Assessment",
@@ -120,7 +126,10 @@ __all__ = [
     "CompiledInstrument",
     "Completeness",
     "Condition",
+    "ConsultFormat",
+    "Consultation",
     "Difference",
+    "DifferingItem",
     "Document",
     "DocumentError",
     "DocumentType",
@@ -153,6 +162,7 @@ __all__ = [
     "OverrideResult",
     "Problem",
     "RangeChange",
+    "Rating",
     "ReportFormat",
     "Resource",
     "Scale",
@@ -165,11 +175,13 @@ __all__ = [
     "Unknowns",
     "WriteError",
     "__version__",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
     "compare",
     "compile_instrument",
+    "consult",
     "default_language",
     "describe_instrument",
     "document_fingerprint",
@@ -191,7 +203,9 @@ __all__ = [
     "parse_instrument",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "render_agreement",
     "render_comparison",
+    "render_consultation",
     "render_report",
     "render_statistic",
     "resolve_instrument",
