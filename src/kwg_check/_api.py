@@ -40,6 +40,7 @@ from ._views._consult import (
     consultation,
     differing_items,
     open_assessment,
+    swaps,
 )
 from ._views._report import report
 from ._views._text import render_summary_text
@@ -385,7 +386,8 @@ def consult(
     summaries = _scored_all(compiled, given, "")
     differing = differing_items(given, compiled.instrument)
     opened = _engine.score(compiled, open_assessment(given[0], differing))
-    return consultation(given, summaries, differing, opened, compiled.instrument)
+    swapped = [(swap, _engine.score(compiled, swap.assessment)) for swap in swaps(given, differing)]
+    return consultation(given, summaries, differing, opened, swapped, compiled.instrument)
 
 
 def agreement(

@@ -17,12 +17,15 @@ instrument, each by other assessors — and then meet. This module prepares the 
   first rater's assessment with every differing item left open (unanswered). Every answer the
   differing items could take is tried, not only the raters' ones: the consensus may settle
   on a level nobody chose. Items that every rater left unknown stay open too.
-* **discuss first**: the differing items whose answer alone could change the computed
-  outcome of the open assessment, most decisive first (the engine's "clarify first").
+* **discuss first**: the differences that alone move an outcome: an item is listed when
+  giving one rater's assessment another rater's answer to it (all else as that rater rated)
+  changes that rater's computed outcome. The largest move (in outcome ranks; to or from
+  "not assessable" counts as the widest) first, then instrument order. Differences that move
+  an outcome only together are not listed; the outcome range shows that they could.
 
-The API checks the assessments (:func:`check_consultable`), scores them and the open
-assessment (:func:`open_assessment`); :func:`consultation` assembles the result from the
-scored data and :func:`render_consultation` writes it.
+The API checks the assessments (:func:`check_consultable`), scores them, the open
+assessment (:func:`open_assessment`) and every swap (:func:`swaps`); :func:`consultation`
+assembles the result from the scored data and :func:`render_consultation` writes it.
 """
 
 from __future__ import annotations
@@ -47,12 +50,15 @@ __all__ = [
     "ConsultFormat",
     "Consultation",
     "DifferingItem",
+    "Swap",
     "check_consultable",
     "consultation",
     "differing_items",
+    "discuss_first",
     "open_assessment",
     "rater",
     "render_consultation",
+    "swaps",
 ]
 
 ConsultFormat = Literal["text", "json", "md", "html"]
@@ -138,9 +144,8 @@ def _value(answer: Answer | None) -> JsonValue:
     if answer.level is not None:
         return answer.level
     if answer.levels is not None:
-        levels: list[JsonValue] = sorted(answer.levels)
-        return levels
-    return dict(sorted((answer.caregivers or {}).items()))
+        return list[JsonValue](sorted(answer.levels))
+    return dict[str, JsonValue](sorted((answer.caregivers or {}).items()))
 
 
 @attrs.frozen
@@ -179,6 +184,76 @@ def open_assessment(first: Assessment, differing: Sequence[DifferingItem]) -> As
 
 
 @attrs.frozen
+class Swap:
+    """One rater's assessment with one differing item answered as another rater did."""
+
+    item: str
+    rater: int
+    """Position of the rater whose assessment is changed."""
+    assessment: Assessment
+
+
+def swaps(assessments: Sequence[Assessment], differing: Sequence[DifferingItem]) -> list[Swap]:
+    """For every differing item and rater, the rater's assessment with each other answer
+    some other rater gave to the item (each distinct answer once)."""
+    data = [_answers(assessment) for assessment in assessments]
+    found = []
+    for entry in differing:
+        for index, own in enumerate(assessments):
+            tried = [_value(own.answers.get(entry.item))]
+            for other, answers in zip(assessments, data, strict=True):
+                value = _value(other.answers.get(entry.item))
+                if value in tried:
+                    continue
+                tried.append(value)
+                changed = _answered(own, entry.item, answers.get(entry.item))
+                found.append(Swap(entry.item, index, changed))
+    return found
+
+
+def _answers(assessment: Assessment) -> dict[str, JsonValue]:
+    """The assessment's answers as JSON values, by item id."""
+    data = dump_document(assessment)
+    assert isinstance(data, dict)
+    answers = data.get("answers")
+    return dict(answers) if isinstance(answers, dict) else {}
+
+
+def _answered(assessment: Assessment, item: str, answer: JsonValue) -> Assessment:
+    """The assessment with ``item`` answered as ``answer`` (``None``: unanswered)."""
+    data = dump_document(assessment)
+    assert isinstance(data, dict)
+    answers = _answers(assessment)
+    answers.pop(item, None)
+    if answer is not None:
+        answers[item] = answer
+    data["answers"] = answers
+    return parse_assessment(data)
+
+
+def discuss_first(
+    summaries: Sequence[Summary],
+    swapped: Sequence[tuple[Swap, Summary]],
+    instrument: Instrument,
+) -> tuple[str, ...]:
+    """The differing items whose swap moves a rater's computed outcome, largest move first
+    (see the module docstring); ``summaries`` are the raters' own, in order."""
+    order = [outcome.id for outcome in instrument.outcomes]
+    rank = {ident: position for position, ident in enumerate(order)}
+    moves: dict[str, int] = {}
+    for swap, summary in swapped:
+        before = summaries[swap.rater].outcome.computed
+        after = summary.outcome.computed
+        if before == after:
+            continue
+        unknown = before is None or after is None
+        move = len(order) if unknown else abs(rank[str(after)] - rank[str(before)])
+        moves[swap.item] = max(move, moves.get(swap.item, 0))
+    position = {item.id: index for index, item in enumerate(instrument.items)}
+    return tuple(sorted(moves, key=lambda item: (-moves[item], position[item])))
+
+
+@attrs.frozen
 class Consultation:
     """What a collegial consultation starts from (see the module docstring)."""
 
@@ -197,11 +272,12 @@ def consultation(
     summaries: Sequence[Summary],
     differing: Sequence[DifferingItem],
     opened: Summary,
+    swapped: Sequence[tuple[Swap, Summary]],
     instrument: Instrument,
 ) -> Consultation:
     """Assemble the consultation from the checked assessments, their summaries (same order),
-    their :func:`differing_items` and the summary of the :func:`open_assessment`."""
-    open_items = {entry.item for entry in differing}
+    their :func:`differing_items`, the summary of the :func:`open_assessment` and the
+    scored :func:`swaps`."""
     unknowns = opened.unknowns
     return Consultation(
         instrument=instrument,
@@ -213,7 +289,7 @@ def consultation(
         },
         lowest=unknowns.range.lowest,
         highest=unknowns.range.highest,
-        discuss_first=tuple(item for item in unknowns.clarify_first if item in open_items),
+        discuss_first=discuss_first(summaries, swapped, instrument),
     )
 
 
