@@ -173,7 +173,6 @@ def open_assessment(first: Assessment, differing: Sequence[DifferingItem]) -> As
     """The first assessment with every differing item unanswered and no judgement of its
     own: the assessment whose unknowns are the consultation's open questions."""
     data = dump_document(first)
-    assert isinstance(data, dict)
     answers = data.get("answers")
     open_items = {entry.item for entry in differing}
     if isinstance(answers, dict):
@@ -214,7 +213,6 @@ def swaps(assessments: Sequence[Assessment], differing: Sequence[DifferingItem])
 def _answers(assessment: Assessment) -> dict[str, JsonValue]:
     """The assessment's answers as JSON values, by item id."""
     data = dump_document(assessment)
-    assert isinstance(data, dict)
     answers = data.get("answers")
     return dict(answers) if isinstance(answers, dict) else {}
 
@@ -222,7 +220,6 @@ def _answers(assessment: Assessment) -> dict[str, JsonValue]:
 def _answered(assessment: Assessment, item: str, answer: JsonValue) -> Assessment:
     """The assessment with ``item`` answered as ``answer`` (``None``: unanswered)."""
     data = dump_document(assessment)
-    assert isinstance(data, dict)
     answers = _answers(assessment)
     answers.pop(item, None)
     if answer is not None:
