@@ -278,3 +278,15 @@ def test_an_assessment_of_another_instrument_version_is_an_error() -> None:
         )
     assert caught.value.code == "agreement.instrument-mismatch"
     assert caught.value.pointer == "/second/2/instrument"
+
+
+def test_an_answer_that_does_not_fit_the_instrument_names_its_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = _raters()
+    second[2]["answers"]["nutrition"] = {"level": "no_such_level"}
+    _write_lines(tmp_path / "a.jsonl", first)
+    _write_lines(tmp_path / "b.jsonl", second)
+    assert main(["agreement", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'b.jsonl'}:3:/answers/nutrition/level: answer.unknown-level: " in err

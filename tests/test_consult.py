@@ -209,3 +209,13 @@ def test_html_escapes_what_it_shows() -> None:
     assert "K-&lt;i&gt;&amp;" in html
     assert "<i>" not in html
     assert "<td>FK-05</td>" in html
+
+
+def test_an_answer_that_does_not_fit_the_instrument_names_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = _pair()
+    second["answers"]["nutrition"] = {"level": "no_such_level"}
+    names = _files(tmp_path, first, second)
+    assert main(["consult", *names]) == 1
+    assert f"{names[1]}:/answers/nutrition/level: answer.unknown-level: " in capsys.readouterr().err

@@ -93,7 +93,9 @@ from ._model.summary import (
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
+    AgreementFormat,
     ComparisonFormat,
+    ConsultFormat,
     InstrumentLike,
     Lang,
     ReportFormat,
@@ -102,9 +104,9 @@ from ._types import (
 )
 from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
-from ._views._agreement import Agreement, AgreementFormat, Rating, render_agreement
+from ._views._agreement import Agreement, Rating, render_agreement
 from ._views._compare import Change, Comparison, RangeChange
-from ._views._consult import Consultation, ConsultFormat, DifferingItem, render_consultation
+from ._views._consult import Consultation, DifferingItem, render_consultation
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
 from ._views._stats import Statistic, render_statistic, tabulate_statistic

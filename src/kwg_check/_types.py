@@ -28,12 +28,16 @@ from ._io import JsonValue
 from ._model import Assessment, Instrument, Summary
 
 __all__ = [
+    "AGREEMENT_FORMATS",
     "COMPARISON_FORMATS",
+    "CONSULT_FORMATS",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "REPORT_FORMATS",
     "STATISTIC_FORMATS",
+    "AgreementFormat",
     "ComparisonFormat",
+    "ConsultFormat",
     "InstrumentLike",
     "Lang",
     "ReportFormat",
@@ -66,9 +70,17 @@ ComparisonFormat: TypeAlias = Literal["text", "md", "html"]
 StatisticFormat: TypeAlias = Literal["md", "csv", "json"]
 """The § 99 statistic: Markdown tables, CSV or JSON."""
 
+ConsultFormat: TypeAlias = Literal["text", "json", "md", "html"]
+"""A collegial consultation: plain text, JSON (stable ids), Markdown or one HTML file."""
+
+AgreementFormat: TypeAlias = Literal["md", "csv", "json"]
+"""The agreement of two raters: a Markdown table, CSV or JSON."""
+
 REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 COMPARISON_FORMATS: tuple[ComparisonFormat, ...] = get_args(ComparisonFormat)
 STATISTIC_FORMATS: tuple[StatisticFormat, ...] = get_args(StatisticFormat)
+CONSULT_FORMATS: tuple[ConsultFormat, ...] = get_args(ConsultFormat)
+AGREEMENT_FORMATS: tuple[AgreementFormat, ...] = get_args(AgreementFormat)
 
 _F = TypeVar("_F", bound=str)
 

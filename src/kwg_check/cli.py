@@ -60,10 +60,18 @@ from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
-from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
+from ._types import (
+    AGREEMENT_FORMATS,
+    COMPARISON_FORMATS,
+    CONSULT_FORMATS,
+    LANGUAGES,
+    REPORT_FORMATS,
+    STATISTIC_FORMATS,
+    language,
+)
 from ._version import __version__
-from ._views._agreement import AGREEMENT_FORMATS, render_agreement
-from ._views._consult import CONSULT_FORMATS, render_consultation
+from ._views._agreement import render_agreement
+from ._views._consult import render_consultation
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
 from ._views._stats import read_statistic, render_statistic

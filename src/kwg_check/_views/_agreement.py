@@ -42,21 +42,17 @@ from typing import Literal
 import attrs
 
 from .._model import Instrument, Summary
-from .._types import Lang, checked_format, language
+from .._types import AGREEMENT_FORMATS, AgreementFormat, Lang, checked_format, language
 from .._vocabulary import format_number, localized, word
 
 __all__ = [
-    "AGREEMENT_FORMATS",
     "Agreement",
-    "AgreementFormat",
     "Rating",
     "cohen_kappa",
     "render_agreement",
     "tabulate_agreement",
 ]
 
-AgreementFormat = Literal["md", "csv", "json"]
-AGREEMENT_FORMATS: tuple[AgreementFormat, ...] = ("md", "csv", "json")
 Weights = Literal["none", "linear", "quadratic"]
 PLACES = Decimal("0.000001")
 """Written numbers are rounded half-even to six decimal places (computed exactly)."""

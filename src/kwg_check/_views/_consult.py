@@ -33,7 +33,6 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 import attrs
 
@@ -42,12 +41,10 @@ from .._errors import ComparisonError, Problem
 from .._io import JsonValue
 from .._model import Assessment, Instrument, Summary
 from .._model.assessment import Answer
-from .._types import Lang, checked_format, language
+from .._types import CONSULT_FORMATS, ConsultFormat, Lang, checked_format, language
 from .._vocabulary import localized, word
 
 __all__ = [
-    "CONSULT_FORMATS",
-    "ConsultFormat",
     "Consultation",
     "DifferingItem",
     "Swap",
@@ -61,8 +58,6 @@ __all__ = [
     "swaps",
 ]
 
-ConsultFormat = Literal["text", "json", "md", "html"]
-CONSULT_FORMATS: tuple[ConsultFormat, ...] = ("text", "json", "md", "html")
 RATER_JOIN = "+"
 
 
