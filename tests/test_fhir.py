@@ -42,6 +42,7 @@ from kwg_check._views._fhir import (
     questionnaire_instrument,
     questionnaire_url,
 )
+from kwg_check._vocabulary import localized
 from kwg_check.cli import main
 from strategies import examples
 
@@ -161,10 +162,12 @@ def test_every_item_is_a_choice_question_with_its_levels_points_and_unknown(
         scale = next(s for s in instrument.scales if s.id == item.scale)
         options = [option["valueCoding"] for option in questions[item.id]["answerOption"]]
         expected: list[tuple[str, str, Decimal | None]] = [
-            (level.id, level.label.en, level.points) for level in scale.levels
+            (level.id, localized(level.label, "en"), level.points) for level in scale.levels
         ]
         if scale.unknown is not None:
-            expected.append((scale.unknown.id, scale.unknown.label.en, scale.unknown.scores_as))
+            expected.append(
+                (scale.unknown.id, localized(scale.unknown.label, "en"), scale.unknown.scores_as)
+            )
         got = [
             (
                 coding["code"],

@@ -109,6 +109,7 @@ EXPECTED = [
     "fingerprint",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -151,6 +152,7 @@ INSTRUMENT_IS_THE_DOCUMENT = {
     "describe_instrument",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
 }
 """Functions whose document is the instrument itself: their first parameter is it."""
 

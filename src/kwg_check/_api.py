@@ -54,6 +54,7 @@ __all__ = [
     "compare",
     "consult",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -131,6 +132,17 @@ def validate_document(
         return _engine.summary_problems(compiled, document)
     except KwgCheckError as error:
         return list(error.problems)
+
+
+def lint_instrument(instrument: InstrumentLike) -> list[Problem]:
+    """The lint warnings of a valid instrument: likely authoring mistakes the schema cannot
+    see (``lint.*`` codes, each with a pointer into the instrument), sorted by pointer.
+
+    An empty list means nothing was found. An instrument document is compiled first, so an
+    invalid one raises :class:`~kwg_check.DocumentError` with its problems. The checks are
+    listed in ``docs/authoring.md``; ``lint.incomplete`` says a bounded check was skipped.
+    """
+    return _engine.lint(_compiled(instrument))
 
 
 def _instrument_of(

@@ -83,12 +83,14 @@ def label(concept: str, ident: str, lang: Lang) -> str:
 
 
 def localized(text: LocalizedText, lang: Lang) -> str:
-    """An instrument's text in ``lang``."""
-    match lang:
-        case "de":
-            return text.de
-        case "en":
-            return text.en
+    """An instrument's text in ``lang``; a text not (yet) translated into ``lang`` is shown
+    in another language it has: English, German, then its first (``lint`` warns about a
+    missing translation with ``lint.translation-missing``)."""
+    given = text.translations
+    for tag in (lang, "en", "de"):
+        if tag in given:
+            return given[tag]
+    return next(iter(given.values()))
 
 
 def format_date(value: date, lang: Lang) -> str:

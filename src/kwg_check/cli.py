@@ -35,6 +35,7 @@ from ._api import (
     compare,
     consult,
     instrument_to_questionnaire,
+    lint_instrument,
     load_json,
     questionnaire_response_to_assessment,
     render_report,
@@ -189,32 +190,61 @@ def _print_problems(
 def _cmd_validate(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument, args.instruments)
     report = []
-    invalid = 0
+    invalid = warned = 0
     files = _expand(args.files)
     for name in files:
+        warnings: list[Problem] = []
         try:
             data = _read(name)
             kind: str | None = document_type(data)
             problems = validate_document(data, registry=registry, schema_only=args.schema_only)
+            if kind == "instrument" and not problems:
+                warnings = lint_instrument(parse_instrument(data))
         except KwgCheckError as error:
             kind, problems = None, list(error.problems)
         invalid += bool(problems)
+        warned += bool(warnings)
         if args.format == "json":
-            report.append(
-                {
-                    "file": name,
-                    "document_type": kind,
-                    "valid": not problems,
-                    "problems": [problem.as_dict() for problem in problems],
-                }
-            )
+            entry: dict[str, JsonValue] = {
+                "file": name,
+                "document_type": kind,
+                "valid": not problems,
+                "problems": [_as_json(problem) for problem in problems],
+            }
+            if kind == "instrument":
+                entry["warnings"] = [_as_json(warning) for warning in warnings]
+            report.append(entry)
         else:
-            _print_problems(name, problems, sys.stdout)
+            _print_problems(name, [*problems, *warnings], sys.stdout)
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(f"{len(files)} file(s) checked, {invalid} invalid", file=sys.stderr)
-    return EXIT_INVALID if invalid else EXIT_OK
+        with_warnings = f", {warned} with lint warnings" if warned else ""
+        print(f"{len(files)} file(s) checked, {invalid} invalid{with_warnings}", file=sys.stderr)
+    return EXIT_INVALID if invalid or (args.strict and warned) else EXIT_OK
+
+
+def _as_json(problem: Problem) -> JsonValue:
+    return {"pointer": problem.pointer, "code": problem.code, "reason": problem.reason}
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    report: list[JsonValue] = []
+    warned = 0
+    files = _expand(args.files)
+    for name in files:
+        instrument = _instrument_from_file(name)
+        warnings = lint_instrument(instrument)
+        warned += bool(warnings)
+        if args.format == "json":
+            report.append({"file": name, "warnings": [_as_json(w) for w in warnings]})
+        else:
+            _print_problems(name, warnings, sys.stdout)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(f"{len(files)} instrument(s) checked, {warned} with warnings", file=sys.stderr)
+    return EXIT_INVALID if args.strict and warned else EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -685,6 +715,14 @@ def _directories_option(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when an instrument has lint warnings (without: warnings are printed, exit 0)",
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -745,12 +783,30 @@ def _parser() -> argparse.ArgumentParser:
         "instrument file to check assessments and summaries against (repeatable; bundled "
         "ones are known)",
     )
+    _strict_option(validate)
     validate.add_argument(
         "--schema-only",
         action="store_true",
         help="check each file on its own (the published schema and the instrument rules); "
         "look no instrument up for assessments and summaries",
     )
+
+    lint = command(
+        "lint",
+        _cmd_lint,
+        "Check instruments for authoring mistakes the schema cannot see; prints "
+        "FILE:POINTER: CODE: reason.",
+        "kwg-check lint my-instrument.yaml --strict",
+    )
+    lint.add_argument(
+        "files",
+        nargs="+",
+        metavar="INSTRUMENT",
+        help="instrument files (- for stdin); a directory means every *.json, *.yaml, *.yml "
+        "below it",
+    )
+    _format_option(lint, ("text", "json"))
+    _strict_option(lint)
 
     schema = command(
         "schema",
