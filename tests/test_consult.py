@@ -219,3 +219,16 @@ def test_an_answer_that_does_not_fit_the_instrument_names_its_file(
     names = _files(tmp_path, first, second)
     assert main(["consult", *names]) == 1
     assert f"{names[1]}:/answers/nutrition/level: answer.unknown-level: " in capsys.readouterr().err
+
+
+def test_a_professional_judgement_instrument_has_no_range_and_says_so() -> None:
+    data = kwg_check.example_data(
+        next(e.name for e in kwg_check.examples() if e.instrument == "spj_judgement")
+    )
+    assert isinstance(data, dict)
+    colleague = {**data, "assessors": [{"id": "FK-COLLEAGUE", "role": "social_worker"}]}
+    result = _consult(data, colleague)
+    assert result.lowest is None
+    assert result.highest is None
+    text = kwg_check.render_consultation(result, lang="en")
+    assert "computes no outcome" in text

@@ -242,6 +242,10 @@ VOCABULARY: Mapping[str, W] = {
         "Outcomes the consultation can reach", "Ergebnisse, die die Beratung erreichen kann"
     ),
     "consult.range-value": W("from {lowest} to {highest}", "von {lowest} bis {highest}"),
+    "consult.no-range": W(
+        "The instrument computes no outcome: the professionals decide it together.",
+        "Das Instrument errechnet kein Ergebnis: Die Fachkräfte entscheiden es gemeinsam.",
+    ),
     "consult.differing": W("Items rated differently", "Unterschiedlich eingeschätzte Merkmale"),
     "consult.item": W("Item", "Merkmal"),
     "consult.not-answered": W("not rated", "nicht eingeschätzt"),

@@ -355,6 +355,8 @@ def _sections(result: Consultation, labels: _Labels) -> list[tuple[str, list[lis
         lowest=labels.outcome(result.lowest),
         highest=labels.outcome(result.highest),
     )
+    if result.lowest is None and result.highest is None:
+        reach = word("consult.no-range", lang)
     differing_rows = [[word("consult.item", lang), *result.raters]]
     for entry in result.differing:
         answers = [labels.answer(entry.item, entry.ratings[name]) for name in result.raters]
