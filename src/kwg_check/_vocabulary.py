@@ -768,9 +768,13 @@ VOCABULARY: Mapping[str, W] = {
         "exact (every completion tried)",
         "exakt (alle Möglichkeiten geprüft)",
     ),
+    "range_method.branch_and_bound": W(
+        "exact (branch and bound over partial answers)",
+        "exakt (Suche mit Schranken über Teilantworten)",
+    ),
     "range_method.conservative": W(
-        "conservative: every outcome the rules can produce",
-        "vorsichtig: jedes Ergebnis, das die Regeln ergeben können",
+        "conservative: a bound of every completion, possibly wider",
+        "vorsichtig: eine Schranke aller Möglichkeiten, eventuell weiter",
     ),
     "report.clarify": W("Clarify first", "Zuerst klären"),
     "report.clarify.none": W(
