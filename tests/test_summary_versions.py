@@ -54,3 +54,22 @@ def test_a_changed_v1_summary_does_not_verify(
     out, _ = capsys.readouterr()
     assert code == 1
     assert "/outcome/final: verify.difference" in out
+
+
+def test_a_member_added_later_is_compared_when_the_summary_has_it() -> None:
+    """Leaving ``/unknowns/indices`` out is what a v1 summary does; holding a wrong one is
+    still a difference."""
+    name = "kwg8a-grey-zone-unknowns"
+    assessment = kwg_check.load_assessment(FIXTURES / f"{name}.assessment.json")
+    fresh = kwg_check.dump_document(kwg_check.score_assessment(assessment))
+    unknowns = fresh["unknowns"]
+    assert isinstance(unknowns, dict)
+    ranges = unknowns["indices"]
+    assert isinstance(ranges, list)
+    assert ranges
+    first = ranges[0]
+    assert isinstance(first, dict)
+    first["highest"] = "999"
+    tampered = kwg_check.parse_summary(fresh)
+    pointers = [d.pointer for d in kwg_check.verify_summary(tampered, assessment)]
+    assert pointers == ["/unknowns/indices/0/highest"]
