@@ -307,11 +307,23 @@ def verify_summary(
     """Re-score and list every difference from the stored summary; empty means verified.
 
     The engine version is left out of the comparison: a newer engine that computes the same
-    summary verifies an older one.
+    summary verifies an older one. So is a member added to summaries later
+    (``_ADDED_MEMBERS``) when the stored summary does not have it: it was written before the
+    member existed, and everything it does hold is still compared.
     """
     fresh = score_assessment(assessment, instrument, registry=registry)
     differences = json_differences(dump_document(summary), dump_document(fresh))
-    return [difference for difference in differences if difference.pointer != "/engine/version"]
+    return [
+        difference
+        for difference in differences
+        if difference.pointer != "/engine/version"
+        and not (difference.pointer in _ADDED_MEMBERS and difference.stored is None)
+    ]
+
+
+_ADDED_MEMBERS = frozenset({"/unknowns/indices"})
+"""Summary members added after the first summary format, by pointer: ``/unknowns/indices``
+(index ranges, issue 13). A summary without them verifies; one with them is compared."""
 
 
 def _summary_instrument(

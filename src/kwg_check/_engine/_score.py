@@ -80,6 +80,8 @@ from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from typing import Any
 
+import orjson
+
 from kwg_check._errors import DocumentError, InstrumentMismatchError, OverrideError, Problem
 from kwg_check._io import JsonValue
 from kwg_check._model._trusted import construct, dump
@@ -94,7 +96,7 @@ from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
 from ._range import clarify_first, index_ranges, outcome_range
 from ._runtime import CIndex, CItem, CompiledInstrument, Raw, Ref, State
 
-__all__ = ["score", "score_document"]
+__all__ = ["score", "score_document", "score_json"]
 
 FORMS = ("neglect", "psychological_abuse", "physical_abuse", "sexual_violence")
 RESOURCE_CATEGORIES = ("personal", "family", "social_network", "material", "infrastructural")
@@ -120,6 +122,30 @@ def score_document(compiled: CompiledInstrument, assessment: Assessment) -> dict
     the summary as JSON.
     """
     return dump(Summary, _summary_data(compiled, assessment))
+
+
+def score_json(
+    compiled: CompiledInstrument, assessment: Assessment, *, readable: bool = True
+) -> bytes:
+    """``dump_json(score_document(compiled, assessment))`` as UTF-8 (``readable``), or the
+    compact ``json.dumps`` form of it, written straight from the engine's data by orjson.
+
+    The engine's data is already the summary's JSON value in model order with its defaults
+    left out, except that exact decimals are ``Decimal`` and the date a ``date``: orjson
+    writes those through ``_json_default`` and natively (ISO 8601), and the building of an
+    intermediate JSON value (``dump``) is skipped. No float ever occurs in it, so orjson's
+    number formatting never shows. The tests prove the bytes equal on every bundled example
+    and on generated assessments.
+    """
+    option = orjson.OPT_INDENT_2 if readable else 0
+    text = orjson.dumps(_summary_data(compiled, assessment), default=_json_default, option=option)
+    return text + b"\n" if readable else text
+
+
+def _json_default(value: object) -> str:
+    if type(value) is Decimal:
+        return format_decimal(value)
+    raise TypeError(f"not part of a summary: {type(value).__name__}")
 
 
 def _summary_data(compiled: CompiledInstrument, assessment: Assessment) -> dict[str, Any]:
@@ -187,7 +213,9 @@ class _Scoring:
         result: str | bool | None,
         explanation: Message,
     ) -> None:
-        step = {"step": len(self.trace) + 1, "kind": kind, "id": ident, "inputs": list(inputs)}
+        step: dict[str, Any] = {"step": len(self.trace) + 1, "kind": kind, "id": ident}
+        if inputs:  # defaults are left out, as the summary's JSON leaves them out
+            step["inputs"] = list(inputs)
         if result is not None:
             step["result"] = result
         step["explanation"] = explanation
@@ -393,8 +421,10 @@ class _Scoring:
         if (points := self.s.points[pos]) is not None:
             result["points"] = points
         result["weight"] = item.weight
-        result["concerning"] = self.concerning(item)
-        result["evidence"] = 0 if answer is None else len(answer.evidence)
+        if self.concerning(item):
+            result["concerning"] = True
+        if answer is not None and answer.evidence:
+            result["evidence"] = len(answer.evidence)
         return result
 
     def concerning(self, item: CItem) -> bool:
@@ -600,7 +630,7 @@ class _Scoring:
             statistic_category=(
                 None if final_outcome is None else final_outcome.statistic_category
             ),
-            forms_of_endangerment=[form for form in FORMS if form in forms],
+            forms_of_endangerment=[form for form in FORMS if form in forms] or None,
         )
 
     def discretionary(self, computed: int, floor: int | None) -> dict[str, Any]:
