@@ -80,7 +80,6 @@ from ._model import (
     Resource,
     Scale,
     Summary,
-    TraceInput,
     TraceStep,
 )
 from ._model._types import LocalizedText
@@ -186,7 +185,6 @@ __all__ = [
     "Statistic",
     "StatisticFormat",
     "Summary",
-    "TraceInput",
     "TraceStep",
     "Unknowns",
     "WriteError",
