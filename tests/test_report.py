@@ -51,7 +51,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
     "h1", "h2", "h3", "p", "dl", "dt", "dd", "div", "ul", "ol", "li", "blockquote", "br", "bdi",
     "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "span",
-    "svg", "defs", "pattern", "rect", "line", "text", "desc",
+    "svg", "defs", "pattern", "rect", "line", "text", "desc", "circle", "g",
 }  # fmt: skip
 PAYLOAD = (
     '<script>alert(1)</script>"><img src=x onerror=alert(1)></style>]]> | cell | '
@@ -524,7 +524,7 @@ def planted_assessments() -> tuple[list[tuple[str, dict[str, Any]]], set[tuple[s
     documents = []
     for name in EXAMPLES:
         data = example_json(name)
-        data.setdefault("family_view", {})
+        data.setdefault("family_view", {}).setdefault("goals", [{"goal": "x"}])
         data.setdefault("participation", {})
         data["participation"].setdefault("parents", {"involved": False})
         data["participation"].setdefault("child", {"involved": False})
@@ -533,6 +533,8 @@ def planted_assessments() -> tuple[list[tuple[str, dict[str, Any]]], set[tuple[s
         data.setdefault("resources", []).append(
             {"category": "social_network", "label": "x", "available": True}
         )
+        for resource in data["resources"]:  # every label is drawn in the network map too
+            resource.setdefault("sector", "friends_and_neighbours")
         plant(data, Assessment, planted)
         documents.append((name, data))
     return documents, planted
