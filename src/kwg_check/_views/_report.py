@@ -846,7 +846,7 @@ def _network_blocks(assessment: Assessment, labels: _Labels) -> list[_Block]:
     )
     network = NetworkMap(
         labels.w("network.title"),
-        labels.w("network.description", n=len(placed)),
+        plural("report.network.description", len(placed), labels.lang),
         labels.w("network.family"),
         (
             labels.label("sector", SECTORS[0]),
