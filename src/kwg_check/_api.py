@@ -13,7 +13,7 @@ function many times without compiling the instrument again.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -347,7 +347,7 @@ def render_report(
     format: ReportFormat = "html",
     previous: Assessment | Summary | None = None,
     trace: bool = False,
-    resolved: Sequence[Assessment] = (),
+    resolved: Iterable[Assessment] = (),
 ) -> str:
     """Render an assessment as a report for people: one HTML file or Markdown.
 
@@ -361,6 +361,7 @@ def render_report(
     """
     compiled = resolve_instrument(assessment, instrument, registry=registry)
     language(lang, compiled)  # a wrong language fails before any scoring
+    resolved = tuple(resolved)  # checks each item's type as it is read
     _check_resolved(assessment, resolved)
     summary = _engine.score(compiled, assessment)
     changes = None
