@@ -918,6 +918,10 @@ VOCABULARY: Mapping[str, W] = {
     "text.flags": W("Raised flags", "Ausgelöste Merkmale"),
     "text.indices": W("Indices", "Indizes"),
     "text.resources": W("Resources (available/not)", "Ressourcen (verfügbar/nicht verfügbar)"),
+    "text.unanswered": W(
+        "Concerns no available resource answers yet",
+        "Sorgen, denen noch keine verfügbare Ressource begegnet",
+    ),
     "text.completeness": W("Completeness", "Vollständigkeit"),
     "text.known": W("known", "bekannt"),
     "text.minimum": W("minimum", "Mindestwert"),
