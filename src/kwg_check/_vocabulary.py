@@ -649,26 +649,25 @@ VOCABULARY: Mapping[str, W] = {
     "report.network.description": W(
         "The family at the centre, {n} resource in its sector of the network; the closer to "
         "the centre, the closer to the family. Solid lines: available now; dashed: not "
-        "available; hollow: not wanted by the family. The numbers refer to the table.",
+        "available; hollow: not wanted by the family. The numbers refer to the resource table.",
         "Die Familie in der Mitte, {n} Ressource in ihrem Sektor des Netzwerks; je näher der "
         "Mitte, desto näher der Familie. Durchgezogene Linien: jetzt verfügbar; gestrichelt: "
         "nicht verfügbar; hohl: von der Familie nicht gewünscht. Die Nummern verweisen auf "
-        "die Tabelle.",
+        "die Ressourcentabelle.",
         "The family at the centre, {n} resources in their sectors of the network; the closer "
         "to the centre, the closer to the family. Solid lines: available now; dashed: not "
-        "available; hollow: not wanted by the family. The numbers refer to the table.",
+        "available; hollow: not wanted by the family. The numbers refer to the resource table.",
         "Die Familie in der Mitte, {n} Ressourcen in ihren Sektoren des Netzwerks; je näher "
         "der Mitte, desto näher der Familie. Durchgezogene Linien: jetzt verfügbar; "
         "gestrichelt: nicht verfügbar; hohl: von der Familie nicht gewünscht. Die Nummern "
-        "verweisen auf die Tabelle.",
+        "verweisen auf die Ressourcentabelle.",
     ),
     "report.network.family": W("Family", "Familie"),
     "report.network.available": W("available now", "jetzt verfügbar"),
     "report.network.unavailable": W("not available", "nicht verfügbar"),
     "report.network.unwanted": W("not wanted by the family", "von der Familie nicht gewünscht"),
     "report.network.number": W("No.", "Nr."),
-    "report.network.sector": W("Sector", "Sektor"),
-    "report.network.closeness": W("Closeness", "Nähe"),
+    "report.network.place": W("Place in the network", "Ort im Netzwerk"),
     "report.network.wanted": W("Wanted by the family", "Von der Familie gewünscht"),
     "report.planning.title": W("Protection planning", "Schutzplanung"),
     "report.planning.none": W(

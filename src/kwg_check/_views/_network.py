@@ -4,9 +4,9 @@ A network map (Netzwerkkarte) of the social-space orientation: four sectors arou
 — family; friends and neighbours; school or work; professional helpers — and three rings for
 closeness (close, middle, distant). Each resource is a numbered node in its sector on its
 ring, tied to the centre by a line: solid when the resource is available now, dashed when it
-is not. A resource the family does not want is drawn hollow. The numbers match the table the
-report prints beside the map, which names every resource in words (the map is never the only
-carrier of a fact).
+is not. A resource the family does not want is drawn hollow. The numbers match the resource
+table the report prints above the map, which names every resource, its sector and closeness in
+words (the map is never the only carrier of a fact).
 
 This module only lays out and draws; the report builds the :class:`NetworkMap` from the
 assessment and writes the SVG with its own escaping ``tag`` function, so document text stays
@@ -50,7 +50,7 @@ class NetworkNode:
 
 @attrs.frozen
 class NetworkMap:
-    """Everything the map draws, in the report's language, plus its companion table."""
+    """Everything the map draws, in the report's language."""
 
     title: str
     description: str
@@ -60,8 +60,6 @@ class NetworkMap:
     legend: tuple[str, str, str]
     """Words for: available, not available, not wanted by the family."""
     nodes: tuple[NetworkNode, ...]
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
 
 
 def _angles(count: int, sector: int) -> list[float]:

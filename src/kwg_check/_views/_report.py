@@ -38,7 +38,7 @@ import attrs
 
 from .._model import Assessment, Instrument, Summary
 from .._model._types import LocalizedText
-from .._model.assessment import Answer, ResourceCategory
+from .._model.assessment import Answer, Resource, ResourceCategory
 from .._model.instrument import Item, Scale
 from .._model.summary import Message, TraceInput, Warning
 from .._types import (
@@ -778,31 +778,40 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
 def _resource_section(assessment: Assessment, summary: Summary, labels: _Labels) -> _Section:
     blocks: list[_Block] = [_Heading(labels.w("resources.map"))]
     order = list(get_args(ResourceCategory))
-    resources = sorted(assessment.resources, key=lambda r: order.index(r.category))
+    resources = sorted(
+        enumerate(assessment.resources, start=1), key=lambda nr: order.index(nr[1].category)
+    )
     if resources:
         blocks.append(
             _Table(
                 (
+                    labels.w("network.number"),
                     labels.w("resource.category"),
                     labels.w("resource"),
+                    labels.w("network.place"),
                     labels.w("resource.available"),
+                    labels.w("network.wanted"),
                     labels.w("resource.note"),
                 ),
                 tuple(
                     (
+                        str(n),
                         labels.resource_category(r.category),
                         _free(r.label),
+                        _network_place(r, labels),
                         labels.w("yes" if r.available else "no"),
+                        _yes_no(r.wanted, labels),
                         _free(r.note or ""),
                     )
-                    for r in resources
+                    for n, r in resources
                 ),
+                style="resources",
             )
         )
     else:
         blocks.append(_Para(labels.w("resources.none")))
-    blocks.extend(_network_blocks(assessment, labels))
     blocks.extend(_planning_blocks(assessment, summary, labels))
+    blocks.extend(_network_blocks(assessment, labels))
     blocks.append(_Heading(labels.w("family.title")))
     view = assessment.family_view
     if view is None or (view.statement is None and view.will is None):
@@ -823,30 +832,29 @@ def _yes_no(value: bool | None, labels: _Labels) -> str:
     return "—" if value is None else labels.w("yes" if value else "no")
 
 
+def _network_place(resource: Resource, labels: _Labels) -> str:
+    """Sector and closeness in words ("—" when the resource is not placed in the map)."""
+    if resource.sector is None:
+        return "—"
+    place = labels.label("sector", resource.sector)
+    if resource.closeness is not None:
+        place += f", {labels.label('closeness', resource.closeness)}"
+    return place
+
+
 def _network_blocks(assessment: Assessment, labels: _Labels) -> list[_Block]:
-    """The network map of the resources placed in a sector (numbered as in the map)."""
-    placed = [(n, r) for n, r in enumerate(assessment.resources, start=1) if r.sector]
-    if not placed:
-        return []
+    """The network map of the resources placed in a sector, numbered as in the resource
+    table above it (which names every one of them in words)."""
     nodes = tuple(
         NetworkNode(n, _free(r.label), r.sector, r.closeness or "middle", r.available, r.wanted)
-        for n, r in placed
+        for n, r in enumerate(assessment.resources, start=1)
         if r.sector is not None
     )
-    rows = tuple(
-        (
-            str(n),
-            _free(r.label),
-            labels.label("sector", r.sector or ""),
-            labels.label("closeness", r.closeness) if r.closeness else "—",
-            _yes_no(r.available, labels),
-            _yes_no(r.wanted, labels),
-        )
-        for n, r in placed
-    )
+    if not nodes:
+        return []
     network = NetworkMap(
         labels.w("network.title"),
-        plural("report.network.description", len(placed), labels.lang),
+        plural("report.network.description", len(nodes), labels.lang),
         labels.w("network.family"),
         (
             labels.label("sector", SECTORS[0]),
@@ -860,15 +868,6 @@ def _network_blocks(assessment: Assessment, labels: _Labels) -> list[_Block]:
             labels.w("network.unwanted"),
         ),
         nodes,
-        (
-            labels.w("network.number"),
-            labels.w("resource"),
-            labels.w("network.sector"),
-            labels.w("network.closeness"),
-            labels.w("resource.available"),
-            labels.w("network.wanted"),
-        ),
-        rows,
     )
     return [_Heading(labels.w("network.title")), network]
 
@@ -1456,6 +1455,7 @@ section#decision h2 { margin-top: 2mm; }
 figure { margin: 1mm 0 1mm; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 1mm; }
+figure#network-map { max-width: 120mm; margin: 1mm auto; }
 ol, ul { margin: 0 0 1.5mm; padding-left: 6mm; }
 ol.columns, ul.columns { columns: 2; column-gap: 8mm; }
 footer { margin-top: 5mm; border-top: 1px solid var(--rule); padding-top: 1.5mm;
@@ -1466,6 +1466,8 @@ footer { margin-top: 5mm; border-top: 1px solid var(--rule); padding-top: 1.5mm;
   body { max-width: none; padding: 0; }
   section.new-page { break-before: page; page-break-before: always; }
   section#profile figure { max-width: 150mm; margin: 0 auto; }
+  section#resources figure#network-map { float: right; width: 75mm; margin: 0 0 2mm 4mm; }
+  section#resources::after { content: ""; display: block; clear: both; }
   figcaption, table.profile-table { display: none; }
   h2, h3, p.strong, tr.group { break-after: avoid; page-break-after: avoid; }
   tr, .alert, .verdict, figure, blockquote, dl.facts, li {
@@ -1617,11 +1619,10 @@ def _html_block(block: _Block) -> str:
 
 
 def _html_network(network: NetworkMap) -> str:
-    """The network map as a figure, with the table that names every node in words."""
+    """The network map as a figure (the resource table above names every node in words)."""
     return (
         f'<figure id="network-map">\n{network_svg(network, _tag)}\n'
-        f"<figcaption>{_esc(network.description)}</figcaption>\n</figure>\n"
-        + _html_table(_Table(network.header, network.rows, style="network"))
+        f"<figcaption>{_esc(network.description)}</figcaption>\n</figure>"
     )
 
 
@@ -1848,7 +1849,7 @@ def _md_block(block: _Block) -> list[str]:
         facts = [f"- **{_md(key)}:** {_md(value)}" for key, value in block.facts]
         return [f"**{_md(block.final)}**", "", *facts, ""]
     if isinstance(block, NetworkMap):
-        return [f"_{_md(block.description)}_", "", *_md_table(_Table(block.header, block.rows))]
+        return [f"_{_md(block.description)}_", ""]
     return _md_table(block.table)
 
 
