@@ -22,7 +22,7 @@ from strategies import examples
 GREY = "kwg8a-grey-zone-unknowns"
 FOLLOW_UP = "kwg8a-grey-zone-follow-up"
 CONSENSUS = "kwg8a-consult-consensus"
-RATERS = ("kwg8a-consult-rater-a", "kwg8a-consult-rater-b")
+RATERS = ("kwg8a-consult-rater-fk05", "kwg8a-consult-rater-fk17")
 SECRET = "GEHEIM-Frau-Muster-7781"
 
 
@@ -342,14 +342,16 @@ def test_the_consensus_report_shows_where_it_departed_from_the_ratings() -> None
     )
     section = document.split("## Consensus", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ")]
-    assert rows[0] == "| Item | Consensus | GE-2026-0134-02A | GE-2026-0134-02B |"
+    assert rows[0] == "| Item | Consensus | GE-2026-0112-FK05 | GE-2026-0112-FK17 |"
     assert [row.split(" | ")[0] for row in rows[2:]] == [
         "| Supervision",
-        "| Missed schooling",
-        "| The family's social isolation",
+        "| Emotional signs",
+        "| Missing daily structure and rules",
+        "| Help acceptance",
     ]
+    assert rows[4] == "| Missing daily structure and rules | marked | marked | severe |"
     without = kwg_check.render_report(assessment_of(CONSENSUS), lang="de", format="md")
-    assert "Dem Bericht nicht beigefügt: GE-2026-0134-02A, GE-2026-0134-02B." in without
+    assert "Dem Bericht nicht beigefügt: GE-2026-0112-FK05, GE-2026-0112-FK17." in without
 
 
 def test_a_report_refuses_a_rating_the_consensus_does_not_resolve() -> None:
@@ -381,4 +383,4 @@ def test_the_cli_report_takes_the_resolved_ratings(tmp_path: Any, capsys: Any) -
         ]
     )
     assert code == 0
-    assert "| Item | Consensus | GE-2026-0134-02A | GE-2026-0134-02B |" in capsys.readouterr().out
+    assert "| Item | Consensus | GE-2026-0112-FK05 | GE-2026-0112-FK17 |" in capsys.readouterr().out
