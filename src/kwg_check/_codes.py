@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "argument.first-line": "the number of the first line of a batch is below one",
     "argument.format": "the output format is not one the function writes",
     "argument.jobs": "the number of worker processes is below one",
+    "argument.not-resolved": "a report is given an assessment the consensus does not resolve",
     "argument.language": "the language is not one the library writes (de, en)",
     "argument.type": "an argument has the wrong type (e.g. data where a document model belongs)",
     # --- documents against their schema (DocumentError) -------------------------------------
@@ -65,6 +66,8 @@ CODES: dict[str, str] = {
     "assessment.age-range": "the age on the assessment date is outside 0 to 300 months",
     "assessment.birth-after-date": "the birth date lies after the assessment date",
     "assessment.duplicate-assessor": "two assessors have the same id",
+    "assessment.duplicate-resolved": "a consensus lists the same resolved assessment twice",
+    "assessment.resolves-itself": "a consensus lists its own id among the assessments it resolves",
     "assessment.override-and-final-rating": "an override and a final rating are both given",
     # --- instruments: references and structure (DocumentError) ------------------------------
     "condition.age-band": "an age band is empty or has no bound",
@@ -108,6 +111,8 @@ CODES: dict[str, str] = {
     "answer.shape": "an answer has the wrong shape for its item (one level, several, per person)",
     "answer.unknown-combined": "the unknown marker is combined with other levels",
     "answer.unknown-item": "an answer is given for an item the instrument does not have",
+    "assessment.unknown-concern": "a resource or family goal addresses an id that is neither an "
+    "item nor a domain of the instrument",
     "answer.unknown-level": "an answer names a level its item's scale does not have",
     "instrument.fingerprint": "the assessment pins another fingerprint of the instrument",
     "instrument.mismatch": "the assessment names another instrument id or version",

@@ -603,6 +603,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
+    resolved = [_load(name, parse_assessment) for name in args.resolved]
     registry = _registry((), args.instruments)
     text = render_report(
         assessment,
@@ -612,6 +613,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         format=args.format,
         previous=previous,
         trace=args.trace,
+        resolved=resolved,
     )
     _write(text, args.output)
     return EXIT_OK
@@ -991,6 +993,14 @@ def _parser() -> argparse.ArgumentParser:
         "--previous",
         metavar="OLD",
         help="previous assessment or summary of the same child: adds the comparison",
+    )
+    report.add_argument(
+        "--resolved",
+        metavar="RATING",
+        action="append",
+        default=[],
+        help="an independent rating the consensus resolves (repeatable): adds where the "
+        "consensus departed from it",
     )
     report.add_argument(
         "--trace",

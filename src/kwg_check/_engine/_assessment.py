@@ -22,6 +22,7 @@ from kwg_check._errors import Problem, pointer_from_path
 from kwg_check._model.assessment import Answer, Assessment, completed_months
 
 from ._evaluate import clean
+from ._protection import concern_problems
 from ._runtime import CItem, CompiledInstrument, Raw
 
 __all__ = [
@@ -115,6 +116,7 @@ def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) ->
         answer = assessment.answers.get(item.id)
         if answer is not None:
             problems.extend(_answer_problems(item, answer))
+    problems.extend(concern_problems(compiled, assessment))
     for key in ("override", "final_rating"):
         judgement = getattr(assessment, key)
         if judgement is None:

@@ -17,6 +17,7 @@ import attrs
 
 from kwg_check._model.instrument import (
     AssessorRoleCheck,
+    ConcernsAnsweredCheck,
     ConsultationCheck,
     EvidenceCheck,
     Instrument,
@@ -45,7 +46,12 @@ ItemKind = Literal["risk", "protective", "safety", "context"]
 Status = Literal["answered", "unknown", "missing", "not_applicable"]
 RefKind = Literal["item", "index", "band", "flag", "age"]
 Requirement = (
-    MinAssessorsCheck | ParticipationCheck | ConsultationCheck | AssessorRoleCheck | EvidenceCheck
+    MinAssessorsCheck
+    | ParticipationCheck
+    | ConsultationCheck
+    | AssessorRoleCheck
+    | EvidenceCheck
+    | ConcernsAnsweredCheck
 )
 
 

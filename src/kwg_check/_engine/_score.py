@@ -45,13 +45,14 @@ The specification, step by step:
    ``judgement.missing``). Traffic light and statistic category follow the final outcome;
    the forms of endangerment are those indicated by concerning applicable items and raised
    flags, in the fixed order neglect, psychological_abuse, physical_abuse, sexual_violence.
-7. **Resources**: available / unavailable entries for each of the five categories.
+7. **Resources**: available / unavailable entries for each of the five categories; the
+   concerns they answer and the family's goals about them: see ``_protection``.
 8. **Process checks**, in instrument order; a check whose ``applies_when`` is false is
    ``not_applicable``. min_assessors: distinct assessor ids ≥ count. participation: the
    party was involved, or was not and a non-blank reason is documented (nothing recorded
    fails). consultation / assessor_role: some consultation / assessor has the role.
    evidence: every applicable item answered at or above its evidence level carries evidence
-   (the reason names the items that do not).
+   (the reason names the items that do not). concerns_answered: see ``_protection``.
 9. **Warnings** never block scoring: ``evidence.missing`` (an answer lacks required
    evidence), ``evidence.future-date`` (dated after the assessment date), ``evidence.stale``
    (more than ``stale_after_days`` days before it), ``answer.not-applicable``,
@@ -93,6 +94,7 @@ from kwg_check._version import __version__
 from ._assessment import age_months, assessment_problems, raw_answers
 from ._compile import document_fingerprint
 from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
+from ._protection import concerns_check, protection
 from ._range import clarify_first, index_ranges, outcome_range
 from ._runtime import CIndex, CItem, CompiledInstrument, Raw, Ref, State
 
@@ -276,6 +278,8 @@ class _Scoring:
         decision = decide(self.c, self.s, apply_table=table)
         self.decision_steps(decision)
         outcome = self.final(decision, sufficient)
+        self.final_id: str | None = outcome.get("final")
+        self.plan = protection(self.c, self.s, self.a)
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
         self.evidence_warnings()
@@ -318,6 +322,7 @@ class _Scoring:
             "completeness": completeness,
             "unknowns": self.unknowns(decision.computed if table else None),
             "resources": self.resources(),
+            "protection": self.plan,
             "process_checks": checks,
             "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
             "trace": self.trace,
@@ -751,6 +756,8 @@ class _Scoring:
             ok = any(assessor.role == req.role for assessor in a.assessors)
             code = "assessor_role_present" if ok else "assessor_role_missing"
             return "pass" if ok else "fail", _message(code, role=req.role), []
+        if kind == "concerns_answered":
+            return concerns_check(self.c, req, self.plan, self.final_id)
         failing = self.lacking_evidence()
         if not failing:
             return "pass", _message("evidence_complete"), []

@@ -35,6 +35,7 @@ __all__ = [
     "Assessor",
     "Consultation",
     "Evidence",
+    "FamilyGoal",
     "FamilyView",
     "InstrumentRef",
     "Judgement",
@@ -46,6 +47,14 @@ __all__ = [
 ]
 
 ResourceCategory = Literal["personal", "family", "social_network", "material", "infrastructural"]
+ResourceSector = Literal[
+    "family", "friends_and_neighbours", "school_or_work", "professional_helpers"
+]
+"""Where a resource sits in the family's network map (the four sectors of a network map)."""
+ResourceKind = Literal["person", "group", "organisation", "place", "material"]
+Closeness = Literal["close", "middle", "distant"]
+"""How close a resource is to the family: the inner, middle or outer ring of the map."""
+ConcernIds = Annotated[list[Id], Field(max_length=200)]
 Initiator = Literal[
     "police_or_court",
     "school",
@@ -131,6 +140,15 @@ class Consultation(Part):
     """When the consultation took place."""
 
 
+class FamilyGoal(Part):
+    """One goal of the family, in their own words, and the concerns it is about."""
+
+    goal: Annotated[str, Field(min_length=1, max_length=20_000)]
+    """The goal as the family says it (free text: never echoed in errors)."""
+    addresses: ConcernIds = Field(default_factory=list)
+    """Item or domain ids of the instrument the goal is about."""
+
+
 class FamilyView(Part):
     """The family's own view and will, in their words (social-space orientation)."""
 
@@ -138,6 +156,8 @@ class FamilyView(Part):
     """How the family sees the situation."""
     will: Text | None = None
     """What the family itself wants to change."""
+    goals: list[FamilyGoal] = Field(default_factory=list, max_length=50)
+    """The family's own goals, each tied to the concerns it is about."""
 
 
 class Evidence(Part):
@@ -186,6 +206,19 @@ class Resource(Part):
     """Whether the resource is available to the family now."""
     note: Text | None = None
     """How it can help."""
+    kind: ResourceKind | None = None
+    """person, group, organisation, place or material."""
+    sector: ResourceSector | None = None
+    """Where it sits in the family's network: family, friends_and_neighbours,
+    school_or_work or professional_helpers."""
+    closeness: Closeness | None = None
+    """How close it is to the family: close, middle or distant."""
+    wanted: bool | None = None
+    """Whether the family itself wants this resource (absent: not asked or not recorded)."""
+    planned: bool = False
+    """Help agreed but not started yet; while not available it counts as planned help."""
+    addresses: ConcernIds = Field(default_factory=list)
+    """Item or domain ids of the instrument whose concern this resource answers."""
 
 
 class Judgement(Part):
@@ -226,6 +259,8 @@ class Assessment(Document):
     """Ratings by item id. Unanswered applicable items count as missing."""
     resources: list[Resource] = Field(default_factory=list)
     """The resource map."""
+    resolves: list[PseudonymousId] = Field(default_factory=list, max_length=50)
+    """For a consensus: the ids of the independent assessments of the same case it resolves."""
     override: Judgement | None = None
     """A discretionary override of the computed outcome, where the instrument allows it."""
     final_rating: Judgement | None = None
@@ -256,6 +291,7 @@ def _assessment_problems(data: Any) -> list[Problem]:
         *_assessor_problems(data.get("assessors")),
         *_answer_problems(data.get("answers")),
         *_judgement_problems(data),
+        *_resolves_problems(data),
     ]
 
 
@@ -335,3 +371,25 @@ def _judgement_problems(data: dict[str, Any]) -> Iterator[Problem]:
             "assessment.override-and-final-rating",
             "give either an override of the computed outcome or a final rating, not both",
         )
+
+
+def _resolves_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """A consensus resolves other assessments, each once, never itself."""
+    resolves = data.get("resolves")
+    if not isinstance(resolves, list):
+        return
+    seen: set[str] = set()
+    for index, ident in enumerate(resolves):
+        if not isinstance(ident, str):
+            continue
+        if ident == data.get("id"):
+            yield Problem(
+                f"/resolves/{index}",
+                "assessment.resolves-itself",
+                "a consensus resolves other assessments, not itself",
+            )
+        elif ident in seen:
+            yield Problem(
+                f"/resolves/{index}", "assessment.duplicate-resolved", "the id is listed twice"
+            )
+        seen.add(ident)

@@ -30,6 +30,7 @@ from .conditions import Condition
 __all__ = [
     "AssessorRoleCheck",
     "Band",
+    "ConcernsAnsweredCheck",
     "ConsultationCheck",
     "DecisionRule",
     "DiscretionaryOverridePolicy",
@@ -314,6 +315,17 @@ class EvidenceCheck(Part):
     """The kind of requirement: ``evidence``."""
 
 
+class ConcernsAnsweredCheck(Part):
+    """Every concerning domain has an answering resource or planned help: the core of a
+    protection plan. It applies from ``from_outcome`` on (at that final outcome or a more
+    severe one); without it, always."""
+
+    check: Literal["concerns_answered"]
+    """The kind of requirement: ``concerns_answered``."""
+    from_outcome: Id | None = None
+    """The least severe final outcome at which the check applies (e.g. ``latent``)."""
+
+
 def _requirement_key(value: Any) -> str | None:
     check = value.get("check") if isinstance(value, dict) else getattr(value, "check", None)
     return check if isinstance(check, str) else None
@@ -324,12 +336,13 @@ Requirement = Annotated[
     | Annotated[ParticipationCheck, Tag("participation")]
     | Annotated[ConsultationCheck, Tag("consultation")]
     | Annotated[AssessorRoleCheck, Tag("assessor_role")]
-    | Annotated[EvidenceCheck, Tag("evidence")],
+    | Annotated[EvidenceCheck, Tag("evidence")]
+    | Annotated[ConcernsAnsweredCheck, Tag("concerns_answered")],
     Discriminator(
         _requirement_key,
         custom_error_type="requirement",
         custom_error_message="check must be one of min_assessors, participation, "
-        "consultation, assessor_role, evidence",
+        "consultation, assessor_role, evidence, concerns_answered",
     ),
 ]
 

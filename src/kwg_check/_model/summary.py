@@ -30,6 +30,7 @@ from .instrument import StatisticCategory
 __all__ = [
     "CheckResult",
     "Completeness",
+    "Concern",
     "DomainCompleteness",
     "EngineRef",
     "FlagResult",
@@ -40,6 +41,7 @@ __all__ = [
     "OutcomeRange",
     "OutcomeResult",
     "OverrideResult",
+    "Protection",
     "ResourceCount",
     "Summary",
     "SummaryAssessmentRef",
@@ -282,6 +284,33 @@ class ResourceCount(Part):
     """Entries named but not available."""
 
 
+Positions = Annotated[list[Count], Field(max_length=10_000)]
+
+
+class Concern(Part):
+    """A concerning domain and what answers it (positions, never the free text itself)."""
+
+    domain: Id
+    """Domain id."""
+    items: list[Id]
+    """The domain's applicable concerning items, in instrument order."""
+    resources: Positions
+    """Positions in the assessment's ``resources`` of the available entries that answer it."""
+    planned: Positions
+    """Positions of the entries that answer it as planned help (planned, not yet available)."""
+    goals: Positions
+    """Positions in the assessment's ``family_view.goals`` of the goals about it."""
+
+
+class Protection(Part):
+    """The protection plan's facts: every concern and what answers it."""
+
+    concerns: list[Concern]
+    """Concerning domains, in instrument order."""
+    unanswered: list[Id]
+    """Domains of the concerns no available resource answers yet."""
+
+
 class Message(Part):
     """A sentence as data: what happened, as a code and its parameters.
 
@@ -383,6 +412,9 @@ class Summary(Document):
     """What is unknown and what it could change."""
     resources: list[ResourceCount]
     """The resource map by category, always shown beside the risks."""
+    protection: Protection | None = None
+    """The concerns and the resources and goals that answer them (absent in summaries written
+    before resources were tied to concerns)."""
     process_checks: list[CheckResult]
     """Process checks, in instrument order."""
     warnings: list[Warning]

@@ -35,6 +35,7 @@ from .._model.conditions import (
 from .._model.instrument import (
     AssessorRoleCheck,
     Band,
+    ConcernsAnsweredCheck,
     ConsultationCheck,
     EvidenceCheck,
     Index,
@@ -589,6 +590,10 @@ class _Sheet:
             return self.w("req.consultation", role=req.role)
         if isinstance(req, AssessorRoleCheck):
             return self.w("req.assessor_role", role=req.role)
+        if isinstance(req, ConcernsAnsweredCheck):
+            if req.from_outcome is None:
+                return self.w("req.concerns_answered")
+            return self.w("req.concerns_answered.from", outcome=_code(req.from_outcome))
         assert isinstance(req, EvidenceCheck)
         return self.w("req.evidence")
 

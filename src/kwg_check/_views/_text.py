@@ -21,6 +21,19 @@ def _label(text: LocalizedText | None, fallback: str, lang: Lang) -> str:
     return fallback if text is None else localized(text, lang)
 
 
+def _unanswered(summary: Summary, instrument: Instrument, lang: Lang) -> list[str]:
+    """The concerns no available resource answers yet: the protection plan's gaps."""
+    plan = summary.protection
+    if plan is None or not plan.unanswered:
+        return []
+    domains = {domain.id: domain for domain in instrument.domains}
+    names = ", ".join(
+        f"{_label(domains[d].label if d in domains else None, d, lang)} [{d}]"
+        for d in plan.unanswered
+    )
+    return [f"{word('text.unanswered', lang)}: {names}"]
+
+
 def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) -> str:
     """Render the summary as plain text lines (the instrument gives the labels)."""
 
@@ -116,6 +129,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             for r in summary.resources
         )
     )
+    lines.extend(_unanswered(summary, instrument, lang))
     done = summary.completeness
     minimum = f"; {w('minimum')} {num(done.minimum)}" if done.minimum is not None else ""
     lines.append(
