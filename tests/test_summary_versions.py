@@ -73,3 +73,21 @@ def test_a_member_added_later_is_compared_when_the_summary_has_it() -> None:
     tampered = kwg_check.parse_summary(fresh)
     pointers = [d.pointer for d in kwg_check.verify_summary(tampered, assessment)]
     assert pointers == ["/unknowns/indices/0/highest"]
+
+
+def test_a_summary_written_before_protection_existed_still_verifies() -> None:
+    """``protection`` came after the first format: a stored summary without it verifies, and
+    a wrong one is a difference."""
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    fresh = kwg_check.dump_document(kwg_check.score_assessment(assessment))
+    assert isinstance(fresh, dict)
+    protection = fresh.pop("protection")
+    assert kwg_check.verify_summary(kwg_check.parse_summary(fresh), assessment) == []
+    assert isinstance(protection, dict)
+    protection["unanswered"] = []
+    fresh["protection"] = protection
+    pointers = [
+        d.pointer for d in kwg_check.verify_summary(kwg_check.parse_summary(fresh), assessment)
+    ]
+    assert pointers
+    assert all(p.startswith("/protection/unanswered") for p in pointers)

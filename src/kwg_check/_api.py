@@ -327,7 +327,7 @@ def verify_summary(
     ]
 
 
-_ADDED_MEMBERS = frozenset({"/unknowns/indices"})
+_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection"})
 """Summary members added after the first summary format, by pointer: ``/unknowns/indices``
 (index ranges, issue 13). A summary without them verifies; one with them is compared."""
 
