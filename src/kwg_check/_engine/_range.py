@@ -44,14 +44,14 @@ from decimal import Decimal
 
 from ._evaluate import answer_changed, copy_state, decide, evaluate, reach
 from ._graphs import reach as reachable
-from ._runtime import CompiledInstrument, Raw, State
+from ._runtime import Ages, CompiledInstrument, Raw, State
 
 __all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
 
 EXHAUSTIVE_LIMIT = 4096
 
 
-def _computed(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> int:
+def _computed(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> int:
     return _decided(compiled, evaluate(compiled, age, raw))
 
 
@@ -79,7 +79,7 @@ def free_items(compiled: CompiledInstrument, raw: Sequence[Raw | None], state: S
 
 def outcome_range(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
     unknown: Sequence[int],
@@ -130,7 +130,7 @@ def _corner_completions(
 
 def _monotone_completions(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     free: Sequence[int],
     domains: Sequence[Sequence[Raw] | None],
