@@ -63,12 +63,15 @@ CODES: dict[str, str] = {
     "schema.unknown-field": "a field is not part of the schema",
     "schema.value": "the value has the right type but is not acceptable (a date, exclusive fields)",
     # --- assessments on their own (DocumentError) -------------------------------------------
-    "assessment.age-range": "the age on the assessment date is outside 0 to 300 months",
+    "assessment.age-range": "the age on the assessment date is outside what the subject's kind "
+    "allows (a child 0 to 300 months, a young adult to 323, anyone to 1440)",
     "assessment.birth-after-date": "the birth date lies after the assessment date",
     "assessment.duplicate-assessor": "two assessors have the same id",
     "assessment.duplicate-resolved": "a consensus lists the same resolved assessment twice",
     "assessment.resolves-itself": "a consensus lists its own id among the assessments it resolves",
+    "assessment.duplicate-member": "two members of a family subject have the same id",
     "assessment.override-and-final-rating": "an override and a final rating are both given",
+    "assessment.subject-kind": "the instrument does not assess subjects of the assessment's kind",
     # --- instruments: references and structure (DocumentError) ------------------------------
     "condition.age-band": "an age band is empty or has no bound",
     "condition.applicability-scope": "an applicability condition reads indices, bands or flags",

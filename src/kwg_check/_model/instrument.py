@@ -25,6 +25,7 @@ from ._types import (
     Part,
     SemVer,
 )
+from .assessment import SubjectKind
 from .conditions import Condition
 
 __all__ = [
@@ -362,6 +363,10 @@ class ProcessCheck(Part):
     """What must hold."""
 
 
+def _children_only() -> list[SubjectKind]:
+    return ["child"]
+
+
 class Instrument(Document):
     """An assessment instrument (Einschätzungsbogen)."""
 
@@ -388,6 +393,12 @@ class Instrument(Document):
     """Public sources that inspired the structure."""
     licence: Annotated[str, Field(min_length=1, max_length=200)]
     """Licence of the instrument text (SPDX id or a short statement)."""
+    subject_kinds: list[SubjectKind] = Field(
+        default_factory=_children_only, min_length=1, max_length=4
+    )
+    """Who the instrument assesses: ``child``, ``young_adult`` (SGB VIII § 41, younger than
+    27), ``caregiver`` or ``family`` (a family or household with its members). An
+    assessment of another kind is refused (``assessment.subject-kind``). Absent: a child."""
     method: Literal["decision_table", "professional_judgement"] = "decision_table"
     """decision_table: the outcome is computed; professional_judgement: the assessors give
     the final rating themselves and no formula is applied."""

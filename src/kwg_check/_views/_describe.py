@@ -637,9 +637,12 @@ class _Sheet:
     def age(self, cond: AgeBand) -> str:
         low, high = cond.age_months.from_months, cond.age_months.below_months
         if low is not None and high is not None:
-            return self.w("c.age.between", low=str(low), high=str(high))
-        if low is not None:
-            return self.w("c.age.from", low=str(low))
-        if high is not None:
-            return self.w("c.age.below", high=str(high))
-        return self.w("c.age.any")
+            band = self.w("c.age.between", low=str(low), high=str(high))
+        elif low is not None:
+            band = self.w("c.age.from", low=str(low))
+        elif high is not None:
+            band = self.w("c.age.below", high=str(high))
+        else:
+            band = self.w("c.age.any")
+        whose = cond.age_months.of
+        return band if whose == "subject" else self.w(f"c.age.of.{whose}", band=band)

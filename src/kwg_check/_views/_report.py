@@ -527,24 +527,32 @@ def _build(
     )
 
 
+def _age(months: int, labels: _Labels) -> str:
+    """An age in years and months, with the total in months."""
+    years, rest = divmod(months, 12)
+    return labels.w(
+        "age.value",
+        years=plural("report.age.years", years, labels.lang),
+        months=plural("report.age.months", rest, labels.lang),
+        total=months,
+    )
+
+
 def _header_facts(
     assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
 ) -> Iterable[tuple[str, str]]:
     ref = summary.assessment
-    months = ref.age_months
     yield labels.w("case"), _ident(ref.case_id)
     yield labels.w("assessment"), _ident(ref.id)
     yield labels.w("date"), _ident(labels.date(ref.assessment_date))
-    years, rest = divmod(months, 12)
-    yield (
-        labels.w("age"),
-        labels.w(
-            "age.value",
-            years=plural("report.age.years", years, labels.lang),
-            months=plural("report.age.months", rest, labels.lang),
-            total=months,
-        ),
-    )
+    if ref.subject_kind is not None:
+        yield labels.w("subject"), labels.label("subject", ref.subject_kind)
+    if ref.age_months is not None:
+        age = labels.w("age" if ref.subject_kind is None else "age.subject")
+        yield age, _age(ref.age_months, labels)
+    for member in ref.members or ():
+        role = labels.label("member", member.role)
+        yield labels.w("member", id=member.id, role=role), _age(member.age_months, labels)
     yield labels.w("instrument"), _ident(f"{instrument.id} {instrument.version}")
     yield (
         labels.w("assessors"),
