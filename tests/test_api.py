@@ -29,6 +29,7 @@ LAYERS = {
     "_schema": 3,
     "_engine": 4,
     "_registry": 5,
+    "_lifecycle": 5,
     "_types": 5,
     "_vocabulary": 5,
     "_batch": 6,

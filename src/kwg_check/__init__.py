@@ -23,6 +23,7 @@ from ._api import (
     load_instrument,
     load_json,
     load_summary,
+    migrate_assessment,
     questionnaire_response_to_assessment,
     render_report,
     resolve_instrument,
@@ -42,6 +43,7 @@ from ._documents import (
     parse_assessment,
     parse_document,
     parse_instrument,
+    parse_instrument_variant,
     parse_summary,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
@@ -58,6 +60,7 @@ from ._errors import (
     WriteError,
 )
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
+from ._lifecycle import MigrationResult
 from ._model import (
     Answer,
     Assessment,
@@ -66,6 +69,7 @@ from ._model import (
     Flag,
     Index,
     Instrument,
+    InstrumentVariant,
     Item,
     Judgement,
     Outcome,
@@ -135,6 +139,7 @@ __all__ = [
     "InstrumentLike",
     "InstrumentMismatchError",
     "InstrumentRegistry",
+    "InstrumentVariant",
     "Item",
     "ItemResult",
     "JsonValue",
@@ -145,6 +150,7 @@ __all__ = [
     "LoadError",
     "LocalizedText",
     "Message",
+    "MigrationResult",
     "NotFoundError",
     "Outcome",
     "OutcomeRange",
@@ -186,9 +192,11 @@ __all__ = [
     "load_instrument",
     "load_json",
     "load_summary",
+    "migrate_assessment",
     "parse_assessment",
     "parse_document",
     "parse_instrument",
+    "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
     "render_comparison",

@@ -27,7 +27,8 @@ from ._documents import (
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
 from ._errors import KwgCheckError, Problem, escape_pointer_token
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
-from ._model import Assessment, Instrument, Summary
+from ._lifecycle import MigrationResult, migrate
+from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentLike, Lang, ReportFormat, language
 from ._views import _fhir
@@ -47,6 +48,7 @@ __all__ = [
     "load_instrument",
     "load_json",
     "load_summary",
+    "migrate_assessment",
     "questionnaire_response_to_assessment",
     "render_report",
     "resolve_instrument",
@@ -97,7 +99,8 @@ def validate_document(
 ) -> list[Problem]:
     """Every problem of a parsed document; an empty list means valid.
 
-    Instruments get the semantic checks of the compile step. Assessments and summaries are
+    Instruments get the semantic checks of the compile step; a local variant is resolved
+    against its base in the registry first. Assessments and summaries are
     also checked against their instrument: the one given, else the one the registry (the
     bundled one by default) knows by the document's id and version. An instrument nobody
     knows is the problem ``registry.unknown-instrument``: a document that cannot be checked
@@ -113,6 +116,8 @@ def validate_document(
             return instrument_problems(document)
         if schema_only:
             return []
+        if isinstance(document, InstrumentVariant):
+            return instrument_problems((registry or bundled_registry()).resolve(document))
         compiled = _instrument_of(document, instrument, registry)
         if isinstance(document, Assessment):
             return _engine.assessment_problems(compiled, document)
@@ -418,3 +423,34 @@ def questionnaire_response_to_assessment(
     else:
         compiled = _compiled(instrument)
     return _fhir.assessment_from_response(resource, compiled)
+
+
+def migrate_assessment(
+    assessment: Assessment,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+    source: InstrumentLike | None = None,
+) -> MigrationResult:
+    """Carry an assessment over to another version of its instrument, or to a variant.
+
+    ``instrument`` is the target (default: the registry's highest version of the
+    assessment's instrument id); ``source`` the instrument the assessment was made with
+    (default: the one the registry knows for its reference). The target's declared migration
+    from the source's version renames, rescales, splits and drops items; going back to an
+    earlier version uses that mapping inverted; undeclared items keep their ids. An answer
+    that cannot be carried over becomes unknown, never a guess, and is listed in the result's
+    ``losses`` and in the migrated assessment's ``migrated_from.not_carried``::
+
+        migrated, losses = migrate_assessment(assessment, registry.get("kwg_8a", "1.1.0"))
+    """
+    known = registry or bundled_registry()
+    reference = assessment.instrument
+    old = _document(source) if source is not None else known.get(reference.id, reference.version)
+    new = _document(instrument) if instrument is not None else known.get(reference.id)
+    return migrate(assessment, old, new)
+
+
+def _document(instrument: InstrumentLike) -> Instrument:
+    """The instrument document of an instrument or a compiled instrument."""
+    return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument

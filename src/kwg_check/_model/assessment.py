@@ -38,6 +38,8 @@ __all__ = [
     "FamilyView",
     "InstrumentRef",
     "Judgement",
+    "MigratedFrom",
+    "NotCarried",
     "Participation",
     "Participations",
     "Resource",
@@ -71,6 +73,26 @@ class InstrumentRef(Part):
     """Instrument version."""
     fingerprint: Fingerprint | None = None
     """Fingerprint of the exact instrument document, when the case system pins it."""
+
+
+class NotCarried(Part):
+    """An answer a migration could not carry over: it became unknown (or unanswered)."""
+
+    pointer: Annotated[str, Field(max_length=300)]
+    """JSON pointer of the answer in the assessment before the migration."""
+    code: Literal["migrate.item-dropped", "migrate.item-unknown", "migrate.level-unmapped"]
+    """Why: the item was dropped, has no counterpart, or its level has none."""
+
+
+class MigratedFrom(Part):
+    """The instrument version an assessment was made with before it was migrated."""
+
+    id: Id
+    """Instrument id before the migration."""
+    version: SemVer
+    """Instrument version before the migration."""
+    not_carried: list[NotCarried] = Field(default_factory=list)
+    """Answers that could not be carried over; never guessed."""
 
 
 class Subject(Part):
@@ -208,6 +230,8 @@ class Assessment(Document):
     """Pseudonymous id of the assessment."""
     instrument: InstrumentRef
     """The instrument used."""
+    migrated_from: MigratedFrom | None = None
+    """Set by ``kwg-check migrate``: the instrument the answers were first given under."""
     subject: Subject
     """The child."""
     assessment_date: IsoDate

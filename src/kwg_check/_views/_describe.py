@@ -342,6 +342,8 @@ class _Sheet:
             entries.append((self.w("forms"), ", ".join(self.form(f) for f in item.indicates)))
         if item.guidance is not None:
             entries.append((self.w("guidance"), _line(self.t(item.guidance))))
+        for level, anchor in (item.anchors or {}).items():
+            entries.append((f"{self.w('anchor')} {_code(level)}", _line(self.t(anchor))))
         self.add(*(f"- {name}: {value}" for name, value in entries))
 
     def form(self, form: str) -> str:
