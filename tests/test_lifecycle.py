@@ -149,7 +149,7 @@ def _item(ident: str) -> dict[str, Any]:
     return dict(found)
 
 
-def _care_items() -> list[str]:
+def _care_items() -> list[Any]:
     index = next(index for index in NEW.indices if index.id == "basic_care")
     renamed = {"nutrition": ["meals"], "sleep": [], "clothing": ["clothing_fit", "clothing_clean"]}
     return [new for old in index.items for new in renamed.get(old, [old])]
