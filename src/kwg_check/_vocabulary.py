@@ -1063,8 +1063,10 @@ VOCABULARY: Mapping[str, W] = {
         "Rang (ab 1) der höchsten Einstufung unter den Eingabe-Indizes",
     ),
     "explain.sum": W(
-        "sum of the points; counted items: {item_count}, counted indices: {index_count}",
-        "Summe der Punkte; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}",
+        "sum of the items' points and the indices' values; counted items: {item_count}, "
+        "counted indices: {index_count}",
+        "Summe der Punkte der Merkmale und der Werte der Indizes; gezählte Merkmale: "
+        "{item_count}, gezählte Indizes: {index_count}",
     ),
     "explain.weighted_sum": W(
         "sum of the points times weight; counted items: {item_count}, counted indices: "

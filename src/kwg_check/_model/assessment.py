@@ -26,6 +26,7 @@ from ._types import (
     PseudonymousId,
     SemVer,
     Text,
+    anchored,
     one_of,
 )
 
@@ -78,7 +79,7 @@ class InstrumentRef(Part):
 class NotCarried(Part):
     """An answer a migration could not carry over: it became unknown (or unanswered)."""
 
-    pointer: Annotated[str, Field(max_length=300)]
+    pointer: Annotated[str, Field(pattern=anchored("/answers/[a-z0-9][a-z0-9_.-]{0,63}"))]
     """JSON pointer of the answer in the assessment before the migration."""
     code: Literal["migrate.item-dropped", "migrate.item-unknown", "migrate.level-unmapped"]
     """Why: the item was dropped, has no counterpart, or its level has none."""
