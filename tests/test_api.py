@@ -273,7 +273,7 @@ def test_registry_adds_the_same_instrument_twice_as_one() -> None:
     before = registry.entries()
     registry.add(kwg_check.load_instrument(PACKAGE / "data" / "instruments" / "kwg_8a.yaml"))
     assert registry.entries() == before
-    changed = registry.get("kwg_8a").model_copy(update={"minimum_completeness": None})
+    changed = registry.get("kwg_8a", "1.0.0").model_copy(update={"minimum_completeness": None})
     with pytest.raises(kwg_check.DocumentError) as raised:
         registry.add(changed, "office/kwg_8a.yaml")
     assert raised.value.code == "registry.duplicate"
