@@ -47,6 +47,7 @@ INTEGRATION_MODULES = {
     "test_determinism",  # scoring in subprocesses under other hash seeds
     "test_docs_site",  # mkdocs build
     "test_faults",  # kwg-check in subprocesses: full disks, closed pipes, signals
+    "test_fhir_sdc",  # fhirpath.js (node)
     "test_integrations",  # check-jsonschema, ajv, pre-commit, git
     "test_report_browser",  # headless Chromium
 }

@@ -30,6 +30,7 @@ LAYERS = {
     "_engine": 4,
     "_registry": 5,
     "_lifecycle": 5,
+    "_instrument_diff": 5,
     "_types": 5,
     "_vocabulary": 5,
     "_batch": 6,

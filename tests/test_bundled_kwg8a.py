@@ -29,6 +29,7 @@ from kwg_check._engine import CompiledInstrument, compile_instrument, instrument
 from kwg_check._errors import DocumentError, OverrideError
 from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument, Summary
+from kwg_check._vocabulary import localized
 from strategies import examples
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "kwg_check" / "data"
@@ -173,8 +174,8 @@ def test_file_names_its_schema_sources_licence_and_limits() -> None:
         assert any(name in citation for citation in citations), name
     assert all(citation.startswith("Inspiration only:") for citation in citations)
     assert instrument.disclaimer is not None
-    assert "must not be used to assess real cases" in instrument.disclaimer.en
-    assert "nicht zur Einschätzung realer Fälle" in instrument.disclaimer.de
+    assert "must not be used to assess real cases" in localized(instrument.disclaimer, "en")
+    assert "nicht zur Einschätzung realer Fälle" in localized(instrument.disclaimer, "de")
     assert instrument.minimum_completeness == Decimal("0.7")
     assert instrument.stale_after_days == 90
     assert instrument.discretionary_override is not None

@@ -36,12 +36,15 @@ from kwg_check import (
 )
 from kwg_check._registry import bundled_registry
 from kwg_check._views._fhir import (
+    EXT_ENABLE_WHEN_EXPRESSION,
     EXT_FINGERPRINT,
+    EXT_ITEM_WEIGHT,
     EXT_NOT_EXPRESSED,
     EXT_ORDINAL,
     questionnaire_instrument,
     questionnaire_url,
 )
+from kwg_check._vocabulary import localized
 from kwg_check.cli import main
 from strategies import examples
 
@@ -159,22 +162,30 @@ def test_every_item_is_a_choice_question_with_its_levels_points_and_unknown(
     questions = {item["linkId"]: item for item in walk(questionnaire["item"])}
     for item in instrument.items:
         scale = next(s for s in instrument.scales if s.id == item.scale)
-        options = [option["valueCoding"] for option in questions[item.id]["answerOption"]]
+        answer_options = questions[item.id]["answerOption"]
+        options = [option["valueCoding"] for option in answer_options]
         expected: list[tuple[str, str, Decimal | None]] = [
-            (level.id, level.label.en, level.points) for level in scale.levels
+            (level.id, localized(level.label, "en"), level.points) for level in scale.levels
         ]
         if scale.unknown is not None:
-            expected.append((scale.unknown.id, scale.unknown.label.en, scale.unknown.scores_as))
+            expected.append(
+                (scale.unknown.id, localized(scale.unknown.label, "en"), scale.unknown.scores_as)
+            )
         got = [
             (
                 coding["code"],
                 coding["display"],
-                next((e["valueDecimal"] for e in coding.get("extension", [])), None),
+                next((e["valueDecimal"] for e in option.get("extension", [])), None),
             )
-            for coding in options
+            for coding, option in zip(options, answer_options, strict=True)
         ]
         assert got == expected
-        assert all(e["url"] == EXT_ORDINAL for c in options for e in c.get("extension", []))
+        # where SDC renderers and weight() read scores: the option's own extensions
+        assert all("extension" not in coding for coding in options)
+        assert all(
+            [e["url"] for e in option.get("extension", [])] in ([], [EXT_ORDINAL, EXT_ITEM_WEIGHT])
+            for option in answer_options
+        )
         assert len({coding["system"] for coding in options}) == 1
         repeats = item.response == "multiple" or item.per_caregiver
         assert questions[item.id].get("repeats", False) == repeats
@@ -195,7 +206,7 @@ def test_decimal_points_are_written_as_json_numbers_with_their_exact_digits() ->
         e["valueDecimal"]
         for item in walk(json.loads(text, parse_float=Decimal)["item"])
         for option in item.get("answerOption", [])
-        for e in option["valueCoding"].get("extension", [])
+        for e in option.get("extension", [])
     }
 
 
@@ -222,9 +233,15 @@ def test_age_bands_become_enable_when_on_the_age_item() -> None:
     ]
 
 
-def with_condition(condition: dict[str, Any]) -> dict[str, Any]:
+ON_MULTIPLE = {"answer_in": {"item": "h_prior_protection", "levels": ["high"]}}
+
+
+def with_condition(condition: dict[str, Any], multiple: str = "") -> dict[str, Any]:
     data = dump_document(bundled_registry().get("spj_judgement"))
     items: Any = data["items"]
+    for item in items:
+        if item["id"] == multiple:
+            item["response"] = "multiple"
     items[1]["applies_when"] = condition
     item_id = items[1]["id"]
     return question(instrument_to_questionnaire(kwg_check.parse_instrument(data)), item_id)
@@ -263,13 +280,36 @@ def test_conditions_enable_when_can_express_are_expressed() -> None:
     ],
     ids=["not", "any-of-bands", "at-least"],
 )
-def test_conditions_enable_when_cannot_express_are_marked_not_dropped(
+def test_conditions_enable_when_cannot_express_become_enable_when_expressions(
     condition: dict[str, Any],
 ) -> None:
-    """No approximate enableWhen: the item stays enabled and says its condition is missing."""
+    """No approximate enableWhen: the exact condition as an SDC enableWhenExpression
+    (tests/test_fhir_sdc.py evaluates them with fhirpath.js)."""
     item = with_condition(condition)
     assert "enableWhen" not in item
+    urls = [e["url"] for e in item["extension"]]
+    assert EXT_ENABLE_WHEN_EXPRESSION in urls
+    assert EXT_NOT_EXPRESSED not in urls
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        ON_MULTIPLE,
+        {"not": ON_MULTIPLE},
+        {"all": [{"age_months": {"from_months": 36}}, ON_MULTIPLE]},
+    ],
+    ids=["answer-in", "not", "all"],
+)
+def test_conditions_fhirpath_cannot_express_are_marked_not_dropped(
+    condition: dict[str, Any],
+) -> None:
+    """A test on an item of several answers reads its counting level, which no answer's
+    code is: the item stays enabled and says its condition is not expressed."""
+    item = with_condition(condition, multiple="h_prior_protection")
+    assert "enableWhen" not in item
     assert {"url": EXT_NOT_EXPRESSED, "valueBoolean": True} in item["extension"]
+    assert EXT_ENABLE_WHEN_EXPRESSION not in [e["url"] for e in item["extension"]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -541,8 +581,7 @@ def test_a_coding_from_another_system_is_refused() -> None:
     [
         ("author", {"display": SECRET}),
         ("encounter", {"reference": "Encounter/1"}),
-        ("text", {"status": "generated", "div": f"<div>{SECRET}</div>"}),
-        ("meta", {"versionId": "1"}),
+        ("basedOn", [{"reference": "ServiceRequest/1"}]),
     ],
 )
 def test_elements_outside_the_mapping_are_refused_not_dropped(element: str, value: Any) -> None:
@@ -721,3 +760,104 @@ def test_a_damaged_response_raises_only_library_errors_that_do_not_echo(
     except KwgCheckError as error:
         problems = error.problems
     assert all(SECRET not in p.reason and SECRET not in p.pointer for p in problems)
+
+
+def test_cli_lists_what_renderers_cannot_compute_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """cans_needs counts ratings per caregiver, which FHIRPath here does not spell out."""
+    out = tmp_path / "q.json"
+    assert main(["fhir", "questionnaire", "cans_needs", "--lang", "en", "-o", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    questionnaire = json.loads(out.read_text(encoding="utf-8"))
+    marked = [
+        item["linkId"]
+        for item in walk(questionnaire["item"])
+        if any(e["url"] == EXT_NOT_EXPRESSED for e in item.get("extension", []))
+    ]
+    assert marked
+    assert [line.split(": ")[1] for line in lines] == marked
+    assert main(["fhir", "questionnaire", "kwg_8a", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def renderer_shaped(name: str) -> tuple[dict[str, Any], Assessment]:
+    """The example's response as a form filler writes it: resource id, meta, narrative, a
+    dateTime authored, a Patient reference for the subject, no identifier, and the values
+    it computed for the index items."""
+    assessment = example(name)[0]
+    response = exported(name)
+    del response["identifier"]
+    response["subject"] = {"reference": "Patient/p-17"}
+    response["authored"] = assessment.assessment_date.isoformat() + "T10:15:00+01:00"
+    response.update(
+        {
+            "id": "qr-1",
+            "meta": {"lastUpdated": "2026-11-29T10:15:00+01:00"},
+            "text": {"status": "generated", "div": "<div>…</div>"},
+        }
+    )
+    response["item"].append(
+        {
+            "linkId": "kwg:indices",
+            "item": [{"linkId": "kwg:index.x", "answer": [{"valueDecimal": 1}]}],
+        }
+    )
+    return response, assessment
+
+
+@pytest.mark.parametrize("name", ["kwg8a-grey-zone-unknowns", "cans-action-needed"])
+def test_a_response_shaped_by_a_form_filler_imports_with_the_ids_it_lacks(name: str) -> None:
+    response, assessment = renderer_shaped(name)
+    again = questionnaire_response_to_assessment(
+        response,
+        case_id=assessment.subject.case_id,
+        assessment_id=assessment.id,
+    )
+    assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))
+    assert kwg_check.score_document(again) == kwg_check.score_document(assessment)
+
+
+def test_assessors_come_from_the_caller_when_the_response_has_none() -> None:
+    response, assessment = renderer_shaped("kwg8a-grey-zone-unknowns")
+    response["item"] = [item for item in response["item"] if item["linkId"] != "kwg:assessors"]
+    again = questionnaire_response_to_assessment(
+        response,
+        case_id="c-1",
+        assessment_id="a-1",
+        assessors=[(a.id, a.role) for a in assessment.assessors],
+    )
+    assert again.assessors == assessment.assessors
+
+
+def test_every_problem_of_a_form_fillers_response_is_reported_in_one_pass() -> None:
+    """Missing ids, a bad status and an answer outside the scale: one error with all."""
+    response, _ = renderer_shaped("kwg8a-grey-zone-unknowns")
+    response["status"] = "in-progress"
+    question(response, "nutrition")["answer"][0]["valueCoding"]["code"] = "nonsense"
+    response["authored"] = "29.11.2026"
+    error = rejection(response)
+    assert {
+        ("/identifier", "fhir.missing"),
+        ("/subject/identifier", "fhir.missing"),
+        ("/status", "fhir.unsupported"),
+        ("/authored", "fhir.type"),
+    } <= codes_at(error)
+    assert any(p.code == "fhir.unknown-code" for p in error.problems)
+    assert all("missing" in p.reason for p in error.problems if p.code == "fhir.missing")
+
+
+def test_cli_import_takes_the_missing_ids_from_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response, assessment = renderer_shaped("kwg8a-grey-zone-unknowns")
+    source = tmp_path / "qr.json"
+    source.write_text(json.dumps(response), encoding="utf-8")
+    out = tmp_path / "a.json"
+    args = ["fhir", "import", str(source), "-o", str(out)]
+    assert main(args) == 1
+    assert "/identifier: fhir.missing" in capsys.readouterr().err
+    ids = ["--case-id", assessment.subject.case_id, "--assessment-id", assessment.id]
+    assert main([*args, *ids]) == 0
+    again = kwg_check.parse_assessment(json.loads(out.read_text(encoding="utf-8")))
+    assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))

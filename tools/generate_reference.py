@@ -192,6 +192,7 @@ def codes_page() -> str:
         lines += [f"## {area}", "", "| code | kind | meaning |", "| --- | --- | --- |"]
         for code in sorted(c for c in CODES if c.split(".")[0] == area):
             kind = "warning" if code in WARNINGS else "error"
+            kind = "lint warning" if area == "lint" else kind
             lines.append(f"| `{code}` | {kind} | {_cell(CODES[code])} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

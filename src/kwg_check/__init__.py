@@ -14,10 +14,15 @@ judgement and never replaces it.
 from ._api import (
     Difference,
     Source,
+    agreement,
     assessment_problems,
     assessment_to_questionnaire_response,
     compare,
+    consult,
+    diff_instruments,
+    instrument_impact,
     instrument_to_questionnaire,
+    lint_instrument,
     load_assessment,
     load_document,
     load_instrument,
@@ -25,6 +30,8 @@ from ._api import (
     load_summary,
     migrate_assessment,
     questionnaire_response_to_assessment,
+    render_impact,
+    render_instrument_diff,
     render_report,
     resolve_instrument,
     score_assessment,
@@ -59,6 +66,7 @@ from ._errors import (
     Problem,
     WriteError,
 )
+from ._instrument_diff import Impact, ImpactChange, InstrumentChange, InstrumentDiff
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
 from ._lifecycle import MigrationResult
 from ._model import (
@@ -84,6 +92,7 @@ from ._model.summary import (
     CheckResult,
     Completeness,
     FlagResult,
+    IndexRange,
     IndexResult,
     ItemResult,
     Message,
@@ -95,7 +104,10 @@ from ._model.summary import (
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
+    AgreementFormat,
     ComparisonFormat,
+    ConsultFormat,
+    InstrumentDiffFormat,
     InstrumentLike,
     Lang,
     ReportFormat,
@@ -104,7 +116,9 @@ from ._types import (
 )
 from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
+from ._views._agreement import Agreement, Rating, render_agreement
 from ._views._compare import Change, Comparison, RangeChange
+from ._views._consult import Consultation, DifferingItem, render_consultation
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
 from ._views._stats import Statistic, render_statistic, tabulate_statistic
@@ -112,6 +126,8 @@ from ._views._stats import Statistic, render_statistic, tabulate_statistic
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "Agreement",
+    "AgreementFormat",
     "Answer",
     "ArgumentError",
     "Assessment",
@@ -124,7 +140,10 @@ __all__ = [
     "CompiledInstrument",
     "Completeness",
     "Condition",
+    "ConsultFormat",
+    "Consultation",
     "Difference",
+    "DifferingItem",
     "Document",
     "DocumentError",
     "DocumentType",
@@ -132,9 +151,15 @@ __all__ = [
     "Example",
     "Flag",
     "FlagResult",
+    "Impact",
+    "ImpactChange",
     "Index",
+    "IndexRange",
     "IndexResult",
     "Instrument",
+    "InstrumentChange",
+    "InstrumentDiff",
+    "InstrumentDiffFormat",
     "InstrumentEntry",
     "InstrumentLike",
     "InstrumentMismatchError",
@@ -159,6 +184,7 @@ __all__ = [
     "OverrideResult",
     "Problem",
     "RangeChange",
+    "Rating",
     "ReportFormat",
     "Resource",
     "Scale",
@@ -171,13 +197,16 @@ __all__ = [
     "Unknowns",
     "WriteError",
     "__version__",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
     "compare",
     "compile_instrument",
+    "consult",
     "default_language",
     "describe_instrument",
+    "diff_instruments",
     "document_fingerprint",
     "document_type",
     "dump_document",
@@ -185,8 +214,10 @@ __all__ = [
     "example_data",
     "examples",
     "fingerprint",
+    "instrument_impact",
     "instrument_problems",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -199,7 +230,11 @@ __all__ = [
     "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "render_agreement",
     "render_comparison",
+    "render_consultation",
+    "render_impact",
+    "render_instrument_diff",
     "render_report",
     "render_statistic",
     "resolve_instrument",

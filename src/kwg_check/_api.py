@@ -13,6 +13,7 @@ function many times without compiling the instrument again.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -25,24 +26,40 @@ from ._documents import (
     parse_loaded_document,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
-from ._errors import KwgCheckError, Problem, escape_pointer_token
+from ._errors import ComparisonError, KwgCheckError, Problem, escape_pointer_token
+from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
+from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._lifecycle import MigrationResult, migrate
 from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._registry import InstrumentRegistry, bundled_registry
-from ._types import InstrumentLike, Lang, ReportFormat, language
-from ._views import _fhir
+from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
+from ._views import _fhir, _instrument_diff
+from ._views._agreement import Agreement, tabulate_agreement
 from ._views._compare import Comparison, Side, check_comparable, comparison
+from ._views._consult import (
+    Consultation,
+    check_consultable,
+    consultation,
+    differing_items,
+    open_assessment,
+    swaps,
+)
 from ._views._report import report
 from ._views._text import render_summary_text
 
 __all__ = [
     "Difference",
     "Source",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "compare",
+    "consult",
+    "diff_instruments",
+    "instrument_impact",
     "instrument_to_questionnaire",
+    "lint_instrument",
     "load_assessment",
     "load_document",
     "load_instrument",
@@ -50,6 +67,8 @@ __all__ = [
     "load_summary",
     "migrate_assessment",
     "questionnaire_response_to_assessment",
+    "render_impact",
+    "render_instrument_diff",
     "render_report",
     "resolve_instrument",
     "score_assessment",
@@ -124,6 +143,17 @@ def validate_document(
         return _engine.summary_problems(compiled, document)
     except KwgCheckError as error:
         return list(error.problems)
+
+
+def lint_instrument(instrument: InstrumentLike) -> list[Problem]:
+    """The lint warnings of a valid instrument: likely authoring mistakes the schema cannot
+    see (``lint.*`` codes, each with a pointer into the instrument), sorted by pointer.
+
+    An empty list means nothing was found. An instrument document is compiled first, so an
+    invalid one raises :class:`~kwg_check.DocumentError` with its problems. The checks are
+    listed in ``docs/authoring.md``; ``lint.incomplete`` says a bounded check was skipped.
+    """
+    return _engine.lint(_compiled(instrument))
 
 
 def _instrument_of(
@@ -342,6 +372,106 @@ def compare(
     return comparison(old, new, _side(old, registry), _side(new, registry))
 
 
+def _scored_all(
+    compiled: CompiledInstrument, assessments: Sequence[Assessment], prefix: str
+) -> list[Summary]:
+    """Every assessment scored; a failure's pointers lead into the list (``prefix/i/…``)."""
+    summaries = []
+    for index, assessment in enumerate(assessments):
+        try:
+            summaries.append(_engine.score(compiled, assessment))
+        except KwgCheckError as error:
+            moved = [
+                Problem(f"{prefix}/{index}{p.pointer}", p.code, p.reason) for p in error.problems
+            ]
+            raise type(error)(moved) from None
+    return summaries
+
+
+def consult(
+    assessments: Iterable[Assessment],
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Consultation:
+    """Prepare a collegial consultation: independent ratings of one case, side by side.
+
+    The assessments (at least two) rate one case on one date with one instrument, each by
+    other assessors; else :class:`ComparisonError` (``consult.*``, pointers into the list:
+    ``/1/subject/case_id``). Each is scored with the given instrument, or the one the
+    registry knows for the first. The result lists the items rated differently, each
+    rater's computed outcome, the outcomes the consultation can reach and the differences
+    to discuss first (see ``docs/consultation.md``); :func:`render_consultation` writes it.
+    """
+    given = list(assessments)
+    check_consultable(given)
+    compiled = resolve_instrument(given[0], instrument, registry=registry)
+    summaries = _scored_all(compiled, given, "")
+    differing = differing_items(given, compiled.instrument)
+    opened = _engine.score(compiled, open_assessment(given[0], differing))
+    swapped = [(swap, _engine.score(compiled, swap.assessment)) for swap in swaps(given, differing)]
+    return consultation(given, summaries, differing, opened, swapped, compiled.instrument)
+
+
+def agreement(
+    first: Iterable[Assessment],
+    second: Iterable[Assessment],
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Agreement:
+    """The agreement of two raters: ``first[n]`` and ``second[n]`` rate the same case.
+
+    Both sides are scored with the given instrument, or the one the registry knows for the
+    first assessment; every assessment must use it. Raises :class:`ComparisonError`
+    (``agreement.*``) when the two sides have different lengths, when a pair rates two
+    cases, or when an assessment uses another instrument; pointers lead into
+    ``{"first": [...], "second": [...]}`` (``/second/3/subject/case_id``: the fourth).
+    Per item and for the computed outcome: pairs, unknown pairs, exact agreement and Cohen's
+    kappa, exactly (see ``docs/consultation.md``); :func:`render_agreement` writes it.
+    """
+    sides = {"first": list(first), "second": list(second)}
+    _check_pairs(sides["first"], sides["second"])
+    if not sides["first"]:
+        raise ComparisonError.single(
+            "/first", "agreement.line-count", "there are no cases to compare"
+        )
+    compiled = resolve_instrument(sides["first"][0], instrument, registry=registry)
+    reference = (compiled.instrument.id, compiled.instrument.version)
+    wrong = [
+        Problem(f"/{side}/{index}/instrument", "agreement.instrument-mismatch", _OTHER_INSTRUMENT)
+        for side, assessments in sides.items()
+        for index, assessment in enumerate(assessments)
+        if (assessment.instrument.id, assessment.instrument.version) != reference
+    ]
+    if wrong:
+        raise ComparisonError(wrong)
+    scored = {side: _scored_all(compiled, found, f"/{side}") for side, found in sides.items()}
+    pairs = list(zip(scored["first"], scored["second"], strict=True))
+    return tabulate_agreement(pairs, compiled.instrument)
+
+
+_OTHER_INSTRUMENT = "the assessment uses another instrument (id or version) than the first"
+
+
+def _check_pairs(first: Sequence[Assessment], second: Sequence[Assessment]) -> None:
+    """Line n of both sides rates the same case, and both sides have the same length."""
+    if len(first) != len(second):
+        reason = f"the first rater has {len(first)} case(s), the second {len(second)}"
+        raise ComparisonError.single("/second", "agreement.line-count", reason)
+    problems = [
+        Problem(
+            f"/second/{index}/subject/case_id",
+            "agreement.case-mismatch",
+            f"line {index + 1} rates another case than line {index + 1} of the first rater",
+        )
+        for index, (a, b) in enumerate(zip(first, second, strict=True))
+        if a.subject.case_id != b.subject.case_id
+    ]
+    if problems:
+        raise ComparisonError(problems)
+
+
 def render_report(
     assessment: Assessment,
     instrument: InstrumentLike | None = None,
@@ -408,8 +538,16 @@ def questionnaire_response_to_assessment(
     instrument: InstrumentLike | None = None,
     *,
     registry: InstrumentRegistry | None = None,
+    case_id: str | None = None,
+    assessment_id: str | None = None,
+    assessors: Sequence[tuple[str, str | None]] = (),
 ) -> Assessment:
     """Read a QuestionnaireResponse to an instrument's Questionnaire back into an assessment.
+
+    Form fillers' responses are accepted as they come (``id``, ``meta``, ``text``, a
+    dateTime ``authored``, a ``subject`` reference, computed index items). What such a
+    response lacks comes from ``case_id``, ``assessment_id`` and ``assessors`` ((id, role)
+    pairs), used only when the response does not carry it.
 
     Without an instrument, the registry (the bundled one by default) looks up the one the
     response's ``questionnaire`` names. Raises :class:`InstrumentMismatchError`
@@ -422,7 +560,85 @@ def questionnaire_response_to_assessment(
         compiled = (registry or bundled_registry()).compiled(*named)
     else:
         compiled = _compiled(instrument)
-    return _fhir.assessment_from_response(resource, compiled)
+    supplied = _fhir.Supplied(case_id, assessment_id, tuple(assessors))
+    return _fhir.assessment_from_response(resource, compiled, supplied)
+
+
+# --------------------------------------------------------------------------------------------
+# Two versions of an instrument: their differences, and what they do to assessments
+# --------------------------------------------------------------------------------------------
+
+
+def _document(instrument: InstrumentLike) -> Instrument:
+    return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
+
+
+def diff_instruments(old: InstrumentLike, new: InstrumentLike) -> InstrumentDiff:
+    """Every difference between two instruments, each with its JSON pointer, classed as
+    score-affecting or cosmetic (the table is in ``docs/instrument-diff.md``).
+
+    List members are matched by id, so a reorder is one difference of the list and a
+    changed member is reported at its own pointer.
+
+        >>> import kwg_check
+        >>> kwg8a = kwg_check.InstrumentRegistry().get("kwg_8a")
+        >>> kwg_check.diff_instruments(kwg8a, kwg8a).changes
+        ()
+    """
+    return _diff_instruments(_document(old), _document(new))
+
+
+def render_instrument_diff(
+    diff: InstrumentDiff,
+    *,
+    lang: Lang | None = None,
+    format: InstrumentDiffFormat = "text",
+) -> str:
+    """The differences as plain text, Markdown or JSON (``{"score_affecting": [...],
+    "cosmetic": [...]}``); without ``lang`` in the instruments' language."""
+    lang = language(lang, diff.new)
+    return _instrument_diff.render_instrument_diff(diff, lang=lang, format=format)
+
+
+def instrument_impact(
+    old: InstrumentLike, new: InstrumentLike, assessments: Iterable[Assessment]
+) -> Impact:
+    """Score every assessment written for ``old`` under both instruments and cross-table
+    the primary outcomes (final, else the status).
+
+    An assessment that cannot be scored under one of them (it names another instrument,
+    its override exceeds the new policy, …) is listed in ``Impact.failed`` with the first
+    problem's code, never counted in the table. Under ``new`` each assessment is scored as
+    :func:`migrate_assessment` carries it over (the new version's declared migration, or
+    the same item ids).
+    """
+    compiled_old, compiled_new = _compiled(old), _compiled(new)
+    failed: list[tuple[str, str]] = []
+
+    def scored() -> Iterable[tuple[str, Summary, Summary]]:
+        for assessment in assessments:
+            try:
+                before = _engine.score(compiled_old, assessment)
+                carried = migrate(assessment, compiled_old.instrument, compiled_new.instrument)
+                after = _engine.score(compiled_new, carried.assessment)
+            except KwgCheckError as error:
+                failed.append((assessment.id, error.problems[0].code))
+                continue
+            yield assessment.id, before, after
+
+    impact = tabulate_impact(compiled_old.instrument, compiled_new.instrument, scored())
+    return attrs.evolve(impact, failed=tuple(failed))
+
+
+def render_impact(
+    impact: Impact,
+    *,
+    lang: Lang | None = None,
+    format: InstrumentDiffFormat = "text",
+) -> str:
+    """The impact as plain text, Markdown or JSON (``{"assessments", "changed", "table",
+    "changed_ids", ...}``); without ``lang`` in the instruments' language."""
+    return _instrument_diff.render_impact(impact, lang=language(lang, impact.new), format=format)
 
 
 def migrate_assessment(
@@ -449,8 +665,3 @@ def migrate_assessment(
     old = _document(source) if source is not None else known.get(reference.id, reference.version)
     new = _document(instrument) if instrument is not None else known.get(reference.id)
     return migrate(assessment, old, new)
-
-
-def _document(instrument: InstrumentLike) -> Instrument:
-    """The instrument document of an instrument or a compiled instrument."""
-    return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument

@@ -34,6 +34,7 @@ __all__ = [
     "bundled_registry",
     "example_data",
     "examples",
+    "version_key",
 ]
 
 INSTRUMENT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -64,7 +65,8 @@ class Example:
     """Package-relative path of the assessment file."""
 
 
-def _version_key(version: str) -> tuple[tuple[int, int, int], int, str]:
+def version_key(version: str) -> tuple[tuple[int, int, int], int, str]:
+    """Semantic versions in order: ``sorted(versions, key=version_key)``."""
     core, _, pre = version.partition("-")
     major, minor, patch = (int(part) for part in core.split("."))
     # A release sorts after its pre-releases, as semver says.
@@ -235,7 +237,7 @@ class InstrumentRegistry:
         return [
             InstrumentEntry(ident, version, instrument.title, origin)
             for (ident, version), (instrument, origin) in sorted(
-                self._instruments.items(), key=lambda kv: (kv[0][0], _version_key(kv[0][1]))
+                self._instruments.items(), key=lambda kv: (kv[0][0], version_key(kv[0][1]))
             )
         ]
 
@@ -265,7 +267,7 @@ class InstrumentRegistry:
         else:
             versions = [v for (i, v) in self._instruments if i == instrument_id]
             if versions:
-                return instrument_id, max(versions, key=_version_key)
+                return instrument_id, max(versions, key=version_key)
         raise NotFoundError(
             Problem(
                 "/instrument", "registry.unknown-instrument", self._unknown(instrument_id, version)
@@ -278,7 +280,7 @@ class InstrumentRegistry:
         ids = sorted({ident for ident, _ in self._instruments})
         if instrument_id in ids:
             versions = sorted(
-                (v for i, v in self._instruments if i == instrument_id), key=_version_key
+                (v for i, v in self._instruments if i == instrument_id), key=version_key
             )
             hint = f" (known versions: {', '.join(versions)})"
         else:

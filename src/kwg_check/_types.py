@@ -28,12 +28,18 @@ from ._io import JsonValue
 from ._model import Assessment, Instrument, Summary
 
 __all__ = [
+    "AGREEMENT_FORMATS",
     "COMPARISON_FORMATS",
+    "CONSULT_FORMATS",
     "DEFAULT_LANGUAGE",
+    "INSTRUMENT_DIFF_FORMATS",
     "LANGUAGES",
     "REPORT_FORMATS",
     "STATISTIC_FORMATS",
+    "AgreementFormat",
     "ComparisonFormat",
+    "ConsultFormat",
+    "InstrumentDiffFormat",
     "InstrumentLike",
     "Lang",
     "ReportFormat",
@@ -42,6 +48,7 @@ __all__ = [
     "checked_format",
     "default_language",
     "language",
+    "library_fallback",
 ]
 
 Lang: TypeAlias = Literal["de", "en"]
@@ -66,30 +73,69 @@ ComparisonFormat: TypeAlias = Literal["text", "md", "html"]
 StatisticFormat: TypeAlias = Literal["md", "csv", "json"]
 """The § 99 statistic: Markdown tables, CSV or JSON."""
 
+InstrumentDiffFormat: TypeAlias = Literal["text", "md", "json"]
+"""Instrument differences and their impact: plain text, Markdown or JSON."""
+ConsultFormat: TypeAlias = Literal["text", "json", "md", "html"]
+"""A collegial consultation: plain text, JSON (stable ids), Markdown or one HTML file."""
+
+AgreementFormat: TypeAlias = Literal["md", "csv", "json"]
+"""The agreement of two raters: a Markdown table, CSV or JSON."""
+
 REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 COMPARISON_FORMATS: tuple[ComparisonFormat, ...] = get_args(ComparisonFormat)
 STATISTIC_FORMATS: tuple[StatisticFormat, ...] = get_args(StatisticFormat)
+INSTRUMENT_DIFF_FORMATS: tuple[InstrumentDiffFormat, ...] = get_args(InstrumentDiffFormat)
+CONSULT_FORMATS: tuple[ConsultFormat, ...] = get_args(ConsultFormat)
+AGREEMENT_FORMATS: tuple[AgreementFormat, ...] = get_args(AgreementFormat)
 
 _F = TypeVar("_F", bound=str)
 
 
 def default_language(instrument: InstrumentLike | None) -> Lang:
-    """The language used when none is given: the instrument's own default language.
-
-    Instruments do not name their languages yet; until they do, every instrument (and a
-    view without one) is German, the language of the bundled § 8a instrument.
+    """The language used when none is given: the instrument's default language (the first
+    of its ``languages``; German for an instrument that names none, and for a view without
+    one). An instrument in a language the library does not write gets English for the
+    library's own words (:func:`library_fallback` says when), its texts in its own language.
     """
-    return DEFAULT_LANGUAGE
+    if instrument is None:
+        return DEFAULT_LANGUAGE
+    return _library_language(_document(instrument).languages[0])
+
+
+def library_fallback(instrument: InstrumentLike | None) -> str | None:
+    """The instrument's default language when the library does not write it (its own words
+    are then English), else ``None``."""
+    if instrument is None:
+        return None
+    default = _document(instrument).languages[0]
+    return None if default in LANGUAGES else default
+
+
+def _document(instrument: InstrumentLike) -> Instrument:
+    return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
+
+
+def _library_language(tag: str) -> Lang:
+    """``tag`` when the library writes it, else English (the fallback for the library's
+    words)."""
+    for known in LANGUAGES:
+        if tag == known:
+            return known
+    return "en"
 
 
 def language(lang: str | None, instrument: InstrumentLike | None) -> Lang:
     """The language to write in: ``lang`` when given, else the instrument's default.
 
     Raises :class:`ArgumentError` (``argument.language``) for a language the library does
-    not write.
+    not write, or one the instrument is not written in.
     """
     if lang is None:
         return default_language(instrument)
+    if instrument is not None and lang not in _document(instrument).languages:
+        written = ", ".join(_document(instrument).languages)
+        reason = f"the instrument is written in {written} only"
+        raise ArgumentError(Problem("", "argument.language", reason))
     for known in LANGUAGES:
         if lang == known:
             return known

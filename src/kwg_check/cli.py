@@ -22,7 +22,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
@@ -30,12 +30,19 @@ from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
 import attrs
 
 from ._api import (
+    agreement,
     assessment_to_questionnaire_response,
     compare,
+    consult,
+    diff_instruments,
+    instrument_impact,
     instrument_to_questionnaire,
+    lint_instrument,
     load_json,
     migrate_assessment,
     questionnaire_response_to_assessment,
+    render_impact,
+    render_instrument_diff,
     render_report,
     resolve_instrument,
     score_assessment,
@@ -44,7 +51,7 @@ from ._api import (
     validate_document,
     verify_summary,
 )
-from ._batch import BatchCount, ResumePoint, resume_point, skip_done, write_batch
+from ._batch import BatchCount, ResumePoint, bounded_lines, resume_point, skip_done, write_batch
 from ._documents import (
     document_type,
     dump_document,
@@ -60,12 +67,24 @@ from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
-from ._types import COMPARISON_FORMATS, LANGUAGES, REPORT_FORMATS, STATISTIC_FORMATS, language
+from ._types import (
+    AGREEMENT_FORMATS,
+    COMPARISON_FORMATS,
+    CONSULT_FORMATS,
+    INSTRUMENT_DIFF_FORMATS,
+    LANGUAGES,
+    REPORT_FORMATS,
+    STATISTIC_FORMATS,
+    language,
+)
 from ._version import __version__
+from ._views._agreement import render_agreement
+from ._views._consult import render_consultation
 from ._views._describe import describe_instrument
+from ._views._fhir import not_expressed
 from ._views._report import render_comparison
-from ._views._stats import read_statistic, render_statistic
-from ._vocabulary import localized
+from ._views._stats import read_documents, read_statistic, render_statistic
+from ._vocabulary import localized, word
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -182,32 +201,61 @@ def _print_problems(
 def _cmd_validate(args: argparse.Namespace) -> int:
     registry = _registry(args.instrument, args.instruments)
     report = []
-    invalid = 0
+    invalid = warned = 0
     files = _expand(args.files)
     for name in files:
+        warnings: list[Problem] = []
         try:
             data = _read(name)
             kind: str | None = document_type(data)
             problems = validate_document(data, registry=registry, schema_only=args.schema_only)
+            if kind == "instrument" and not problems:
+                warnings = lint_instrument(parse_instrument(data))
         except KwgCheckError as error:
             kind, problems = None, list(error.problems)
         invalid += bool(problems)
+        warned += bool(warnings)
         if args.format == "json":
-            report.append(
-                {
-                    "file": name,
-                    "document_type": kind,
-                    "valid": not problems,
-                    "problems": [problem.as_dict() for problem in problems],
-                }
-            )
+            entry: dict[str, JsonValue] = {
+                "file": name,
+                "document_type": kind,
+                "valid": not problems,
+                "problems": [_as_json(problem) for problem in problems],
+            }
+            if kind == "instrument":
+                entry["warnings"] = [_as_json(warning) for warning in warnings]
+            report.append(entry)
         else:
-            _print_problems(name, problems, sys.stdout)
+            _print_problems(name, [*problems, *warnings], sys.stdout)
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(f"{len(files)} file(s) checked, {invalid} invalid", file=sys.stderr)
-    return EXIT_INVALID if invalid else EXIT_OK
+        with_warnings = f", {warned} with lint warnings" if warned else ""
+        print(f"{len(files)} file(s) checked, {invalid} invalid{with_warnings}", file=sys.stderr)
+    return EXIT_INVALID if invalid or (args.strict and warned) else EXIT_OK
+
+
+def _as_json(problem: Problem) -> JsonValue:
+    return {"pointer": problem.pointer, "code": problem.code, "reason": problem.reason}
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    report: list[JsonValue] = []
+    warned = 0
+    files = _expand(args.files)
+    for name in files:
+        instrument = _instrument_from_file(name)
+        warnings = lint_instrument(instrument)
+        warned += bool(warnings)
+        if args.format == "json":
+            report.append({"file": name, "warnings": [_as_json(w) for w in warnings]})
+        else:
+            _print_problems(name, warnings, sys.stdout)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(f"{len(files)} instrument(s) checked, {warned} with warnings", file=sys.stderr)
+    return EXIT_INVALID if args.strict and warned else EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -283,10 +331,11 @@ def _cmd_example(args: argparse.Namespace) -> int:
 def _named_instrument(
     target: str, registry: InstrumentRegistry | None = None
 ) -> tuple[Instrument, InstrumentVariant | None]:
-    """An instrument file, or a registry's instrument named ``id[@version]``; a local
+    """An instrument file (``-``: standard input), or a registry's instrument named
+    ``id[@version]``; a local
     variant (file or bundled) is resolved against its base and comes with its document."""
     known = registry or bundled_registry()
-    if Path(target).exists():
+    if target == "-" or Path(target).exists():
         document = _load(target, parse_instrument_or_variant)
         if isinstance(document, InstrumentVariant):
             try:
@@ -410,6 +459,7 @@ def _refuse_output_over_input(args: argparse.Namespace) -> None:
 
 _INPUT_ARGUMENTS: tuple[str, ...] = ("input", "files", "summaries", "assessment", "summary")
 _INPUT_ARGUMENTS += ("response", "instrument", "previous", "old", "new")
+_INPUT_ARGUMENTS += ("assessments", "first", "second")
 
 
 def _input_names(args: argparse.Namespace) -> Iterator[str]:
@@ -526,8 +576,14 @@ def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
 
 
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
+    """The Questionnaire; the items whose rule FHIRPath cannot carry are listed on stderr
+    (kwg_check still computes them from an imported response)."""
     instrument, _ = _named_instrument(args.instrument)
-    return _write_json(instrument_to_questionnaire(instrument, lang=args.lang), args.output)
+    questionnaire = instrument_to_questionnaire(instrument, lang=args.lang)
+    lang = language(args.lang, instrument)
+    for link_id in not_expressed(questionnaire):
+        print(f"kwg-check: {word('fhir.not-expressed', lang, link_id=link_id)}", file=sys.stderr)
+    return _write_json(questionnaire, args.output)
 
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
@@ -542,7 +598,17 @@ def _cmd_fhir_import(args: argparse.Namespace) -> int:
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
-    assessment = questionnaire_response_to_assessment(resource, instrument, registry=registry)
+    assessors = [
+        (ident, role or None) for ident, _, role in (one.partition(":") for one in args.assessor)
+    ]
+    assessment = questionnaire_response_to_assessment(
+        resource,
+        instrument,
+        registry=registry,
+        case_id=args.case_id,
+        assessment_id=args.assessment_id,
+        assessors=assessors,
+    )
     return _write_json(dump_document(assessment), args.output)
 
 
@@ -581,6 +647,118 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     except KwgCheckError as error:
         raise _InvalidFile(args.new, error.problems) from None
     _write(render_comparison(comparison, lang=args.lang, format=args.format), args.output)
+    return EXIT_OK
+
+
+def _cmd_instrument_diff(args: argparse.Namespace) -> int:
+    # Exit 1 means "score-affecting differences" to CI, so an instrument that cannot be read
+    # must not end the same way: its problems are printed and the exit is 2.
+    try:
+        old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
+    except _InvalidFile as error:
+        _print_problems(error.name, error.problems, sys.stderr)
+        return EXIT_USAGE
+    except KwgCheckError as error:
+        _print_problems("kwg-check", error.problems, sys.stderr, file=False)
+        return EXIT_USAGE
+    diff = diff_instruments(old, new)
+    _write(render_instrument_diff(diff, lang=args.lang, format=args.format), args.output)
+    failing = diff.bump_missing if args.require_bump else bool(diff.score_affecting)
+    return EXIT_INVALID if failing else EXIT_OK
+
+
+def _assessment_in(data: JsonValue) -> Assessment | list[Problem]:
+    try:
+        return parse_assessment(data)
+    except KwgCheckError as error:
+        return list(error.problems)
+
+
+def _cmd_impact(args: argparse.Namespace) -> int:
+    old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
+    for path in args.assessments:
+        if path != "-" and not Path(path).exists():
+            raise _UsageError(f"{path}: no such file or directory")
+    unread = 0
+
+    def assessments() -> Iterator[Assessment]:
+        nonlocal unread
+        for name, found in read_documents(args.assessments, _assessment_in):
+            if isinstance(found, Assessment):
+                yield found
+            else:
+                unread += 1
+                _print_problems(name, found, sys.stderr)
+
+    impact = instrument_impact(old, new, assessments())
+    _write(render_impact(impact, lang=args.lang, format=args.format), args.output)
+    return EXIT_INVALID if unread or impact.failed else EXIT_OK
+
+
+def _print_placed(files: Mapping[str, str], problems: Sequence[Problem], lines: bool) -> int:
+    """Print problems whose pointers lead into a list of inputs (``/1/subject``) or into
+    the lines of named files (``/second/3/subject``) as ``FILE:POINTER`` or
+    ``FILE:LINE:POINTER``; ``files`` maps the first pointer token to the file. Exit 1."""
+    for problem in problems:
+        tokens = problem.pointer.split("/")[1:]
+        where, rest = "kwg-check", tokens
+        if tokens and tokens[0] in files:
+            where, rest = files[tokens[0]], tokens[1:]
+            if lines and rest and rest[0].isdigit():
+                where, rest = f"{where}:{int(rest[0]) + 1}", rest[1:]
+        pointer = "".join("/" + token for token in rest)
+        place = where if where == "kwg-check" else f"{where}:{pointer}"
+        print(f"{place}: {problem.code}: {problem.reason}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _cmd_consult(args: argparse.Namespace) -> int:
+    if len(args.assessments) < 2:
+        raise _UsageError("consult needs at least two assessments (ASSESSMENT ASSESSMENT...)")
+    assessments = [_load(name, parse_assessment) for name in args.assessments]
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
+    registry = _registry((), args.instruments)
+    try:
+        result = consult(assessments, instrument, registry=registry)
+    except KwgCheckError as error:
+        files = {str(index): name for index, name in enumerate(args.assessments)}
+        return _print_placed(files, error.problems, lines=False)
+    _write(render_consultation(result, lang=args.lang, format=args.format), args.output)
+    return EXIT_OK
+
+
+def _assessment_lines(path: str) -> tuple[list[Assessment], list[tuple[str, Problem]]]:
+    """The assessments of a JSON Lines file, one per line, and the problems of bad lines
+    (with ``FILE:LINE`` as their place)."""
+    found: list[Assessment] = []
+    problems: list[tuple[str, Problem]] = []
+    with contextlib.ExitStack() as stack:
+        stream = _open_input(path, stack)
+        for number, raw in enumerate(bounded_lines(stream, DEFAULT_LIMITS.max_bytes), start=1):
+            content = raw.removesuffix(b"\n").removesuffix(b"\r")
+            try:
+                if not content.strip(b" \t"):
+                    raise DocumentError.single("", "agreement.empty-line", "the line is empty")
+                found.append(parse_assessment(load_bytes(content, format="json")))
+            except KwgCheckError as error:
+                problems += [(f"{path}:{number}", problem) for problem in error.problems]
+    return found, problems
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    (first, bad_first), (second, bad_second) = map(_assessment_lines, (args.first, args.second))
+    for where, problem in bad_first + bad_second:
+        print(f"{where}:{problem.pointer}: {problem.code}: {problem.reason}", file=sys.stderr)
+    if bad_first or bad_second:
+        return EXIT_INVALID
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
+    registry = _registry((), args.instruments)
+    try:
+        result = agreement(first, second, instrument, registry=registry)
+    except KwgCheckError as error:
+        files = {"first": args.first, "second": args.second}
+        return _print_placed(files, error.problems, lines=True)
+    _write(render_agreement(result, lang=args.lang, format=args.format), args.output)
     return EXIT_OK
 
 
@@ -631,6 +809,14 @@ def _directories_option(sub: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="directory of instrument files (*.yaml, *.yml, *.json) to look instruments up "
         "in, besides the bundled ones (repeatable)",
+    )
+
+
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when an instrument has lint warnings (without: warnings are printed, exit 0)",
     )
 
 
@@ -694,12 +880,30 @@ def _parser() -> argparse.ArgumentParser:
         "instrument file to check assessments and summaries against (repeatable; bundled "
         "ones are known)",
     )
+    _strict_option(validate)
     validate.add_argument(
         "--schema-only",
         action="store_true",
         help="check each file on its own (the published schema and the instrument rules); "
         "look no instrument up for assessments and summaries",
     )
+
+    lint = command(
+        "lint",
+        _cmd_lint,
+        "Check instruments for authoring mistakes the schema cannot see; prints "
+        "FILE:POINTER: CODE: reason.",
+        "kwg-check lint my-instrument.yaml --strict",
+    )
+    lint.add_argument(
+        "files",
+        nargs="+",
+        metavar="INSTRUMENT",
+        help="instrument files (- for stdin); a directory means every *.json, *.yaml, *.yml "
+        "below it",
+    )
+    _format_option(lint, ("text", "json"))
+    _strict_option(lint)
 
     schema = command(
         "schema",
@@ -849,6 +1053,79 @@ def _parser() -> argparse.ArgumentParser:
     _lang_option(diff)
     _output_option(diff)
 
+    instrument_diff = command(
+        "instrument-diff",
+        _cmd_instrument_diff,
+        "Show every difference between two instruments, classed score-affecting or cosmetic; "
+        "exit 1 when a difference is score-affecting, 2 when an instrument cannot be read.",
+        "kwg-check instrument-diff old/kwg_8a.yaml kwg_8a.yaml --require-bump",
+    )
+    for name, what in (("old", "previous"), ("new", "new")):
+        instrument_diff.add_argument(
+            name, metavar=name.upper(), help=f"{what} instrument: file or bundled id[@version]"
+        )
+    _format_option(instrument_diff, INSTRUMENT_DIFF_FORMATS)
+    _lang_option(instrument_diff)
+    _output_option(instrument_diff)
+    instrument_diff.add_argument(
+        "--require-bump",
+        action="store_true",
+        help="exit 1 only when score-affecting differences come without a higher version",
+    )
+
+    impact = command(
+        "impact",
+        _cmd_impact,
+        "Score assessments under two instruments and cross-table the outcomes.",
+        "kwg-check impact kwg_8a@1.0.0 kwg_8a-draft.yaml assessments/ --format md",
+    )
+    impact.add_argument("old", metavar="OLD", help="instrument the assessments were made with")
+    impact.add_argument("new", metavar="NEW", help="instrument to compare with")
+    impact.add_argument(
+        "assessments",
+        nargs="+",
+        metavar="ASSESSMENT",
+        help="assessment files, directories or JSON Lines (- reads JSON Lines from stdin)",
+    )
+    _format_option(impact, INSTRUMENT_DIFF_FORMATS)
+    _lang_option(impact)
+    _output_option(impact)
+    consult_command = command(
+        "consult",
+        _cmd_consult,
+        "Prepare a collegial consultation: where independent ratings of one case differ, "
+        "each rater's outcome, the outcomes within reach, what to discuss first.",
+        "kwg-check consult rating-fk05.json rating-fk17.json --format md --lang de",
+    )
+    consult_command.add_argument(
+        "assessments",
+        nargs="+",
+        metavar="ASSESSMENT",
+        help="at least two assessments of one case, date and instrument, by other assessors",
+    )
+    _instrument_option(consult_command)
+    _format_option(consult_command, CONSULT_FORMATS)
+    _lang_option(consult_command)
+    _output_option(consult_command)
+
+    agreement_command = command(
+        "agreement",
+        _cmd_agreement,
+        "Agreement between two raters (pairs, exact agreement, Cohen's kappa) per item and "
+        "for the computed outcome; line n of both files rates the same case.",
+        "kwg-check agreement first-rater.jsonl second-rater.jsonl --format md --lang de",
+    )
+    agreement_command.add_argument(
+        "first", metavar="FIRST.jsonl", help="the first rater's assessments, one per line"
+    )
+    agreement_command.add_argument(
+        "second", metavar="SECOND.jsonl", help="the second rater's, same cases in the same order"
+    )
+    _instrument_option(agreement_command)
+    _format_option(agreement_command, AGREEMENT_FORMATS)
+    _lang_option(agreement_command)
+    _output_option(agreement_command)
+
     stats = command(
         "stats",
         _cmd_stats,
@@ -894,6 +1171,19 @@ def _parser() -> argparse.ArgumentParser:
         fhir_commands,
     )
     fhir_import.add_argument("response", metavar="RESPONSE", help="response file (- for stdin)")
+    fhir_import.add_argument(
+        "--case-id", metavar="ID", help="the child's pseudonymous case id, if the response lacks it"
+    )
+    fhir_import.add_argument(
+        "--assessment-id", metavar="ID", help="the assessment's id, if the response lacks it"
+    )
+    fhir_import.add_argument(
+        "--assessor",
+        metavar="ID:ROLE",
+        action="append",
+        default=[],
+        help="an assessor (repeatable), if the response lacks the assessors",
+    )
     for sub in (response, fhir_import):
         _instrument_option(sub)
     for sub in (questionnaire, response, fhir_import):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._assessment import assessment_problems
 from ._compile import compile_instrument, instrument_problems
+from ._lint import lint
 from ._references import summary_problems
 from ._runtime import CompiledInstrument
 from ._score import score, score_document
@@ -19,6 +20,7 @@ __all__ = [
     "assessment_problems",
     "compile_instrument",
     "instrument_problems",
+    "lint",
     "score",
     "score_document",
     "summary_problems",

@@ -18,6 +18,7 @@ from typing import Any
 
 from kwg_check._errors import Problem, pointer_from_path
 from kwg_check._io import DEFAULT_LIMITS, Limits
+from kwg_check._model._types import localized_texts
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import Index, Instrument, Item, Scale
 
@@ -110,6 +111,7 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
     if out.problems:
         return out.problems
     _check_duplicates(instrument, out)
+    _check_languages(instrument, out)
     names = names_of(instrument)
     outcomes = {outcome.id for outcome in instrument.outcomes}
     _check_scales(instrument, out)
@@ -137,6 +139,25 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
         )
     _check_graphs(instrument, limits, out)
     return out.problems
+
+
+def _check_languages(instrument: Instrument, out: _Collector) -> None:
+    """Each language declared once, and every text in the default language (the first).
+
+    JSON Schema cannot say "the key named by ``languages[0]``", so the published schema
+    only asks each text for at least one language and this check does the rest."""
+    languages = instrument.languages
+    for i, tag in enumerate(languages):
+        if tag in languages[:i]:
+            out.add(("languages", i), "instrument.languages", f"'{tag}' is declared twice")
+    default = languages[0]
+    for path, text in localized_texts(instrument):
+        if text.get(default) is None:
+            out.add(
+                path,
+                "text.default-language",
+                f"the text lacks the instrument's default language '{default}'",
+            )
 
 
 _RULES = "compile.too-many-rules"

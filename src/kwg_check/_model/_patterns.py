@@ -12,6 +12,7 @@ __all__ = [
     "DECIMAL_PATTERN",
     "FINGERPRINT_PATTERN",
     "ID_PATTERN",
+    "LANGUAGE_PATTERN",
     "NAME_PATTERN",
     "PATTERN_MEANINGS",
     "PSEUDONYM_PATTERN",
@@ -26,6 +27,7 @@ def anchored(body: str) -> str:
 
 
 ID_PATTERN = anchored(r"[a-z0-9][a-z0-9_.-]{0,63}")
+LANGUAGE_PATTERN = anchored(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,7}")
 NAME_PATTERN = anchored(r"[a-z][a-z0-9_]{0,49}")
 PSEUDONYM_PATTERN = anchored(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 SEMVER_PATTERN = anchored(
@@ -51,6 +53,7 @@ PATTERN_MEANINGS = {
     NAME_PATTERN: "a message code or parameter name: 1 to 50 of the characters a-z, 0-9, "
     "'_', beginning with a letter",
     SEMVER_PATTERN: "a semantic version such as 1.0.0",
+    LANGUAGE_PATTERN: "a BCP 47 language tag such as de, en or pt-BR",
     FINGERPRINT_PATTERN: "a fingerprint: 'sha256:' and 64 lower-case hexadecimal digits",
 }
 """What an error says a value must be, for each pattern of a field."""

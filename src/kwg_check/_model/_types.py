@@ -13,7 +13,7 @@ import functools
 import re
 import typing
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Context, Decimal
 from typing import Annotated, Any, Literal, Self
 
@@ -25,6 +25,7 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic.config import ExtraValues
 from pydantic_core import PydanticCustomError
@@ -36,6 +37,7 @@ from ._patterns import (
     DECIMAL_PATTERN,
     FINGERPRINT_PATTERN,
     ID_PATTERN,
+    LANGUAGE_PATTERN,
     PSEUDONYM_PATTERN,
     SEMVER_PATTERN,
     anchored,
@@ -48,6 +50,7 @@ __all__ = [
     "FINGERPRINT_PATTERN",
     "ID_PATTERN",
     "JSON_INT",
+    "LANGUAGE_PATTERN",
     "PSEUDONYM_PATTERN",
     "SEMVER_PATTERN",
     "Document",
@@ -58,6 +61,7 @@ __all__ = [
     "Id",
     "IsoDate",
     "Label",
+    "LanguageTag",
     "LocalizedText",
     "Part",
     "PseudonymousId",
@@ -66,6 +70,7 @@ __all__ = [
     "anchored",
     "format_decimal",
     "label_match_key",
+    "localized_texts",
     "one_of",
 ]
 
@@ -327,13 +332,65 @@ def one_of(*fields: str) -> ConfigDict:
     return ConfigDict(json_schema_extra={"oneOf": [{"required": [name]} for name in fields]})
 
 
-class LocalizedText(Part):
-    """A text in German and English."""
+LanguageTag = Annotated[
+    str,
+    Field(pattern=LANGUAGE_PATTERN, description="A BCP 47 language tag such as de, en or pt-BR."),
+]
+TextValue = Annotated[str, Field(min_length=1, max_length=5000)]
 
-    de: Annotated[str, Field(min_length=1, max_length=5000)]
+
+class LocalizedText(Part):
+    """A text in one or more languages, keyed by BCP 47 tag (``de``, ``en``, ``pt-BR``).
+
+    At least one language. Which ones a text must carry is the instrument's business: its
+    default language (the first of ``languages``) always, the others as translations
+    (a missing one is the lint warning ``lint.translation-missing``).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={"propertyNames": {"pattern": LANGUAGE_PATTERN}, "minProperties": 1},
+    )
+    __pydantic_extra__: dict[LanguageTag, TextValue] = Field(init=False)
+
+    de: TextValue | None = None
     """German wording."""
-    en: Annotated[str, Field(min_length=1, max_length=5000)]
+    en: TextValue | None = None
     """English wording."""
+
+    @model_validator(mode="after")
+    def _some_language(self) -> Self:
+        if not self.translations:
+            raise PydanticCustomError(
+                "too_short", "give the text in at least one language", {"min_length": 1}
+            )
+        return self
+
+    @property
+    def translations(self) -> dict[str, str]:
+        """Language tag → wording, for every language the text is given in."""
+        given = {"de": self.de, "en": self.en, **(self.__pydantic_extra__ or {})}
+        return {tag: text for tag, text in given.items() if text is not None}
+
+    def get(self, tag: str) -> str | None:
+        """The wording in the language ``tag``, or ``None`` when the text lacks it."""
+        return self.translations.get(tag)
+
+
+def localized_texts(
+    value: object, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], LocalizedText]]:
+    """Every localized text below ``value`` with its path, in document order (the
+    publisher's ``extensions`` hold no texts of the document)."""
+    if isinstance(value, LocalizedText):
+        yield path, value
+    elif isinstance(value, Part):
+        for name, field in type(value).model_fields.items():
+            if name != "extensions":
+                yield from localized_texts(getattr(value, name), (*path, field.alias or name))
+    elif isinstance(value, list):
+        for position, element in enumerate(value):
+            yield from localized_texts(element, (*path, position))
 
 
 class Document(Part):

@@ -21,6 +21,7 @@ from ._types import (
     Extensions,
     Fingerprint,
     Id,
+    LanguageTag,
     LocalizedText,
     Part,
     SemVer,
@@ -138,7 +139,8 @@ class Item(Part):
     scale: Id
     """The scale the item is rated on."""
     weight: Exact = Decimal(1)
-    """Exact factor applied to the level's points in weighted aggregations."""
+    """Exact factor applied to the level's points by ``weighted_sum`` indices only; ``sum``,
+    ``mean``, ``max``, ``min`` and ``count_at_least`` ignore it. Default 1."""
     response: Literal["single", "multiple"] = "single"
     """single: one level; multiple: 'all that apply', several levels."""
     combine: Literal["highest", "sum"] = "highest"
@@ -160,7 +162,8 @@ class Item(Part):
     """Forms of endangerment (§ 99 SGB VIII) the item points to when rated concerning."""
     concerning_from: Id | None = None
     """From this level upwards the answer counts as concerning (for the forms of
-    endangerment and for reports)."""
+    endangerment and for reports). Default for risk and safety items: the second level (any
+    level above the first); protective and context items are never concerning."""
 
 
 class Band(Part):
@@ -425,6 +428,13 @@ class Instrument(Document):
     """Instrument id; with ``version`` it identifies the instrument."""
     version: SemVer
     """Semantic version of the instrument."""
+    languages: list[LanguageTag] = Field(
+        default_factory=lambda: ["de", "en"], min_length=1, max_length=20
+    )
+    """The languages the instrument's texts are written in, as BCP 47 tags; the first is its
+    default language, which every text must carry (the others are translations; a missing
+    one is the lint warning ``lint.translation-missing``). Absent: ``[de, en]``, German
+    first. Outputs without a language asked for use the default language."""
     title: LocalizedText
     """Title."""
     description: LocalizedText | None = None

@@ -50,9 +50,10 @@ from .._model.conditions import (
     IndexCompare,
     Not,
 )
-from .._model.instrument import Item, Scale
+from .._model.instrument import Index, Item, Scale
 from .._types import Lang
-from .._vocabulary import localized
+from .._vocabulary import label, localized, word
+from ._fhirpath import Expressions
 
 __all__ = [
     "BASE_URL",
@@ -68,6 +69,10 @@ BASE_URL = "https://schemas.kwg-check.de/fhir"
 """Root of every URI the mapping defines (code systems, identifier systems, extensions)."""
 _EXT = f"{BASE_URL}/StructureDefinition/"
 EXT_ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+EXT_ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+_SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+EXT_CALCULATED = _SDC + "sdc-questionnaire-calculatedExpression"
+EXT_ENABLE_WHEN_EXPRESSION = _SDC + "sdc-questionnaire-enableWhenExpression"
 EXT_KIND = _EXT + "item-kind"
 EXT_WEIGHT = _EXT + "item-weight"
 EXT_PER_CAREGIVER = _EXT + "per-caregiver"
@@ -88,6 +93,8 @@ _SUBJECT = _PREFIX + "subject"
 _BIRTH_DATE = _SUBJECT + ".birth_date"
 _AGE = _SUBJECT + ".age_months"
 _DOMAIN = _PREFIX + "domain."
+_INDICES = _PREFIX + "indices"
+_INDEX = _PREFIX + "index."
 _SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
 """Object keys shown in pointers; others are replaced by ``~unknown`` (never echoed)."""
 
@@ -129,6 +136,8 @@ class _Field:
     codes: tuple[str, ...] = ()
     system: str = ""
     """For ``choice``: the last segment of the code system's URI."""
+    concept: str = ""
+    """For ``choice``: the vocabulary's concept that labels the codes."""
 
 
 _PARTICIPATION = (
@@ -148,6 +157,7 @@ _SECTIONS = (
         "Made known by",
         codes=typing.get_args(Initiator),
         system="initiator",
+        concept="initiator",
     ),
     _Field(
         "assessors",
@@ -206,6 +216,7 @@ _SECTIONS = (
                 "Category",
                 codes=typing.get_args(ResourceCategory),
                 system="resource-category",
+                concept="resource",
             ),
             _Field("label", "string", "Wer oder was", "Who or what"),
             _Field("available", "boolean", "Verfügbar", "Available"),
@@ -284,6 +295,9 @@ def questionnaire(compiled: CompiledInstrument, lang: Lang) -> JsonObject:
         children = by_domain.pop(domain.id, [])
         if children:
             items.append(_group(_DOMAIN + domain.id, _text(domain.label, lang), children))
+    scores: list[JsonValue] = [_index_question(look, index, lang) for index in instrument.indices]
+    if scores:
+        items.append(_group(_INDICES, word("fhir.indices", lang), scores))
     items.extend(
         _field_question(instrument, field, _PREFIX + field.name, lang) for field in _SECTIONS
     )
@@ -313,6 +327,41 @@ def _machine_name(instrument_id: str) -> str:
     words = re.split(r"[^a-z0-9]+", instrument_id)
     name = "".join(word[:1].upper() + word[1:] for word in words)
     return name if name[:1].isalpha() else "I" + name
+
+
+def _index_question(look: _Lookup, index: Index, lang: Lang) -> JsonObject:
+    """A read-only question a renderer fills in from the index's ``calculatedExpression``
+    while the form is filled; marked not expressed when FHIRPath cannot compute it."""
+    expression = look.expressions.index(index)
+    extension: JsonObject = (
+        {"url": EXT_NOT_EXPRESSED, "valueBoolean": True}
+        if expression is None
+        else {"url": EXT_CALCULATED, "valueExpression": _fhirpath(expression)}
+    )
+    counted = index.aggregation in ("count_at_least", "max_band")
+    return {
+        "extension": [extension],
+        "linkId": _INDEX + index.id,
+        "text": _text(index.label, lang),
+        "type": "integer" if counted else "decimal",
+        "readOnly": True,
+    }
+
+
+def not_expressed(questionnaire: JsonObject) -> list[str]:
+    """linkIds of the Questionnaire's items whose kwg rule (applicability or calculation) is
+    not expressed, in document order: the command lists them."""
+    found: list[str] = []
+
+    def visit(items: JsonValue) -> None:
+        for item in typing.cast(list[JsonObject], items):
+            extensions = typing.cast(list[JsonObject], item.get("extension", []))
+            if any(ext.get("url") == EXT_NOT_EXPRESSED for ext in extensions):
+                found.append(typing.cast(str, item["linkId"]))
+            visit(item.get("item", []))
+
+    visit(questionnaire.get("item", []))
+    return found
 
 
 def _group(link_id: str, text: str, children: list[JsonValue], repeats: bool = False) -> JsonObject:
@@ -357,6 +406,7 @@ class _Lookup:
     instrument: Instrument
     items: Mapping[str, Item]
     scales: Mapping[str, tuple[int, Scale]]
+    expressions: Expressions
 
     @classmethod
     def of(cls, instrument: Instrument) -> _Lookup:
@@ -366,7 +416,7 @@ class _Lookup:
         scales: dict[str, tuple[int, Scale]] = {}
         for position, scale in enumerate(instrument.scales):
             scales.setdefault(scale.id, (position, scale))
-        return cls(instrument, items, scales)
+        return cls(instrument, items, scales, Expressions.of(instrument))
 
 
 def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObject:
@@ -374,18 +424,22 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
     scale_position, scale = look.scales[item.scale]
     system = _scale_system(instrument, scale.id)
     pointer = f"/scales/{scale_position}"
-    options: list[JsonValue] = []
-    for n, level in enumerate(scale.levels):
-        coding = _coding(system, level.id, _text(level.label, lang))
-        points = _fhir_decimal(level.points, f"{pointer}/levels/{n}/points")
-        coding["extension"] = [{"url": EXT_ORDINAL, "valueDecimal": points}]
-        options.append({"valueCoding": coding})
+    options: list[JsonValue] = [
+        _option(
+            _coding(system, level.id, _text(level.label, lang)),
+            _fhir_decimal(level.points, f"{pointer}/levels/{n}/points"),
+        )
+        for n, level in enumerate(scale.levels)
+    ]
     if scale.unknown is not None:
-        coding = _coding(system, scale.unknown.id, _text(scale.unknown.label, lang))
-        if scale.unknown.scores_as is not None:
-            points = _fhir_decimal(scale.unknown.scores_as, f"{pointer}/unknown/scores_as")
-            coding["extension"] = [{"url": EXT_ORDINAL, "valueDecimal": points}]
-        options.append({"valueCoding": coding})
+        unknown = scale.unknown
+        score = unknown.scores_as
+        options.append(
+            _option(
+                _coding(system, unknown.id, _text(unknown.label, lang)),
+                None if score is None else _fhir_decimal(score, f"{pointer}/unknown/scores_as"),
+            )
+        )
     extensions: list[JsonValue] = [
         {"url": EXT_KIND, "valueCode": item.kind},
         {
@@ -400,7 +454,12 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
     question["type"] = "choice"
     if item.applies_when is not None:
         enable = _enable_when(look, item.applies_when)
-        if enable is None:
+        expression = look.expressions.condition(item.applies_when)
+        if enable is None and expression is not None:
+            extensions.append(
+                {"url": EXT_ENABLE_WHEN_EXPRESSION, "valueExpression": _fhirpath(expression)}
+            )
+        elif enable is None:
             extensions.append({"url": EXT_NOT_EXPRESSED, "valueBoolean": True})
         else:
             behaviour, conditions = enable
@@ -411,6 +470,26 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
         question["repeats"] = True
     question["answerOption"] = options
     return question
+
+
+def _option(coding: JsonObject, points: int | float | None) -> JsonObject:
+    """An answer option scored where SDC renderers and FHIRPath ``weight()`` look: the
+    option's own ``ordinalValue`` (R4) and ``itemWeight`` (its successor) extensions."""
+    option: JsonObject = {}
+    if points is not None:
+        option["extension"] = [
+            {"url": EXT_ORDINAL, "valueDecimal": points},
+            {"url": EXT_ITEM_WEIGHT, "valueDecimal": points},
+        ]
+    option["valueCoding"] = coding
+    return option
+
+
+def _fhirpath(expression: str, name: str | None = None) -> JsonObject:
+    """An R4 ``Expression`` in FHIRPath."""
+    value: JsonObject = {} if name is None else {"name": name}
+    value.update({"language": "text/fhirpath", "expression": expression})
+    return value
 
 
 EnableWhen = tuple[Literal["all", "any"], tuple[JsonObject, ...]]
@@ -481,7 +560,7 @@ def _field_question(instrument: Instrument, field: _Field, link_id: str, lang: L
         if field.type == "outcome":
             codes = [(o.id, _text(o.label, lang)) for o in instrument.outcomes]
         else:
-            codes = [(code, None) for code in field.codes]
+            codes = [(code, label(field.concept, code, lang)) for code in field.codes]
         question["answerOption"] = [
             {"valueCoding": _coding(system, code, display)} for code, display in codes
         ]
@@ -768,8 +847,29 @@ class _Reader:
         return self.value(self.object(answer, at, frozenset({key})), key, kind, at), f"{at}/{key}"
 
 
-def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) -> Assessment:
+@attrs.frozen
+class Supplied:
+    """What a form filler's response lacks, given by the caller: ids the renderer cannot
+    know. Each is used only when the response does not carry it."""
+
+    case_id: str | None = None
+    assessment_id: str | None = None
+    assessors: tuple[tuple[str, str | None], ...] = ()
+    """(id, role) of each assessor; a missing role is reported like any missing field."""
+
+
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?")
+"""A FHIR date or dateTime down to the day; the assessment keeps the day."""
+
+
+def assessment_from_response(
+    resource: JsonValue, compiled: CompiledInstrument, supplied: Supplied = Supplied()
+) -> Assessment:
     """Read a QuestionnaireResponse to the instrument's Questionnaire back into an assessment.
+
+    Accepts what form fillers write besides the mapping (``id``, ``meta``, ``text``,
+    ``language``, a dateTime ``authored``, a ``subject`` reference, the computed index
+    items) and takes what the response lacks from ``supplied``.
 
     Raises :class:`InstrumentMismatchError` (``fhir.foreign-questionnaire``) when the
     response answers another questionnaire, and :class:`DocumentError` with every problem
@@ -779,7 +879,7 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
     reader = _Reader()
     top = frozenset(
         {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
-        | {"authored", "item"}
+        | {"authored", "item", "id", "meta", "text", "language"}
     )
     qr = reader.object(resource, "", top)
     if qr.get("resourceType") != "QuestionnaireResponse":
@@ -796,9 +896,11 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
     if qr.get("status") != "completed":
         reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
     data: JsonObject = {"document_type": "assessment"}
-    data["id"] = _identifier(reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM)
+    data["id"] = _identifier(
+        reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM, supplied.assessment_id
+    )
     data["instrument"] = {"id": instrument.id, "version": instrument.version}
-    data["assessment_date"] = reader.value(qr, "authored", str, "")
+    data["assessment_date"] = _authored(reader, qr)
     reader.origin.update(
         {
             "/id": "/identifier/value",
@@ -810,8 +912,8 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
     sections = {_PREFIX + field.name: field for field in _SECTIONS}
     domains = {_DOMAIN + domain.id: domain.id for domain in instrument.domains}
     repeating = [link_id for link_id, field in sections.items() if field.repeats]
-    entries = reader.items(qr, "", [_SUBJECT, *domains, *sections], repeating)
-    data["subject"], age = _read_subject(reader, qr, entries.get(_SUBJECT, []))
+    entries = reader.items(qr, "", [_SUBJECT, _INDICES, *domains, *sections], repeating)
+    data["subject"], age = _read_subject(reader, qr, entries.get(_SUBJECT, []), supplied)
     answers: JsonObject = {}
     for link_id, found in entries.items():
         if link_id in domains:
@@ -828,22 +930,72 @@ def assessment_from_response(resource: JsonValue, compiled: CompiledInstrument) 
             data[field.name] = _read_field(reader, instrument, field, link_id, found, field.name)
     if answers:
         data["answers"] = answers
-    if reader.problems:
-        raise DocumentError(reader.problems)
+    if "assessors" not in data and supplied.assessors:
+        data["assessors"] = [
+            {"id": ident} if role is None else {"id": ident, "role": role}
+            for ident, role in supplied.assessors
+        ]
+    return _assessment(reader, data, compiled, age)
+
+
+def _assessment(
+    reader: _Reader,
+    data: JsonObject,
+    compiled: CompiledInstrument,
+    age: tuple[JsonValue, str] | None,
+) -> Assessment:
+    """The assessment built from what was read, with every problem in one error: the
+    resource's own, then the document's and the instrument's where the resource was sound
+    enough to build one, each pointed into the resource."""
+    problems = list(reader.problems)
     try:
         assessment = parse_assessment(data)
         _checked(assessment, compiled)
     except InstrumentMismatchError as error:  # a pinned fingerprint of another document
         raise InstrumentMismatchError(_moved(reader.origin, error.problems)) from None
     except KwgCheckError as error:
-        raise DocumentError(_moved(reader.origin, error.problems)) from None
+        shown = [problem.pointer for problem in problems]
+        problems.extend(
+            p for p in _moved(reader.origin, error.problems) if not _near(p.pointer, shown)
+        )
+        raise DocumentError(sorted(set(problems))) from None
     if age is not None and age[0] != age_months(assessment):
         reason = "the age does not agree with the birth date on the assessment date"
-        raise DocumentError(Problem(age[1], "fhir.inconsistent", reason))
+        problems.append(Problem(age[1], "fhir.inconsistent", reason))
+    if problems:
+        raise DocumentError(sorted(set(problems)))
     return assessment
 
 
-def _identifier(reader: _Reader, value: JsonValue, pointer: str, system: str) -> JsonValue:
+def _near(pointer: str, shown: Sequence[str]) -> bool:
+    """Whether a problem at ``pointer`` is about an element already reported (the same
+    element, one inside it, or one it is inside): each element's problem is said once."""
+    return any(
+        pointer == other or other.startswith(pointer + "/") or pointer.startswith(other + "/")
+        for other in shown
+    )
+
+
+def _authored(reader: _Reader, qr: JsonObject) -> JsonValue:
+    """The day of ``authored`` (a date or a dateTime, as form fillers write it)."""
+    authored = reader.value(qr, "authored", str, "")
+    if isinstance(authored, str):
+        match = _DATE_TIME.fullmatch(authored)
+        if match is None:
+            reader.fail("/authored", "fhir.type", "authored must be a FHIR date or dateTime")
+            return None
+        return match.group(1)
+    return authored
+
+
+def _identifier(
+    reader: _Reader, value: JsonValue, pointer: str, system: str, supplied: str | None = None
+) -> JsonValue:
+    """The identifier's value; when the element is missing, the supplied one."""
+    if value is None:
+        if supplied is None:
+            reader.fail(pointer, "fhir.missing", "the identifier is missing")
+        return supplied
     identifier = reader.object(value, pointer, frozenset({"system", "value"}))
     if identifier and identifier.get("system") != system:
         reader.fail(pointer + "/system", "fhir.unsupported", f"the system must be {system}")
@@ -871,12 +1023,20 @@ def _read_extensions(reader: _Reader, qr: JsonObject, data: JsonObject) -> None:
 
 
 def _read_subject(
-    reader: _Reader, qr: JsonObject, found: list[tuple[JsonObject, str]]
+    reader: _Reader, qr: JsonObject, found: list[tuple[JsonObject, str]], supplied: Supplied
 ) -> tuple[JsonObject, tuple[JsonValue, str] | None]:
-    """The subject, and the age answer still to check against the birth date, if both."""
-    subject_ref = reader.object(qr.get("subject"), "/subject", frozenset({"identifier"}))
+    """The subject, and the age answer still to check against the birth date, if both.
+    A form filler's ``subject`` is a reference (to a Patient the case system knows); the
+    pseudonymous case id then comes from ``supplied``."""
+    reference = qr.get("subject")
+    keys = frozenset({"identifier", "reference", "display", "type"})
+    subject_ref = {} if reference is None else reader.object(reference, "/subject", keys)
     case_id = _identifier(
-        reader, subject_ref.get("identifier"), "/subject/identifier", CASE_ID_SYSTEM
+        reader,
+        subject_ref.get("identifier"),
+        "/subject/identifier" if reference is not None else "/subject",
+        CASE_ID_SYSTEM,
+        supplied.case_id,
     )
     subject: JsonObject = {"case_id": case_id}
     reader.origin["/subject"] = "/subject/identifier/value"

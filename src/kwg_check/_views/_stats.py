@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, get_args
+from typing import BinaryIO, TypeVar, get_args
 
 import attrs
 
@@ -32,6 +32,7 @@ from .._vocabulary import VOCABULARY, label, word
 
 __all__ = [
     "Statistic",
+    "read_documents",
     "read_statistic",
     "render_statistic",
     "tabulate_statistic",
@@ -145,7 +146,12 @@ def _from_line(value: JsonValue) -> Summary | list[Problem]:
         return list(error.problems)
 
 
-def _lines(name: str, stream: BinaryIO) -> Iterator[tuple[str, Summary | list[Problem]]]:
+_Found = TypeVar("_Found")
+
+
+def _lines(
+    name: str, stream: BinaryIO, parse: Callable[[JsonValue], _Found | list[Problem]]
+) -> Iterator[tuple[str, _Found | list[Problem]]]:
     for number, raw in enumerate(bounded_lines(stream, DEFAULT_LIMITS.max_bytes), start=1):
         where = f"{name}:{number}"
         content = raw.removesuffix(b"\n").removesuffix(b"\r")
@@ -157,30 +163,37 @@ def _lines(name: str, stream: BinaryIO) -> Iterator[tuple[str, Summary | list[Pr
         except KwgCheckError as error:
             yield where, list(error.problems)
             continue
-        yield where, _from_line(value)
+        yield where, parse(value)
 
 
-def _document(path: Path) -> tuple[str, Summary | list[Problem]]:
+def _document(
+    path: Path, parse: Callable[[JsonValue], _Found | list[Problem]]
+) -> tuple[str, _Found | list[Problem]]:
     try:
-        return str(path), parse_loaded(Summary, load_path(path))
+        return str(path), parse(load_path(path))
     except KwgCheckError as error:
         return str(path), list(error.problems)
 
 
-def _inputs(paths: Iterable[str]) -> Iterator[tuple[str, Summary | list[Problem]]]:
+def read_documents(
+    paths: Iterable[str], parse: Callable[[JsonValue], _Found | list[Problem]]
+) -> Iterator[tuple[str, _Found | list[Problem]]]:
+    """Each input's name (``FILE`` or ``FILE:LINE``) and what ``parse`` made of it: files,
+    directories (recursively, every JSON, YAML and JSON Lines file) and JSON Lines (``-``:
+    stdin). Used for summaries here and for assessments by ``impact``."""
     for name in paths:
         path = Path(name)
         if name == "-":
-            yield from _lines("-", sys.stdin.buffer)
+            yield from _lines("-", sys.stdin.buffer, parse)
         elif path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix in SUMMARY_SUFFIXES + LINES_SUFFIXES:
-                    yield from _inputs([str(child)])
+                    yield from read_documents([str(child)], parse)
         elif path.suffix in LINES_SUFFIXES:
             with path.open("rb") as stream:
-                yield from _lines(name, stream)
+                yield from _lines(name, stream, parse)
         else:
-            yield _document(path)
+            yield _document(path, parse)
 
 
 def read_statistic(paths: Iterable[str], report: Report) -> Statistic:
@@ -193,7 +206,7 @@ def read_statistic(paths: Iterable[str], report: Report) -> Statistic:
 
     def valid() -> Iterator[Summary]:
         nonlocal skipped
-        for name, found in _inputs(paths):
+        for name, found in read_documents(paths, _from_line):
             if isinstance(found, Summary):
                 yield found
             else:
