@@ -32,7 +32,7 @@ from kwg_check._model import instrument as instrument_model
 from kwg_check.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-KWG8A = ROOT / "src/kwg_check/data/instruments/kwg_8a.yaml"
+KWG8A = ROOT / "src/kwg_check/data/instruments/kwg_8a-1.1.0.yaml"
 Data = dict[str, Any]
 
 
@@ -258,7 +258,7 @@ COSMETIC: list[tuple[str, Callable[[Data], object], str]] = [
         lambda d: member(d, "indices", "interaction")["items"].reverse(),
         "/indices/4/items",
     ),
-    ("version", lambda d: d.update(version="1.0.1"), "/version"),
+    ("version", lambda d: d.update(version="1.1.1"), "/version"),
 ]
 
 
@@ -308,9 +308,9 @@ def moved(data: Data) -> Data:
 
 def test_version_bump_rule() -> None:
     assert diff_of(moved).bump_missing
-    assert not diff_of(lambda d: [moved(d), d.update(version="1.1.0")]).bump_missing
+    assert not diff_of(lambda d: [moved(d), d.update(version="1.2.0")]).bump_missing
     assert not diff_of(lambda d: d.update(licence="CC0-1.0")).bump_missing
-    assert diff_of(lambda d: [moved(d), d.update(version="1.0.0-rc.1")]).bump_missing
+    assert diff_of(lambda d: [moved(d), d.update(version="1.1.0-rc.1")]).bump_missing
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,7 +321,7 @@ def test_version_bump_rule() -> None:
 def high_at(cutoff: int) -> kwg_check.Instrument:
     data = kwg8a_data()
     member(data, "indices", "risk_total")["bands"][2]["at_least"] = cutoff
-    data["version"] = "1.0.1"
+    data["version"] = "1.1.1"
     return kwg_check.parse_instrument(data)
 
 
@@ -354,6 +354,7 @@ def test_impact_of_a_moved_cutoff_over_the_bundled_examples() -> None:
         "GE-2026-0153-01": ("17.0", "latent"),
         "GE-2026-0112-FK05": ("15.5", "need_for_help"),  # rater FK-05 of the consultation pair
         "GE-2026-0112-FK17": ("18.5", "latent"),  # rater FK-17: high risk, just over 18
+        "GE-2026-0112-K": ("17.5", "need_for_help"),  # their consensus: elevated
     }
     # Moving the cut-off of "high" from 18 to 30 only touches totals in [18, 30): 29.0 and
     # 27.0 fall to "elevated" (34.5 stays high, 17.0 was elevated already).
@@ -365,11 +366,11 @@ def test_impact_of_a_moved_cutoff_over_the_bundled_examples() -> None:
     #   for help by rule "elevated"; FK05 (15.5) was elevated already.
     # So: acute 2 -> acute; latent 6 -> 4 latent + 2 need for help; the rest unchanged.
     impact = kwg_check.instrument_impact(old, high_at(30), kwg8a_examples())
-    assert impact.assessments == 11
+    assert impact.assessments == 12
     assert impact.changed == 2
     assert impact.table == {
         "no_need": {"no_need": 1},
-        "need_for_help": {"need_for_help": 2},
+        "need_for_help": {"need_for_help": 3},
         "latent": {"latent": 4, "need_for_help": 2},
         "acute": {"acute": 2},
     }
@@ -471,7 +472,7 @@ def test_cli_impact_over_files_and_json_lines(
     assert main(["impact", "kwg_8a", new, str(lines), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     changed_ids = ["GE-2026-0112-FK17", "GE-2026-0134-02"]
-    assert (out["assessments"], out["changed"], out["changed_ids"]) == (11, 2, changed_ids)
+    assert (out["assessments"], out["changed"], out["changed_ids"]) == (12, 2, changed_ids)
     assert out["table"]["latent"] == {"latent": 4, "need_for_help": 2}
     assert main(["impact", "kwg_8a", new, str(lines), "--lang", "en", "--format", "md"]) == 0
     markdown = capsys.readouterr().out
@@ -517,8 +518,8 @@ def test_pre_commit_hook_refuses_a_score_affecting_change_without_a_version_bump
     assert stage(kwg_check.parse_instrument(kwg8a_data())) == 0  # a new file passes
     subprocess.run([*git, "commit", "-qm", "first"], check=True)
     moved = high_at(20)
-    assert stage(moved.model_copy(update={"version": "1.0.0"})) == 1  # no bump: refused
-    assert stage(moved.model_copy(update={"version": "1.1.0"})) == 0  # bumped: accepted
+    assert stage(moved.model_copy(update={"version": "1.1.0"})) == 1  # no bump: refused
+    assert stage(moved.model_copy(update={"version": "1.2.0"})) == 0  # bumped: accepted
     relabelled = kwg8a_data()
     relabelled["title"]["en"] = "Another title"
     assert stage(kwg_check.parse_instrument(relabelled)) == 0  # cosmetic: no bump needed

@@ -104,5 +104,39 @@ def test_a_v1_summary_reads_as_the_v2_summary_scored_now(name: str) -> None:
     assessment = kwg_check.load_assessment(FIXTURES / f"{name}.assessment.json")
     fresh = kwg_check.dump_document(kwg_check.score_assessment(assessment))
     assert not is_v1(fresh)
-    fresh.get("unknowns", {}).pop("indices", None)  # type: ignore[union-attr]
+    fresh.pop("protection", None)  # added after v1: a v1 summary never has it
+    unknowns = fresh["unknowns"]
+    assert isinstance(unknowns, dict)
+    unknowns.pop("indices", None)  # added after v1 (issue 13)
     assert {**read, "engine": None} == {**fresh, "engine": None}
+
+
+def test_a_summary_written_before_protection_existed_still_verifies() -> None:
+    """``protection`` came after the first format: a stored summary without it verifies, and
+    a wrong one is a difference."""
+    assessment = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
+    fresh = kwg_check.dump_document(kwg_check.score_assessment(assessment))
+    assert isinstance(fresh, dict)
+    protection = fresh.pop("protection")
+    assert kwg_check.verify_summary(kwg_check.parse_summary(fresh), assessment) == []
+    assert isinstance(protection, dict)
+    protection["unanswered"] = []
+    fresh["protection"] = protection
+    pointers = [
+        d.pointer for d in kwg_check.verify_summary(kwg_check.parse_summary(fresh), assessment)
+    ]
+    assert pointers
+    assert all(p.startswith("/protection/unanswered") for p in pointers)
+
+
+def test_reading_a_malformed_v1_summary_gives_document_errors_only() -> None:
+    """The v1 reading passes values of an unexpected shape on for the model to report: an
+    object where a trace step's kind should be drops that step (v2 reads decisions only),
+    one where the final outcome should be is a problem with its pointer, never a crash."""
+    data = json.loads((FIXTURES / "spj-high-risk.summary.json").read_text(encoding="utf-8"))
+    data["trace"][0]["kind"] = {"not": "a kind"}
+    data["outcome"]["final"] = {"not": "an outcome"}
+    assert is_v1(data)
+    with pytest.raises(kwg_check.DocumentError) as info:
+        kwg_check.parse_summary(data)
+    assert [p.pointer for p in info.value.problems] == ["/outcome/final"]

@@ -159,9 +159,15 @@ class Rebuilt:
         if isinstance(cond, FlagRaised):
             return self.flag(cond.flag)
         assert isinstance(cond, AgeBand)
-        age, ages = self.summary.assessment.age_months, cond.age_months
+        ages, ref = cond.age_months, self.summary.assessment
+        children = [m.age_months for m in ref.members or () if m.role == "child"]
+        age = {
+            "subject": ref.age_months,
+            "youngest_child": min(children, default=None),
+            "oldest_child": max(children, default=None),
+        }[ages.of]
         low, below = ages.from_months, ages.below_months
-        return (low is None or age >= low) and (below is None or age < below)
+        return age is not None and (low is None or age >= low) and (below is None or age < below)
 
     def flag(self, flag_id: str) -> bool:
         if flag_id not in self.raised:

@@ -45,13 +45,14 @@ The specification, step by step:
    ``judgement.missing``). Traffic light and statistic category follow the final outcome;
    the forms of endangerment are those indicated by concerning applicable items and raised
    flags, in the fixed order neglect, psychological_abuse, physical_abuse, sexual_violence.
-7. **Resources**: available / unavailable entries for each of the five categories.
+7. **Resources**: available / unavailable entries for each of the five categories; the
+   concerns they answer and the family's goals about them: see ``_protection``.
 8. **Process checks**, in instrument order; a check whose ``applies_when`` is false is
    ``not_applicable``. min_assessors: distinct assessor ids ≥ count. participation: the
    party was involved, or was not and a non-blank reason is documented (nothing recorded
    fails). consultation / assessor_role: some consultation / assessor has the role.
    evidence: every applicable item answered at or above its evidence level carries evidence
-   (the reason names the items that do not).
+   (the reason names the items that do not). concerns_answered: see ``_protection``.
 9. **Warnings** never block scoring: ``evidence.missing`` (an answer lacks required
    evidence), ``evidence.future-date`` (dated after the assessment date), ``evidence.stale``
    (more than ``stale_after_days`` days before it), ``answer.not-applicable``,
@@ -93,9 +94,10 @@ from kwg_check._model.assessment import Assessment
 from kwg_check._model.summary import Summary
 from kwg_check._version import __version__
 
-from ._assessment import age_months, assessment_problems, raw_answers
+from ._assessment import ages, assessment_problems, member_ages, raw_answers
 from ._compile import document_fingerprint
 from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
+from ._protection import concerns_check, protection
 from ._range import clarify_first, index_ranges, outcome_range
 from ._runtime import CIndex, CItem, CompiledInstrument, Raw, State
 
@@ -184,7 +186,7 @@ class _Scoring:
     def __init__(self, compiled: CompiledInstrument, assessment: Assessment) -> None:
         self.c = compiled
         self.a = assessment
-        self.age = age_months(assessment)
+        self.age = ages(assessment)
         self.raw: tuple[Raw | None, ...] = raw_answers(compiled, assessment)
         self.s: State = evaluate(compiled, self.age, self.raw)
         self.trace: list[dict[str, Any]] = []
@@ -234,6 +236,8 @@ class _Scoring:
         decision = decide(self.c, self.s, apply_table=table)
         self.decision_steps(decision)
         outcome = self.final(decision, sufficient)
+        self.final_id: str | None = outcome.get("final")
+        self.plan = protection(self.c, self.s, self.a)
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
         self.evidence_warnings()
@@ -245,14 +249,7 @@ class _Scoring:
                 "version": self.c.version,
                 "fingerprint": self.c.fingerprint,
             },
-            "assessment": _present(
-                id=self.a.id,
-                fingerprint=document_fingerprint(self.a),
-                case_id=self.a.subject.case_id,
-                assessment_date=self.a.assessment_date,
-                age_months=self.age,
-                initiated_by=self.a.initiated_by,
-            ),
+            "assessment": self.assessment_ref(),
             "outcome": outcome,
             "items": [self.item_result(item) for item in self.c.items],
             "indices": [
@@ -263,10 +260,30 @@ class _Scoring:
             "completeness": completeness,
             "unknowns": self.unknowns(decision.computed if table else None),
             "resources": self.resources(),
+            "protection": self.plan,
             "process_checks": checks,
             "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
             "trace": self.trace,
         }
+
+    def assessment_ref(self) -> dict[str, Any]:
+        """The assessment as the summary names it; the subject's kind and members only when
+        it is not a child (so summaries of children read as before)."""
+        subject = self.a.subject
+        members = [
+            {"id": ident, "role": role, "age_months": age}
+            for ident, role, age in member_ages(self.a)
+        ]
+        return _present(
+            id=self.a.id,
+            fingerprint=document_fingerprint(self.a),
+            case_id=subject.case_id,
+            subject_kind=None if subject.kind == "child" else subject.kind,
+            assessment_date=self.a.assessment_date,
+            age_months=self.age[0],
+            members=members or None,
+            initiated_by=self.a.initiated_by,
+        )
 
     # -- items ------------------------------------------------------------------------------
 
@@ -530,6 +547,8 @@ class _Scoring:
             ok = any(assessor.role == req.role for assessor in a.assessors)
             code = "assessor_role_present" if ok else "assessor_role_missing"
             return "pass" if ok else "fail", _message(code, role=req.role)
+        if kind == "concerns_answered":
+            return concerns_check(self.c, req, self.plan, self.final_id)
         failing = self.lacking_evidence()
         if not failing:
             return "pass", _message("evidence_complete")

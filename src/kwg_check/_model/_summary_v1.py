@@ -37,15 +37,16 @@ _COPIED = {
 
 def is_v1(data: object) -> bool:
     """Whether a summary's JSON value has the v1 shape: a member only v1 has (every v1
-    summary has one: each item has a domain, each trace step object inputs)."""
+    summary has one, since every instrument has items and each v1 item has a domain). Only
+    member names count, never the shape of a value, so a malformed v2 summary is reported as
+    v2."""
     if not isinstance(data, dict) or data.get("document_type") != "summary":
         return False
-    for section, members in _COPIED.items():
-        for entry in _entries(data, section):
-            if any(member in entry for member in members):
-                return True
     return any(
-        isinstance(ref, dict) for step in _entries(data, "trace") for ref in _list(step, "inputs")
+        member in entry
+        for section, members in _COPIED.items()
+        for entry in _entries(data, section)
+        for member in members
     )
 
 
@@ -107,12 +108,13 @@ def _trace(steps: list[Any]) -> list[Any]:
     by its condition)."""
     kept: list[Any] = []
     for step in steps:
-        if not isinstance(step, dict) or step.get("kind") not in DECISIONS:
+        kind = step.get("kind") if isinstance(step, dict) else None
+        if not isinstance(kind, str) or kind not in DECISIONS:
             continue
         step = dict(step, step=len(kept) + 1)
         refs = [ref.get("ref") if isinstance(ref, dict) else ref for ref in _list(step, "inputs")]
         step.pop("inputs", None)
-        if refs and step["kind"] in _WITH_INPUTS:
+        if refs and kind in _WITH_INPUTS:
             step["inputs"] = refs
         kept.append(step)
     return kept
