@@ -91,11 +91,13 @@ class InstrumentRegistry:
         self._compiled: dict[tuple[str, str], CompiledInstrument] = {}
         self._given: dict[tuple[str, str], str] = {}
         """The instruments the caller added (a copy of a bundled one too), by origin."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._unread: dict[str, Path] = {}
+        """Bundled files not parsed yet, by file name stem (the instrument's id)."""
         if bundled:
             for path in sorted((_data_dir() / "instruments").iterdir()):
                 if path.suffix in INSTRUMENT_SUFFIXES:
-                    self._add(parse_loaded(Instrument, load_path(path)), f"bundled:{path.name}")
+                    self._unread[path.stem] = path
         for directory in directories:
             self.add_directory(directory)
 
@@ -139,7 +141,9 @@ class InstrumentRegistry:
             instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
         )
         key = (document.id, document.version)
+        self._read(document.id)  # the bundled namesake it replaces
         combined = InstrumentRegistry(bundled=False)
+        combined._unread = self._unread.copy()
         combined._instruments = {**self._instruments, key: (document, origin)}
         combined._compiled = {k: v for k, v in self._compiled.items() if k != key}
         if isinstance(instrument, CompiledInstrument):
@@ -149,7 +153,21 @@ class InstrumentRegistry:
             combined._given[key] = origin
         return combined
 
+    def _read(self, instrument_id: str | None = None) -> None:
+        """Parse the bundled files not read yet: the one named after ``instrument_id`` (a
+        bundled file is named after the instrument it holds; a test checks that), or all of
+        them. Checking one assessment so reads one instrument, not every bundled one."""
+        with self._lock:
+            if instrument_id is None:
+                unread, self._unread = list(self._unread.values()), {}
+            else:
+                path = self._unread.pop(instrument_id, None)
+                unread = [] if path is None else [path]
+            for file in unread:
+                self._add(parse_loaded(Instrument, load_path(file)), f"bundled:{file.name}")
+
     def _add(self, instrument: Instrument, origin: str) -> None:
+        self._read(instrument.id)  # a bundled namesake is compared before anything is added
         key = (instrument.id, instrument.version)
         known = self._instruments.get(key)
         if known is None:
@@ -166,6 +184,7 @@ class InstrumentRegistry:
 
     def entries(self) -> list[InstrumentEntry]:
         """All instruments, sorted by id and then version."""
+        self._read()
         return [
             InstrumentEntry(ident, version, instrument.title, origin)
             for (ident, version), (instrument, origin) in sorted(
@@ -193,6 +212,7 @@ class InstrumentRegistry:
         return self.compiled(assessment.instrument.id, assessment.instrument.version)
 
     def _key(self, instrument_id: str, version: str | None) -> tuple[str, str]:
+        self._read(instrument_id)
         if version is not None:
             if (instrument_id, version) in self._instruments:
                 return instrument_id, version
@@ -209,6 +229,7 @@ class InstrumentRegistry:
     def _unknown(self, instrument_id: str, version: str | None) -> str:
         """Why an instrument is not found, with the known versions or the closest ids; when
         the caller gave instruments, which ones, so that a wrong file is plain to see."""
+        self._read()
         ids = sorted({ident for ident, _ in self._instruments})
         if instrument_id in ids:
             versions = sorted(
