@@ -54,6 +54,7 @@ EXPECTED = [
     "Flag",
     "FlagResult",
     "Index",
+    "IndexRange",
     "IndexResult",
     "Instrument",
     "InstrumentEntry",

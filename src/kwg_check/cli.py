@@ -35,6 +35,7 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
+from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
 from ._model import Assessment, Instrument, Summary
@@ -233,13 +234,13 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from ._api import resolve_instrument, score_assessment, score_document, summary_text
+    from ._api import resolve_instrument, score_assessment, summary_text
 
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument, registry=_registry((), args.instruments))
     if args.format == "json":
-        sys.stdout.write(dump_json(score_document(assessment, compiled)))
+        sys.stdout.write(score_json(compiled, assessment).decode())
     else:
         summary = score_assessment(assessment, compiled)
         sys.stdout.write(summary_text(summary, compiled, lang=args.lang))
@@ -468,7 +469,7 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
 
     import attrs
 
-    from ._batch import BatchCount, write_batch
+    from ._batch import BatchCount, available_cores, write_batch
 
     registry = _batch_registry(args)
     count = BatchCount()
@@ -488,7 +489,7 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
                 sink,
                 count,
                 registry=registry,
-                jobs=args.jobs,
+                jobs=available_cores() if args.jobs is None else args.jobs,
                 progress=sys.stderr.isatty(),
                 first_line=first_line,
             )
@@ -600,6 +601,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
+    resolved = [_load(name, parse_assessment) for name in args.resolved]
     registry = _registry((), args.instruments)
     text = render_report(
         assessment,
@@ -609,6 +611,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         format=args.format,
         previous=previous,
         trace=args.trace,
+        resolved=resolved,
     )
     _write(text, args.output)
     return EXIT_OK
@@ -969,7 +972,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_option(batch, "OUTPUT.jsonl")
     batch.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the cores this process may use)",
     )
     batch.add_argument(
         "--resume",
@@ -1000,6 +1007,14 @@ def _parser() -> argparse.ArgumentParser:
         "--previous",
         metavar="OLD",
         help="previous assessment or summary of the same child: adds the comparison",
+    )
+    report.add_argument(
+        "--resolved",
+        metavar="RATING",
+        action="append",
+        default=[],
+        help="an independent rating the consensus resolves (repeatable): adds where the "
+        "consensus departed from it",
     )
     report.add_argument(
         "--trace",
