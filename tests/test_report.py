@@ -381,7 +381,7 @@ def test_every_printed_page_names_case_assessment_and_date_and_is_numbered(
 
 def test_css_strings_cannot_leave_their_quotes() -> None:
     """The running header is written into CSS: quotes, backslashes and markup are escaped."""
-    from kwg_check._views._report import _css_string
+    from kwg_check._views._report._html import _css_string
 
     written = _css_string('a"b\\c</style>ä\n')
     assert written == '"a\\000022b\\00005cc\\00003c/style\\00003e\\0000e4\\00000a"'
