@@ -6,14 +6,14 @@ Views only render: the summary, the instrument and the comparison come in alread
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import get_args
 
 from ..._model import Assessment, Instrument, Summary
 from ..._model.assessment import Answer, Resource, ResourceCategory
 from ..._model.instrument import Item, Scale
-from ..._model.summary import TraceInput
+from ..._model.summary import ItemResult, TraceInput
 from ..._types import Lang
 from ..._version import __version__
 from ..._vocabulary import plural
@@ -676,47 +676,74 @@ def _rating(item: Item, answer: Answer | None, concerning: bool, labels: _Labels
 def _item_section(
     assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
 ) -> _Section:
-    """Every item in one table, grouped by domain, then the anchors of the chosen levels.
+    """Every item in one table, grouped by domain, then the anchors of the concerning ratings.
 
-    An anchor belongs to a scale level, which many items share: it is printed once, not in
-    every row. Items that do not apply to the child share one row per domain.
+    A row of its own goes to each item that needs reading: concerning, not (yet) known, or
+    carrying evidence or a note. Unremarkable items (rated, not concerning, nothing written)
+    share one row per domain and level, as do the items that do not apply to the child: the
+    printed report stays short without hiding any rating. An anchor belongs to a scale level,
+    which many items share: it is printed once, and only for the levels a concerning rating
+    chose (those are the ones a reader has to weigh).
     """
     results = {result.id: result for result in summary.items}
     rows: list[tuple[str, ...]] = []
-    chosen_levels: set[tuple[str, str]] = set()
+    concerning_levels: set[tuple[str, str]] = set()
     for domain in instrument.domains:
         items = [item for item in instrument.items if item.domain == domain.id]
-        if not items:
-            continue
-        rows.append((labels.t(domain.label, domain.id),))
-        not_applicable = []
-        for item in items:
-            result = results.get(item.id)
-            status = result.status if result is not None else "missing"
-            if status == "not_applicable":
-                not_applicable.append(labels.item(item.id))
-                continue
-            answer = assessment.answers.get(item.id)
-            concerning = result is not None and result.concerning
-            chosen_levels.update((item.scale, level) for level in _chosen(answer, status))
-            rows.append(
-                (
-                    labels.item(item.id),
-                    _rating(item, answer, concerning, labels),
-                    _evidence(answer, labels),
-                )
-            )
-        if not_applicable:
-            rows.append(
-                ("; ".join(not_applicable), labels.label("item_status", "not_applicable"), "")
-            )
+        if items:
+            rows.append((labels.t(domain.label, domain.id),))
+            rows.extend(_domain_rows(items, assessment, results, labels, concerning_levels))
     header = (labels.w("item"), labels.w("rating"), labels.w("evidence"))
     blocks: list[_Block] = [_Table(header, tuple(rows), "items")]
-    anchors = _anchor_rows(instrument, chosen_levels, labels)
+    anchors = _anchor_rows(instrument, concerning_levels, labels)
     if anchors:
         blocks.append(_Heading(labels.w("anchors")))
         blocks.append(_Table((labels.w("level"), labels.w("anchor")), anchors, "anchors"))
     return _Section("items", labels.w("section.items"), tuple(blocks))
+
+
+def _domain_rows(
+    items: Sequence[Item],
+    assessment: Assessment,
+    results: Mapping[str, ItemResult],
+    labels: _Labels,
+    concerning_levels: set[tuple[str, str]],
+) -> list[tuple[str, ...]]:
+    """One domain's rows: items to read one by one, then the shared rows (see above)."""
+    rows: list[tuple[str, ...]] = []
+    shared: dict[str, list[str]] = {}  # rating words -> the items rated so, in order
+    for item in items:
+        result = results.get(item.id)
+        status = result.status if result is not None else "missing"
+        answer = assessment.answers.get(item.id)
+        concerning = result is not None and result.concerning
+        if status == "not_applicable":
+            rating = labels.label("item_status", "not_applicable")
+        elif _unremarkable(status, concerning, answer):
+            rating = _rating(item, answer, False, labels)
+        else:
+            if concerning:
+                concerning_levels.update((item.scale, lvl) for lvl in _chosen(answer, status))
+            rating = _rating(item, answer, concerning, labels)
+            rows.append((labels.item(item.id), rating, _evidence(answer, labels)))
+            continue
+        shared.setdefault(rating, []).append(labels.item(item.id))
+    not_applicable = labels.label("item_status", "not_applicable")
+    order = sorted(shared, key=lambda rating: rating == not_applicable)  # not applicable last
+    rows.extend(("; ".join(shared[rating]), rating, "") for rating in order)
+    return rows
+
+
+def _unremarkable(status: str, concerning: bool, answer: Answer | None) -> bool:
+    """Rated, not concerning, one rating for all, and nothing written that needs reading."""
+    return (
+        status == "answered"
+        and not concerning
+        and answer is not None
+        and answer.caregivers is None
+        and not answer.evidence
+        and not answer.note
+    )
 
 
 def _anchor_rows(
