@@ -68,6 +68,7 @@ MODELS: dict[str, type[pydantic.BaseModel]] = {
     "instrument": kwg_check.Instrument,
     "assessment": kwg_check.Assessment,
     "summary": kwg_check.Summary,
+    "instrument_variant": kwg_check.InstrumentVariant,
 }
 
 
@@ -167,7 +168,7 @@ _HANDLED = {
     "$schema", "$id", "$defs", "$ref", "title", "description", "default", "type", "const",
     "enum", "properties", "required", "additionalProperties", "propertyNames",
     "minProperties", "items", "minItems", "maxItems", "minLength", "maxLength", "pattern",
-    "minimum", "maximum", "anyOf", "oneOf",
+    "minimum", "maximum", "anyOf", "oneOf", "allOf", "not",
 }  # fmt: skip
 
 _small_json = st.recursive(
@@ -186,7 +187,9 @@ class SchemaStrategies:
     definitions and no longer runs with current Hypothesis releases. It covers exactly the
     keywords the published schemas use and refuses any other, so it cannot silently
     ignore a constraint. "Exactly one of" groups are generated as independent optional
-    properties, so documents with none, one or several of them all occur.
+    properties, so documents with none, one or several of them all occur; likewise the rules
+    between an object's fields (``allOf``/``not`` on a subject's kind, members and age) are
+    left to chance, so documents on both sides of each rule occur.
     """
 
     def __init__(self, schema: dict[str, Any]) -> None:
@@ -496,7 +499,7 @@ def _bundled() -> dict[str, dict[str, Any]]:
     for path in sorted(folder.iterdir()):
         value = kwg_check.load_json(path)
         assert isinstance(value, dict)
-        found[f"instrument:{path.stem}"] = value
+        found[f"{value['document_type']}:{path.stem}"] = value
     for example in kwg_check.examples():
         value = kwg_check.example_data(example.name)
         assert isinstance(value, dict)

@@ -892,6 +892,7 @@ def test_unremarkable_items_share_rows_and_only_concerning_levels_show_anchors()
     first_cells = [cells[0].removeprefix("| ") for cells in rows]
     label = {item.id: _md(localized(item.label, "en")) for item in instrument.items}
     scale_of = {item.id: item.scale for item in instrument.items}
+    instrument_items = {item.id: item for item in instrument.items}
     quiet, own, concerning_levels = [], [], set()
     shared: set[tuple[str, str]] = set()  # the (domain, rating) a shared row stands for
     for result in summary.items:
@@ -905,7 +906,9 @@ def test_unremarkable_items_share_rows_and_only_concerning_levels_show_anchors()
         else:
             own.append(result.id)
         if result.concerning and answer is not None and answer.level is not None:
-            concerning_levels.add((scale_of[result.id], answer.level))
+            own_anchors = instrument_items[result.id].anchors or {}
+            where = result.id if answer.level in own_anchors else scale_of[result.id]
+            concerning_levels.add((where, answer.level))
     assert quiet
     assert own
     assert len(rows) == len(own) + len(shared) < len(summary.items)

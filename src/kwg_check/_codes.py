@@ -63,12 +63,15 @@ CODES: dict[str, str] = {
     "schema.unknown-field": "a field is not part of the schema",
     "schema.value": "the value has the right type but is not acceptable (a date, exclusive fields)",
     # --- assessments on their own (DocumentError) -------------------------------------------
-    "assessment.age-range": "the age on the assessment date is outside 0 to 300 months",
+    "assessment.age-range": "the age on the assessment date is outside what the subject's kind "
+    "allows (a child 0 to 300 months, a young adult to 323, anyone to 1440)",
     "assessment.birth-after-date": "the birth date lies after the assessment date",
     "assessment.duplicate-assessor": "two assessors have the same id",
     "assessment.duplicate-resolved": "a consensus lists the same resolved assessment twice",
     "assessment.resolves-itself": "a consensus lists its own id among the assessments it resolves",
+    "assessment.duplicate-member": "two members of a family subject have the same id",
     "assessment.override-and-final-rating": "an override and a final rating are both given",
+    "assessment.subject-kind": "the instrument does not assess subjects of the assessment's kind",
     # --- instruments: references and structure (DocumentError) ------------------------------
     "condition.age-band": "an age band is empty or has no bound",
     "condition.applicability-scope": "an applicability condition reads indices, bands or flags",
@@ -143,6 +146,14 @@ CODES: dict[str, str] = {
     "registry.directory": "the instrument directory does not exist",
     "registry.duplicate": "two instrument files have the same id and version",
     "registry.unknown-instrument": "the registry knows no instrument with this id and version",
+    # --- local variants and migrations (DocumentError, NotFoundError; reports) --------------
+    "variant.base-mismatch": "the variant's base is available with another fingerprint (lint)",
+    "variant.duplicate-id": "a variant adds an element whose id its base already has",
+    "variant.unknown-base": "the base instrument a variant derives from is not known",
+    "variant.unknown-target": "a variant's change names an element its base does not have",
+    "migrate.item-dropped": "the item was dropped by the new version; its answer is not carried",
+    "migrate.item-unknown": "the target instrument has no item for an answer",
+    "migrate.level-unmapped": "an answer's level has no single counterpart; it became unknown",
     # --- FHIR import and export (DocumentError, InstrumentMismatchError) --------------------
     "fhir.cardinality": "an element occurs more often than the mapping allows",
     "fhir.decimal-inexact": "a decimal has more digits than a JSON number keeps exactly",

@@ -186,6 +186,13 @@ VOCABULARY: Mapping[str, W] = {
     "role.educator": W("educator", "pädagogische Fachkraft"),
     "role.paediatrician": W("paediatrician", "Kinderarzt oder Kinderärztin"),
     "role.psychologist": W("psychologist", "Psychologe oder Psychologin"),
+    "subject.child": W("child", "Kind"),
+    "subject.young_adult": W("young adult", "junger Volljähriger oder junge Volljährige"),
+    "subject.caregiver": W("caregiver", "Bezugsperson"),
+    "subject.family": W("family or household", "Familie oder Haushalt"),
+    "member.child": W("child", "Kind"),
+    "member.caregiver": W("caregiver", "Bezugsperson"),
+    "member.other_adult": W("other adult", "weitere erwachsene Person"),
     "category.acute_endangerment": W("acute endangerment", "akute Kindeswohlgefährdung"),
     "category.latent_endangerment": W("latent endangerment", "latente Kindeswohlgefährdung"),
     "category.need_for_help": W(
@@ -389,6 +396,29 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.description": W("Description", "Beschreibung"),
     "sheet.sources": W("Sources", "Quellen"),
     "sheet.sources.none": W("No sources named.", "Keine Quellen genannt."),
+    "sheet.derives_from": W("Derived from", "Abgeleitet von"),
+    "sheet.variant": W(
+        "Changes to the base {base} {version}",
+        "Änderungen gegenüber der Vorlage {base} {version}",
+    ),
+    "sheet.variant.added": W("added", "hinzugefügt"),
+    "sheet.variant.removed": W("removed", "entfernt"),
+    "sheet.variant.changed": W("changed", "geändert"),
+    "sheet.migrations": W("Carried over from earlier versions", "Übernahme aus früheren Versionen"),
+    "sheet.migration.from": W("From version {version}", "Aus Version {version}"),
+    "sheet.migration.to": W("becomes {item}", "wird zu {item}"),
+    "sheet.migration.levels": W("levels {levels}", "Stufen {levels}"),
+    "sheet.migration.drop": W(
+        "is dropped; its answer is not carried over", "entfällt; die Antwort wird nicht übernommen"
+    ),
+    "sheet.migration.split": W("is split into {items}", "wird aufgeteilt in {items}"),
+    "sheet.migration.rest": W(
+        "Every other item keeps its id. Back to that version, the same mapping is read in "
+        "reverse; an answer without a single counterpart becomes unknown.",
+        "Alle übrigen Merkmale behalten ihre Kennung. Zurück in jene Version wird dieselbe "
+        "Zuordnung umgekehrt gelesen; eine Antwort ohne eindeutige Entsprechung wird "
+        "unbekannt.",
+    ),
     "sheet.scales": W("Scales", "Skalen"),
     "sheet.level": W("Level", "Stufe"),
     "sheet.points": W("Points", "Punkte"),
@@ -639,6 +669,8 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.c.age.from": W("age at least {low} months", "Alter ab {low} Monaten"),
     "sheet.c.age.below": W("age below {high} months", "Alter unter {high} Monaten"),
     "sheet.c.age.any": W("any age", "jedes Alter"),
+    "sheet.c.age.of.youngest_child": W("youngest child: {band}", "jüngstes Kind: {band}"),
+    "sheet.c.age.of.oldest_child": W("oldest child: {band}", "ältestes Kind: {band}"),
     "sheet.c.or": W(" or ", " oder "),
     "report.report": W("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
     "report.comparison.title": W(
@@ -648,6 +680,9 @@ VOCABULARY: Mapping[str, W] = {
     "report.assessment": W("Assessment", "Einschätzung"),
     "report.date": W("Date of assessment", "Datum der Einschätzung"),
     "report.age": W("Age of the child", "Alter des Kindes"),
+    "report.age.subject": W("Age", "Alter"),
+    "report.subject": W("Subject", "Eingeschätzt wird"),
+    "report.member": W("Member {id} ({role})", "Mitglied {id} ({role})"),
     "report.age.value": W(
         "{years}, {months} ({total} months)",
         "{years}, {months} ({total} Monate)",
@@ -1011,6 +1046,9 @@ VOCABULARY: Mapping[str, W] = {
     "text.assessment": W("Assessment", "Einschätzung"),
     "text.case": W("case", "Fall"),
     "text.age": W("age in months", "Alter in Monaten"),
+    "text.subject": W("subject", "eingeschätzt wird"),
+    "text.members": W("Members", "Mitglieder"),
+    "text.member": W("{id} ({role}, {n} months)", "{id} ({role}, {n} Monate)"),
     "text.outcome": W("Outcome", "Ergebnis"),
     "text.computed": W("computed", "berechnet"),
     "text.final": W("final", "abschließend"),
@@ -1241,8 +1279,10 @@ VOCABULARY: Mapping[str, W] = {
         "Rang (ab 1) der höchsten Einstufung unter den Eingabe-Indizes",
     ),
     "explain.sum": W(
-        "sum of the points; counted items: {item_count}, counted indices: {index_count}",
-        "Summe der Punkte; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}",
+        "sum of the items' points and the indices' values; counted items: {item_count}, "
+        "counted indices: {index_count}",
+        "Summe der Punkte der Merkmale und der Werte der Indizes; gezählte Merkmale: "
+        "{item_count}, gezählte Indizes: {index_count}",
     ),
     "explain.weighted_sum": W(
         "sum of the points times weight; counted items: {item_count}, counted indices: "

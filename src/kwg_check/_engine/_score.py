@@ -91,12 +91,12 @@ from kwg_check._model.assessment import Assessment
 from kwg_check._model.summary import Summary
 from kwg_check._version import __version__
 
-from ._assessment import age_months, assessment_problems, raw_answers
+from ._assessment import ages, assessment_problems, member_ages, raw_answers
 from ._compile import document_fingerprint
 from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
 from ._protection import concerns_check, protection
 from ._range import clarify_first, index_ranges, outcome_range
-from ._runtime import CIndex, CItem, CompiledInstrument, Raw, Ref, State
+from ._runtime import AGE_OF, CIndex, CItem, CompiledInstrument, Raw, Ref, State
 
 __all__ = ["score", "score_document", "score_json"]
 
@@ -199,7 +199,7 @@ class _Scoring:
     def __init__(self, compiled: CompiledInstrument, assessment: Assessment) -> None:
         self.c = compiled
         self.a = assessment
-        self.age = age_months(assessment)
+        self.age = ages(assessment)
         self.raw: tuple[Raw | None, ...] = raw_answers(compiled, assessment)
         self.s: State = evaluate(compiled, self.age, self.raw)
         self.trace: list[dict[str, Any]] = []
@@ -253,7 +253,9 @@ class _Scoring:
             return _present(ref=index.id, band=None if band is None else index.band_ids[band])
         if ref.kind == "flag":
             return {"ref": c.flags[ref.pos].id, "raised": s.raised[ref.pos]}
-        return {"ref": "age_months", "value": Decimal(s.age)}
+        age = s.age[ref.pos]
+        name = "age_months" if ref.pos == 0 else f"{AGE_OF[ref.pos]}.age_months"
+        return _present(ref=name, value=None if age is None else Decimal(age))
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -291,14 +293,7 @@ class _Scoring:
                 "version": self.c.version,
                 "fingerprint": self.c.fingerprint,
             },
-            "assessment": _present(
-                id=self.a.id,
-                fingerprint=document_fingerprint(self.a),
-                case_id=self.a.subject.case_id,
-                assessment_date=self.a.assessment_date,
-                age_months=self.age,
-                initiated_by=self.a.initiated_by,
-            ),
+            "assessment": self.assessment_ref(),
             "outcome": outcome,
             "items": [self.item_result(item) for item in self.c.items],
             "indices": [
@@ -327,6 +322,25 @@ class _Scoring:
             "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
             "trace": self.trace,
         }
+
+    def assessment_ref(self) -> dict[str, Any]:
+        """The assessment as the summary names it; the subject's kind and members only when
+        it is not a child (so summaries of children read as before)."""
+        subject = self.a.subject
+        members = [
+            {"id": ident, "role": role, "age_months": age}
+            for ident, role, age in member_ages(self.a)
+        ]
+        return _present(
+            id=self.a.id,
+            fingerprint=document_fingerprint(self.a),
+            case_id=subject.case_id,
+            subject_kind=None if subject.kind == "child" else subject.kind,
+            assessment_date=self.a.assessment_date,
+            age_months=self.age[0],
+            members=members or None,
+            initiated_by=self.a.initiated_by,
+        )
 
     # -- items ------------------------------------------------------------------------------
 

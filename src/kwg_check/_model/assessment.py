@@ -1,4 +1,7 @@
-"""The assessment document: one §8a risk assessment of one child, made with one instrument.
+"""The assessment document: one §8a risk assessment of one subject, made with one instrument.
+
+The subject is a child unless it says otherwise: a young adult, a caregiver, or a whole
+family or household with its members.
 
 Subjects and professionals appear only under pseudonymous ids. Free text (observations,
 notes, the family's view, justifications) is carried and shown to people, but never echoed
@@ -26,6 +29,7 @@ from ._types import (
     PseudonymousId,
     SemVer,
     Text,
+    anchored,
     one_of,
 )
 
@@ -39,6 +43,9 @@ __all__ = [
     "FamilyView",
     "InstrumentRef",
     "Judgement",
+    "Member",
+    "MigratedFrom",
+    "NotCarried",
     "Participation",
     "Participations",
     "Resource",
@@ -71,6 +78,70 @@ Initiator = Literal[
 ]
 
 
+SubjectKind = Literal["child", "young_adult", "caregiver", "family"]
+"""Who an assessment is about; instruments list the kinds they accept."""
+MemberRole = Literal["child", "caregiver", "other_adult"]
+
+MAX_AGE_MONTHS = 1440
+"""Oldest person the models accept (120 years), in completed months."""
+AGE_LIMITS: dict[str, int] = {"child": 300, "young_adult": 323, "caregiver": MAX_AGE_MONTHS}
+"""Oldest subject of each kind with an age: a child 300 months (25 years, today's limit),
+a young adult younger than 27 years (SGB VIII § 7 Abs. 1 Nr. 4, § 41), a caregiver any adult."""
+
+
+def _kind(kind: str) -> dict[str, Any]:
+    described = {"title": "Kind", "description": f"{kind}.", "type": "string", "const": kind}
+    return {"type": "object", "properties": {"kind": described}}
+
+
+def _kind_is(kind: str) -> dict[str, Any]:
+    return {"type": "object", **_kind(kind), "required": ["kind"]}
+
+
+def _has(name: str) -> dict[str, Any]:
+    """Names a property it requires, as ajv's strict mode wants."""
+    return {"type": "object", "properties": {name: True}, "required": [name]}
+
+
+_AGES = (_has("birth_date"), _has("age_months"))
+
+
+def _at_most(months: int) -> dict[str, Any]:
+    limit = {"title": "Age Months", "description": f"At most {months}.", "maximum": months}
+    return {"type": "object", "properties": {"age_months": {"type": "integer", **limit}}}
+
+
+_SUBJECT_SCHEMA: dict[str, Any] = {
+    "allOf": [
+        {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {**_kind("family")["properties"], "members": True},
+                    "required": ["kind", "members"],
+                    "not": {"anyOf": _AGES},
+                },
+                {
+                    "allOf": [
+                        {"not": _kind_is("family")},
+                        {"not": _has("members")},
+                        {"oneOf": _AGES},
+                    ]
+                },
+            ]
+        },
+        {
+            "anyOf": [
+                {**_has("kind"), "not": _kind("child")},
+                _at_most(AGE_LIMITS["child"]),
+            ]
+        },
+        {"anyOf": [{"not": _kind_is("young_adult")}, _at_most(AGE_LIMITS["young_adult"])]},
+    ]
+}
+"""The kind-dependent rules of a subject, for validators other than the library's."""
+
+
 class InstrumentRef(Part):
     """Which instrument the assessment was made with."""
 
@@ -82,22 +153,85 @@ class InstrumentRef(Part):
     """Fingerprint of the exact instrument document, when the case system pins it."""
 
 
-class Subject(Part):
-    """The child, pseudonymously: a case id and either a birth date or an age in months."""
+class NotCarried(Part):
+    """An answer a migration could not carry over: it became unknown (or unanswered)."""
+
+    pointer: Annotated[str, Field(pattern=anchored("/answers/[a-z0-9][a-z0-9_.-]{0,63}"))]
+    """JSON pointer of the answer in the assessment before the migration."""
+    code: Literal["migrate.item-dropped", "migrate.item-unknown", "migrate.level-unmapped"]
+    """Why: the item was dropped, has no counterpart, or its level has none."""
+
+
+class MigratedFrom(Part):
+    """The instrument version an assessment was made with before it was migrated."""
+
+    id: Id
+    """Instrument id before the migration."""
+    version: SemVer
+    """Instrument version before the migration."""
+    not_carried: list[NotCarried] = Field(default_factory=list)
+    """Answers that could not be carried over; never guessed."""
+
+
+class Member(Part):
+    """One member of a family or household subject, pseudonymously: an id, a role and an age."""
 
     model_config = one_of("birth_date", "age_months")
 
-    case_id: PseudonymousId
-    """Pseudonymous case id of the child."""
+    id: PseudonymousId
+    """Pseudonymous id of the member, unique within the subject."""
+    role: MemberRole
+    """child: a child of the household; caregiver: a parent or other person caring for the
+    children; other_adult: any other adult living in the household."""
     birth_date: IsoDate | None = None
     """Birth date; the age on the assessment date is derived from it."""
-    age_months: Annotated[int, Field(ge=0, le=300), JSON_INT] | None = None
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT] | None = None
     """Age in completed months on the assessment date, when no birth date is recorded."""
 
     @model_validator(mode="after")
-    def _one_age(self) -> Subject:
+    def _one_age(self) -> Member:
         if (self.birth_date is None) == (self.age_months is None):
             raise ValueError("give exactly one of birth_date and age_months")
+        return self
+
+
+class Subject(Part):
+    """Who is assessed, pseudonymously: a case id, the kind of subject and an age.
+
+    A child (the default), a young adult (SGB VIII § 41, younger than 27 years) or a
+    caregiver has either a birth date or an age in months; a family or household has no age
+    of its own but lists its members, each with a role and an age.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_SUBJECT_SCHEMA)
+
+    kind: SubjectKind = "child"
+    """child, young_adult, caregiver or family. Absent: a child."""
+    case_id: PseudonymousId
+    """Pseudonymous case id."""
+    birth_date: IsoDate | None = None
+    """Birth date; the age on the assessment date is derived from it. Not for a family."""
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT] | None = None
+    """Age in completed months on the assessment date, when no birth date is recorded: at
+    most 300 for a child, 323 for a young adult. Not for a family."""
+    members: list[Member] | None = Field(default=None, min_length=1, max_length=50)
+    """The members of a family or household subject (required there, and only there)."""
+
+    @model_validator(mode="after")
+    def _one_age(self) -> Subject:
+        if self.kind == "family":
+            if self.members is None or self.birth_date is not None or self.age_months is not None:
+                raise ValueError(
+                    "a family subject lists its members and has no birth_date or age_months"
+                )
+            return self
+        if self.members is not None:
+            raise ValueError("only a family subject lists members")
+        if (self.birth_date is None) == (self.age_months is None):
+            raise ValueError("give exactly one of birth_date and age_months")
+        limit = AGE_LIMITS[self.kind]
+        if self.age_months is not None and self.age_months > limit:
+            raise ValueError(f"the age of a {self.kind} subject is at most {limit} months")
         return self
 
 
@@ -241,8 +375,10 @@ class Assessment(Document):
     """Pseudonymous id of the assessment."""
     instrument: InstrumentRef
     """The instrument used."""
+    migrated_from: MigratedFrom | None = None
+    """Set by ``kwg-check migrate``: the instrument the answers were first given under."""
     subject: Subject
-    """The child."""
+    """Who is assessed: a child unless the subject says otherwise."""
     assessment_date: IsoDate
     """The date the assessment refers to; ages and staleness are computed from it."""
     initiated_by: Initiator | None = None
@@ -279,8 +415,6 @@ class Assessment(Document):
 # --------------------------------------------------------------------------------------------
 
 _DATE = TypeAdapter(IsoDate, config=ConfigDict(strict=True, hide_input_in_errors=True))
-_MAX_AGE_MONTHS = 300
-"""Oldest subject the models accept (``age_months`` ≤ 300); a birth date must agree."""
 
 
 def _assessment_problems(data: Any) -> list[Problem]:
@@ -312,21 +446,50 @@ def completed_months(birth: datetime.date, on: datetime.date) -> int:
 
 
 def _subject_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """Birth dates against the assessment date and the age limit of the subject's kind
+    (members of a family: any person's)."""
     subject = data.get("subject")
     on = _date(data.get("assessment_date"))
-    birth = _date(subject.get("birth_date")) if isinstance(subject, dict) else None
+    if not isinstance(subject, dict):
+        return
+    kind = subject.get("kind", "child")
+    limit = AGE_LIMITS.get(kind, MAX_AGE_MONTHS) if isinstance(kind, str) else MAX_AGE_MONTHS
+    yield from _birth_problems(subject.get("birth_date"), on, limit, "/subject/birth_date")
+    members = subject.get("members")
+    if not isinstance(members, list):
+        return
+    seen: set[str] = set()
+    for index, member in enumerate(members):
+        if not isinstance(member, dict):
+            continue
+        pointer = f"/subject/members/{index}/birth_date"
+        yield from _birth_problems(member.get("birth_date"), on, MAX_AGE_MONTHS, pointer)
+        ident = member.get("id")
+        if isinstance(ident, str) and ident in seen:
+            yield Problem(
+                f"/subject/members/{index}/id",
+                "assessment.duplicate-member",
+                "an earlier member has the same id; each member is listed once",
+            )
+        if isinstance(ident, str):
+            seen.add(ident)
+
+
+def _birth_problems(
+    value: Any, on: datetime.date | None, limit: int, pointer: str
+) -> Iterator[Problem]:
+    birth = _date(value)
     if birth is None or on is None:
         return
-    pointer = "/subject/birth_date"
     if birth > on:
         yield Problem(
             pointer, "assessment.birth-after-date", "the birth date is after the assessment date"
         )
-    elif completed_months(birth, on) > _MAX_AGE_MONTHS:
+    elif completed_months(birth, on) > limit:
         yield Problem(
             pointer,
             "assessment.age-range",
-            f"the child would be older than {_MAX_AGE_MONTHS} months on the assessment date",
+            f"the subject would be older than {limit} months on the assessment date",
         )
 
 

@@ -24,7 +24,7 @@ from ._types import (
     PseudonymousId,
     SemVer,
 )
-from .assessment import ResourceCategory
+from .assessment import MAX_AGE_MONTHS, MemberRole, ResourceCategory, SubjectKind
 from .instrument import StatisticCategory
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "IndexRange",
     "IndexResult",
     "ItemResult",
+    "MemberAge",
     "Message",
     "OutcomeRange",
     "OutcomeResult",
@@ -98,6 +99,17 @@ class SummaryInstrumentRef(Part):
     """Fingerprint of the instrument document."""
 
 
+class MemberAge(Part):
+    """A member of a family subject, pseudonymously, with the age scoring used."""
+
+    id: PseudonymousId
+    """Pseudonymous id of the member."""
+    role: MemberRole
+    """child, caregiver or other_adult."""
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT]
+    """Age in completed months on the assessment date."""
+
+
 class SummaryAssessmentRef(Part):
     """The assessment the summary was computed from."""
 
@@ -106,11 +118,15 @@ class SummaryAssessmentRef(Part):
     fingerprint: Fingerprint
     """Fingerprint of the assessment document."""
     case_id: PseudonymousId
-    """Pseudonymous case id of the child."""
+    """Pseudonymous case id of the subject."""
+    subject_kind: SubjectKind | None = None
+    """The subject's kind when it is not a child (young_adult, caregiver, family)."""
     assessment_date: IsoDate
     """Assessment date."""
-    age_months: Annotated[int, Field(ge=0, le=300), JSON_INT]
-    """The child's age in completed months on the assessment date."""
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT] | None = None
+    """The subject's age in completed months on the assessment date (absent for a family)."""
+    members: list[MemberAge] | None = Field(default=None, max_length=50)
+    """The members of a family subject with their ages, in the assessment's order."""
     initiated_by: Id | None = None
     """Who made the weighty indications known, as recorded in the assessment."""
 

@@ -553,6 +553,8 @@ def _enable_when(look: _Lookup, condition: Condition) -> EnableWhen | None:
     match condition:
         case AgeBand():
             age = condition.age_months
+            if age.of != "subject":
+                return None  # the response holds the subject's age only
             bounds = [(">=", age.from_months), ("<", age.below_months)]
             return "all", tuple(
                 {"question": _AGE, "operator": op, "answerInteger": months}
@@ -659,7 +661,9 @@ def questionnaire_response(assessment: Assessment, compiled: CompiledInstrument)
     if assessment.subject.birth_date is not None:
         subject["answer"] = [{"valueDate": assessment.subject.birth_date.isoformat()}]
         subject_items.append(subject)
-    subject_items.append({"linkId": _AGE, "answer": [{"valueInteger": age_months(assessment)}]})
+    age = age_months(assessment)
+    if age is not None:
+        subject_items.append({"linkId": _AGE, "answer": [{"valueInteger": age}]})
     items: list[JsonValue] = [{"linkId": _SUBJECT, "item": subject_items}]
     for domain in instrument.domains:
         answered: list[JsonValue] = [

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import get_args
 
+import attrs
+
 from ..._model import Assessment, Instrument, Summary
 from ..._model.assessment import Answer, Resource, ResourceCategory
 from ..._model.instrument import Item, Scale
@@ -103,24 +105,32 @@ def _build(
     )
 
 
+def _age(months: int, labels: _Labels) -> str:
+    """An age in years and months, with the total in months."""
+    years, rest = divmod(months, 12)
+    return labels.w(
+        "age.value",
+        years=plural("report.age.years", years, labels.lang),
+        months=plural("report.age.months", rest, labels.lang),
+        total=months,
+    )
+
+
 def _header_facts(
     assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
 ) -> Iterable[tuple[str, str]]:
     ref = summary.assessment
-    months = ref.age_months
     yield labels.w("case"), _ident(ref.case_id)
     yield labels.w("assessment"), _ident(ref.id)
     yield labels.w("date"), _ident(labels.date(ref.assessment_date))
-    years, rest = divmod(months, 12)
-    yield (
-        labels.w("age"),
-        labels.w(
-            "age.value",
-            years=plural("report.age.years", years, labels.lang),
-            months=plural("report.age.months", rest, labels.lang),
-            total=months,
-        ),
-    )
+    if ref.subject_kind is not None:
+        yield labels.w("subject"), labels.label("subject", ref.subject_kind)
+    if ref.age_months is not None:
+        age = labels.w("age" if ref.subject_kind is None else "age.subject")
+        yield age, _age(ref.age_months, labels)
+    for member in ref.members or ():
+        role = labels.label("member", member.role)
+        yield labels.w("member", id=member.id, role=role), _age(member.age_months, labels)
     yield labels.w("instrument"), _ident(f"{instrument.id} {instrument.version}")
     yield (
         labels.w("assessors"),
@@ -683,23 +693,41 @@ def _item_section(
     share one row per domain and level, as do the items that do not apply to the child: the
     printed report stays short without hiding any rating. An anchor belongs to a scale level,
     which many items share: it is printed once, and only for the levels a concerning rating
-    chose (those are the ones a reader has to weigh).
+    chose (those are the ones a reader has to weigh); an item's own anchor (``Item.anchors``)
+    is printed under the item.
     """
     results = {result.id: result for result in summary.items}
     rows: list[tuple[str, ...]] = []
-    concerning_levels: set[tuple[str, str]] = set()
+    concerning = _ConcerningLevels(set(), [])
     for domain in instrument.domains:
         items = [item for item in instrument.items if item.domain == domain.id]
         if items:
             rows.append((labels.t(domain.label, domain.id),))
-            rows.extend(_domain_rows(items, assessment, results, labels, concerning_levels))
+            rows.extend(_domain_rows(items, assessment, results, labels, concerning))
     header = (labels.w("item"), labels.w("rating"), labels.w("evidence"))
     blocks: list[_Block] = [_Table(header, tuple(rows), "items")]
-    anchors = _anchor_rows(instrument, concerning_levels, labels)
+    anchors = _anchor_rows(instrument, concerning.scale_levels, labels) + _item_anchor_rows(
+        concerning.item_levels, labels
+    )
     if anchors:
         blocks.append(_Heading(labels.w("anchors")))
         blocks.append(_Table((labels.w("level"), labels.w("anchor")), anchors, "anchors"))
     return _Section("items", labels.w("section.items"), tuple(blocks))
+
+
+@attrs.define
+class _ConcerningLevels:
+    """The levels concerning ratings chose: of a shared scale, or with the item's own anchor."""
+
+    scale_levels: set[tuple[str, str]]
+    item_levels: list[tuple[Item, str]]
+
+    def add(self, item: Item, levels: Sequence[str]) -> None:
+        for level in levels:
+            if item.anchors is not None and level in item.anchors:
+                self.item_levels.append((item, level))
+            else:
+                self.scale_levels.add((item.scale, level))
 
 
 def _domain_rows(
@@ -707,7 +735,7 @@ def _domain_rows(
     assessment: Assessment,
     results: Mapping[str, ItemResult],
     labels: _Labels,
-    concerning_levels: set[tuple[str, str]],
+    concerning_levels: _ConcerningLevels,
 ) -> list[tuple[str, ...]]:
     """One domain's rows: items to read one by one, then the shared rows (see above)."""
     rows: list[tuple[str, ...]] = []
@@ -723,7 +751,7 @@ def _domain_rows(
             rating = _rating(item, answer, False, labels)
         else:
             if concerning:
-                concerning_levels.update((item.scale, lvl) for lvl in _chosen(answer, status))
+                concerning_levels.add(item, _chosen(answer, status))
             rating = _rating(item, answer, concerning, labels)
             rows.append((labels.item(item.id), rating, _evidence(answer, labels)))
             continue
@@ -760,6 +788,18 @@ def _anchor_rows(
         if levels:
             rows.append((labels.t(scale.label, scale.id),))
             rows.extend(levels)
+    return tuple(rows)
+
+
+def _item_anchor_rows(
+    chosen: Sequence[tuple[Item, str]], labels: _Labels
+) -> tuple[tuple[str, ...], ...]:
+    """The items' own anchors of their chosen levels, each under the item's label."""
+    rows: list[tuple[str, ...]] = []
+    for item, level in chosen:
+        assert item.anchors is not None
+        rows.append((labels.item(item.id),))
+        rows.append((labels.level(item.id, level), labels.t(item.anchors[level])))
     return tuple(rows)
 
 

@@ -100,7 +100,8 @@ footer { margin-top: 5mm; border-top: 1px solid var(--rule); padding-top: 1.5mm;
   section#resources figure#network-map { float: right; width: 75mm; margin: 0 0 2mm 4mm; }
   section#resources::after { content: ""; display: block; clear: both; }
   figcaption, table.profile-table { display: none; }
-  section#items table, section#process table, section#unknowns ul { font-size: 0.8rem; }
+  section#items table, section#process table, section#resources table,
+  section#unknowns ul { font-size: 0.8rem; }
   section#items tr.group th { padding-top: 1.2mm; }
   h2, h3, p.strong, tr.group { break-after: avoid; page-break-after: avoid; }
   tr, .alert, .verdict, figure, blockquote, dl.facts, li {

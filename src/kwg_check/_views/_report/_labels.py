@@ -100,14 +100,6 @@ class _Labels:
                 return self.t(scale.unknown.label, level_id)
         return level_id
 
-    def anchor(self, item_id: str, level_id: str) -> str:
-        found = self.item_def(item_id)
-        if found is not None:
-            for level in found[1].levels:
-                if level.id == level_id:
-                    return self.t(level.anchor)
-        return ""
-
     def band(self, index_id: str, band_id: str | None) -> str:
         if band_id is None:
             return "—"
