@@ -954,7 +954,9 @@ VOCABULARY: Mapping[str, W] = {
         "Every process check that applies is met.",
         "Alle anwendbaren Verfahrensprüfungen sind erfüllt.",
     ),
-    "report.anchors": W("Anchors of the chosen levels", "Ankerbeispiele der gewählten Stufen"),
+    "report.anchors": W(
+        "Anchors of the levels rated concerning", "Ankerbeispiele der auffälligen Stufen"
+    ),
     "report.level": W("Level", "Stufe"),
     "report.cmp.previous": W("Previous assessment", "Vorherige Einschätzung"),
     "report.cmp.glance": W("At a glance", "Auf einen Blick"),
