@@ -155,6 +155,8 @@ class Expressions:
         if applies is None:
             return None
         scale = self.scales[item.scale]
+        if scale.levels[0].points is None:
+            return None  # a scale without points is never summed
         levels = [level.id for level in scale.levels]
         answers = _answers(item.id)
         known = f"{answers}.value.where(code in {_codes(levels)})"
@@ -162,9 +164,10 @@ class Expressions:
         has_unknown = "false"
         if scale.unknown is not None:
             has_unknown = f"{answers}.value.where(code = {_string(scale.unknown.id)}).exists()"
-            if scale.unknown.scores_as is not None:
-                unknown = _number(scale.unknown.scores_as)
-        points = [level.points for level in scale.levels]
+            scores_as = self.instrument.unknown_points(scale)
+            if scores_as is not None:
+                unknown = _number(scores_as)
+        points = self.instrument.level_points(scale)
         ascending = points == sorted(points)
         if item.per_caregiver:
             if not ascending:
@@ -234,9 +237,10 @@ class Expressions:
             return False
         for item_id in index.items:
             scale = self.scales[self.items[item_id].scale]
-            points = [level.points for level in scale.levels]
-            if scale.unknown is not None and scale.unknown.scores_as is not None:
-                points.append(scale.unknown.scores_as)
+            points = self.instrument.level_points(scale)
+            scores_as = self.instrument.unknown_points(scale)
+            if scores_as is not None:
+                points.append(scores_as)
             if min(points) < 0:
                 return False
         return True
