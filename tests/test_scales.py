@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import copy
 import functools
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from kwg_check._engine import CompiledInstrument, compile_instrument, score
 from kwg_check._engine._compile import index_polarities
@@ -22,6 +23,7 @@ from kwg_check._model import Assessment, Instrument
 from kwg_check._model.summary import Summary
 from kwg_check._views._describe import describe_instrument
 from kwg_check._views._fhir import questionnaire
+from strategies import examples, form_answers
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
 
@@ -322,3 +324,25 @@ def test_lint_value_sets_cover_the_new_kinds() -> None:
     assert balance is not None
     assert min(balance) == -7
     assert max(balance) == 7
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(answers=form_answers(_compiled("child_protection_sheet")))
+def test_prorating_and_pole_counts_agree_with_the_hand_formula(answers: dict[str, Any]) -> None:
+    summary = _score("child_protection_sheet", answers)
+    items = {item.id: item for item in summary.items}
+    care = [items[i] for i in ("nutrition", "hygiene", "sleep", "supervision")]
+    scored = [item.points for item in care if item.points is not None]
+    expected = None
+    if len(scored) * 4 >= 3 * 4 and scored:  # at least 0.75 of the 4 applicable items
+        total = sum(scored, Decimal(0)) * 4
+        expected = (total / len(scored)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    values = _values(summary)
+    assert values["care_score"] == expected
+    poles = [item.pole for item in summary.items]
+    assert values["strengths"] == poles.count("strength")
+    assert values["concerns"] == poles.count("concern")
+    assert all(item.concerning == (item.pole == "concern") for item in summary.items)
