@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 
 from kwg_check._engine import CompiledInstrument, compile_instrument, score
@@ -346,3 +348,23 @@ def test_prorating_and_pole_counts_agree_with_the_hand_formula(answers: dict[str
     assert values["strengths"] == poles.count("strength")
     assert values["concerns"] == poles.count("concern")
     assert all(item.concerning == (item.pole == "concern") for item in summary.items)
+
+
+def test_the_authoring_guide_example_scores_as_the_guide_says() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    (source,) = re.findall(r"^```yml\n(.*?)^```$", text, flags=re.DOTALL | re.MULTILINE)
+    data = yaml.safe_load(source)
+    compiled = compile_instrument(Instrument.model_validate(data))
+    answers = {
+        "routines": {"level": "strength"},
+        "warmth": {"level": "problem"},
+        "conflict": {"level": "serious"},
+    }
+    summary = _score(compiled, answers)
+    values = _values(summary)
+    counts = [values[key] for key in ("strengths", "problems", "balance", "total", "total_x10")]
+    assert counts == [1, 2, -1, -2, -20]
+    assert summary.outcome.computed == "support"
+    few = _values(_score(compiled, {"routines": {"level": "strength"}}))
+    assert few["total"] is None
+    assert few["total_x10"] is None
