@@ -27,7 +27,12 @@ seed (every one is asserted valid) and measures, per document and as throughput:
    under the default limits (which refuse them) and compiled under limits raised far above
    them (which shows the checks themselves are near-linear).
 
-``--instruments-only`` runs parts 5 and 6 alone.
+7. outcome and index ranges under unknowns (issue 17): a non-monotone copy of ``kwg_8a`` with
+   4 to 12 answers left out (branch and bound), and monotone ``kwg_8a`` with the context item
+   ``organisation`` left out too; median scoring CPU time, the ratio to scoring the same document
+   without unknowns, and the range method.
+
+``--instruments-only`` runs parts 5 and 6 alone, ``--ranges-only`` part 7 alone.
 
 Timings are printed, never asserted; the ratios are compared with the targets of issue 7 and
 reported as met or not met.
@@ -70,6 +75,9 @@ TARGET_VS_FLOOR = 3.0
 """End to end must take at most this many times the floor."""
 TARGET_MEMORY_MB = 150.0
 TARGET_JOBS_SPEEDUP = 1.7
+TARGET_RANGE_MS = 10.0
+"""Issue 17: with 6 to 12 unknowns of a non-monotone instrument, the ranges (scoring time
+beyond that of the same document without unknowns) take less than this."""
 TARGET_HOSTILE_SECONDS = 2.0
 TARGET_HOSTILE_MB = 200.0
 """Issue 18: validating each hostile instrument stays under these (or a limit refuses it)."""
@@ -599,6 +607,78 @@ def _version(distribution: str) -> str:
         return "?"
 
 
+RANGE_EXAMPLE = "kwg8a-latent-infant-feeding.json"
+RANGE_LEFT_OUT = [
+    "sleep",
+    "clothing",
+    "body_care",
+    "behaviour",
+    "rejection",
+    "social_isolation",
+    "emotional_state",
+    "devaluation",
+    "impulse_control",
+    "financial_hardship",
+    "help_acceptance",
+    "child_competences",
+]
+
+
+def _median_ms(action: Callable[[], object], rounds: int) -> float:
+    """Median CPU time of ``action`` in ms (CPU, not wall time: the machine is shared)."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        action()
+        times.append(time.process_time() - start)
+    return statistics.median(times) * 1000
+
+
+def ranges(rounds: int) -> list[str]:
+    """Part 7: scoring time with unknowns, its ratio to no unknowns, and the range method."""
+    from kwg_check._engine import score
+    from kwg_check._io import load_path
+
+    data_dir = Path(kwg_check.__file__).parent / "data"
+    data = load_path(data_dir / "instruments" / "kwg_8a.yaml")
+    assert isinstance(data, dict)
+    example = json.loads((data_dir / "examples" / "kwg_8a" / RANGE_EXAMPLE).read_text("utf-8"))
+    monotone = kwg_check.compile_instrument(kwg_check.parse_instrument(data))
+    plain = kwg_check.compile_instrument(kwg_check.parse_instrument({**data, "monotone": False}))
+
+    def left_out(items: list[str]) -> Any:
+        doc = json.loads(json.dumps(example))
+        for item in items:
+            del doc["answers"][item]
+        return kwg_check.parse_assessment(doc)
+
+    complete = left_out([])
+    base = _median_ms(lambda: score(plain, complete), rounds)
+    lines = [f"  no unknowns: {base:.2f} ms"]
+    worst = 0.0
+    cases = [(plain, RANGE_LEFT_OUT[:n], "non-monotone") for n in (4, 6, 8, 10, 12)]
+    cases.append((monotone, ["organisation", *RANGE_LEFT_OUT[:6]], "monotone, context free"))
+    for compiled, items, label in cases:
+        assessment = left_out(items)
+        ms = _median_ms(functools.partial(score, compiled, assessment), rounds)
+        summary = score(compiled, assessment)
+        indices = summary.unknowns.indices or []
+        methods = sorted({r.method for r in indices})
+        if label == "non-monotone" and len(items) >= 6:
+            worst = max(worst, ms - base)
+        lines.append(
+            f"  {label}, {len(items):>2} unknown: {ms:6.2f} ms, {ms - base:5.2f} ms more than "
+            f"no unknowns ({ms / base:4.1f}x); "
+            f"outcome {summary.unknowns.range.lowest}..{summary.unknowns.range.highest} "
+            f"({summary.unknowns.range.method}), index ranges {', '.join(methods)}"
+        )
+    lines.append(
+        f"  ranges of the slowest non-monotone case with 6-12 unknowns: {worst:.2f} ms "
+        f"(target < {TARGET_RANGE_MS:.0f} ms): {verdict(worst < TARGET_RANGE_MS)}"
+    )
+    return lines
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
@@ -608,6 +688,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--instruments-only", action="store_true", help="only parts 5 and 6 (instrument size)"
     )
+    parser.add_argument("--ranges-only", action="store_true", help="only part 7 (ranges)")
     args = parser.parse_args(argv)
     default_sizes = "200,400" if args.quick else "100000,1000000"
     args.sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
@@ -617,6 +698,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _iter_sections(args: argparse.Namespace) -> Iterator[str]:
     yield f"machine: {_machine()}"
+    if not args.instruments_only:
+        print("\n== Ranges under unknowns (part 7) ==", flush=True)
+        yield "\n".join(ranges(5 if args.quick else 21))
+    if args.ranges_only:
+        return
     if not args.instruments_only:
         yield from _assessment_sections(args)
     print("\n== Instrument size (part 5) ==", flush=True)

@@ -26,6 +26,7 @@ from kwg_check._model.summary import Summary
 from kwg_check._views._describe import describe_instrument
 from kwg_check._views._fhir import questionnaire
 from strategies import examples, form_answers
+from test_range import brute_force
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
 
@@ -41,20 +42,21 @@ def _compiled(name: str) -> CompiledInstrument:
     return compile_instrument(Instrument.model_validate(_data(name)))
 
 
+def summary_assessment(c: CompiledInstrument, age: int = 60) -> dict[str, Any]:
+    """An assessment document for the form, without answers."""
+    return {
+        "document_type": "assessment",
+        "id": "as-0001",
+        "instrument": {"id": c.id, "version": c.version},
+        "subject": {"case_id": "case-0001", "age_months": age},
+        "assessment_date": "2026-03-10",
+        "assessors": [{"id": "sw-1", "role": "social_worker"}],
+    }
+
+
 def _score(name: str | CompiledInstrument, answers: dict[str, Any], age: int = 60) -> Summary:
     c = _compiled(name) if isinstance(name, str) else name
-    assessment = Assessment.model_validate(
-        {
-            "document_type": "assessment",
-            "id": "as-0001",
-            "instrument": {"id": c.id, "version": c.version},
-            "subject": {"case_id": "case-0001", "age_months": age},
-            "assessment_date": "2026-03-10",
-            "assessors": [{"id": "sw-1", "role": "social_worker"}],
-            "answers": answers,
-        }
-    )
-    return score(c, assessment)
+    return score(c, Assessment.model_validate({**summary_assessment(c, age), "answers": answers}))
 
 
 def _values(summary: Summary) -> dict[str, Decimal | None]:
@@ -368,3 +370,33 @@ def test_the_authoring_guide_example_scores_as_the_guide_says() -> None:
     few = _values(_score(compiled, {"routines": {"level": "strength"}}))
     assert few["total"] is None
     assert few["total_x10"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "answers"),
+    [
+        (
+            "family_functioning",
+            {key: FAMILY[key] for key in ("housing", "housing_stability", "income", "supervision")},
+        ),
+        ("child_protection_sheet", {"nutrition": _parents("m1"), "warmth": _parents("p2")}),
+    ],
+)
+def test_index_ranges_hold_every_completion_of_the_new_kinds(
+    name: str, answers: dict[str, Any]
+) -> None:
+    """The abstract bounds of counts by pole, prorated sums, scaled, rounded and difference
+    indices contain the value of every completion of the unknown items."""
+    compiled = _compiled(name)
+    summary = _score(name, answers)
+    assessment = Assessment.model_validate({**summary_assessment(compiled), "answers": answers})
+    _, values = brute_force(compiled, assessment)
+    ranges = {r.id: r for r in summary.unknowns.indices or []}
+    for index, found in zip(compiled.indices, values, strict=True):
+        if not found:
+            continue
+        bound = ranges[index.id]
+        assert bound.lowest is not None
+        assert bound.highest is not None
+        assert bound.lowest <= min(found), index.id
+        assert max(found) <= bound.highest, index.id

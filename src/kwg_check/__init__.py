@@ -14,9 +14,11 @@ judgement and never replaces it.
 from ._api import (
     Difference,
     Source,
+    agreement,
     assessment_problems,
     assessment_to_questionnaire_response,
     compare,
+    consult,
     diff_instruments,
     instrument_impact,
     instrument_to_questionnaire,
@@ -86,6 +88,7 @@ from ._model.summary import (
     CheckResult,
     Completeness,
     FlagResult,
+    IndexRange,
     IndexResult,
     ItemResult,
     Message,
@@ -97,7 +100,9 @@ from ._model.summary import (
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
+    AgreementFormat,
     ComparisonFormat,
+    ConsultFormat,
     InstrumentDiffFormat,
     InstrumentLike,
     Lang,
@@ -107,7 +112,9 @@ from ._types import (
 )
 from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
+from ._views._agreement import Agreement, Rating, render_agreement
 from ._views._compare import Change, Comparison, RangeChange
+from ._views._consult import Consultation, DifferingItem, render_consultation
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
 from ._views._stats import Statistic, render_statistic, tabulate_statistic
@@ -115,6 +122,8 @@ from ._views._stats import Statistic, render_statistic, tabulate_statistic
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "Agreement",
+    "AgreementFormat",
     "Answer",
     "ArgumentError",
     "Assessment",
@@ -127,7 +136,10 @@ __all__ = [
     "CompiledInstrument",
     "Completeness",
     "Condition",
+    "ConsultFormat",
+    "Consultation",
     "Difference",
+    "DifferingItem",
     "Document",
     "DocumentError",
     "DocumentType",
@@ -138,6 +150,7 @@ __all__ = [
     "Impact",
     "ImpactChange",
     "Index",
+    "IndexRange",
     "IndexResult",
     "Instrument",
     "InstrumentChange",
@@ -165,6 +178,7 @@ __all__ = [
     "OverrideResult",
     "Problem",
     "RangeChange",
+    "Rating",
     "ReportFormat",
     "Resource",
     "Scale",
@@ -177,11 +191,13 @@ __all__ = [
     "Unknowns",
     "WriteError",
     "__version__",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
     "compare",
     "compile_instrument",
+    "consult",
     "default_language",
     "describe_instrument",
     "diff_instruments",
@@ -206,7 +222,9 @@ __all__ = [
     "parse_instrument",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "render_agreement",
     "render_comparison",
+    "render_consultation",
     "render_impact",
     "render_instrument_diff",
     "render_report",

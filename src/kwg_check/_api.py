@@ -26,7 +26,7 @@ from ._documents import (
     parse_loaded_document,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
-from ._errors import KwgCheckError, Problem, escape_pointer_token
+from ._errors import ComparisonError, KwgCheckError, Problem, escape_pointer_token
 from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
 from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
@@ -35,16 +35,27 @@ from ._model.assessment import InstrumentRef
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
 from ._views import _fhir, _instrument_diff
+from ._views._agreement import Agreement, tabulate_agreement
 from ._views._compare import Comparison, Side, check_comparable, comparison
+from ._views._consult import (
+    Consultation,
+    check_consultable,
+    consultation,
+    differing_items,
+    open_assessment,
+    swaps,
+)
 from ._views._report import report
 from ._views._text import render_summary_text
 
 __all__ = [
     "Difference",
     "Source",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "compare",
+    "consult",
     "diff_instruments",
     "instrument_impact",
     "instrument_to_questionnaire",
@@ -355,6 +366,106 @@ def compare(
     registry = registry or bundled_registry()
     check_comparable(old, new)  # before scoring: a foreign document fails as a comparison
     return comparison(old, new, _side(old, registry), _side(new, registry))
+
+
+def _scored_all(
+    compiled: CompiledInstrument, assessments: Sequence[Assessment], prefix: str
+) -> list[Summary]:
+    """Every assessment scored; a failure's pointers lead into the list (``prefix/i/…``)."""
+    summaries = []
+    for index, assessment in enumerate(assessments):
+        try:
+            summaries.append(_engine.score(compiled, assessment))
+        except KwgCheckError as error:
+            moved = [
+                Problem(f"{prefix}/{index}{p.pointer}", p.code, p.reason) for p in error.problems
+            ]
+            raise type(error)(moved) from None
+    return summaries
+
+
+def consult(
+    assessments: Iterable[Assessment],
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Consultation:
+    """Prepare a collegial consultation: independent ratings of one case, side by side.
+
+    The assessments (at least two) rate one case on one date with one instrument, each by
+    other assessors; else :class:`ComparisonError` (``consult.*``, pointers into the list:
+    ``/1/subject/case_id``). Each is scored with the given instrument, or the one the
+    registry knows for the first. The result lists the items rated differently, each
+    rater's computed outcome, the outcomes the consultation can reach and the differences
+    to discuss first (see ``docs/consultation.md``); :func:`render_consultation` writes it.
+    """
+    given = list(assessments)
+    check_consultable(given)
+    compiled = resolve_instrument(given[0], instrument, registry=registry)
+    summaries = _scored_all(compiled, given, "")
+    differing = differing_items(given, compiled.instrument)
+    opened = _engine.score(compiled, open_assessment(given[0], differing))
+    swapped = [(swap, _engine.score(compiled, swap.assessment)) for swap in swaps(given, differing)]
+    return consultation(given, summaries, differing, opened, swapped, compiled.instrument)
+
+
+def agreement(
+    first: Iterable[Assessment],
+    second: Iterable[Assessment],
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Agreement:
+    """The agreement of two raters: ``first[n]`` and ``second[n]`` rate the same case.
+
+    Both sides are scored with the given instrument, or the one the registry knows for the
+    first assessment; every assessment must use it. Raises :class:`ComparisonError`
+    (``agreement.*``) when the two sides have different lengths, when a pair rates two
+    cases, or when an assessment uses another instrument; pointers lead into
+    ``{"first": [...], "second": [...]}`` (``/second/3/subject/case_id``: the fourth).
+    Per item and for the computed outcome: pairs, unknown pairs, exact agreement and Cohen's
+    kappa, exactly (see ``docs/consultation.md``); :func:`render_agreement` writes it.
+    """
+    sides = {"first": list(first), "second": list(second)}
+    _check_pairs(sides["first"], sides["second"])
+    if not sides["first"]:
+        raise ComparisonError.single(
+            "/first", "agreement.line-count", "there are no cases to compare"
+        )
+    compiled = resolve_instrument(sides["first"][0], instrument, registry=registry)
+    reference = (compiled.instrument.id, compiled.instrument.version)
+    wrong = [
+        Problem(f"/{side}/{index}/instrument", "agreement.instrument-mismatch", _OTHER_INSTRUMENT)
+        for side, assessments in sides.items()
+        for index, assessment in enumerate(assessments)
+        if (assessment.instrument.id, assessment.instrument.version) != reference
+    ]
+    if wrong:
+        raise ComparisonError(wrong)
+    scored = {side: _scored_all(compiled, found, f"/{side}") for side, found in sides.items()}
+    pairs = list(zip(scored["first"], scored["second"], strict=True))
+    return tabulate_agreement(pairs, compiled.instrument)
+
+
+_OTHER_INSTRUMENT = "the assessment uses another instrument (id or version) than the first"
+
+
+def _check_pairs(first: Sequence[Assessment], second: Sequence[Assessment]) -> None:
+    """Line n of both sides rates the same case, and both sides have the same length."""
+    if len(first) != len(second):
+        reason = f"the first rater has {len(first)} case(s), the second {len(second)}"
+        raise ComparisonError.single("/second", "agreement.line-count", reason)
+    problems = [
+        Problem(
+            f"/second/{index}/subject/case_id",
+            "agreement.case-mismatch",
+            f"line {index + 1} rates another case than line {index + 1} of the first rater",
+        )
+        for index, (a, b) in enumerate(zip(first, second, strict=True))
+        if a.subject.case_id != b.subject.case_id
+    ]
+    if problems:
+        raise ComparisonError(problems)
 
 
 def render_report(

@@ -129,6 +129,17 @@ CODES: dict[str, str] = {
     "compare.document-type": "only assessments and summaries can be compared",
     "compare.instrument-mismatch": "the two documents use different instruments",
     "compare.subject-mismatch": "the two documents belong to different children (case ids)",
+    # --- collegial consultation and rater agreement (ComparisonError) -------------------------
+    "consult.too-few": "a consultation needs at least two assessments",
+    "consult.case-mismatch": "an assessment rates another case (case id) than the first",
+    "consult.subject-mismatch": "an assessment gives the case another birth date or age",
+    "consult.date-mismatch": "an assessment has another assessment date than the first",
+    "consult.instrument-mismatch": "an assessment uses another instrument (id or version)",
+    "consult.shared-assessor": "an assessor rated in two assessments: not independent",
+    "agreement.line-count": "the two raters' files have different numbers of lines",
+    "agreement.case-mismatch": "line n of the two files rates different cases (case ids)",
+    "agreement.instrument-mismatch": "the lines use different instruments (id or version)",
+    "agreement.empty-line": "a line of a raters' file is empty",
     # --- registry and bundled data (NotFoundError, DocumentError) ---------------------------
     "example.unknown": "no bundled example has this name",
     "registry.directory": "the instrument directory does not exist",

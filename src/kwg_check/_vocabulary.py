@@ -232,6 +232,55 @@ VOCABULARY: Mapping[str, W] = {
     "age_group.14_to_16": W("14 to under 16 years", "14 bis unter 16 Jahre"),
     "age_group.16_to_18": W("16 to under 18 years", "16 bis unter 18 Jahre"),
     "age_group.18_and_over": W("18 years and over", "18 Jahre und älter"),
+    "consult.title": W(
+        "Collegial consultation on case {case}", "Kollegiale Beratung zum Fall {case}"
+    ),
+    "consult.outcomes": W("Each rater's computed outcome", "Errechnetes Ergebnis jeder Fachkraft"),
+    "consult.rater": W("Rater", "Fachkraft"),
+    "consult.outcome": W("Computed outcome", "Errechnetes Ergebnis"),
+    "consult.no-outcome": W("none (not assessable)", "keines (nicht einschätzbar)"),
+    "consult.range": W(
+        "Outcomes the consultation can reach", "Ergebnisse, die die Beratung erreichen kann"
+    ),
+    "consult.range-value": W("from {lowest} to {highest}", "von {lowest} bis {highest}"),
+    "consult.no-range": W(
+        "The instrument computes no outcome: the professionals decide it together.",
+        "Das Instrument errechnet kein Ergebnis: Die Fachkräfte entscheiden es gemeinsam.",
+    ),
+    "consult.differing": W("Items rated differently", "Unterschiedlich eingeschätzte Merkmale"),
+    "consult.item": W("Item", "Merkmal"),
+    "consult.not-answered": W("not rated", "nicht eingeschätzt"),
+    "consult.all-agree": W(
+        "All raters answered every item alike.",
+        "Alle Fachkräfte haben jedes Merkmal gleich eingeschätzt.",
+    ),
+    "consult.discuss-first": W(
+        "Discuss first: differences that can change the outcome",
+        "Zuerst besprechen: Unterschiede, die das Ergebnis ändern können",
+    ),
+    "consult.none-first": W(
+        "No single difference changes the outcome.",
+        "Kein einzelner Unterschied ändert das Ergebnis.",
+    ),
+    "agreement.title": W("Agreement between two raters", "Übereinstimmung zweier Fachkräfte"),
+    "agreement.pairs": W("Cases rated by both: {n}", "Von beiden eingeschätzte Fälle: {n}"),
+    "agreement.outcome": W("Computed outcome", "Errechnetes Ergebnis"),
+    "agreement.column.item": W("Item", "Merkmal"),
+    "agreement.column.n": W("pairs", "Paare"),
+    "agreement.column.unknown": W("unknown", "unbekannt"),
+    "agreement.column.agreement": W("agreement", "Übereinstimmung"),
+    "agreement.column.kappa": W("kappa", "Kappa"),
+    "agreement.column.kappa_linear": W("kappa (linear)", "Kappa (linear)"),
+    "agreement.column.kappa_quadratic": W("kappa (quadratic)", "Kappa (quadratisch)"),
+    "agreement.note": W(
+        "Pairs: both raters gave a level. Unknown: at least one gave none; never counted as "
+        "agreement. Kappa is Cohen's kappa; weighted kappas only for ordered scales and the "
+        "outcome. – means undefined (no pairs, or chance agreement is certain).",
+        "Paare: beide Fachkräfte haben eine Stufe angegeben. Unbekannt: mindestens eine hat "
+        "keine angegeben; das zählt nie als Übereinstimmung. Kappa ist Cohens Kappa; "
+        "gewichtete Kappas nur für geordnete Skalen und das Ergebnis. – heißt nicht definiert "
+        "(keine Paare, oder die zufällige Übereinstimmung ist sicher).",
+    ),
     "stats.override.overridden": W("with an override", "mit Abweichung"),
     "stats.override.not_overridden": W("without an override", "ohne Abweichung"),
     "stats.override.up": W("more severe than computed", "schwerer als berechnet"),
@@ -751,9 +800,13 @@ VOCABULARY: Mapping[str, W] = {
         "exact (every completion tried)",
         "exakt (alle Möglichkeiten geprüft)",
     ),
+    "range_method.branch_and_bound": W(
+        "exact (branch and bound over partial answers)",
+        "exakt (Suche mit Schranken über Teilantworten)",
+    ),
     "range_method.conservative": W(
-        "conservative: every outcome the rules can produce",
-        "vorsichtig: jedes Ergebnis, das die Regeln ergeben können",
+        "conservative: a bound of every completion, possibly wider",
+        "vorsichtig: eine Schranke aller Möglichkeiten, eventuell weiter",
     ),
     "report.clarify": W("Clarify first", "Zuerst klären"),
     "report.clarify.none": W(

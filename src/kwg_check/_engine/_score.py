@@ -100,7 +100,7 @@ from ._evaluate import (
     prorate_counts,
     round_quotient,
 )
-from ._range import clarify_first, outcome_range
+from ._range import clarify_first, index_ranges, outcome_range
 from ._runtime import CIndex, CItem, CompiledInstrument, Raw, Ref, State
 
 __all__ = ["score", "score_document"]
@@ -829,7 +829,16 @@ class _Scoring:
                 lowest=self.outcome_id(lowest), highest=self.outcome_id(highest), method=method
             ),
             "clarify_first": clarify_first(c, s, self.raw, unknown, current),
+            **({"indices": self.index_ranges()} if unknown else {}),
         }
+
+    def index_ranges(self) -> list[dict[str, Any]]:
+        """Lowest and highest value of every index over the completions of the unknowns."""
+        ranges = index_ranges(self.c, self.age, self.raw, self.s)
+        return [
+            _present(id=index.id, lowest=lowest, highest=highest, method=method)
+            for index, (lowest, highest, method) in zip(self.c.indices, ranges, strict=True)
+        ]
 
     def resources(self) -> list[dict[str, Any]]:
         counts = {category: [0, 0] for category in RESOURCE_CATEGORIES}

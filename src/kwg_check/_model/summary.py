@@ -33,6 +33,7 @@ __all__ = [
     "DomainCompleteness",
     "EngineRef",
     "FlagResult",
+    "IndexRange",
     "IndexResult",
     "ItemResult",
     "Message",
@@ -236,10 +237,27 @@ class OutcomeRange(Part):
     """Least severe reachable outcome."""
     highest: Id | None = None
     """Most severe reachable outcome."""
-    method: Literal["none", "exact_monotone", "exhaustive", "conservative"]
+    method: Literal["none", "exact_monotone", "exhaustive", "branch_and_bound", "conservative"]
     """none: nothing unknown; exact_monotone: corners of a verified monotone instrument;
-    exhaustive: every completion tried; conservative: too many combinations, so the range
-    spans every outcome the rules can produce (never narrower than the truth)."""
+    exhaustive: every completion tried; branch_and_bound: exact, by a search that skips the
+    partial answers whose bounds cannot widen the range; conservative: the search was cut
+    off, so the range is the bound of all completions (never narrower than the truth)."""
+
+
+class IndexRange(Part):
+    """The values one index could take if the unknown and missing items took any answer."""
+
+    id: Id
+    """Index id."""
+    lowest: Exact | None = None
+    """Lowest value of a completion; absent when no completion gives the index a value."""
+    highest: Exact | None = None
+    """Highest value of a completion; absent when no completion gives the index a value."""
+    method: Literal["branch_and_bound", "conservative"]
+    """branch_and_bound: exact, each end is the value of one completion (found by a search
+    over partial answers that skips those whose bounds cannot reach further);
+    conservative: the search was cut off, so the ends are bounds of all completions (never
+    narrower than the truth)."""
 
 
 class Unknowns(Part):
@@ -252,6 +270,9 @@ class Unknowns(Part):
     clarify_first: list[Id]
     """Unknown items whose clarification alone could change the computed outcome, most
     decisive first."""
+    indices: list[IndexRange] | None = None
+    """Every index's lowest and highest value over the completions, in instrument order;
+    absent when nothing is unknown (each value is then the index's own)."""
 
 
 class ResourceCount(Part):
