@@ -10,12 +10,13 @@ import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
 from hypothesis import given, settings
 
+from kwg_check import assessment_to_questionnaire_response, instrument_to_questionnaire
 from kwg_check._engine import CompiledInstrument, compile_instrument, score
 from kwg_check._engine._compile import index_polarities
 from kwg_check._engine._lint import index_values
@@ -24,8 +25,10 @@ from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument
 from kwg_check._model.summary import Summary
 from kwg_check._views._describe import describe_instrument
-from kwg_check._views._fhir import questionnaire
+from kwg_check._views._fhir import EXT_CALCULATED, questionnaire
 from strategies import examples, form_answers
+from test_fhir import walk
+from test_fhir_sdc import evaluate, extension, number
 from test_range import brute_force
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
@@ -400,3 +403,26 @@ def test_index_ranges_hold_every_completion_of_the_new_kinds(
         assert bound.highest is not None
         assert bound.lowest <= min(found), index.id
         assert max(found) <= bound.highest, index.id
+
+
+def test_fhir_expressions_of_pole_counts_and_differences_give_kwgs_values() -> None:
+    """A renderer computes strengths, problems and their difference as kwg does (checked by
+    fhirpath.js); prorating and rounding it cannot say are marked not expressed."""
+    compiled = _compiled("family_functioning")
+    instrument = compiled.instrument
+    assessment = Assessment.model_validate({**summary_assessment(compiled), "answers": FAMILY})
+    resource = instrument_to_questionnaire(instrument, lang="en")
+    response = assessment_to_questionnaire_response(assessment, instrument)
+    summary = score(compiled, assessment)
+    calculated = {
+        item["linkId"].removeprefix("kwg:index."): ext["valueExpression"]["expression"]
+        for item in walk(cast("list[Any]", resource["item"]))
+        if (ext := extension(item, EXT_CALCULATED)) is not None
+    }
+    assert {"strengths", "problems", "balance"} <= set(calculated)
+    assert "percent_rating" not in calculated  # rounded after scaling: not said in FHIRPath
+    values = evaluate(response, list(calculated.values()), resource)
+    expected = {index.id: index.value for index in summary.indices}
+    for (index_id, _), value in zip(calculated.items(), values, strict=True):
+        want = expected[index_id]
+        assert [number(v) for v in value] == ([] if want is None else [number(want)]), index_id

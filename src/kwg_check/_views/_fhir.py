@@ -329,6 +329,10 @@ def _machine_name(instrument_id: str) -> str:
     return name if name[:1].isalpha() else "I" + name
 
 
+_WHOLE_VALUED = frozenset({"count_at_least", "count_strengths", "count_concerns", "max_band"})
+"""Index kinds whose value is always a whole number: their questions are integers."""
+
+
 def _index_question(look: _Lookup, index: Index, lang: Lang) -> JsonObject:
     """A read-only question a renderer fills in from the index's ``calculatedExpression``
     while the form is filled; marked not expressed when FHIRPath cannot compute it."""
@@ -338,7 +342,7 @@ def _index_question(look: _Lookup, index: Index, lang: Lang) -> JsonObject:
         if expression is None
         else {"url": EXT_CALCULATED, "valueExpression": _fhirpath(expression)}
     )
-    counted = index.aggregation in ("count_at_least", "max_band")
+    counted = index.aggregation in _WHOLE_VALUED
     return {
         "extension": [extension],
         "linkId": _INDEX + index.id,

@@ -202,7 +202,11 @@ class Expressions:
             if index.indices or index.at_least is None:
                 return None
             terms = [self._at_least(self.items[i], index.at_least) for i in index.items]
-        elif index.aggregation == "max_band":
+        elif index.aggregation in ("count_strengths", "count_concerns"):
+            terms = [self._at_pole(self.items[i], index.aggregation) for i in index.items]
+        elif index.aggregation in ("difference", "scaled"):
+            return self._arithmetic(index)
+        elif index.aggregation in ("max_band", "prorated_sum", "rounded"):
             return None
         else:
             for item_id in index.items:
@@ -218,7 +222,7 @@ class Expressions:
         match index.aggregation:
             case "sum" | "weighted_sum":
                 return f"{collection}.combine(0).sum()"  # the sum of nothing is 0, not empty
-            case "count_at_least":
+            case "count_at_least" | "count_strengths" | "count_concerns":
                 return f"{collection}.count()"
             case "max" | "min":
                 return f"{collection}.{index.aggregation}()"
@@ -229,6 +233,25 @@ class Expressions:
                 return f"{collection}.avg().round({index.rounding.places})"
             case _:
                 return None
+
+    def _at_pole(self, item: Item, aggregation: str) -> str | None:
+        """1 when the applicable item is answered at a level of the counted pole."""
+        pole = "strength" if aggregation == "count_strengths" else "concern"
+        levels = [one.id for one in self.scales[item.scale].levels if one.pole == pole]
+        test = self._level_in(item, levels)
+        return None if test is None else f"iif({test}, 1)"
+
+    def _arithmetic(self, index: Index) -> str | None:
+        """difference and unrounded scaled: FHIRPath arithmetic on an empty operand is
+        empty, as kwg's index without value."""
+        inputs = [self.index(self.indices[i]) for i in index.indices]
+        if any(term is None for term in inputs):
+            return None
+        if index.aggregation == "difference":
+            return f"(({inputs[0]}) - ({inputs[1]}))"
+        if index.rounding is not None or index.factor is None:
+            return None
+        return f"(({inputs[0]}) * {_number(index.factor)})"
 
     def _rounds_alike(self, index: Index) -> bool:
         """fhirpath.js rounds halves up (towards +∞), kwg's ``half_up`` away from zero:
