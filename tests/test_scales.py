@@ -24,8 +24,10 @@ from kwg_check._errors import DocumentError
 from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument
 from kwg_check._model.summary import Summary
+from kwg_check._types import Lang
 from kwg_check._views._describe import describe_instrument
 from kwg_check._views._fhir import EXT_CALCULATED, questionnaire
+from kwg_check._vocabulary import render_message
 from strategies import examples, form_answers
 from test_fhir import walk
 from test_fhir_sdc import evaluate, extension, number
@@ -426,3 +428,55 @@ def test_fhir_expressions_of_pole_counts_and_differences_give_kwgs_values() -> N
     for (index_id, _), value in zip(calculated.items(), values, strict=True):
         want = expected[index_id]
         assert [number(v) for v in value] == ([] if want is None else [number(want)]), index_id
+
+
+@pytest.mark.parametrize(
+    ("factor", "code"),
+    [("0.000001", "index.precision"), ("999999999999", "index.range")],
+)
+def test_a_scaled_index_must_stay_exactly_writable(factor: str, code: str) -> None:
+    data = _data("family_functioning")
+    data["indices"][-1]["factor"] = factor
+    del data["indices"][-1]["rounding"]
+    assert ("/indices/8", code) in _problems(data)
+
+
+def test_rounding_a_scaled_index_keeps_it_writable() -> None:
+    data = _data("family_functioning")
+    data["indices"][-1]["factor"] = "0.000001"  # rounded to 0 places: exactly writable
+    compile_instrument(Instrument.model_validate(data))
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_new_trace_step_reads_as_a_sentence(lang: Lang) -> None:
+    few = {"nutrition": _parents("m2")}
+    enough = {**few, "hygiene": _parents("p1"), "sleep": _parents("p2")}
+    steps = [
+        step
+        for summary in (
+            _score("family_functioning", FAMILY),
+            _score("child_protection_sheet", few),
+            _score("child_protection_sheet", enough),
+        )
+        for step in summary.trace
+    ]
+    codes = {step.explanation.code for step in steps}
+    assert {"count_strengths", "count_concerns", "difference", "scaled_rounded"} <= codes
+    assert {"prorated_sum", "prorated_sum_empty"} <= codes
+    for step in steps:
+        sentence = render_message(step.explanation, lang)
+        assert "{" not in sentence
+        assert sentence
+
+
+def test_a_rated_item_without_points_is_traced_as_recorded() -> None:
+    data = _data("family_functioning")
+    data["items"][0]["kind"] = "risk"  # housing: a rated item on the scale without points
+    compiled = compile_instrument(Instrument.model_validate(data))
+    summary = _score(compiled, FAMILY)
+    step = next(s for s in summary.trace if s.kind == "item" and s.id == "housing")
+    assert step.explanation.code == "level_recorded"
+    assert step.result is None
+    assert [(i.level, i.points) for i in step.inputs] == [("shelter", None)]
+    sentence = render_message(step.explanation, "en")
+    assert sentence == "level 'shelter' is recorded; the scale gives no points"
