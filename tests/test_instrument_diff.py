@@ -354,6 +354,7 @@ def test_impact_of_a_moved_cutoff_over_the_bundled_examples() -> None:
         "GE-2026-0153-01": ("17.0", "latent"),
         "GE-2026-0112-FK05": ("15.5", "need_for_help"),  # rater FK-05 of the consultation pair
         "GE-2026-0112-FK17": ("18.5", "latent"),  # rater FK-17: high risk, just over 18
+        "GE-2026-0112-K": ("17.5", "need_for_help"),  # their consensus: elevated
     }
     # Moving the cut-off of "high" from 18 to 30 only touches totals in [18, 30): 29.0 and
     # 27.0 fall to "elevated" (34.5 stays high, 17.0 was elevated already).
@@ -365,11 +366,11 @@ def test_impact_of_a_moved_cutoff_over_the_bundled_examples() -> None:
     #   for help by rule "elevated"; FK05 (15.5) was elevated already.
     # So: acute 2 -> acute; latent 6 -> 4 latent + 2 need for help; the rest unchanged.
     impact = kwg_check.instrument_impact(old, high_at(30), kwg8a_examples())
-    assert impact.assessments == 11
+    assert impact.assessments == 12
     assert impact.changed == 2
     assert impact.table == {
         "no_need": {"no_need": 1},
-        "need_for_help": {"need_for_help": 2},
+        "need_for_help": {"need_for_help": 3},
         "latent": {"latent": 4, "need_for_help": 2},
         "acute": {"acute": 2},
     }
@@ -471,7 +472,7 @@ def test_cli_impact_over_files_and_json_lines(
     assert main(["impact", "kwg_8a", new, str(lines), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     changed_ids = ["GE-2026-0112-FK17", "GE-2026-0134-02"]
-    assert (out["assessments"], out["changed"], out["changed_ids"]) == (11, 2, changed_ids)
+    assert (out["assessments"], out["changed"], out["changed_ids"]) == (12, 2, changed_ids)
     assert out["table"]["latent"] == {"latent": 4, "need_for_help": 2}
     assert main(["impact", "kwg_8a", new, str(lines), "--lang", "en", "--format", "md"]) == 0
     markdown = capsys.readouterr().out

@@ -23,7 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kwg_check._engine import CompiledInstrument, _range, compile_instrument, score
-from kwg_check._engine._assessment import age_months, raw_answers
+from kwg_check._engine._assessment import ages, raw_answers
 from kwg_check._engine._evaluate import CONTEXT, decide, evaluate
 from kwg_check._engine._range import Search, free_items, index_ranges
 from kwg_check._io import load_path
@@ -72,7 +72,7 @@ def brute_force(
     """The computed outcome and every index value of every completion, each evaluated."""
     with decimal.localcontext(CONTEXT):
         raw = raw_answers(c, assessment)
-        age = age_months(assessment)
+        age = ages(assessment)
         free = free_items(c, raw, evaluate(c, age, raw))
         outcomes: list[int] = []
         values: list[list[Decimal]] = [[] for _ in c.indices]
@@ -171,11 +171,11 @@ def test_branch_and_bound_agrees_with_brute_force(
     assessment = generated_assessment(c, draw.draw(generated_answers(c, known=False)), age)
     with decimal.localcontext(CONTEXT):
         raw = raw_answers(c, assessment)
-        free = free_items(c, raw, evaluate(c, age, raw))
+        free = free_items(c, raw, evaluate(c, ages(assessment), raw))
         assume(all(c.items[i].completions is not None for i in free))
         assume(free and _range._count([c.items[i].completions for i in free]) <= 128)
-        search = Search(c, age, raw, free)
-        ranges = index_ranges(c, age, raw, evaluate(c, age, raw))
+        search = Search(c, ages(assessment), raw, free)
+        ranges = index_ranges(c, ages(assessment), raw, evaluate(c, ages(assessment), raw))
         lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
         highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
     outcomes, values = brute_force(c, assessment)
@@ -199,7 +199,7 @@ def test_the_abstract_bounds_of_kwg_8a_are_tight() -> None:
     assessment = latent_infant(SOME_LEFT_OUT)
     with decimal.localcontext(CONTEXT):
         raw = raw_answers(c, assessment)
-        age = age_months(assessment)
+        age = ages(assessment)
         search = Search(c, age, raw, free_items(c, raw, evaluate(c, age, raw)))
     _, values = brute_force(c, assessment)
     assert [(low, high) for low, high, _ in search.box.values] == [

@@ -26,7 +26,13 @@ from ._documents import (
     parse_loaded_document,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
-from ._errors import ComparisonError, KwgCheckError, Problem, escape_pointer_token
+from ._errors import (
+    ArgumentError,
+    ComparisonError,
+    KwgCheckError,
+    Problem,
+    escape_pointer_token,
+)
 from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
 from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
@@ -307,11 +313,23 @@ def verify_summary(
     """Re-score and list every difference from the stored summary; empty means verified.
 
     The engine version is left out of the comparison: a newer engine that computes the same
-    summary verifies an older one.
+    summary verifies an older one. So is a member added to summaries later
+    (``_ADDED_MEMBERS``) when the stored summary does not have it: it was written before the
+    member existed, and everything it does hold is still compared.
     """
     fresh = score_assessment(assessment, instrument, registry=registry)
     differences = json_differences(dump_document(summary), dump_document(fresh))
-    return [difference for difference in differences if difference.pointer != "/engine/version"]
+    return [
+        difference
+        for difference in differences
+        if difference.pointer != "/engine/version"
+        and not (difference.pointer in _ADDED_MEMBERS and difference.stored is None)
+    ]
+
+
+_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection"})
+"""Summary members added after the first summary format, by pointer: ``/unknowns/indices``
+(index ranges, issue 13). A summary without them verifies; one with them is compared."""
 
 
 def _summary_instrument(
@@ -477,17 +495,22 @@ def render_report(
     format: ReportFormat = "html",
     previous: Assessment | Summary | None = None,
     trace: bool = False,
+    resolved: Iterable[Assessment] = (),
 ) -> str:
     """Render an assessment as a report for people: one HTML file or Markdown.
 
     The assessment is scored here (with the given instrument, or the one its reference
-    names); ``previous`` adds the comparison with an earlier assessment of the same child.
+    names); ``previous`` adds the comparison with an earlier assessment of the same child;
+    ``resolved`` — the independent ratings a consensus names in its ``resolves`` — adds where
+    the consensus departed from them (``argument.not-resolved`` for any other assessment).
     Without ``lang`` the report is in the instrument's language. The decision comes first
     (in print: page 1), the details follow; ``trace=True`` appends the engine's trace, which
     is otherwise left to the summary document (the fingerprints are always printed).
     """
     compiled = resolve_instrument(assessment, instrument, registry=registry)
     language(lang, compiled)  # a wrong language fails before any scoring
+    resolved = tuple(resolved)  # checks each item's type as it is read
+    _check_resolved(assessment, resolved)
     summary = _engine.score(compiled, assessment)
     changes = None
     if previous is not None:
@@ -496,8 +519,25 @@ def render_report(
             known = known.with_instrument(compiled)
         changes = compare(previous, assessment, registry=known)
     return report(
-        assessment, summary, compiled.instrument, changes, lang=lang, format=format, trace=trace
+        assessment,
+        summary,
+        compiled.instrument,
+        changes,
+        lang=lang,
+        format=format,
+        trace=trace,
+        resolved=resolved,
     )
+
+
+def _check_resolved(consensus: Assessment, resolved: Sequence[Assessment]) -> None:
+    """Each resolved assessment is one the consensus names, of the same case."""
+    for position, other in enumerate(resolved):
+        if other.id not in consensus.resolves or other.subject.case_id != (
+            consensus.subject.case_id
+        ):
+            reason = "the assessment is not one the consensus resolves (by id, same case)"
+            raise ArgumentError(Problem(f"/resolved/{position}", "argument.not-resolved", reason))
 
 
 def instrument_to_questionnaire(

@@ -125,6 +125,7 @@ _KINDS = {
     "minus": "index",
     "flag": "flag",
     "outcome": "outcome",
+    "domains": "domain",
     "computed": "outcome",
     "level": "level",
     "band": "band",
@@ -186,6 +187,13 @@ VOCABULARY: Mapping[str, W] = {
     "role.educator": W("educator", "pädagogische Fachkraft"),
     "role.paediatrician": W("paediatrician", "Kinderarzt oder Kinderärztin"),
     "role.psychologist": W("psychologist", "Psychologe oder Psychologin"),
+    "subject.child": W("child", "Kind"),
+    "subject.young_adult": W("young adult", "junger Volljähriger oder junge Volljährige"),
+    "subject.caregiver": W("caregiver", "Bezugsperson"),
+    "subject.family": W("family or household", "Familie oder Haushalt"),
+    "member.child": W("child", "Kind"),
+    "member.caregiver": W("caregiver", "Bezugsperson"),
+    "member.other_adult": W("other adult", "weitere erwachsene Person"),
     "category.acute_endangerment": W("acute endangerment", "akute Kindeswohlgefährdung"),
     "category.latent_endangerment": W("latent endangerment", "latente Kindeswohlgefährdung"),
     "category.need_for_help": W(
@@ -205,6 +213,13 @@ VOCABULARY: Mapping[str, W] = {
     "resource.social_network": W("social network", "soziales Netz"),
     "resource.material": W("material", "materiell"),
     "resource.infrastructural": W("neighbourhood and institutions", "Sozialraum und Einrichtungen"),
+    "sector.family": W("Family", "Familie"),
+    "sector.friends_and_neighbours": W("Friends and neighbours", "Freunde und Nachbarschaft"),
+    "sector.school_or_work": W("School or work", "Schule oder Arbeit"),
+    "sector.professional_helpers": W("Professional helpers", "Professionelle Hilfen"),
+    "closeness.close": W("close", "nah"),
+    "closeness.middle": W("middle", "mittel"),
+    "closeness.distant": W("distant", "fern"),
     "initiator.police_or_court": W(
         "police, court or public prosecutor",
         "Polizei, Gericht, Staatsanwaltschaft",
@@ -627,6 +642,16 @@ VOCABULARY: Mapping[str, W] = {
         "every answer at or above its item's evidence level carries evidence",
         "jede Antwort ab der Belegstufe ihres Merkmals ist belegt",
     ),
+    "sheet.req.concerns_answered": W(
+        "every concerning domain has an answering resource or planned help",
+        "jeder Bereich mit Sorgen hat eine Ressource oder geplante Hilfe, die ihm begegnet",
+    ),
+    "sheet.req.concerns_answered.from": W(
+        "from the outcome {outcome} on: every concerning domain has an answering resource or "
+        "planned help",
+        "ab dem Ergebnis {outcome}: jeder Bereich mit Sorgen hat eine Ressource oder geplante "
+        "Hilfe, die ihm begegnet",
+    ),
     "sheet.footer": W(
         "This sheet is generated from the instrument document; change the instrument, not the "
         "sheet.",
@@ -653,6 +678,8 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.c.age.from": W("age at least {low} months", "Alter ab {low} Monaten"),
     "sheet.c.age.below": W("age below {high} months", "Alter unter {high} Monaten"),
     "sheet.c.age.any": W("any age", "jedes Alter"),
+    "sheet.c.age.of.youngest_child": W("youngest child: {band}", "jüngstes Kind: {band}"),
+    "sheet.c.age.of.oldest_child": W("oldest child: {band}", "ältestes Kind: {band}"),
     "sheet.c.or": W(" or ", " oder "),
     "report.report": W("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
     "report.comparison.title": W(
@@ -662,6 +689,9 @@ VOCABULARY: Mapping[str, W] = {
     "report.assessment": W("Assessment", "Einschätzung"),
     "report.date": W("Date of assessment", "Datum der Einschätzung"),
     "report.age": W("Age of the child", "Alter des Kindes"),
+    "report.age.subject": W("Age", "Alter"),
+    "report.subject": W("Subject", "Eingeschätzt wird"),
+    "report.member": W("Member {id} ({role})", "Mitglied {id} ({role})"),
     "report.age.value": W(
         "{years}, {months} ({total} months)",
         "{years}, {months} ({total} Monate)",
@@ -766,6 +796,60 @@ VOCABULARY: Mapping[str, W] = {
     "report.resource.available": W("Available now", "Jetzt verfügbar"),
     "report.resource.note": W("How it can help", "Wie sie helfen kann"),
     "report.resources.none": W("No resources recorded.", "Keine Ressourcen erfasst."),
+    "report.network.title": W("Network map", "Netzwerkkarte"),
+    "report.network.description": W(
+        "The family at the centre, {n} resource in its sector of the network; the closer to "
+        "the centre, the closer to the family. Solid lines: available now; dashed: not "
+        "available; hollow: not wanted by the family. The numbers refer to the resource table.",
+        "Die Familie in der Mitte, {n} Ressource in ihrem Sektor des Netzwerks; je näher der "
+        "Mitte, desto näher der Familie. Durchgezogene Linien: jetzt verfügbar; gestrichelt: "
+        "nicht verfügbar; hohl: von der Familie nicht gewünscht. Die Nummern verweisen auf "
+        "die Ressourcentabelle.",
+        "The family at the centre, {n} resources in their sectors of the network; the closer "
+        "to the centre, the closer to the family. Solid lines: available now; dashed: not "
+        "available; hollow: not wanted by the family. The numbers refer to the resource table.",
+        "Die Familie in der Mitte, {n} Ressourcen in ihren Sektoren des Netzwerks; je näher "
+        "der Mitte, desto näher der Familie. Durchgezogene Linien: jetzt verfügbar; "
+        "gestrichelt: nicht verfügbar; hohl: von der Familie nicht gewünscht. Die Nummern "
+        "verweisen auf die Ressourcentabelle.",
+    ),
+    "report.network.family": W("Family", "Familie"),
+    "report.network.available": W("available now", "jetzt verfügbar"),
+    "report.network.unavailable": W("not available", "nicht verfügbar"),
+    "report.network.unwanted": W("not wanted by the family", "von der Familie nicht gewünscht"),
+    "report.network.number": W("No.", "Nr."),
+    "report.network.place": W("Place in the network", "Ort im Netzwerk"),
+    "report.network.wanted": W("Wanted by the family", "Von der Familie gewünscht"),
+    "report.planning.title": W("Protection planning", "Schutzplanung"),
+    "report.planning.none": W(
+        "No concerning rating: nothing to plan protection for.",
+        "Keine auffällige Einschätzung: keine Schutzplanung nötig.",
+    ),
+    "report.planning.concern": W("Concern", "Sorge"),
+    "report.planning.resources": W("Resources that answer it", "Ressourcen, die ihr begegnen"),
+    "report.planning.goal": W("The family's goal", "Ziel der Familie"),
+    "report.planning.planned": W("{resource} (planned)", "{resource} (geplant)"),
+    "report.planning.open": W("none yet", "noch keine"),
+    "report.planning.unanswered": W(
+        "No available resource answers yet: {domains}.",
+        "Noch keine verfügbare Ressource begegnet: {domains}.",
+    ),
+    "report.family.goals": W(
+        "The family's goals, in their words", "Ziele der Familie, in ihren Worten"
+    ),
+    "report.section.consensus": W("Consensus", "Konsens"),
+    "report.consensus.resolves": W(
+        "Resolves the independent ratings", "Löst die unabhängigen Einschätzungen auf"
+    ),
+    "report.consensus.missing": W(
+        "Not given to the report: {ids}.", "Dem Bericht nicht beigefügt: {ids}."
+    ),
+    "report.consensus.item": W("Item", "Merkmal"),
+    "report.consensus.consensus": W("Consensus", "Konsens"),
+    "report.consensus.same": W(
+        "The consensus agrees with every independent rating.",
+        "Der Konsens stimmt mit jeder unabhängigen Einschätzung überein.",
+    ),
     "report.family.title": W("The family's own view", "Die Sicht der Familie"),
     "report.family.statement": W(
         "How the family sees the situation",
@@ -969,6 +1053,9 @@ VOCABULARY: Mapping[str, W] = {
     "text.assessment": W("Assessment", "Einschätzung"),
     "text.case": W("case", "Fall"),
     "text.age": W("age in months", "Alter in Monaten"),
+    "text.subject": W("subject", "eingeschätzt wird"),
+    "text.members": W("Members", "Mitglieder"),
+    "text.member": W("{id} ({role}, {n} months)", "{id} ({role}, {n} Monate)"),
     "text.outcome": W("Outcome", "Ergebnis"),
     "text.computed": W("computed", "berechnet"),
     "text.final": W("final", "abschließend"),
@@ -988,6 +1075,10 @@ VOCABULARY: Mapping[str, W] = {
     "text.flags": W("Raised flags", "Ausgelöste Merkmale"),
     "text.indices": W("Indices", "Indizes"),
     "text.resources": W("Resources (available/not)", "Ressourcen (verfügbar/nicht verfügbar)"),
+    "text.unanswered": W(
+        "Concerns no available resource answers yet",
+        "Sorgen, denen noch keine verfügbare Ressource begegnet",
+    ),
     "text.completeness": W("Completeness", "Vollständigkeit"),
     "text.known": W("known", "bekannt"),
     "text.minimum": W("minimum", "Mindestwert"),
@@ -1088,6 +1179,18 @@ VOCABULARY: Mapping[str, W] = {
     "explain.evidence_lacking": W(
         "answers without required evidence: {items}",
         "Antworten ohne erforderlichen Beleg: {items}",
+    ),
+    "explain.concerns_answered": W(
+        "every concern ({n}) has an answering resource or planned help",
+        "jede Sorge ({n}) hat eine Ressource oder geplante Hilfe, die ihr begegnet",
+    ),
+    "explain.concerns_open": W(
+        "concerns without an answering resource or planned help: {domains}",
+        "Sorgen ohne Ressource oder geplante Hilfe, die ihnen begegnet: {domains}",
+    ),
+    "explain.concerns_below_outcome": W(
+        "the final outcome is less severe than {outcome}",
+        "das Ergebnis ist weniger schwer als {outcome}",
     ),
     "explain.flag_raised": W("flag {flag} is raised", "Signal {flag} ist ausgelöst"),
     "explain.flag_not_raised": W("flag {flag} is not raised", "Signal {flag} ist nicht ausgelöst"),

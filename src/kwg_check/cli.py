@@ -45,12 +45,19 @@ from ._api import (
     render_report,
     resolve_instrument,
     score_assessment,
-    score_document,
     summary_text,
     validate_document,
     verify_summary,
 )
-from ._batch import BatchCount, ResumePoint, bounded_lines, resume_point, skip_done, write_batch
+from ._batch import (
+    BatchCount,
+    ResumePoint,
+    available_cores,
+    bounded_lines,
+    resume_point,
+    skip_done,
+    write_batch,
+)
 from ._documents import (
     document_type,
     dump_document,
@@ -59,6 +66,7 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
+from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
@@ -263,7 +271,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument, registry=_registry((), args.instruments))
     if args.format == "json":
-        sys.stdout.write(dump_json(score_document(assessment, compiled)))
+        sys.stdout.write(score_json(compiled, assessment).decode())
     else:
         summary = score_assessment(assessment, compiled)
         sys.stdout.write(summary_text(summary, compiled, lang=args.lang))
@@ -496,7 +504,7 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
                 sink,
                 count,
                 registry=registry,
-                jobs=args.jobs,
+                jobs=available_cores() if args.jobs is None else args.jobs,
                 progress=sys.stderr.isatty(),
                 first_line=first_line,
             )
@@ -595,6 +603,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
+    resolved = [_load(name, parse_assessment) for name in args.resolved]
     registry = _registry((), args.instruments)
     text = render_report(
         assessment,
@@ -604,6 +613,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         format=args.format,
         previous=previous,
         trace=args.trace,
+        resolved=resolved,
     )
     _write(text, args.output)
     return EXIT_OK
@@ -948,7 +958,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_option(batch, "OUTPUT.jsonl")
     batch.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the cores this process may use)",
     )
     batch.add_argument(
         "--resume",
@@ -979,6 +993,14 @@ def _parser() -> argparse.ArgumentParser:
         "--previous",
         metavar="OLD",
         help="previous assessment or summary of the same child: adds the comparison",
+    )
+    report.add_argument(
+        "--resolved",
+        metavar="RATING",
+        action="append",
+        default=[],
+        help="an independent rating the consensus resolves (repeatable): adds where the "
+        "consensus departed from it",
     )
     report.add_argument(
         "--trace",

@@ -38,7 +38,7 @@ from kwg_check._model.conditions import Condition as ConditionModel
 
 from ._conditions import Names
 from ._evaluate import ARITHMETIC, POLES, Reach, band_of, clean, reach, round_quotient, rounded
-from ._runtime import CIndex, CompiledInstrument, Raw
+from ._runtime import AGE_OF, Ages, CIndex, CompiledInstrument, Raw
 from ._semantics import names_of
 
 __all__ = ["FALSE", "MAYBE", "TRUE", "Box", "Choice", "Span", "abstract", "choice_of"]
@@ -105,7 +105,7 @@ class Box:
 
     __slots__ = ("age", "applicable", "bands", "choices", "points", "raised", "ranks", "values")
 
-    def __init__(self, age: int, choices: list[Choice], n_indices: int, n_flags: int) -> None:
+    def __init__(self, age: Ages, choices: list[Choice], n_indices: int, n_flags: int) -> None:
         n_items = len(choices)
         self.age = age
         self.choices = choices
@@ -132,7 +132,7 @@ class Abstract:
     options: tuple[tuple[Choice, ...], ...]
     """Per item: the choice of each completion, in order (empty when unlisted)."""
 
-    def box(self, age: int, choices: list[Choice]) -> Box:
+    def box(self, age: Ages, choices: list[Choice]) -> Box:
         """Evaluate everything for the given choices."""
         c = self.compiled
         box = Box(age, choices, len(c.indices), len(c.flags))
@@ -267,11 +267,19 @@ def _compile(cond: ConditionModel, names: Names) -> ACond:
             return lambda b: b.raised[flag]
         case AgeBand():
             low, below = cond.age_months.from_months, cond.age_months.below_months
-            return lambda b: (
-                TRUE
-                if (low is None or b.age >= low) and (below is None or b.age < below)
-                else FALSE
-            )
+            whose = AGE_OF.index(cond.age_months.of)
+
+            def in_band(b: Box) -> int:
+                age = b.age[whose]
+                if age is None:
+                    return FALSE
+                return (
+                    TRUE
+                    if (low is None or age >= low) and (below is None or age < below)
+                    else FALSE
+                )
+
+            return in_band
         case _:
             assert_never(cond)
 

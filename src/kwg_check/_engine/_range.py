@@ -55,7 +55,7 @@ from decimal import Decimal
 from ._bounds import Box, Choice, abstract, choice_of
 from ._evaluate import answer_changed, clean, copy_state, decide, evaluate, reach
 from ._graphs import reach as reachable
-from ._runtime import CompiledInstrument, Raw, State
+from ._runtime import Ages, CompiledInstrument, Raw, State
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -76,7 +76,7 @@ MAX_SEARCH_DEPTH = 200
 """More free items than this reaching one objective: its bound is not searched."""
 
 
-def _computed(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> int:
+def _computed(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> int:
     return _decided(compiled, evaluate(compiled, age, raw))
 
 
@@ -104,7 +104,7 @@ def free_items(compiled: CompiledInstrument, raw: Sequence[Raw | None], state: S
 
 def outcome_range(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
     unknown: Sequence[int],
@@ -147,7 +147,7 @@ def outcome_range(
 
 def index_ranges(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
 ) -> list[tuple[Decimal | None, Decimal | None, str]]:
@@ -219,7 +219,7 @@ class Search:
     def __init__(
         self,
         compiled: CompiledInstrument,
-        age: int,
+        age: Ages,
         raw: Sequence[Raw | None],
         free: Sequence[int],
     ) -> None:
@@ -314,7 +314,7 @@ def _corner_completions(
 
 def _monotone_completions(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     free: Sequence[int],
     domains: Sequence[Sequence[Raw] | None],

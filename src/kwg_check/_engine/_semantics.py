@@ -130,6 +130,9 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
         if check.applies_when is not None:
             pointer = f"/process_checks/{i}/applies_when"
             out.extend(condition_problems(check.applies_when, pointer, names, "full"))
+        if check.requirement.check == "concerns_answered":
+            path = ("process_checks", i, "requirement", "from_outcome")
+            _check_outcome(check.requirement.from_outcome, path, outcomes, out)
     minimum = instrument.minimum_completeness
     if minimum is not None and not Decimal(0) <= minimum <= Decimal(1):
         out.add(
@@ -304,7 +307,7 @@ def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
 
 def _check_item_extras(item: Item, here: Path, scale: Scale | None, out: _Collector) -> None:
     """Item anchors name levels of the item's scale, once per age group; codes are unique."""
-    seen: set[tuple[str, int | None, int | None]] = set()
+    seen: set[tuple[str, tuple[str, int | None, int | None] | None]] = set()
     for k, anchor in enumerate(item.anchors):
         if scale is not None and all(lv.id != anchor.level for lv in scale.levels):
             out.add(
@@ -313,8 +316,7 @@ def _check_item_extras(item: Item, here: Path, scale: Scale | None, out: _Collec
                 f"'{anchor.level}' is not a level of scale '{scale.id}'",
             )
         age = anchor.age_months
-        bounds = (None, None) if age is None else (age.from_months, age.below_months)
-        key = (anchor.level, *bounds)
+        key = (anchor.level, None if age is None else (age.of, age.from_months, age.below_months))
         if key in seen:
             out.add(
                 (*here, "anchors", k),

@@ -36,6 +36,7 @@ from .._model.conditions import (
 from .._model.instrument import (
     AssessorRoleCheck,
     Band,
+    ConcernsAnsweredCheck,
     ConsultationCheck,
     EvidenceCheck,
     Index,
@@ -632,6 +633,10 @@ class _Sheet:
             return self.w("req.consultation", role=req.role)
         if isinstance(req, AssessorRoleCheck):
             return self.w("req.assessor_role", role=req.role)
+        if isinstance(req, ConcernsAnsweredCheck):
+            if req.from_outcome is None:
+                return self.w("req.concerns_answered")
+            return self.w("req.concerns_answered.from", outcome=_code(req.from_outcome))
         assert isinstance(req, EvidenceCheck)
         return self.w("req.evidence")
 
@@ -672,12 +677,15 @@ class _Sheet:
     def alternatives(self, levels: Sequence[str]) -> str:
         return self.w("c.or").join(_code(level) for level in levels)
 
-    def age(self, band: AgeTest) -> str:
-        low, high = band.from_months, band.below_months
+    def age(self, test: AgeTest) -> str:
+        low, high = test.from_months, test.below_months
         if low is not None and high is not None:
-            return self.w("c.age.between", low=str(low), high=str(high))
-        if low is not None:
-            return self.w("c.age.from", low=str(low))
-        if high is not None:
-            return self.w("c.age.below", high=str(high))
-        return self.w("c.age.any")
+            band = self.w("c.age.between", low=str(low), high=str(high))
+        elif low is not None:
+            band = self.w("c.age.from", low=str(low))
+        elif high is not None:
+            band = self.w("c.age.below", high=str(high))
+        else:
+            band = self.w("c.age.any")
+        whose = test.of
+        return band if whose == "subject" else self.w(f"c.age.of.{whose}", band=band)
