@@ -210,12 +210,12 @@ def test_item_anchors_per_age_group_are_described() -> None:
 
 def test_an_anchor_for_a_level_the_scale_lacks_or_twice_is_refused() -> None:
     data = _data("child_protection_sheet")
-    anchors = data["items"][0]["anchors"]
+    anchors = data["items"][0]["anchors_by_age"]
     anchors.append(dict(anchors[0]))
     anchors.append({"level": "p3", "anchor": {"de": "x", "en": "x"}})
     problems = _problems(data)
-    assert ("/items/0/anchors/4", "item.anchor-duplicate") in problems
-    assert ("/items/0/anchors/5/level", "ref.unknown-level") in problems
+    assert ("/items/0/anchors_by_age/4", "item.anchor-duplicate") in problems
+    assert ("/items/0/anchors_by_age/5/level", "ref.unknown-level") in problems
 
 
 # --- each parent rated separately ----------------------------------------------------------

@@ -308,10 +308,10 @@ def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
 def _check_item_extras(item: Item, here: Path, scale: Scale | None, out: _Collector) -> None:
     """Item anchors name levels of the item's scale, once per age group; codes are unique."""
     seen: set[tuple[str, tuple[str, int | None, int | None] | None]] = set()
-    for k, anchor in enumerate(item.anchors):
+    for k, anchor in enumerate(item.anchors_by_age):
         if scale is not None and all(lv.id != anchor.level for lv in scale.levels):
             out.add(
-                (*here, "anchors", k, "level"),
+                (*here, "anchors_by_age", k, "level"),
                 "ref.unknown-level",
                 f"'{anchor.level}' is not a level of scale '{scale.id}'",
             )
@@ -319,7 +319,7 @@ def _check_item_extras(item: Item, here: Path, scale: Scale | None, out: _Collec
         key = (anchor.level, None if age is None else (age.of, age.from_months, age.below_months))
         if key in seen:
             out.add(
-                (*here, "anchors", k),
+                (*here, "anchors_by_age", k),
                 "item.anchor-duplicate",
                 f"item '{item.id}' has two anchors for level '{anchor.level}' and one age group",
             )
