@@ -360,7 +360,7 @@ def test_prorating_and_pole_counts_agree_with_the_hand_formula(answers: dict[str
 def test_the_authoring_guide_example_scores_as_the_guide_says() -> None:
     text = (Path(__file__).parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```yml\n(.*?)^```$", text, flags=re.DOTALL | re.MULTILINE)
-    (source,) = [block for block in blocks if block.startswith("document_type: instrument")]
+    (source,) = [block for block in blocks if block.startswith("document_type: instrument\n")]
     data = yaml.safe_load(source)
     compiled = compile_instrument(Instrument.model_validate(data))
     answers = {
