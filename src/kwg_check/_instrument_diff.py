@@ -80,6 +80,7 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.policy_overrides": "score",
     "Instrument.discretionary_override": "score",
     "Instrument.process_checks": "score",
+    "Instrument.unknown_scores_as": "score",  # the default unknown policy
     "Instrument.extensions": "cosmetic",  # the publisher's data, never interpreted
     "Instrument.derives_from": "cosmetic",  # where a variant came from; its contents differ
     "Instrument.migrations": "cosmetic",  # how old assessments are carried, not how scored
@@ -105,6 +106,7 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Level.label": "cosmetic",
     "Level.points": "score",
     "Level.anchor": "cosmetic",
+    "Level.pole": "score",  # strength and concern counts, concerning default
     "UnknownLevel.id": "score",
     "UnknownLevel.label": "cosmetic",
     "UnknownLevel.scores_as": "score",  # the unknown policy
@@ -127,6 +129,13 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Item.evidence_required_from": "score",  # the evidence check
     "Item.indicates": "score",  # forms of endangerment
     "Item.concerning_from": "score",  # forms of endangerment
+    "Item.anchors_by_age": "cosmetic",
+    "Item.codes": "score",  # copied into every summary
+    "ItemAnchor.level": "cosmetic",
+    "ItemAnchor.anchor": "cosmetic",
+    "ItemAnchor.age_months": "cosmetic",
+    "Code.system": "score",
+    "Code.code": "score",
     # --- indices and bands -------------------------------------------------------------------
     "Index.id": "score",
     "Index.label": "cosmetic",
@@ -137,6 +146,8 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Index.at_least": "score",
     "Index.rounding": "score",
     "Index.bands": "score",
+    "Index.factor": "score",
+    "Index.minimum_answered": "score",
     "Rounding.places": "score",
     "Rounding.mode": "score",
     "Band.id": "score",

@@ -122,6 +122,7 @@ _KINDS = {
     "item": "item",
     "items": "item",
     "index": "index",
+    "minus": "index",
     "flag": "flag",
     "outcome": "outcome",
     "domains": "domain",
@@ -130,7 +131,7 @@ _KINDS = {
     "band": "band",
 }
 """Which parameters hold ids of the instrument, and of what kind."""
-_NUMBERS = frozenset({"points", "value", "cutoff", "minimum"})
+_NUMBERS = frozenset({"points", "value", "cutoff", "minimum", "factor"})
 """Which parameters hold exact decimals (written as strings in the summary)."""
 
 
@@ -506,6 +507,37 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.agg.count_at_least.unset": W(
         "number of items at or above a level (level not set)",
         "Zahl der Merkmale ab einer Stufe (Stufe nicht angegeben)",
+    ),
+    "sheet.agg.count_strengths": W(
+        "number of items rated at a strength level of their bipolar scale",
+        "Zahl der Merkmale, die auf einer Stärken-Stufe ihrer bipolaren Skala eingeschätzt sind",
+    ),
+    "sheet.agg.count_concerns": W(
+        "number of items rated at a concern level of their bipolar scale",
+        "Zahl der Merkmale, die auf einer Problem-Stufe ihrer bipolaren Skala eingeschätzt sind",
+    ),
+    "sheet.agg.prorated_sum": W(
+        "sum of the items' points × applicable ÷ answered items, when at least a share of "
+        "{share} of the applicable items is answered; otherwise undetermined",
+        "Summe der Punkte der Merkmale × zutreffende ÷ beantwortete Merkmale, wenn mindestens "
+        "ein Anteil von {share} der zutreffenden Merkmale beantwortet ist; sonst nicht "
+        "bestimmbar",
+    ),
+    "sheet.agg.scaled": W("{index} × {factor}", "{index} × {factor}"),
+    "sheet.agg.rounded": W("{index}, rounded", "{index}, gerundet"),
+    "sheet.agg.difference": W("{index} minus {minus}", "{index} minus {minus}"),
+    "sheet.pole": W("Pole", "Pol"),
+    "sheet.pole.strength": W("strength", "Stärke"),
+    "sheet.pole.neutral": W("neutral", "neutral"),
+    "sheet.pole.concern": W("concern", "Problem"),
+    "sheet.scale.unscored": W(
+        "The scale gives no points: its items carry information and are never summed.",
+        "Die Skala vergibt keine Punkte: ihre Merkmale geben Auskunft und werden nie summiert.",
+    ),
+    "sheet.codes": W("Codes", "Codes"),
+    "sheet.anchors": W("Anchors of this item", "Ankerbeispiele dieses Merkmals"),
+    "sheet.unknown_default": W(
+        "Unknown answers score by default", "Unbekannte Antworten zählen standardmäßig"
     ),
     "sheet.agg.max_band": W(
         "the highest band among the input indices (value: its rank, counted from 1)",
@@ -1273,6 +1305,52 @@ VOCABULARY: Mapping[str, W] = {
     "explain.count_at_least": W(
         "number of answered items at or above level {level}",
         "Anzahl der beantworteten Merkmale ab Stufe {level}",
+    ),
+    "explain.count_strengths": W(
+        "number of answered items at a strength level of their bipolar scale",
+        "Anzahl der beantworteten Merkmale auf einer Stärken-Stufe ihrer bipolaren Skala",
+    ),
+    "explain.count_concerns": W(
+        "number of answered items at a concern level of their bipolar scale",
+        "Anzahl der beantworteten Merkmale auf einer Problem-Stufe ihrer bipolaren Skala",
+    ),
+    "explain.prorated_sum": W(
+        "sum of the points × {applicable} applicable ÷ {answered} answered items; rounded "
+        "{mode} to {n} place",
+        "Summe der Punkte × {applicable} zutreffende ÷ {answered} beantwortete Merkmale; "
+        "{mode} gerundet auf {n} Stelle",
+        "sum of the points × {applicable} applicable ÷ {answered} answered items; rounded "
+        "{mode} to {n} places",
+        "Summe der Punkte × {applicable} zutreffende ÷ {answered} beantwortete Merkmale; "
+        "{mode} gerundet auf {n} Stellen",
+    ),
+    "explain.prorated_sum_empty": W(
+        "undetermined: {answered} of {applicable} applicable items answered, less than the "
+        "required share {minimum}",
+        "nicht bestimmbar: {answered} von {applicable} zutreffenden Merkmalen beantwortet, "
+        "weniger als der geforderte Anteil {minimum}",
+    ),
+    "explain.scaled": W("{index} × {factor}", "{index} × {factor}"),
+    "explain.scaled_rounded": W(
+        "{index} × {factor}, rounded {mode} to {n} place",
+        "{index} × {factor}, {mode} gerundet auf {n} Stelle",
+        "{index} × {factor}, rounded {mode} to {n} places",
+        "{index} × {factor}, {mode} gerundet auf {n} Stellen",
+    ),
+    "explain.rounded": W(
+        "{index} rounded {mode} to {n} place",
+        "{index} {mode} gerundet auf {n} Stelle",
+        "{index} rounded {mode} to {n} places",
+        "{index} {mode} gerundet auf {n} Stellen",
+    ),
+    "explain.difference": W("{index} minus {minus}", "{index} minus {minus}"),
+    "explain.arithmetic_empty": W(
+        "no value: an input index has no value",
+        "kein Wert: ein Eingabe-Index hat keinen Wert",
+    ),
+    "explain.level_recorded": W(
+        "level {level} is recorded; the scale gives no points",
+        "Stufe {level} ist festgehalten; die Skala vergibt keine Punkte",
     ),
     "explain.max_band": W(
         "rank (from 1) of the highest band among the input indices",

@@ -37,7 +37,7 @@ from kwg_check._model.conditions import (
 from kwg_check._model.conditions import Condition as ConditionModel
 
 from ._conditions import Names
-from ._evaluate import Reach, band_of, clean, reach, round_quotient
+from ._evaluate import ARITHMETIC, POLES, Reach, band_of, clean, reach, round_quotient, rounded
 from ._runtime import AGE_OF, Ages, CIndex, CompiledInstrument, Raw
 from ._semantics import names_of
 
@@ -377,15 +377,17 @@ def _index_span(compiled: CompiledInstrument, index: CIndex, box: Box) -> Span:
     aggregation = index.aggregation
     if aggregation == "max_band":
         return _extreme([box.bands[j] for j in index.inputs], top=True, plus=Decimal(1))
-    if aggregation == "count_at_least":
-        threshold = index.at_least
-        assert threshold is not None
+    if aggregation in ("count_at_least", "count_strengths", "count_concerns"):
         sure = maybe = 0
         for i in index.items:
-            counts = [r is not None and r >= threshold for r in box.ranks[i]]
+            counts = [_counts(compiled, index, i, r) for r in box.ranks[i]]
             sure += all(counts)
             maybe += any(counts)
         return Decimal(sure), Decimal(maybe), False
+    if aggregation == "prorated_sum":
+        return _prorated([box.points[i] for i in index.items], index)
+    if aggregation in ARITHMETIC:
+        return _arithmetic(index, [box.values[j] for j in index.inputs])
     if aggregation == "sum":
         return _sum([box.points[i] for i in index.items] + [box.values[j] for j in index.inputs])
     if aggregation == "weighted_sum":
@@ -395,6 +397,52 @@ def _index_span(compiled: CompiledInstrument, index: CIndex, box: Box) -> Span:
     if aggregation == "mean":
         return _mean(index, terms)
     return _extreme(terms, top=aggregation == "max", plus=Decimal(0))
+
+
+def _counts(compiled: CompiledInstrument, index: CIndex, pos: int, rank: int | None) -> bool:
+    """Whether an item answered at ``rank`` counts for a counting index."""
+    if rank is None:
+        return False
+    pole = POLES.get(index.aggregation)
+    if pole is not None:
+        return compiled.items[pos].scale.poles[rank] == pole
+    assert index.at_least is not None
+    return rank >= index.at_least
+
+
+def _prorated(terms: Sequence[Span], index: CIndex) -> Span:
+    """sum × applicable / answered = applicable × the answered items' mean: between the
+    lowest and highest points of any item, times 1 … all items; it may always be absent
+    (too few answers)."""
+    present = [t for t in terms if t[0] is not None and t[1] is not None]
+    if not present:
+        return NONE_SPAN
+    low = min(t[0] for t in present if t[0] is not None)
+    high = max(t[1] for t in present if t[1] is not None)
+    most = Decimal(len(terms))
+    return (
+        clean(rounded(index, min(low, low * most))),
+        clean(rounded(index, max(high, high * most))),
+        True,
+    )
+
+
+def _arithmetic(index: CIndex, inputs: Sequence[Span]) -> Span:
+    """scaled, rounded and difference over the input spans (rounding is monotone)."""
+    if any(t[0] is None or t[1] is None for t in inputs):
+        return NONE_SPAN  # an input never has a value, so neither has the result
+    absent = any(t[2] for t in inputs)
+    (a_low, a_high, _), *rest = inputs
+    assert a_low is not None
+    assert a_high is not None
+    if index.aggregation == "difference":
+        b_low, b_high, _ = rest[0]
+        assert b_low is not None
+        assert b_high is not None
+        return clean(a_low - b_high), clean(a_high - b_low), absent
+    factor = Decimal(1) if index.factor is None else index.factor
+    ends = sorted((a_low * factor, a_high * factor))
+    return clean(rounded(index, ends[0])), clean(rounded(index, ends[1])), absent
 
 
 def _sum(terms: Sequence[Span]) -> Span:

@@ -39,6 +39,7 @@ from ._conditions import (
     combine,
     compile_condition,
     condition_polarity,
+    negate,
     referenced,
 )
 from ._evaluate import CONTEXT, clean
@@ -114,20 +115,37 @@ def compile_instrument(
 # ------------------------------------------------------------------------------------------
 
 
-def _scale(scale: Scale) -> CScale:
+def _scale(scale: Scale, default_unknown: Decimal | None) -> CScale:
+    """The runtime scale. A scale without points counts nothing, not even for unknowns; an
+    unknown marker without ``scores_as`` takes the instrument's default."""
     unknown = scale.unknown
+    scored = all(level.points is not None for level in scale.levels)
+    unknown_points = None
+    if unknown is not None and scored:
+        unknown_points = default_unknown if unknown.scores_as is None else unknown.scores_as
     return CScale(
         id=scale.id,
         levels=tuple(level.id for level in scale.levels),
-        points=tuple(level.points for level in scale.levels),
+        points=tuple(level.points or Decimal(0) for level in scale.levels),
         rank=MappingProxyType({level.id: rank for rank, level in enumerate(scale.levels)}),
         unknown_id=None if unknown is None else unknown.id,
-        unknown_points=None if unknown is None else unknown.scores_as,
+        unknown_points=unknown_points,
+        scored=scored,
+        poles=tuple(level.pole for level in scale.levels)
+        if any(level.pole is not None for level in scale.levels)
+        else (),
     )
+
+
+def first_concern(scale: CScale) -> int | None:
+    """Rank of the first concern level of a bipolar scale (``None``: not bipolar)."""
+    return next((rank for rank, pole in enumerate(scale.poles) if pole == "concern"), None)
 
 
 def _completions(scale: CScale, item: Item) -> tuple[Raw, ...] | None:
     """Every distinct (counting level, points) an answer to the item can produce."""
+    if not scale.scored:
+        return tuple(Raw(rank, level, None) for rank, level in enumerate(scale.levels))
     if item.response != "multiple" or item.combine != "sum":
         return tuple(
             Raw(rank, level, points)
@@ -151,7 +169,10 @@ def _item(pos: int, item: Item, scale: CScale, names: Names) -> CItem:
         applies, applies_refs = compile_condition(item.applies_when, names)
     concerning: int | None = None
     if item.kind in ("risk", "safety"):
-        concerning = 1 if item.concerning_from is None else scale.rank[item.concerning_from]
+        default = first_concern(scale)
+        concerning = 1 if default is None else default
+        if item.concerning_from is not None:
+            concerning = scale.rank[item.concerning_from]
     return CItem(
         pos=pos,
         id=item.id,
@@ -170,13 +191,16 @@ def _item(pos: int, item: Item, scale: CScale, names: Names) -> CItem:
         concerning_from=concerning,
         indicates=tuple(item.indicates),
         completions=_completions(scale, item),
+        codes=tuple(
+            MappingProxyType({"system": code.system, "code": code.code}) for code in item.codes
+        ),
     )
 
 
 def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
     names = names_of(instrument)
     orders = dependency_orders(instrument)
-    scales = {scale.id: _scale(scale) for scale in instrument.scales}
+    scales = {scale.id: _scale(scale, instrument.unknown_scores_as) for scale in instrument.scales}
     items = tuple(
         _item(pos, item, scales[item.scale], names) for pos, item in enumerate(instrument.items)
     )
@@ -203,6 +227,8 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
                 mode=None if index.rounding is None else index.rounding.mode,
                 band_ids=names.indices[index.id].band_ids or (),
                 cutoffs=cutoffs,
+                factor=index.factor,
+                minimum_answered=index.minimum_answered,
             )
         )
     outcome_rank = {outcome.id: rank for rank, outcome in enumerate(instrument.outcomes)}
@@ -323,11 +349,23 @@ def _bound_problems(compiled: CompiledInstrument) -> list[Problem]:
             else:
                 terms.append((bound[i], places[i]))
         terms.extend((index_bound[j], index_places[j]) for j in index.inputs)
-        if agg in ("sum", "weighted_sum"):
+        if agg in ("sum", "weighted_sum", "difference"):
             total = sum((t for t, _ in terms), Decimal(0))
             digits = max(p for _, p in terms)
-        elif agg == "count_at_least":
+        elif agg in ("count_at_least", "count_strengths", "count_concerns"):
             total, digits = Decimal(len(index.items)), 0
+        elif agg == "prorated_sum":
+            # sum × applicable / answered ≤ (number of items) × the largest term
+            total = len(terms) * max(t for t, _ in terms)
+            assert index.places is not None
+            digits = index.places
+        elif agg in ("scaled", "rounded"):
+            top, digits = terms[0]
+            if index.factor is not None:
+                top, digits = top * abs(index.factor), digits + _places(index.factor)
+            # rounding away from zero adds at most one unit of the last kept place
+            total = top + (1 if index.places is not None else 0)
+            digits = digits if index.places is None else index.places
         elif agg == "max_band":
             total, digits = Decimal(len(index.band_ids)), 0
         else:
@@ -361,8 +399,12 @@ def _bound_problems(compiled: CompiledInstrument) -> list[Problem]:
 
 def _direction(item: CItem, aggregation: str) -> int | None:
     """How an index's value moves with the item's level: +1, -1, 0 or None (either)."""
-    if aggregation == "count_at_least":
+    if aggregation in ("count_at_least", "count_concerns"):
         return 1
+    if aggregation == "count_strengths":
+        return -1  # strengths are the lowest levels: a higher level leaves them
+    if not item.scale.scored:
+        return 0
     if aggregation == "weighted_sum" and item.weight == 0:
         return 0
     points = item.scale.points
@@ -386,7 +428,12 @@ def index_polarities(compiled: CompiledInstrument) -> dict[int, Pol]:
         for i in index.items:
             direction = _direction(compiled.items[i], index.aggregation)
             parts.append({} if direction == 0 else {i: direction})
-        parts.extend(pols[j] for j in index.inputs)
+        inputs = [pols[j] for j in index.inputs]
+        if index.aggregation == "difference":
+            inputs = [inputs[0], negate(inputs[1])]
+        elif index.aggregation == "scaled" and index.factor is not None and index.factor <= 0:
+            inputs = [negate(inputs[0]) if index.factor else {}]
+        parts.extend(inputs)
         pols[pos] = combine(*parts)
     return pols
 

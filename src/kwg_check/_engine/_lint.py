@@ -59,7 +59,7 @@ from kwg_check._model.conditions import (
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import DecisionRule
 
-from ._evaluate import CONTEXT, band_of, clean, round_quotient
+from ._evaluate import ARITHMETIC, CONTEXT, band_of, clean, round_quotient, rounded
 from ._runtime import CIndex, CompiledInstrument, Ref, State
 
 __all__ = ["CHECKS", "COMBINATIONS_CAP", "VALUES_CAP", "LintCheck", "lint"]
@@ -202,8 +202,10 @@ def _item_points(compiled: CompiledInstrument, pos: int) -> frozenset[Decimal] |
 def _values_of(compiled: CompiledInstrument, index: CIndex, known: Sequence[Values]) -> Values:
     """The values of one index, its inputs' values given."""
     aggregation = index.aggregation
-    if aggregation == "count_at_least":
+    if aggregation in ("count_at_least", "count_strengths", "count_concerns"):
         return frozenset(Decimal(n) for n in range(len(index.items) + 1))
+    if aggregation in ARITHMETIC:
+        return _arithmetic_values(index, [known[j] for j in index.inputs])
     if aggregation == "max_band":
         bands = [index_bands(compiled.indices[j], known[j]) for j in index.inputs]
         if any(b is None for b in bands):
@@ -226,6 +228,8 @@ def _values_of(compiled: CompiledInstrument, index: CIndex, known: Sequence[Valu
         return _sums(options)
     if aggregation == "mean":
         return _means(index, options)
+    if aggregation == "prorated_sum":
+        return _prorated(index, options)
     every = frozenset(value for option in options for value in option)
     return every if len(every) <= VALUES_CAP else None
 
@@ -253,6 +257,39 @@ def _means(index: CIndex, options: Sequence[frozenset[Decimal]]) -> Values:
         clean(round_quotient(total, count, index.places, index.mode))
         for total, count in pairs
         if count
+    )
+
+
+def _arithmetic_values(index: CIndex, inputs: Sequence[Values]) -> Values:
+    """Every value of a scaled, rounded or difference index, its inputs independent."""
+    if any(values is None for values in inputs):
+        return None
+    known = [values for values in inputs if values is not None]
+    if index.aggregation == "difference":
+        if len(known[0]) * len(known[1]) > VALUES_CAP:
+            return None
+        return frozenset(clean(a - b) for a in known[0] for b in known[1])
+    factor = Decimal(1) if index.factor is None else index.factor
+    return frozenset(clean(rounded(index, value * factor)) for value in known[0])
+
+
+def _prorated(index: CIndex, options: Sequence[frozenset[Decimal]]) -> Values:
+    """Every prorated sum: for each sum of ``count`` answered items and each number of
+    applicable items from ``count`` up, when the share is reached."""
+    assert index.minimum_answered is not None
+    assert index.places is not None
+    assert index.mode is not None
+    pairs = {(Decimal(0), 0)}
+    for option in options:
+        pairs |= {(total + value, count + 1) for total, count in pairs for value in option}
+        if len(pairs) * len(options) > VALUES_CAP:
+            return None
+    return frozenset(
+        clean(round_quotient(total * applicable, count, index.places, index.mode))
+        for total, count in pairs
+        if count
+        for applicable in range(count, len(options) + 1)
+        if count >= index.minimum_answered * applicable
     )
 
 

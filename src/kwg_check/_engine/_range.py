@@ -345,15 +345,14 @@ def _corners(
     # Too many summed selections to list: the lowest level alone, and every level.
     scale = compiled.items[pos].scale
     total = sum(scale.points, Decimal(0))
-    return Raw(0, scale.levels[0], scale.points[0]), Raw(
-        len(scale.levels) - 1, scale.levels[-1], total
+    return Raw(0, scale.levels[0], scale.points[0] if scale.scored else None), Raw(
+        len(scale.levels) - 1, scale.levels[-1], total if scale.scored else None
     )
 
 
 def _order_key(answer: Raw) -> tuple[int, Decimal]:
     assert answer.rank is not None
-    assert answer.points is not None
-    return answer.rank, answer.points
+    return answer.rank, answer.points or Decimal(0)  # an unscored scale orders by level
 
 
 def clarify_first(
@@ -422,7 +421,7 @@ def _chain_corners(domain: tuple[Raw, ...]) -> tuple[Raw, Raw] | None:
     """The least and most pronounced answer, when the answers are ordered alike by level
     and by points (else ``None``: every answer must be tried)."""
     ordered = sorted(domain, key=_order_key)
-    points = [answer.points for answer in ordered]
-    if any(later < earlier for earlier, later in itertools.pairwise(points)):  # type: ignore[operator]
+    points = [_order_key(answer)[1] for answer in ordered]
+    if any(later < earlier for earlier, later in itertools.pairwise(points)):
         return None
     return ordered[0], ordered[-1]

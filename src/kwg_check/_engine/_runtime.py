@@ -16,6 +16,7 @@ from typing import Literal
 import attrs
 
 from kwg_check._model.instrument import (
+    Aggregation,
     AssessorRoleCheck,
     ConcernsAnsweredCheck,
     ConsultationCheck,
@@ -117,6 +118,10 @@ class CScale:
     rank: Mapping[str, int]
     unknown_id: str | None
     unknown_points: Decimal | None
+    scored: bool = True
+    """False for a scale without points: its answers count nothing (``points`` are zeros)."""
+    poles: tuple[str | None, ...] = ()
+    """Per level: strength, neutral or concern on a bipolar scale; empty otherwise."""
 
 
 @attrs.frozen
@@ -140,6 +145,8 @@ class CItem:
     indicates: tuple[str, ...]
     completions: tuple[Raw, ...] | None
     """Every distinct answer the item can take (for unknown ranges); ``None``: too many."""
+    codes: tuple[Mapping[str, str], ...] = ()
+    """The item's external codes (system, code), copied into the summary."""
 
 
 @attrs.frozen
@@ -149,7 +156,7 @@ class CIndex:
     pos: int
     id: str
     side: Literal["risk", "protective", "needs", "other"]
-    aggregation: Literal["sum", "weighted_sum", "mean", "max", "min", "count_at_least", "max_band"]
+    aggregation: Aggregation
     items: tuple[int, ...]
     inputs: tuple[int, ...]
     at_least: int | None
@@ -158,6 +165,10 @@ class CIndex:
     band_ids: tuple[str, ...]
     cutoffs: tuple[Decimal, ...]
     """Cut-offs of the second and later bands (empty for max_band)."""
+    factor: Decimal | None = None
+    """scaled: the factor."""
+    minimum_answered: Decimal | None = None
+    """prorated_sum: the share of applicable items that must be answered."""
 
 
 @attrs.frozen

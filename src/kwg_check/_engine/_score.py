@@ -93,7 +93,16 @@ from kwg_check._version import __version__
 
 from ._assessment import ages, assessment_problems, member_ages, raw_answers
 from ._compile import document_fingerprint
-from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
+from ._evaluate import (
+    ARITHMETIC,
+    CONTEXT,
+    POLES,
+    Decision,
+    decide,
+    evaluate,
+    prorate_counts,
+    round_quotient,
+)
 from ._protection import concerns_check, protection
 from ._range import clarify_first, index_ranges, outcome_range
 from ._runtime import AGE_OF, CIndex, CItem, CompiledInstrument, Raw, Ref, State
@@ -380,6 +389,8 @@ class _Scoring:
 
         def level_points(level: str) -> Decimal | None:
             rank = scale.rank.get(level)
+            if not scale.scored:
+                return None
             return scale.points[rank] if rank is not None else scale.unknown_points
 
         if answer.caregivers is not None:
@@ -403,26 +414,18 @@ class _Scoring:
             ranks = sorted(scale.rank[level] for level in answer.levels)
             if item.combine == "sum":
                 inputs = [
-                    {
-                        "ref": item.id,
-                        "level": scale.levels[r],
-                        "points": scale.points[r],
-                        "weight": item.weight,
-                    }
+                    _rated(item.id, scale.levels[r], level_points(scale.levels[r]), item.weight)
                     for r in ranks
                 ]
                 return inputs, _message("levels_summed", n=len(ranks))
             top = ranks[-1]
             inputs = [
-                {
-                    "ref": item.id,
-                    "level": scale.levels[top],
-                    "points": scale.points[top],
-                    "weight": item.weight,
-                }
+                _rated(item.id, scale.levels[top], level_points(scale.levels[top]), item.weight)
             ]
             return inputs, _message("levels_highest", n=len(ranks))
         inputs = [_rated(item.id, self.level(pos), points, item.weight)]
+        if not scale.scored and status == "answered":
+            return inputs, _message("level_recorded", item=item.id, level=self.level(pos))
         if status == "unknown":
             code = "item_unknown_" + ("left_out" if points is None else "scored")
             return inputs, _message(code, item=item.id, points=points)
@@ -442,8 +445,13 @@ class _Scoring:
         result["weight"] = item.weight
         if self.concerning(item):
             result["concerning"] = True
+        rank = self.s.rank[pos]
+        if item.scale.poles and rank is not None and self.s.applicable[pos]:
+            result["pole"] = item.scale.poles[rank]
         if answer is not None and answer.evidence:
             result["evidence"] = len(answer.evidence)
+        if item.codes:
+            result["codes"] = [dict(code) for code in item.codes]
         return result
 
     def concerning(self, item: CItem) -> bool:
@@ -466,6 +474,9 @@ class _Scoring:
             if index.aggregation == "count_at_least":
                 assert index.at_least is not None
                 counted = rank is not None and rank >= index.at_least
+            elif index.aggregation in POLES:
+                poles = c.items[i].scale.poles
+                counted = rank is not None and poles[rank] == POLES[index.aggregation]
             else:
                 counted = s.points[i] is not None
             if counted:
@@ -504,6 +515,12 @@ class _Scoring:
             return _message("count_at_least", item=item, level=level)
         if agg == "max_band":
             return _message("max_band")
+        if agg in POLES:
+            return _message(agg)
+        if agg == "prorated_sum":
+            return self.prorated_words(index)
+        if agg in ARITHMETIC:
+            return self.arithmetic_words(index)
         if self.s.values[index.pos] is None:
             return _message(f"{agg}_empty")
         items = sum(1 for i in inputs if "points" in i)  # an item's input carries points
@@ -513,6 +530,35 @@ class _Scoring:
                 agg, item_count=items, index_count=indices, mode=index.mode, n=index.places
             )
         return _message(agg, item_count=items, index_count=indices)
+
+    def prorated_words(self, index: CIndex) -> Message:
+        applicable, answered = prorate_counts(index, self.s)
+        if self.s.values[index.pos] is None:
+            return _message(
+                "prorated_sum_empty",
+                answered=answered,
+                applicable=applicable,
+                minimum=index.minimum_answered,
+            )
+        return _message(
+            "prorated_sum",
+            answered=answered,
+            applicable=applicable,
+            mode=index.mode,
+            n=index.places,
+        )
+
+    def arithmetic_words(self, index: CIndex) -> Message:
+        agg = index.aggregation
+        if self.s.values[index.pos] is None:
+            return _message("arithmetic_empty")
+        first = self.c.indices[index.inputs[0]].id
+        if agg == "difference":
+            return _message(agg, index=first, minus=self.c.indices[index.inputs[1]].id)
+        if agg == "scaled" and index.mode is None:
+            return _message(agg, index=first, factor=index.factor)
+        code = "scaled_rounded" if agg == "scaled" else agg
+        return _message(code, index=first, factor=index.factor, mode=index.mode, n=index.places)
 
     # -- completeness -----------------------------------------------------------------------
 

@@ -217,6 +217,13 @@ def _check_duplicates(instrument: Instrument, out: _Collector) -> None:
     _duplicates(instrument.process_checks, ("process_checks",), "process check", out)
 
 
+POLE_ORDER = {"strength": 0, "neutral": 1, "concern": 2}
+ARITY = {"scaled": 1, "rounded": 1, "difference": 2}
+"""Arithmetic on indices: how many input indices each kind reads (and no items)."""
+COUNTS = ("count_at_least", "count_strengths", "count_concerns")
+"""Aggregations that count answered items instead of adding their points."""
+
+
 def _check_scales(instrument: Instrument, out: _Collector) -> None:
     for i, scale in enumerate(instrument.scales):
         if scale.unknown is not None and any(lv.id == scale.unknown.id for lv in scale.levels):
@@ -225,6 +232,36 @@ def _check_scales(instrument: Instrument, out: _Collector) -> None:
                 "scale.unknown-id",
                 f"the unknown marker '{scale.unknown.id}' is also a level of scale '{scale.id}'",
             )
+        if len({level.points is None for level in scale.levels}) > 1:
+            out.add(
+                ("scales", i, "levels"),
+                "scale.points-partial",
+                f"scale '{scale.id}' gives points on some levels only; give them on every "
+                "level or on none",
+            )
+        _check_poles(scale, i, out)
+
+
+def _check_poles(scale: Scale, i: int, out: _Collector) -> None:
+    """A bipolar scale: a pole on every level, strengths first, concerns last."""
+    poles = [level.pole for level in scale.levels]
+    if all(pole is None for pole in poles):
+        return
+    if any(pole is None for pole in poles):
+        out.add(
+            ("scales", i, "levels"),
+            "scale.poles",
+            f"scale '{scale.id}' gives a pole on some levels only; give it on every level",
+        )
+        return
+    order = [POLE_ORDER[pole] for pole in poles if pole is not None]
+    if order != sorted(order):
+        out.add(
+            ("scales", i, "levels"),
+            "scale.poles",
+            f"the levels of scale '{scale.id}' must list strengths first, then neutral "
+            "levels, then concerns",
+        )
 
 
 def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
@@ -265,6 +302,37 @@ def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
                     item.applies_when, f"/items/{i}/applies_when", names, "applicability"
                 )
             )
+        _check_item_extras(item, here, scale, out)
+
+
+def _check_item_extras(item: Item, here: Path, scale: Scale | None, out: _Collector) -> None:
+    """Item anchors name levels of the item's scale, once per age group; codes are unique."""
+    seen: set[tuple[str, tuple[str, int | None, int | None] | None]] = set()
+    for k, anchor in enumerate(item.anchors_by_age):
+        if scale is not None and all(lv.id != anchor.level for lv in scale.levels):
+            out.add(
+                (*here, "anchors_by_age", k, "level"),
+                "ref.unknown-level",
+                f"'{anchor.level}' is not a level of scale '{scale.id}'",
+            )
+        age = anchor.age_months
+        key = (anchor.level, None if age is None else (age.of, age.from_months, age.below_months))
+        if key in seen:
+            out.add(
+                (*here, "anchors_by_age", k),
+                "item.anchor-duplicate",
+                f"item '{item.id}' has two anchors for level '{anchor.level}' and one age group",
+            )
+        seen.add(key)
+    codes: set[tuple[str, str]] = set()
+    for k, code in enumerate(item.codes):
+        if (code.system, code.code) in codes:
+            out.add(
+                (*here, "codes", k),
+                "item.code-duplicate",
+                f"item '{item.id}' lists the same code twice",
+            )
+        codes.add((code.system, code.code))
 
 
 def _check_indices(instrument: Instrument, out: _Collector) -> None:
@@ -291,18 +359,82 @@ def _check_indices(instrument: Instrument, out: _Collector) -> None:
                 out.add(
                     (*here, "indices", j), "ref.unknown-index", f"no index has the id '{index_id}'"
                 )
-        if index.aggregation == "mean" and index.rounding is None:
+        if index.aggregation in ("mean", "prorated_sum", "rounded") and index.rounding is None:
             out.add(
                 here,
                 "index.rounding-required",
-                "a mean needs rounding (places and mode), so every implementation agrees",
+                f"{index.aggregation} needs rounding (places and mode), so every "
+                "implementation agrees",
             )
         if index.aggregation == "count_at_least":
             _check_count(index, here, items, scales, out)
+        _check_arithmetic(index, here, out)
+        _check_scored_inputs(index, here, items, scales, out)
         if index.aggregation == "max_band":
             _check_max_band(index, here, indices, bands, out)
         elif index.bands is not None:
             _check_bands(index, here, out)
+
+
+def _check_arithmetic(index: Index, here: Path, out: _Collector) -> None:
+    """The fields and inputs each arithmetic kind needs, and no field it ignores."""
+    agg = index.aggregation
+    if (index.factor is not None) != (agg == "scaled"):
+        out.add((*here, "factor"), "index.arithmetic", "factor belongs to scaled indices only")
+    if (index.minimum_answered is not None) != (agg == "prorated_sum"):
+        out.add(
+            (*here, "minimum_answered"),
+            "index.arithmetic",
+            "minimum_answered belongs to prorated_sum indices only",
+        )
+    share = index.minimum_answered
+    if share is not None and not Decimal(0) <= share <= Decimal(1):
+        out.add(
+            (*here, "minimum_answered"),
+            "index.arithmetic",
+            "minimum_answered must lie between 0 and 1",
+        )
+    if agg == "prorated_sum" and index.indices:
+        out.add((*here, "indices"), "index.arithmetic", "prorated_sum reads items only")
+    arity = ARITY.get(agg)
+    if arity is not None and (index.items or len(index.indices) != arity):
+        out.add(
+            here,
+            "index.arithmetic",
+            f"{agg} reads exactly {arity} input ind{'ex' if arity == 1 else 'ices'} and no items",
+        )
+
+
+def _check_scored_inputs(
+    index: Index,
+    here: Path,
+    items: Mapping[str, Item],
+    scales: Mapping[str, Scale],
+    out: _Collector,
+) -> None:
+    """Points are added only where a scale gives them; poles are counted only where a
+    scale has them."""
+    agg = index.aggregation
+    if agg in ("count_strengths", "count_concerns") and index.indices:
+        out.add((*here, "indices"), "index.poles", f"{agg} counts items only")
+    for j, item_id in enumerate(index.items):
+        item = items.get(item_id)
+        scale = None if item is None else scales.get(item.scale)
+        if scale is None:
+            continue
+        if agg not in COUNTS and scale.levels[0].points is None:
+            out.add(
+                (*here, "items", j),
+                "index.unscored-item",
+                f"item '{item_id}' is on scale '{scale.id}', which gives no points; "
+                f"{agg} adds points",
+            )
+        if agg in ("count_strengths", "count_concerns") and scale.levels[0].pole is None:
+            out.add(
+                (*here, "items", j),
+                "index.poles",
+                f"item '{item_id}' is on scale '{scale.id}', which has no poles to count",
+            )
 
 
 def _check_count(

@@ -25,7 +25,7 @@ from ._types import (
     SemVer,
 )
 from .assessment import MAX_AGE_MONTHS, MemberRole, ResourceCategory, SubjectKind
-from .instrument import StatisticCategory
+from .instrument import Code, StatisticCategory
 
 __all__ = [
     "CheckResult",
@@ -186,8 +186,12 @@ class ItemResult(Part):
     """The item's weight."""
     concerning: bool = False
     """Rated at or above the item's concerning level."""
+    pole: Literal["strength", "neutral", "concern"] | None = None
+    """On a bipolar scale: the pole of the level that counts."""
     evidence: Count = 0
     """Number of evidence entries."""
+    codes: list[Code] = Field(default_factory=list)
+    """The item's codes in external systems, as the instrument gives them."""
 
 
 class IndexResult(Part):

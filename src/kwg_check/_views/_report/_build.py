@@ -255,7 +255,7 @@ def _decision_section(
 
 def _item_bounds(item: Item, scale: Scale) -> tuple[Decimal, Decimal]:
     """The lowest and highest points an item can count."""
-    points = [level.points for level in scale.levels]
+    points = [level.points or Decimal(0) for level in scale.levels]
     if item.response == "multiple" and item.combine == "sum":
         return min([Decimal(0), *points]), sum((p for p in points if p > 0), Decimal(0))
     return min(points), max(points)
