@@ -28,6 +28,7 @@ from ._api import (
     load_instrument,
     load_json,
     load_summary,
+    migrate_assessment,
     questionnaire_response_to_assessment,
     render_impact,
     render_instrument_diff,
@@ -49,6 +50,7 @@ from ._documents import (
     parse_assessment,
     parse_document,
     parse_instrument,
+    parse_instrument_variant,
     parse_summary,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
@@ -66,6 +68,7 @@ from ._errors import (
 )
 from ._instrument_diff import Impact, ImpactChange, InstrumentChange, InstrumentDiff
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
+from ._lifecycle import MigrationResult
 from ._model import (
     Answer,
     Assessment,
@@ -74,6 +77,7 @@ from ._model import (
     Flag,
     Index,
     Instrument,
+    InstrumentVariant,
     Item,
     Judgement,
     Outcome,
@@ -160,6 +164,7 @@ __all__ = [
     "InstrumentLike",
     "InstrumentMismatchError",
     "InstrumentRegistry",
+    "InstrumentVariant",
     "Item",
     "ItemResult",
     "JsonValue",
@@ -170,6 +175,7 @@ __all__ = [
     "LoadError",
     "LocalizedText",
     "Message",
+    "MigrationResult",
     "NotFoundError",
     "Outcome",
     "OutcomeRange",
@@ -217,9 +223,11 @@ __all__ = [
     "load_instrument",
     "load_json",
     "load_summary",
+    "migrate_assessment",
     "parse_assessment",
     "parse_document",
     "parse_instrument",
+    "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
     "render_agreement",
