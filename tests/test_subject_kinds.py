@@ -42,6 +42,7 @@ REASSESSMENT = {
     "infant_care": {"level": "poor"},
     "housing": {"level": "no"},
     "support": {"level": "yes"},
+    "finding": {"level": "substantiated"},
 }
 
 

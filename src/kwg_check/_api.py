@@ -261,9 +261,10 @@ def verify_summary(
     ]
 
 
-_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection"})
+_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection", "/results"})
 """Summary members added after the first summary format, by pointer: ``/unknowns/indices``
-(index ranges, issue 13). A summary without them verifies; one with them is compared."""
+(index ranges, issue 13), ``/protection``, ``/results`` (further results, issue 13). A
+summary without them verifies; one with them is compared."""
 
 
 def _summary_instrument(

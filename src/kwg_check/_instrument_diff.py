@@ -81,6 +81,8 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.discretionary_override": "score",
     "Instrument.process_checks": "score",
     "Instrument.unknown_scores_as": "score",  # the default unknown policy
+    "Instrument.results": "score",  # further results: values, ranges, trace
+    "Instrument.subject_kinds": "score",  # an assessment of another kind is refused
     "Instrument.extensions": "cosmetic",  # the publisher's data, never interpreted
     "Instrument.derives_from": "cosmetic",  # where a variant came from; its contents differ
     "Instrument.migrations": "cosmetic",  # how old assessments are carried, not how scored
@@ -169,6 +171,14 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "DecisionRule.when": "score",
     "DecisionRule.outcome": "score",
     "DecisionRule.rationale": "cosmetic",
+    "Result.id": "score",
+    "Result.label": "cosmetic",
+    "Result.description": "cosmetic",
+    "Result.outcomes": "score",
+    "Result.table": "score",
+    "ResultValue.id": "score",
+    "ResultValue.label": "cosmetic",
+    "ResultValue.description": "cosmetic",
     "PolicyOverride.id": "score",
     "PolicyOverride.when": "score",
     "PolicyOverride.minimum_outcome": "score",
@@ -201,6 +211,8 @@ ORDER_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.decision_table": "score",  # first match wins
     "Scale.levels": "score",  # ascending: "at least" follows the order
     "Index.bands": "score",  # max_band compares band positions
+    "Result.outcomes": "score",  # least severe first: "at least" follows the order
+    "Result.table": "score",  # first match wins
 }
 """Lists whose order counts for scoring; reordering any other list is cosmetic."""
 

@@ -587,6 +587,13 @@ VOCABULARY: Mapping[str, W] = {
     "traffic.red": W("red", "rot"),
     "sheet.category": W("§ 99 SGB VIII category", "Kategorie nach § 99 SGB VIII"),
     "sheet.decision": W("Decision table", "Entscheidungstabelle"),
+    "sheet.result": W("Further result", "Weiteres Ergebnis"),
+    "sheet.result.note": W(
+        "Values, least severe first; the first matching row gives the value. Rows may read "
+        "the outcome and other results.",
+        "Werte, der mildeste zuerst; die erste zutreffende Zeile ergibt den Wert. Zeilen "
+        "dürfen das Ergebnis und andere weitere Ergebnisse lesen.",
+    ),
     "sheet.decision.note": W(
         "Rules are tried in order; the first that matches gives the outcome.",
         "Die Regeln werden der Reihe nach geprüft; die erste zutreffende bestimmt das Ergebnis.",
@@ -704,6 +711,16 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.c.age.of.youngest_child": W("youngest child: {band}", "jüngstes Kind: {band}"),
     "sheet.c.age.of.oldest_child": W("oldest child: {band}", "ältestes Kind: {band}"),
     "sheet.c.or": W(" or ", " oder "),
+    "sheet.c.outcome_at_least": W(
+        "the outcome at least `{value}`", "das Ergebnis mindestens `{value}`"
+    ),
+    "sheet.c.outcome_in": W("the outcome is {values}", "das Ergebnis ist {values}"),
+    "sheet.c.result_at_least": W(
+        "result `{result}` at least `{value}`", "weiteres Ergebnis `{result}` mindestens `{value}`"
+    ),
+    "sheet.c.result_in": W(
+        "result `{result}` is {values}", "weiteres Ergebnis `{result}` ist {values}"
+    ),
     "report.report": W("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
     "report.comparison.title": W(
         "Reassessment comparison", "Vergleich mit der vorherigen Gefährdungseinschätzung"
@@ -1109,6 +1126,7 @@ VOCABULARY: Mapping[str, W] = {
     "text.minimum": W("minimum", "Mindestwert"),
     "text.unknown": W("Unknown", "Unbekannt"),
     "text.range": W("possible outcomes", "mögliche Ergebnisse"),
+    "text.result_range": W("possible values", "mögliche Werte"),
     "text.clarify": W("Clarify first", "Zuerst klären"),
     "text.checks": W("Process checks", "Verfahrensprüfungen"),
     "text.warnings": W("Warnings", "Hinweise"),
@@ -1440,6 +1458,17 @@ VOCABULARY: Mapping[str, W] = {
         "rule {rule} matches: outcome {outcome}", "Regel {rule} trifft zu: Ergebnis {outcome}"
     ),
     "explain.rule_does_not_match": W("rule {rule} does not match", "Regel {rule} trifft nicht zu"),
+    "explain.result_row_matches": W(
+        "{result}: row {rule} matches: {outcome}",
+        "{result}: Zeile {rule} trifft zu: {outcome}",
+    ),
+    "explain.result_default_row": W(
+        "{result}: default row {rule} applies: {outcome}",
+        "{result}: Auffangzeile {rule} greift: {outcome}",
+    ),
+    "explain.result_row_does_not_match": W(
+        "{result}: row {rule} does not match", "{result}: Zeile {rule} trifft nicht zu"
+    ),
     "explain.policy_holds": W(
         "policy override {policy} holds: the outcome is at least {outcome}",
         "Vorgabe {policy} greift: das Ergebnis ist mindestens {outcome}",

@@ -22,6 +22,7 @@ Phase two runs on the resolved runtime, only when phase one found nothing:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, localcontext
 from itertools import pairwise
 from types import MappingProxyType
@@ -31,7 +32,7 @@ from kwg_check._errors import DocumentError, Problem
 from kwg_check._io import DEFAULT_LIMITS, Limits
 from kwg_check._model.assessment import Assessment
 from kwg_check._model.conditions import Condition as ConditionModel
-from kwg_check._model.instrument import Instrument, Item, Scale
+from kwg_check._model.instrument import DecisionRule, Instrument, Item, Scale
 
 from ._conditions import (
     Names,
@@ -52,6 +53,7 @@ from ._runtime import (
     Cond,
     COutcome,
     CPolicy,
+    CResult,
     CRule,
     CScale,
     Raw,
@@ -243,13 +245,10 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
         )
         for pos, flag in enumerate(instrument.flags)
     )
-    rules = []
-    for pos, rule in enumerate(instrument.decision_table or []):
-        when: Cond | None = None
-        rule_refs: tuple[Ref, ...] = ()
-        if rule.when is not None:
-            when, rule_refs = compile_condition(rule.when, names)
-        rules.append(CRule(pos, rule.id, when, rule_refs, outcome_rank[rule.outcome]))
+    rules = [
+        _row(pos, rule, names, outcome_rank)
+        for pos, rule in enumerate(instrument.decision_table or [])
+    ]
     policies = tuple(
         CPolicy(pos, p.id, *compile_condition(p.when, names), outcome_rank[p.minimum_outcome])
         for pos, p in enumerate(instrument.policy_overrides)
@@ -263,6 +262,18 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
         checks.append(
             CCheck(pos, check.id, check.legal_reference, applies, refs, check.requirement)
         )
+    results = tuple(
+        CResult(
+            pos,
+            result.id,
+            tuple(value.id for value in result.outcomes),
+            tuple(
+                _row(n, row, names, names.results[result.id].ranks)
+                for n, row in enumerate(result.table)
+            ),
+        )
+        for pos, result in enumerate(instrument.results)
+    )
     policy = instrument.discretionary_override
     return CompiledInstrument(
         instrument=instrument,
@@ -290,7 +301,19 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
         override_up=None if policy is None else policy.max_levels_up,
         override_down=None if policy is None else policy.max_levels_down,
         checks=tuple(checks),
+        results=results,
+        result_order=orders["results"],
     )
+
+
+def _row(pos: int, row: DecisionRule, names: Names, ranks: Mapping[str, int]) -> CRule:
+    """A row of a table, its outcome as a rank of the result's values (the outcomes for the
+    decision table)."""
+    when: Cond | None = None
+    refs: tuple[Ref, ...] = ()
+    if row.when is not None:
+        when, refs = compile_condition(row.when, names)
+    return CRule(pos, row.id, when, refs, ranks[row.outcome])
 
 
 # ------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = [
     "clean",
     "copy_state",
     "decide",
+    "decide_results",
     "evaluate",
     "index_value",
     "prorate_counts",
@@ -78,7 +79,8 @@ def round_quotient(total: Decimal, count: int, places: int, mode: str) -> Decima
 
 def evaluate(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> State:
     """Applicability, item states, indices and flags for one set of answers."""
-    state = State(age, len(compiled.items), len(compiled.indices), len(compiled.flags))
+    c = compiled
+    state = State(age, len(c.items), len(c.indices), len(c.flags), len(c.results))
     for pos in compiled.item_order:
         _item_state(compiled, state, pos, raw[pos])
     for pos in compiled.index_order:
@@ -178,6 +180,7 @@ def copy_state(base: State) -> State:
     state.status, state.rank, state.points = base.status[:], base.rank[:], base.points[:]
     state.values, state.bands = base.values[:], base.bands[:]
     state.raised = base.raised[:]
+    state.outcome, state.results = base.outcome, base.results[:]
     return state
 
 
@@ -329,3 +332,20 @@ def decide(compiled: CompiledInstrument, state: State, apply_table: bool) -> Dec
     if floor is not None:
         outcome = max(outcome, floor)
     return Decision(rule.pos, policies, floor, outcome)
+
+
+def decide_results(
+    compiled: CompiledInstrument, state: State, primary: int | None
+) -> tuple[int, ...]:
+    """Every further result, dependencies first: the first matching row of its table gives
+    its value (``state.results``); the conditions read ``primary``, the computed primary
+    outcome (``None``: not computed), as ``state.outcome``. Returns, per result, the
+    position of the matching row."""
+    state.outcome = primary
+    matched = [0] * len(compiled.results)
+    for pos in compiled.result_order:
+        result = compiled.results[pos]
+        row = next(r for r in result.rows if r.when is None or r.when(state))
+        matched[pos] = row.pos
+        state.results[pos] = row.outcome
+    return tuple(matched)

@@ -55,6 +55,7 @@ from kwg_check._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import DecisionRule
@@ -149,15 +150,17 @@ def translation_missing(compiled: CompiledInstrument) -> Iterator[Problem]:
 
 
 def no_default(compiled: CompiledInstrument) -> Iterator[Problem]:
-    """A result whose table does not end in a default row.
+    """A result whose table does not end in a default row: the decision table and the
+    table of every further result.
 
-    The decision table needs its default row (compiling refuses one without: the error
-    ``table.default-rule``), so today every compiled instrument passes; tables of further
-    results, whose default row is optional, are checked by :func:`table_without_default`.
-    """
+    Compiling refuses such a table (the error ``table.default-rule``), so every compiled
+    instrument passes; the check stays so a table whose default becomes optional is
+    reported without further wiring."""
     table = compiled.instrument.decision_table
     if table:
         yield from table_without_default("/decision_table", table)
+    for pos, result in enumerate(compiled.instrument.results):
+        yield from table_without_default(f"/results/{pos}/table", result.table)
 
 
 def table_without_default(pointer: str, rules: Sequence[DecisionRule]) -> Iterator[Problem]:
@@ -466,7 +469,14 @@ def _tested(
             case AgeBand():
                 limits = (cond.age_months.from_months, cond.age_months.below_months)
                 found.setdefault(-1, []).extend(Decimal(n) for n in limits if n is not None)
-            case AnswerAtLeast() | AnswerIn() | ContextIs() | BandAtLeast() | FlagRaised():
+            case (
+                AnswerAtLeast()
+                | AnswerIn()
+                | ContextIs()
+                | BandAtLeast()
+                | FlagRaised()
+                | ResultIs()
+            ):
                 pass
             case _:
                 assert_never(cond)

@@ -35,6 +35,7 @@ __all__ = [
     "CItem",
     "COutcome",
     "CPolicy",
+    "CResult",
     "CRule",
     "CScale",
     "CompiledInstrument",
@@ -47,7 +48,7 @@ __all__ = [
 
 ItemKind = Literal["risk", "protective", "safety", "context"]
 Status = Literal["answered", "unknown", "missing", "not_applicable"]
-RefKind = Literal["item", "index", "band", "flag", "age"]
+RefKind = Literal["item", "index", "band", "flag", "age", "outcome", "result"]
 Requirement = (
     MinAssessorsCheck
     | ParticipationCheck
@@ -68,9 +69,22 @@ a family subject; ``None`` where there is none."""
 class State:
     """Values of one evaluation, indexed by instrument position. Created per call."""
 
-    __slots__ = ("age", "applicable", "bands", "points", "raised", "rank", "status", "values")
+    __slots__ = (
+        "age",
+        "applicable",
+        "bands",
+        "outcome",
+        "points",
+        "raised",
+        "rank",
+        "results",
+        "status",
+        "values",
+    )
 
-    def __init__(self, age: Ages, n_items: int, n_indices: int, n_flags: int) -> None:
+    def __init__(
+        self, age: Ages, n_items: int, n_indices: int, n_flags: int, n_results: int = 0
+    ) -> None:
         self.age = age
         self.applicable: list[bool] = [False] * n_items
         self.status: list[Status] = ["not_applicable"] * n_items
@@ -81,6 +95,9 @@ class State:
         self.values: list[Decimal | None] = [None] * n_indices
         self.bands: list[int | None] = [None] * n_indices
         self.raised: list[bool] = [False] * n_flags
+        # The primary computed outcome and the further results (read by results only).
+        self.outcome: int | None = None
+        self.results: list[int | None] = [None] * n_results
 
 
 Cond = Callable[[State], bool]
@@ -89,8 +106,9 @@ Cond = Callable[[State], bool]
 
 @attrs.frozen
 class Ref:
-    """Something a condition reads (for the trace): an item, index, band, flag or an age
-    (``pos``: its place in :data:`Ages`)."""
+    """Something a condition reads (for the trace): an item, index, band, flag, an age
+    (``pos``: its place in :data:`Ages`), the primary outcome (``pos`` 0) or a further
+    result."""
 
     kind: RefKind
     pos: int
@@ -207,6 +225,17 @@ class CPolicy:
 
 
 @attrs.frozen
+class CResult:
+    """A further result: its value ids (rank = severity) and its first-match table, whose
+    rows' ``outcome`` are ranks of these values."""
+
+    pos: int
+    id: str
+    values: tuple[str, ...]
+    rows: tuple[CRule, ...]
+
+
+@attrs.frozen
 class CCheck:
     """A process check with its compiled applicability."""
 
@@ -263,6 +292,8 @@ class CompiledInstrument:
     """Discretionary override policy; ``None`` when overrides are not allowed."""
     override_down: int | None
     checks: tuple[CCheck, ...]
+    results: tuple[CResult, ...]
+    result_order: tuple[int, ...]
     readers: Readers = attrs.field(
         default=attrs.Factory(lambda self: _readers(self), takes_self=True)
     )

@@ -99,12 +99,19 @@ from ._evaluate import (
     POLES,
     Decision,
     decide,
+    decide_results,
     evaluate,
     prorate_counts,
     round_quotient,
 )
 from ._protection import concerns_check, protection
-from ._range import clarify_first, index_ranges, outcome_range
+from ._range import (
+    clarify_first,
+    index_ranges,
+    outcome_range,
+    result_clarify_first,
+    result_ranges,
+)
 from ._runtime import AGE_OF, CIndex, CItem, CompiledInstrument, Raw, Ref, State
 
 __all__ = ["score", "score_document", "score_json"]
@@ -262,6 +269,12 @@ class _Scoring:
             return _present(ref=index.id, band=None if band is None else index.band_ids[band])
         if ref.kind == "flag":
             return {"ref": c.flags[ref.pos].id, "raised": s.raised[ref.pos]}
+        if ref.kind == "outcome":
+            return _present(ref="outcome", outcome=self.outcome_id(s.outcome))
+        if ref.kind == "result":
+            value = s.results[ref.pos]
+            result = c.results[ref.pos]
+            return _present(ref=result.id, outcome=None if value is None else result.values[value])
         age = s.age[ref.pos]
         name = "age_months" if ref.pos == 0 else f"{AGE_OF[ref.pos]}.age_months"
         return _present(ref=name, value=None if age is None else Decimal(age))
@@ -290,6 +303,8 @@ class _Scoring:
         self.decision_steps(decision)
         outcome = self.final(decision, sufficient)
         self.final_id: str | None = outcome.get("final")
+        matched = decide_results(self.c, self.s, decision.computed)
+        self.result_steps(matched)
         self.plan = protection(self.c, self.s, self.a)
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
@@ -328,9 +343,62 @@ class _Scoring:
             "resources": self.resources(),
             "protection": self.plan,
             "process_checks": checks,
+            **({"results": self.results()} if self.c.results else {}),
             "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
             "trace": self.trace,
         }
+
+    def result_steps(self, matched: Sequence[int]) -> None:
+        """Per further result, dependencies first, each row tried until the first match
+        (step kind ``result``, id: the result's)."""
+        for pos in self.c.result_order:
+            result = self.c.results[pos]
+            for row in result.rows[: matched[pos] + 1]:
+                inputs = [self.ref_input(r) for r in row.refs]
+                if row.pos != matched[pos]:
+                    words = _message("result_row_does_not_match", result=result.id, rule=row.id)
+                    self.step("result", result.id, inputs, False, words)
+                    continue
+                value = result.values[row.outcome]
+                code = "result_default_row" if row.when is None else "result_row_matches"
+                words = _message(code, result=result.id, rule=row.id, outcome=value)
+                self.step("result", result.id, inputs, value, words)
+
+    def results(self) -> list[dict[str, Any]]:
+        """Value, range and what to clarify first of every further result."""
+        c, s = self.c, self.s
+        current = [value or 0 for value in s.results]
+        unknown = self.unknown_items()
+        ranges = result_ranges(c, self.age, self.raw, s) if unknown else None
+        clarify = result_clarify_first(c, s, self.raw, unknown, current)
+        entries = []
+        for result in c.results:
+            span = None
+            if ranges is not None:
+                lowest, highest, method = ranges[result.pos]
+                span = {
+                    "lowest": result.values[lowest],
+                    "highest": result.values[highest],
+                    "method": method,
+                }
+            entries.append(
+                _present(
+                    id=result.id,
+                    value=result.values[current[result.pos]],
+                    range=span,
+                    clarify_first=clarify[result.pos] or None,
+                )
+            )
+        return entries
+
+    def unknown_items(self) -> list[int]:
+        """Applicable items that are unknown or missing, in instrument order."""
+        s = self.s
+        return [
+            item.pos
+            for item in self.c.items
+            if s.applicable[item.pos] and s.status[item.pos] in ("unknown", "missing")
+        ]
 
     def assessment_ref(self) -> dict[str, Any]:
         """The assessment as the summary names it; the subject's kind and members only when
@@ -868,11 +936,7 @@ class _Scoring:
 
     def unknowns(self, current: int | None) -> dict[str, Any]:
         s, c = self.s, self.c
-        unknown = [
-            item.pos
-            for item in c.items
-            if s.applicable[item.pos] and s.status[item.pos] in ("unknown", "missing")
-        ]
+        unknown = self.unknown_items()
         lowest, highest, method = outcome_range(c, self.age, self.raw, s, unknown)
         return {
             "items": [c.items[pos].id for pos in unknown],

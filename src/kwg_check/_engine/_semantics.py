@@ -20,9 +20,17 @@ from kwg_check._errors import Problem, pointer_from_path
 from kwg_check._io import DEFAULT_LIMITS, Limits
 from kwg_check._model._types import localized_texts
 from kwg_check._model.conditions import Condition as ConditionModel
-from kwg_check._model.instrument import Index, Instrument, Item, Scale
+from kwg_check._model.instrument import DecisionRule, Index, Instrument, Item, Scale
 
-from ._conditions import IndexName, ItemName, Names, condition_problems, referenced
+from ._conditions import (
+    IndexName,
+    ItemName,
+    Names,
+    ResultName,
+    Scope,
+    condition_problems,
+    referenced,
+)
 from ._graphs import chain_depths, cycles, topological_order
 
 __all__ = [
@@ -97,7 +105,22 @@ def names_of(instrument: Instrument) -> Names:
     flags: dict[str, int] = {}
     for pos, flag in enumerate(instrument.flags):
         flags.setdefault(flag.id, pos)
-    return Names(MappingProxyType(items), MappingProxyType(index_names), MappingProxyType(flags))
+    outcomes: dict[str, int] = {}
+    for rank, outcome in enumerate(instrument.outcomes):
+        outcomes.setdefault(outcome.id, rank)
+    results: dict[str, ResultName] = {}
+    for pos, result in enumerate(instrument.results):
+        values: dict[str, int] = {}
+        for rank, value in enumerate(result.outcomes):
+            values.setdefault(value.id, rank)
+        results.setdefault(result.id, ResultName(pos, MappingProxyType(values)))
+    return Names(
+        MappingProxyType(items),
+        MappingProxyType(index_names),
+        MappingProxyType(flags),
+        MappingProxyType(outcomes),
+        MappingProxyType(results),
+    )
 
 
 def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
@@ -133,6 +156,9 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
         if check.requirement.check == "concerns_answered":
             path = ("process_checks", i, "requirement", "from_outcome")
             _check_outcome(check.requirement.from_outcome, path, outcomes, out)
+    for i, result in enumerate(instrument.results):
+        values = {value.id for value in result.outcomes}
+        _check_table(result.table, ("results", i, "table"), values, names, "result", out)
     minimum = instrument.minimum_completeness
     if minimum is not None and not Decimal(0) <= minimum <= Decimal(1):
         out.add(
@@ -215,6 +241,10 @@ def _check_duplicates(instrument: Instrument, out: _Collector) -> None:
     _duplicates(instrument.decision_table or [], ("decision_table",), "rule", out)
     _duplicates(instrument.policy_overrides, ("policy_overrides",), "policy override", out)
     _duplicates(instrument.process_checks, ("process_checks",), "process check", out)
+    _duplicates(instrument.results, ("results",), "result", out)
+    for i, result in enumerate(instrument.results):
+        _duplicates(result.outcomes, ("results", i, "outcomes"), "value", out)
+        _duplicates(result.table, ("results", i, "table"), "row", out)
 
 
 POLE_ORDER = {"strength": 0, "neutral": 1, "concern": 2}
@@ -568,11 +598,25 @@ def _check_method(
             "method decision_table needs a decision table ending in a default rule",
         )
         return
+    _check_table(table, ("decision_table",), outcomes, names, "full", out)
+
+
+def _check_table(
+    table: Sequence[DecisionRule],
+    path: Path,
+    outcomes: set[str],
+    names: Names,
+    scope: Scope,
+    out: _Collector,
+) -> None:
+    """A first-match table: a default row last and only there, the rows' conditions and
+    outcomes (of the primary result, or of a further result's own values)."""
     last = len(table) - 1
+    pointer = pointer_from_path(path)
     for i, rule in enumerate(table):
         if rule.when is None and i < last:
             out.add(
-                ("decision_table", i),
+                (*path, i),
                 "table.default-rule",
                 f"rule '{rule.id}' has no condition but is not the last rule; only the "
                 "default rule, which comes last, has none",
@@ -580,12 +624,12 @@ def _check_method(
         if rule.when is not None:
             if i == last:
                 out.add(
-                    ("decision_table", i, "when"),
+                    (*path, i, "when"),
                     "table.default-rule",
                     f"the last rule '{rule.id}' must be the default rule, without a condition",
                 )
-            out.extend(condition_problems(rule.when, f"/decision_table/{i}/when", names, "full"))
-        _check_outcome(rule.outcome, ("decision_table", i, "outcome"), outcomes, out)
+            out.extend(condition_problems(rule.when, f"{pointer}/{i}/when", names, scope))
+        _check_outcome(rule.outcome, (*path, i, "outcome"), outcomes, out)
 
 
 # ------------------------------------------------------------------------------------------
@@ -617,6 +661,14 @@ def _graphs(instrument: Instrument) -> list[tuple[str, list[str], list[list[str]
             [it.id for it in instrument.items],
             [_condition_targets(it.applies_when, "item") for it in instrument.items],
         ),
+        (
+            "results",
+            [r.id for r in instrument.results],
+            [
+                [ref for row in r.table for ref in _condition_targets(row.when, "result")]
+                for r in instrument.results
+            ],
+        ),
     ]
 
 
@@ -627,8 +679,13 @@ def _resolve_edges(ids: Sequence[str], edges: Sequence[Sequence[str]]) -> list[l
     return [[first[target] for target in targets if target in first] for targets in edges]
 
 
-_WHAT = {"indices": "index", "flags": "flag", "items": "item"}
-_READS = {"indices": "its input indices", "flags": "its condition", "items": "applies_when"}
+_WHAT = {"indices": "index", "flags": "flag", "items": "item", "results": "result"}
+_READS = {
+    "indices": "its input indices",
+    "flags": "its condition",
+    "items": "applies_when",
+    "results": "its table",
+}
 
 
 def _check_graphs(instrument: Instrument, limits: Limits, out: _Collector) -> None:

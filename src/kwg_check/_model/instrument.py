@@ -54,6 +54,8 @@ __all__ = [
     "ParticipationCheck",
     "PolicyOverride",
     "ProcessCheck",
+    "Result",
+    "ResultValue",
     "Rounding",
     "Scale",
     "Source",
@@ -325,6 +327,36 @@ class DecisionRule(Part):
     """Why the rule leads to this outcome."""
 
 
+class ResultValue(Part):
+    """One value a further result can take (e.g. an action). Listed in order: later values
+    are more severe or more intensive."""
+
+    id: Id
+    """Value id, unique within the result."""
+    label: LocalizedText
+    """What the value is called."""
+    description: LocalizedText | None = None
+    """What the value means for the next steps."""
+
+
+class Result(Part):
+    """A further named result beside the primary outcome, e.g. a recommended action from a
+    risk level × finding matrix. Its table works like the decision table (first match wins,
+    a default row last); its conditions may read the primary outcome and other results."""
+
+    id: Id
+    """Result id, unique among the results."""
+    label: LocalizedText
+    """What the result is called."""
+    description: LocalizedText | None = None
+    """What the result is for."""
+    outcomes: list[ResultValue] = Field(min_length=1, max_length=50)
+    """The values the result can take, least severe first."""
+    table: list[DecisionRule] = Field(min_length=1)
+    """Ordered rows; the first match wins; the last row is the default (no condition). A
+    row's ``outcome`` names one of the result's own values."""
+
+
 class PolicyOverride(Part):
     """A mandatory raise of the outcome when a condition holds (e.g. a policy of the agency)."""
 
@@ -569,6 +601,10 @@ class Instrument(Document):
     """Whether and how far professionals may override the computed outcome."""
     process_checks: list[ProcessCheck] = Field(default_factory=list)
     """Requirements on the process, with legal references."""
+    results: list[Result] = Field(default_factory=list, max_length=50)
+    """Further named results beside the primary outcome (``outcomes`` and
+    ``decision_table``), each with its own values and first-match table, computed after the
+    primary outcome. Absent: none."""
     derives_from: BaseRef | None = None
     """For an instrument resolved from a local variant: the base it was derived from."""
     migrations: list[Migration] = Field(default_factory=list, max_length=50)

@@ -44,6 +44,8 @@ __all__ = [
     "OverrideResult",
     "Protection",
     "ResourceCount",
+    "ResultRange",
+    "ResultSummary",
     "Summary",
     "SummaryAssessmentRef",
     "SummaryInstrumentRef",
@@ -76,6 +78,7 @@ StepKind = Literal[
     "judgement",
     "check",
     "outcome",
+    "result",
 ]
 
 
@@ -293,6 +296,33 @@ class Unknowns(Part):
     absent when nothing is unknown (each value is then the index's own)."""
 
 
+class ResultRange(Part):
+    """The values a further result could take if the unknown and missing items took any
+    answer (looked at as if the minimum completeness were met)."""
+
+    lowest: Id
+    """Least severe reachable value."""
+    highest: Id
+    """Most severe reachable value."""
+    method: Literal["branch_and_bound", "conservative"]
+    """branch_and_bound: exact, each end is the value of one completion; conservative: the
+    search was cut off, so the range is a bound of all completions (never narrower)."""
+
+
+class ResultSummary(Part):
+    """The value of one further result of the instrument."""
+
+    id: Id
+    """Result id."""
+    value: Id
+    """The value: the outcome of the first matching row of the result's table."""
+    range: ResultRange | None = None
+    """Values the unknowns allow; absent when nothing is unknown."""
+    clarify_first: list[Id] | None = None
+    """Unknown items whose clarification alone could change the value, most decisive
+    first; absent when there are none."""
+
+
 class ResourceCount(Part):
     """Resources of one category in the resource map."""
 
@@ -437,6 +467,9 @@ class Summary(Document):
     before resources were tied to concerns)."""
     process_checks: list[CheckResult]
     """Process checks, in instrument order."""
+    results: list[ResultSummary] | None = None
+    """The further results, in instrument order; absent when the instrument defines none
+    (and in summaries written before further results existed)."""
     warnings: list[Warning]
     """Warnings that did not block scoring."""
     trace: list[TraceStep]

@@ -34,12 +34,14 @@ from .._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from .._model.instrument import (
     AssessorRoleCheck,
     Band,
     ConcernsAnsweredCheck,
     ConsultationCheck,
+    DecisionRule,
     EvidenceCheck,
     Index,
     Instrument,
@@ -230,6 +232,7 @@ class _Sheet:
         self.flags()
         self.outcomes()
         self.decision()
+        self.results()
         judgement = self.ins.method == "professional_judgement"
         if not judgement or self.ins.policy_overrides:
             self.policy()
@@ -596,6 +599,10 @@ class _Sheet:
             self.add(self.w("decision.missing"))
             return
         self.add(self.w("decision.note"), "")
+        self.rows(table)
+
+    def rows(self, table: Sequence[DecisionRule]) -> None:
+        """A first-match table: the decision table or a further result's."""
         header = ["#", self.w("rule"), self.w("condition"), self.w("outcome"), self.w("rationale")]
         rows = [
             [
@@ -608,6 +615,19 @@ class _Sheet:
             for number, rule in enumerate(table, start=1)
         ]
         self.add(*_table(header, rows))
+
+    def results(self) -> None:
+        """Each further result: its values in order, then its table."""
+        for result in self.ins.results:
+            self.heading(
+                2, f"{self.w('result')}: {_line(self.t(result.label))} ({_code(result.id)})"
+            )
+            if result.description is not None:
+                self.add(_cell(self.t(result.description)), "")
+            self.add(self.w("result.note"), "")
+            values = [[_code(v.id), _cell(self.t(v.label))] for v in result.outcomes]
+            self.add(*_table([self.w("id"), self.w("label")], values), "")
+            self.rows(result.table)
 
     def policy(self) -> None:
         self.heading(2, self.w("policy"))
@@ -722,6 +742,15 @@ class _Sheet:
                 return self.w("c.flag", flag=cond.flag)
             case AgeBand():
                 return self.age(cond.age_months)
+            case ResultIs():
+                rtest = cond.result
+                whose = "result" if rtest.result is not None else "outcome"
+                if rtest.at_least is not None:
+                    return self.w(
+                        f"c.{whose}_at_least", result=rtest.result or "", value=rtest.at_least
+                    )
+                values = self.alternatives(rtest.in_ or ())
+                return self.w(f"c.{whose}_in", result=rtest.result or "", values=values)
             case _:
                 assert_never(cond)
 

@@ -55,6 +55,7 @@ from .._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from .._model.instrument import Index, Item, Scale
 from .._types import Lang
@@ -580,7 +581,7 @@ def _enable_when(look: _Lookup, condition: Condition) -> EnableWhen | None:
             return _joined(look, "all", condition.all)
         case Any_():
             return _joined(look, "any", condition.any)
-        case Not() | AnswerAtLeast() | IndexCompare() | BandAtLeast() | FlagRaised():
+        case Not() | AnswerAtLeast() | IndexCompare() | BandAtLeast() | FlagRaised() | ResultIs():
             return None
         case _:
             assert_never(condition)

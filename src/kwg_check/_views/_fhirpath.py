@@ -34,6 +34,7 @@ from .._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from .._model.instrument import Index, Instrument, Item, Scale
 
@@ -114,7 +115,7 @@ class Expressions:
                 return self._joined(" and ", condition.all)
             case Any_():
                 return self._joined(" or ", condition.any)
-            case IndexCompare() | BandAtLeast() | FlagRaised():
+            case IndexCompare() | BandAtLeast() | FlagRaised() | ResultIs():
                 return None
             case _:
                 assert_never(condition)
