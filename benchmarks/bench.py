@@ -32,8 +32,12 @@ seed (every one is asserted valid) and measures, per document and as throughput:
    4 to 12 answers left out (branch and bound), and monotone ``kwg_8a`` with the context item
    ``organisation`` left out too; median scoring CPU time, the ratio to scoring the same document
    without unknowns, and the range method.
+8. start-up (issue 17): ``kwg-check validate FILE`` (one bundled example) and ``kwg-check
+   --help`` as whole processes, against ``python -c pass`` in the same run, in turns (A B A
+   B …), as the median of the per-pair ratios of wall and of CPU time.
 
-``--instruments-only`` runs parts 5 and 6 alone, ``--ranges-only`` part 7 alone.
+``--instruments-only`` runs parts 5 and 6 alone, ``--ranges-only`` part 7 alone,
+``--startup-only`` part 8 alone.
 
 It also prints, for every bundled example, the compact summary's size over the compact
 assessment's (issue 17), and for score-batch the output size beside the throughput.
@@ -91,6 +95,8 @@ TARGET_17_VS_JSONSCHEMA = 8.0
 """Issue 17: end to end at least this many times faster than cached jsonschema validation."""
 TARGET_17_SIZE = 2.0
 """Issue 17: a compact summary at most this many times its compact assessment."""
+TARGET_STARTUP = 10.0
+"""Issue 17: ``kwg-check validate FILE`` takes at most this many times ``python -c pass``."""
 
 # --------------------------------------------------------------------------------------------
 # Generator: realistic, fictional kwg_8a assessments from a fixed seed
@@ -607,6 +613,55 @@ def hostile_instruments(divisor: int) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
+# Start-up (part 8)
+# --------------------------------------------------------------------------------------------
+
+
+def _command() -> list[str]:
+    """``kwg-check`` beside this interpreter, else ``python -m kwg_check``."""
+    script = Path(sys.executable).with_name("kwg-check")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kwg_check"]
+
+
+def _run_once(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, from the kernel's accounting) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def _startup_ratio(command: list[str], baseline: list[str], runs: int) -> tuple[float, str]:
+    """The command against the baseline, in turns after one warm-up of each: the median of
+    the per-pair ratios of wall time, and the figures as printed. Pairing keeps the ratio
+    meaningful on a machine whose speed drifts during the run."""
+    _run_once(command), _run_once(baseline)
+    pairs = [(_run_once(command), _run_once(baseline)) for _ in range(runs)]
+    wall = statistics.median(a[0] / b[0] for a, b in pairs)
+    cpu = statistics.median(a[1] / max(b[1], 1e-3) for a, b in pairs)
+    own = statistics.median(a[0] for a, _ in pairs) * 1000
+    floor = statistics.median(b[0] for _, b in pairs) * 1000
+    return wall, f"{wall:.1f}x wall ({own:.0f} ms / {floor:.0f} ms), {cpu:.1f}x CPU"
+
+
+def startup(runs: int) -> list[str]:
+    """Part 8: ``validate`` of one bundled example and ``--help`` against ``python -c pass``."""
+    example = Path(kwg_check.__file__).parent / "data" / "examples" / "kwg_8a"
+    target = str(example / "kwg8a-grey-zone-unknowns.json")
+    baseline = [sys.executable, "-c", "pass"]
+    ratio, validate = _startup_ratio([*_command(), "validate", target], baseline, runs)
+    _, help_text = _startup_ratio([*_command(), "--help"], baseline, runs)
+    return [
+        f"kwg-check validate FILE / python -c pass: {validate} "
+        f"(target <= {TARGET_STARTUP:.0f}x wall): {verdict(ratio <= TARGET_STARTUP)}",
+        f"kwg-check --help / python -c pass: {help_text}",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
 
@@ -726,6 +781,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--instruments-only", action="store_true", help="only parts 5 and 6 (instrument size)"
     )
     parser.add_argument("--ranges-only", action="store_true", help="only part 7 (ranges)")
+    parser.add_argument("--startup-only", action="store_true", help="only part 8 (start-up)")
     args = parser.parse_args(argv)
     default_sizes = "200,400" if args.quick else "5000,20000"
     args.sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
@@ -735,6 +791,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _iter_sections(args: argparse.Namespace) -> Iterator[str]:
     yield f"machine: {_machine()}"
+    if not (args.instruments_only or args.ranges_only):
+        print("\n== Start-up (part 8) ==", flush=True)
+        yield "\n".join(startup(3 if args.quick else 11))
+    if args.startup_only:
+        return
     if not args.instruments_only:
         print("\n== Ranges under unknowns (part 7) ==", flush=True)
         yield "\n".join(ranges(5 if args.quick else 21))

@@ -26,6 +26,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 import kwg_check
+from kwg_check._io import load_path
 from kwg_check._schema import SCHEMA_NAMES, schema_text, validator
 
 MARKER = "Max Mustermann, geb. 1.1.1990"
@@ -517,3 +518,41 @@ def bundled_documents(kind: str | None = None) -> dict[str, dict[str, Any]]:
         for name, value in _bundled().items()
         if kind is None or name.startswith(kind + ":")
     }
+
+
+# --- the real forms of issue 13 (test fixtures) ----------------------------------------------
+
+FORMS = Path(__file__).parent / "fixtures" / "forms"
+
+
+@functools.cache
+def _forms() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(FORMS.glob("*.yaml")):
+        value = load_path(path)
+        assert isinstance(value, dict)
+        found[f"instrument:{path.stem}"] = value
+    return found
+
+
+def form_documents() -> dict[str, dict[str, Any]]:
+    """The fictional real-form instruments (bipolar scales, item anchors and codes, scales
+    without points, arithmetic indices) as JSON values, by name; copies."""
+    return copy.deepcopy(_forms())
+
+
+def form_answers(compiled: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """Answers to a compiled form: for each item nothing, or one level or the unknown marker
+    (per caregiver: one such rating for each of two parents)."""
+    per_item = {}
+    for item in compiled.items:
+        choices = [*item.scale.levels, *([item.scale.unknown_id] if item.scale.unknown_id else [])]
+        rating = st.sampled_from(choices)
+        if item.per_caregiver:
+            answer = st.builds(lambda a, b: {"caregivers": {"p1": a, "p2": b}}, rating, rating)
+        else:
+            answer = st.builds(lambda level: {"level": level}, rating)
+        per_item[item.id] = st.none() | answer
+    return st.fixed_dictionaries(per_item).map(
+        lambda answers: {key: value for key, value in answers.items() if value is not None}
+    )

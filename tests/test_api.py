@@ -34,6 +34,7 @@ LAYERS = {
     "_types": 5,
     "_vocabulary": 5,
     "_batch": 6,
+    "_check": 6,
     "_views": 6,
     "_api": 7,
     "cli": 8,

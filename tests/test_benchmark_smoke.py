@@ -19,6 +19,9 @@ QUICKER = ("--quick", "--documents", "20", "--batch-lines", "50,100")
 """Smaller still than --quick: the smoke run checks that every part runs, not its speed."""
 SECTIONS = (
     "machine: ",
+    "== Start-up (part 8) ==",
+    "kwg-check validate FILE / python -c pass: ",
+    "kwg-check --help / python -c pass: ",
     "valid kwg_8a assessments",
     "== Per document (parts 1-3) ==",
     "1  json.loads + jsonschema-rs (floor)",

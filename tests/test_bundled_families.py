@@ -272,7 +272,7 @@ def _levels(instrument: Instrument) -> dict[str, list[tuple[str, Decimal]]]:
     """Item id → its scale's (level, points) in order."""
     scales = {scale.id: scale for scale in instrument.scales}
     return {
-        item.id: [(level.id, level.points) for level in scales[item.scale].levels]
+        item.id: [(level.id, level.points or Decimal(0)) for level in scales[item.scale].levels]
         for item in instrument.items
     }
 

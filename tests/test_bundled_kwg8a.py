@@ -221,7 +221,7 @@ def test_size_domains_and_item_kinds_stay_reviewable() -> None:
 
 def test_every_level_has_an_anchor_and_unknown_is_never_zero() -> None:
     for scale in _instrument().scales:
-        points = [level.points for level in scale.levels]
+        points = [level.points or Decimal(0) for level in scale.levels]
         assert points == sorted(points), scale.id
         assert all(level.anchor is not None for level in scale.levels), scale.id
         if scale.id == "organisation":

@@ -34,6 +34,7 @@ from strategies import (
     assert_same_verdict,
     bundled_documents,
     examples,
+    form_documents,
     is_json,
     json_text,
     json_values,
@@ -45,6 +46,7 @@ BUNDLED = bundled_documents()
 BUNDLED_NAMES = sorted(BUNDLED)
 ASSESSMENTS = sorted(bundled_documents("assessment"))
 INSTRUMENTS = sorted(bundled_documents("instrument"))
+FORMS = form_documents()
 
 
 def fuzz(ci_count: int) -> settings:
@@ -294,6 +296,24 @@ def test_compiling_mutated_instruments_ends_with_a_runtime_or_an_own_error(
             assert_own_error(error)
             continue
         assert validator("summary").is_valid(kwg_check.dump_document(summary))
+
+
+@fuzz(50)
+@given(data=st.data(), name=st.sampled_from(sorted(FORMS)))
+def test_mutated_real_forms_validate_and_compile_or_report(data: st.DataObject, name: str) -> None:
+    """The forms with bipolar scales, item anchors and codes, scales without points and
+    arithmetic indices, mutated: the schema and the model agree, and compiling either
+    succeeds or ends in the library's own error."""
+    document = data.draw(mutated(FORMS[name], max_changes=3))
+    by_schema = assert_same_verdict("instrument", document)
+    problems = kwg_check.validate_document(document)
+    assert_problem_list(problems)
+    if not problems:
+        assert by_schema is not False
+    try:
+        kwg_check.compile_instrument(kwg_check.parse_instrument(document))
+    except KwgCheckError as error:
+        assert_own_error(error)
 
 
 # --- regressions for findings ---------------------------------------------------------------

@@ -301,7 +301,7 @@ def _reference_whole(instrument: kwg_check.Instrument, index: Index, seen: froze
         scale = scales.get(item.scale) if item is not None else None
         if item is None or scale is None:
             return False
-        points: list[Decimal] = [level.points for level in scale.levels]
+        points: list[Decimal] = [level.points or Decimal(0) for level in scale.levels]
         if index.aggregation == "weighted_sum":
             points.append(item.weight)
         if any(value != value.to_integral_value() for value in points):

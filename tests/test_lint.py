@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import attrs
 import pytest
 
+import kwg_check
 from kwg_check import DocumentError, Instrument, lint_instrument
 from kwg_check._engine import _lint
 from kwg_check._io import load_path
@@ -289,3 +291,27 @@ def test_an_english_only_instrument_writes_english_without_lang() -> None:
     with pytest.raises(kwg_check.ArgumentError) as caught:
         kwg_check.summary_text(summary, instrument, lang="de")
     assert caught.value.problems[0].code == "argument.language"
+
+
+BUNDLED_FILES = sorted((Path(kwg_check.__file__).parent / "data" / "instruments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED_FILES, ids=lambda p: p.name)
+def test_every_bundled_file_lints_clean_including_the_variant(path: Path) -> None:
+    """A variant is linted as the instrument it resolves to, after its pinned base: the
+    county variant must name the fingerprint of the kwg_8a it derives from."""
+    assert main(["lint", "--strict", str(path)]) == 0
+
+
+def test_a_variant_written_against_another_base_is_a_lint_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (county,) = (p for p in BUNDLED_FILES if p.stem == "kwg_8a_musterstadt")
+    text = county.read_text(encoding="utf-8")
+    stale = re.sub(r"sha256:[0-9a-f]{64}", "sha256:" + "0" * 64, text, count=1)
+    assert stale != text
+    (tmp_path / "county.yaml").write_text(stale, encoding="utf-8")
+    assert main(["lint", "--strict", str(tmp_path / "county.yaml")]) == 1
+    assert "/derives_from/fingerprint: variant.base-mismatch" in capsys.readouterr().out
+    assert main(["validate", str(tmp_path / "county.yaml")]) == 0
+    assert "variant.base-mismatch" in capsys.readouterr().out

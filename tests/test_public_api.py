@@ -267,6 +267,10 @@ SAMPLES: list[tuple[object, object]] = [
         kwg_check.InstrumentRegistry().variant("kwg_8a_musterstadt", "1.0.0"),
     ),
     (kwg_check.InstrumentLike, COMPILED),
+    (
+        kwg_check.Instrument | kwg_check.CompiledInstrument | kwg_check.InstrumentVariant,
+        COMPILED,
+    ),
     (kwg_check.InstrumentLike | None, COMPILED),
     (kwg_check.Assessment | kwg_check.Summary, ASSESSMENT),
     (kwg_check.Document, ASSESSMENT),

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 import kwg_check
 from kwg_check import Assessment
-from kwg_check._vocabulary import format_date
+from kwg_check._vocabulary import format_date, localized
 from kwg_check.cli import main
 
 EXAMPLES = [example.name for example in kwg_check.examples()]
@@ -383,7 +383,7 @@ def test_every_printed_page_names_case_assessment_and_date_and_is_numbered(
 
 def test_css_strings_cannot_leave_their_quotes() -> None:
     """The running header is written into CSS: quotes, backslashes and markup are escaped."""
-    from kwg_check._views._report import _css_string
+    from kwg_check._views._report._html import _css_string
 
     written = _css_string('a"b\\c</style>ä\n')
     assert written == '"a\\000022b\\00005cc\\00003c/style\\00003e\\0000e4\\00000a"'
@@ -873,3 +873,55 @@ def test_cli_report_with_a_previous_assessment_of_another_child_exits_1(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith(f"{current}:/subject/case_id: compare.subject-mismatch: ")
+
+
+def test_unremarkable_items_share_rows_and_only_concerning_levels_show_anchors() -> None:
+    """Issue 15: the item section prints short without hiding a single rating.
+
+    Items rated, not concerning and with nothing written share one row per domain and level;
+    every concerning, unknown or documented item keeps a row of its own, and the anchor table
+    holds only the levels a concerning rating chose.
+    """
+    from kwg_check._views._report._markdown import _md
+
+    assessment = assessment_of("kwg8a-grey-zone-unknowns")
+    summary = kwg_check.score_assessment(assessment)
+    instrument = kwg_check.resolve_instrument(assessment).instrument
+    text = kwg_check.render_report(assessment, lang="en", format="md")
+    items, anchors = text.split("## Items, ratings and evidence")[1].split("### Anchors")
+    anchors = anchors.split("\n## ")[0]
+    rows = [line.split(" | ") for line in _body_rows(items)]
+    first_cells = [cells[0].removeprefix("| ") for cells in rows]
+    label = {item.id: _md(localized(item.label, "en")) for item in instrument.items}
+    scale_of = {item.id: item.scale for item in instrument.items}
+    instrument_items = {item.id: item for item in instrument.items}
+    quiet, own, concerning_levels = [], [], set()
+    shared: set[tuple[str, str]] = set()  # the (domain, rating) a shared row stands for
+    for result in summary.items:
+        answer = assessment.answers.get(result.id)
+        written = answer is not None and bool(answer.evidence or answer.note)
+        if result.status == "not_applicable":
+            shared.add((instrument_items[result.id].domain, "not applicable"))
+        elif result.status == "answered" and not result.concerning and not written:
+            quiet.append(result.id)
+            shared.add((instrument_items[result.id].domain, str(answer.level if answer else None)))
+        else:
+            own.append(result.id)
+        if result.concerning and answer is not None and answer.level is not None:
+            own_anchors = instrument_items[result.id].anchors or {}
+            where = result.id if answer.level in own_anchors else scale_of[result.id]
+            concerning_levels.add((where, answer.level))
+    assert quiet
+    assert own
+    assert len(rows) == len(own) + len(shared) < len(summary.items)
+    for ident in quiet:
+        assert any(label[ident] in cell.split("; ") for cell in first_cells), ident
+    for ident in own:
+        assert label[ident] in first_cells, ident
+    assert len(_body_rows(anchors)) == len(concerning_levels)
+
+
+def _body_rows(markdown: str) -> list[str]:
+    """A Markdown table's rows without the header, the rule and the group headings."""
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    return [row for row in rows[2:] if not row.startswith("| **")]

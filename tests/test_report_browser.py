@@ -125,7 +125,7 @@ def labelled(elements: Any, lang: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_grey_zone_report_prints_the_decision_on_page_1_and_at_most_6_pages(
+def test_grey_zone_report_prints_the_decision_on_page_1_and_at_most_5_pages(
     browser: Any, tmp_path: Path, lang: kwg_check.Lang
 ) -> None:
     """Issue 15, item 4: outcome in colour, range, clarify first and failed checks on page 1."""
@@ -141,9 +141,8 @@ def test_grey_zone_report_prints_the_decision_on_page_1_and_at_most_6_pages(
     verdict = browser.find_element(By.ID, "verdict")
     assert verdict.value_of_css_property("border-left-color") == "rgba(242, 183, 5, 1)"
     pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(print_pdf(browser))).pages]
-    # 4 pages of report and the appendix before issue 16; the network map and the
-    # protection-planning table (issue 16) add one page.
-    assert len(pages) <= 6
+    # Issue 15: at most 5 A4 pages without the trace, network map and planning table included.
+    assert len(pages) <= 5
     first = squash(pages[0])
     outcomes = labelled(instrument.outcomes, lang)
     low, high = summary.unknowns.range.lowest or "", summary.unknowns.range.highest or ""

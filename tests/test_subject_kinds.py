@@ -41,6 +41,7 @@ REASSESSMENT = {
     "infant_care": {"level": "poor"},
     "housing": {"level": "no"},
     "support": {"level": "yes"},
+    "finding": {"level": "substantiated"},
 }
 
 

@@ -20,7 +20,7 @@ import pytest
 import kwg_check
 from kwg_check._registry import bundled_registry, example_data, examples
 from kwg_check._types import Lang
-from kwg_check._views._report import _Labels
+from kwg_check._views._report._labels import _Labels
 from kwg_check._views._stats import render_statistic, tabulate_statistic
 from kwg_check._views._text import render_summary_text
 from kwg_check._vocabulary import VOCABULARY, localized

@@ -18,14 +18,15 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from . import _engine
+from ._check import compiled as _compiled
+from ._check import lint_instrument, validate_document
 from ._documents import (
     Document,
     dump_document,
-    parse_document,
     parse_loaded,
     parse_loaded_document,
 )
-from ._engine import CompiledInstrument, compile_instrument, instrument_problems
+from ._engine import CompiledInstrument
 from ._errors import (
     ArgumentError,
     ComparisonError,
@@ -37,7 +38,7 @@ from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
 from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._lifecycle import MigrationResult, migrate
-from ._model import Assessment, Instrument, InstrumentVariant, Summary
+from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
 from ._views import _fhir, _instrument_diff
@@ -115,66 +116,6 @@ def load_document(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Documen
     return parse_loaded_document(load_json(source, limits=limits))
 
 
-def validate_document(
-    data: JsonValue,
-    instrument: InstrumentLike | None = None,
-    *,
-    registry: InstrumentRegistry | None = None,
-    schema_only: bool = False,
-) -> list[Problem]:
-    """Every problem of a parsed document; an empty list means valid.
-
-    Instruments get the semantic checks of the compile step; a local variant is resolved
-    against its base in the registry first. Assessments and summaries are
-    also checked against their instrument: the one given, else the one the registry (the
-    bundled one by default) knows by the document's id and version. An instrument nobody
-    knows is the problem ``registry.unknown-instrument``: a document that cannot be checked
-    is not valid. ``schema_only`` checks each document on its own, as the published JSON
-    Schema does, and looks no instrument up.
-
-    >>> validate_document({"document_type": "assessment"})[0].code
-    'schema.required'
-    """
-    try:
-        document = parse_document(data)
-        if isinstance(document, Instrument):
-            return instrument_problems(document)
-        if schema_only:
-            return []
-        if isinstance(document, InstrumentVariant):
-            return instrument_problems((registry or bundled_registry()).resolve(document))
-        compiled = _instrument_of(document, instrument, registry)
-        if isinstance(document, Assessment):
-            return _engine.assessment_problems(compiled, document)
-        return _engine.summary_problems(compiled, document)
-    except KwgCheckError as error:
-        return list(error.problems)
-
-
-def lint_instrument(instrument: InstrumentLike) -> list[Problem]:
-    """The lint warnings of a valid instrument: likely authoring mistakes the schema cannot
-    see (``lint.*`` codes, each with a pointer into the instrument), sorted by pointer.
-
-    An empty list means nothing was found. An instrument document is compiled first, so an
-    invalid one raises :class:`~kwg_check.DocumentError` with its problems. The checks are
-    listed in ``docs/authoring.md``; ``lint.incomplete`` says a bounded check was skipped.
-    """
-    return _engine.lint(_compiled(instrument))
-
-
-def _instrument_of(
-    document: Assessment | Summary,
-    instrument: InstrumentLike | None,
-    registry: InstrumentRegistry | None,
-) -> CompiledInstrument:
-    """The instrument to check a document against: the given one (whose id and version the
-    checks then compare with the document's), or the one the registry knows."""
-    if instrument is not None:
-        return _compiled(instrument)
-    ref = document.instrument
-    return (registry or bundled_registry()).compiled(ref.id, ref.version)
-
-
 def resolve_instrument(
     assessment: Assessment,
     instrument: InstrumentLike | None = None,
@@ -190,17 +131,6 @@ def resolve_instrument(
     if instrument is not None:
         return _compiled(instrument)
     return (registry or bundled_registry()).for_assessment(assessment)
-
-
-def _compiled(instrument: InstrumentLike) -> CompiledInstrument:
-    """The compiled instrument; an instrument document is compiled here.
-
-    Whether an assessment fits it is checked when scoring (``instrument.mismatch``), for a
-    document and a compiled instrument alike.
-    """
-    if isinstance(instrument, CompiledInstrument):
-        return instrument
-    return compile_instrument(instrument)
 
 
 def score_assessment(
@@ -331,9 +261,10 @@ def verify_summary(
     ]
 
 
-_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection"})
+_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection", "/results"})
 """Summary members added after the first summary format, by pointer: ``/unknowns/indices``
-(index ranges, issue 13). A summary without them verifies; one with them is compared."""
+(index ranges, issue 13), ``/protection``, ``/results`` (further results, issue 13). A
+summary without them verifies; one with them is compared."""
 
 
 def _summary_instrument(

@@ -80,6 +80,9 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.policy_overrides": "score",
     "Instrument.discretionary_override": "score",
     "Instrument.process_checks": "score",
+    "Instrument.unknown_scores_as": "score",  # the default unknown policy
+    "Instrument.results": "score",  # further results: values, ranges, trace
+    "Instrument.subject_kinds": "score",  # an assessment of another kind is refused
     "Instrument.extensions": "cosmetic",  # the publisher's data, never interpreted
     "Instrument.derives_from": "cosmetic",  # where a variant came from; its contents differ
     "Instrument.migrations": "cosmetic",  # how old assessments are carried, not how scored
@@ -105,6 +108,7 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Level.label": "cosmetic",
     "Level.points": "score",
     "Level.anchor": "cosmetic",
+    "Level.pole": "score",  # strength and concern counts, concerning default
     "UnknownLevel.id": "score",
     "UnknownLevel.label": "cosmetic",
     "UnknownLevel.scores_as": "score",  # the unknown policy
@@ -127,6 +131,13 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Item.evidence_required_from": "score",  # the evidence check
     "Item.indicates": "score",  # forms of endangerment
     "Item.concerning_from": "score",  # forms of endangerment
+    "Item.anchors_by_age": "cosmetic",
+    "Item.codes": "score",  # copied into every summary
+    "ItemAnchor.level": "cosmetic",
+    "ItemAnchor.anchor": "cosmetic",
+    "ItemAnchor.age_months": "cosmetic",
+    "Code.system": "score",
+    "Code.code": "score",
     # --- indices and bands -------------------------------------------------------------------
     "Index.id": "score",
     "Index.label": "cosmetic",
@@ -137,6 +148,8 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Index.at_least": "score",
     "Index.rounding": "score",
     "Index.bands": "score",
+    "Index.factor": "score",
+    "Index.minimum_answered": "score",
     "Rounding.places": "score",
     "Rounding.mode": "score",
     "Band.id": "score",
@@ -158,6 +171,14 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "DecisionRule.when": "score",
     "DecisionRule.outcome": "score",
     "DecisionRule.rationale": "cosmetic",
+    "Result.id": "score",
+    "Result.label": "cosmetic",
+    "Result.description": "cosmetic",
+    "Result.outcomes": "score",
+    "Result.table": "score",
+    "ResultValue.id": "score",
+    "ResultValue.label": "cosmetic",
+    "ResultValue.description": "cosmetic",
     "PolicyOverride.id": "score",
     "PolicyOverride.when": "score",
     "PolicyOverride.minimum_outcome": "score",
@@ -190,6 +211,8 @@ ORDER_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.decision_table": "score",  # first match wins
     "Scale.levels": "score",  # ascending: "at least" follows the order
     "Index.bands": "score",  # max_band compares band positions
+    "Result.outcomes": "score",  # least severe first: "at least" follows the order
+    "Result.table": "score",  # first match wins
 }
 """Lists whose order counts for scoring; reordering any other list is cosmetic."""
 

@@ -77,6 +77,12 @@ def _data_dir() -> Path:
     return Path(str(resources.files("kwg_check") / "data"))
 
 
+def bundled_id(path: Path) -> str:
+    """The instrument id a bundled file holds, by its name: ``ID.yaml`` or
+    ``ID-VERSION.yaml`` (bundled ids have no hyphen; a test checks both)."""
+    return path.stem.partition("-")[0]
+
+
 class InstrumentRegistry:
     """Instruments by id and version.
 
@@ -95,13 +101,13 @@ class InstrumentRegistry:
         """The instruments the caller added (a copy of a bundled one too), by origin."""
         self._variants: dict[tuple[str, str], InstrumentVariant] = {}
         """The local variants among the instruments, as their authors wrote them."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._unread: dict[str, list[Path]] = {}
+        """Bundled files not parsed yet, by the instrument id their name starts with."""
         if bundled:
-            self._add_documents(
-                (parse_instrument_or_variant(load_path(path)), f"bundled:{path.name}")
-                for path in sorted((_data_dir() / "instruments").iterdir())
-                if path.suffix in INSTRUMENT_SUFFIXES
-            )
+            for path in sorted((_data_dir() / "instruments").iterdir()):
+                if path.suffix in INSTRUMENT_SUFFIXES:
+                    self._unread.setdefault(bundled_id(path), []).append(path)
         for directory in directories:
             self.add_directory(directory)
 
@@ -164,6 +170,7 @@ class InstrumentRegistry:
     @checked_arguments
     def variant(self, instrument_id: str, version: str) -> InstrumentVariant | None:
         """The variant document an instrument was resolved from (``None``: not a variant)."""
+        self._read(instrument_id)
         return self._variants.get((instrument_id, version))
 
     @checked_arguments
@@ -176,6 +183,7 @@ class InstrumentRegistry:
         return base_mismatch(variant, self.get(ref.id, ref.version))
 
     def _has(self, instrument_id: str, version: str) -> bool:
+        self._read(instrument_id)
         return (instrument_id, version) in self._instruments
 
     def _add_given(self, instrument: Instrument, origin: str) -> None:
@@ -206,7 +214,9 @@ class InstrumentRegistry:
             instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
         )
         key = (document.id, document.version)
+        self._read(document.id)  # the bundled namesake it replaces
         combined = InstrumentRegistry(bundled=False)
+        combined._unread = {k: list(v) for k, v in self._unread.items()}
         combined._instruments = {**self._instruments, key: (document, origin)}
         combined._compiled = {k: v for k, v in self._compiled.items() if k != key}
         if isinstance(instrument, CompiledInstrument):
@@ -217,7 +227,24 @@ class InstrumentRegistry:
             combined._given[key] = origin
         return combined
 
+    def _read(self, instrument_id: str | None = None) -> None:
+        """Parse the bundled files not read yet: those named after ``instrument_id`` (a
+        bundled file is named ``ID.yaml`` or ``ID-VERSION.yaml`` after the instrument it
+        holds; a test checks that), or all of them. Checking one assessment so reads one
+        instrument's files, not every bundled one."""
+        with self._lock:
+            if instrument_id is None:
+                unread = [path for paths in self._unread.values() for path in paths]
+                self._unread = {}
+            else:
+                unread = self._unread.pop(instrument_id, [])
+            self._add_documents(
+                (parse_instrument_or_variant(load_path(file)), f"bundled:{file.name}")
+                for file in unread
+            )
+
     def _add(self, instrument: Instrument, origin: str) -> None:
+        self._read(instrument.id)  # a bundled namesake is compared before anything is added
         key = (instrument.id, instrument.version)
         known = self._instruments.get(key)
         if known is None:
@@ -234,6 +261,7 @@ class InstrumentRegistry:
 
     def entries(self) -> list[InstrumentEntry]:
         """All instruments, sorted by id and then version."""
+        self._read()
         return [
             InstrumentEntry(ident, version, instrument.title, origin)
             for (ident, version), (instrument, origin) in sorted(
@@ -261,6 +289,7 @@ class InstrumentRegistry:
         return self.compiled(assessment.instrument.id, assessment.instrument.version)
 
     def _key(self, instrument_id: str, version: str | None) -> tuple[str, str]:
+        self._read(instrument_id)
         if version is not None:
             if (instrument_id, version) in self._instruments:
                 return instrument_id, version
@@ -277,6 +306,7 @@ class InstrumentRegistry:
     def _unknown(self, instrument_id: str, version: str | None) -> str:
         """Why an instrument is not found, with the known versions or the closest ids; when
         the caller gave instruments, which ones, so that a wrong file is plain to see."""
+        self._read()
         ids = sorted({ident for ident, _ in self._instruments})
         if instrument_id in ids:
             versions = sorted(

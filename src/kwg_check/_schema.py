@@ -25,16 +25,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-import jsonschema
-import referencing
-import referencing.exceptions
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
-from referencing.jsonschema import DRAFT202012
 
 from kwg_check._errors import (
     KwgCheckError,
@@ -53,6 +47,11 @@ from kwg_check._model._types import (
     PSEUDONYM_PATTERN,
     SEMVER_PATTERN,
 )
+
+if TYPE_CHECKING:  # jsonschema is imported where a document is checked against a schema
+    import referencing
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 __all__ = [
     "DIALECT",
@@ -336,12 +335,17 @@ def _bundled(name: str) -> dict[str, Any]:
 
 def _refuse(uri: str) -> NoReturn:
     """Retrieval hook of the registry: nothing outside the bundle is ever fetched."""
+    import referencing.exceptions
+
     raise referencing.exceptions.NoSuchResource(uri)
 
 
 @functools.cache
 def registry() -> referencing.Registry[Any]:
     """The three bundled schemas; any other URI is refused, never fetched."""
+    import referencing
+    from referencing.jsonschema import DRAFT202012
+
     resources_ = [
         (schema_id(name), DRAFT202012.create_resource(_bundled(name))) for name in SCHEMA_NAMES
     ]
@@ -351,6 +355,8 @@ def registry() -> referencing.Registry[Any]:
 @functools.cache
 def validator(name: str) -> Validator:
     """A Draft 2020-12 validator over the bundled schema (no format checking: none is used)."""
+    import jsonschema
+
     if name not in _MODELS:
         _unknown(name)
     return jsonschema.Draft202012Validator(_bundled(name), registry=registry())

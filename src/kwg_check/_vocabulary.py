@@ -122,6 +122,7 @@ _KINDS = {
     "item": "item",
     "items": "item",
     "index": "index",
+    "minus": "index",
     "flag": "flag",
     "outcome": "outcome",
     "domains": "domain",
@@ -130,7 +131,7 @@ _KINDS = {
     "band": "band",
 }
 """Which parameters hold ids of the instrument, and of what kind."""
-_NUMBERS = frozenset({"points", "value", "cutoff", "minimum"})
+_NUMBERS = frozenset({"points", "value", "cutoff", "minimum", "factor"})
 """Which parameters hold exact decimals (written as strings in the summary)."""
 
 
@@ -507,6 +508,37 @@ VOCABULARY: Mapping[str, W] = {
         "number of items at or above a level (level not set)",
         "Zahl der Merkmale ab einer Stufe (Stufe nicht angegeben)",
     ),
+    "sheet.agg.count_strengths": W(
+        "number of items rated at a strength level of their bipolar scale",
+        "Zahl der Merkmale, die auf einer Stärken-Stufe ihrer bipolaren Skala eingeschätzt sind",
+    ),
+    "sheet.agg.count_concerns": W(
+        "number of items rated at a concern level of their bipolar scale",
+        "Zahl der Merkmale, die auf einer Problem-Stufe ihrer bipolaren Skala eingeschätzt sind",
+    ),
+    "sheet.agg.prorated_sum": W(
+        "sum of the items' points × applicable ÷ answered items, when at least a share of "
+        "{share} of the applicable items is answered; otherwise undetermined",
+        "Summe der Punkte der Merkmale × zutreffende ÷ beantwortete Merkmale, wenn mindestens "
+        "ein Anteil von {share} der zutreffenden Merkmale beantwortet ist; sonst nicht "
+        "bestimmbar",
+    ),
+    "sheet.agg.scaled": W("{index} × {factor}", "{index} × {factor}"),
+    "sheet.agg.rounded": W("{index}, rounded", "{index}, gerundet"),
+    "sheet.agg.difference": W("{index} minus {minus}", "{index} minus {minus}"),
+    "sheet.pole": W("Pole", "Pol"),
+    "sheet.pole.strength": W("strength", "Stärke"),
+    "sheet.pole.neutral": W("neutral", "neutral"),
+    "sheet.pole.concern": W("concern", "Problem"),
+    "sheet.scale.unscored": W(
+        "The scale gives no points: its items carry information and are never summed.",
+        "Die Skala vergibt keine Punkte: ihre Merkmale geben Auskunft und werden nie summiert.",
+    ),
+    "sheet.codes": W("Codes", "Codes"),
+    "sheet.anchors": W("Anchors of this item", "Ankerbeispiele dieses Merkmals"),
+    "sheet.unknown_default": W(
+        "Unknown answers score by default", "Unbekannte Antworten zählen standardmäßig"
+    ),
     "sheet.agg.max_band": W(
         "the highest band among the input indices (value: its rank, counted from 1)",
         "das höchste Band der Eingangsindizes (Wert: sein Rang, ab 1 gezählt)",
@@ -555,6 +587,13 @@ VOCABULARY: Mapping[str, W] = {
     "traffic.red": W("red", "rot"),
     "sheet.category": W("§ 99 SGB VIII category", "Kategorie nach § 99 SGB VIII"),
     "sheet.decision": W("Decision table", "Entscheidungstabelle"),
+    "sheet.result": W("Further result", "Weiteres Ergebnis"),
+    "sheet.result.note": W(
+        "Values, least severe first; the first matching row gives the value. Rows may read "
+        "the outcome and other results.",
+        "Werte, der mildeste zuerst; die erste zutreffende Zeile ergibt den Wert. Zeilen "
+        "dürfen das Ergebnis und andere weitere Ergebnisse lesen.",
+    ),
     "sheet.decision.note": W(
         "Rules are tried in order; the first that matches gives the outcome.",
         "Die Regeln werden der Reihe nach geprüft; die erste zutreffende bestimmt das Ergebnis.",
@@ -672,6 +711,16 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.c.age.of.youngest_child": W("youngest child: {band}", "jüngstes Kind: {band}"),
     "sheet.c.age.of.oldest_child": W("oldest child: {band}", "ältestes Kind: {band}"),
     "sheet.c.or": W(" or ", " oder "),
+    "sheet.c.outcome_at_least": W(
+        "the outcome at least `{value}`", "das Ergebnis mindestens `{value}`"
+    ),
+    "sheet.c.outcome_in": W("the outcome is {values}", "das Ergebnis ist {values}"),
+    "sheet.c.result_at_least": W(
+        "result `{result}` at least `{value}`", "weiteres Ergebnis `{result}` mindestens `{value}`"
+    ),
+    "sheet.c.result_in": W(
+        "result `{result}` is {values}", "weiteres Ergebnis `{result}` ist {values}"
+    ),
     "report.report": W("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
     "report.comparison.title": W(
         "Reassessment comparison", "Vergleich mit der vorherigen Gefährdungseinschätzung"
@@ -954,7 +1003,9 @@ VOCABULARY: Mapping[str, W] = {
         "Every process check that applies is met.",
         "Alle anwendbaren Verfahrensprüfungen sind erfüllt.",
     ),
-    "report.anchors": W("Anchors of the chosen levels", "Ankerbeispiele der gewählten Stufen"),
+    "report.anchors": W(
+        "Anchors of the levels rated concerning", "Ankerbeispiele der auffälligen Stufen"
+    ),
     "report.level": W("Level", "Stufe"),
     "report.cmp.previous": W("Previous assessment", "Vorherige Einschätzung"),
     "report.cmp.glance": W("At a glance", "Auf einen Blick"),
@@ -1075,6 +1126,7 @@ VOCABULARY: Mapping[str, W] = {
     "text.minimum": W("minimum", "Mindestwert"),
     "text.unknown": W("Unknown", "Unbekannt"),
     "text.range": W("possible outcomes", "mögliche Ergebnisse"),
+    "text.result_range": W("possible values", "mögliche Werte"),
     "text.clarify": W("Clarify first", "Zuerst klären"),
     "text.checks": W("Process checks", "Verfahrensprüfungen"),
     "text.warnings": W("Warnings", "Hinweise"),
@@ -1272,6 +1324,52 @@ VOCABULARY: Mapping[str, W] = {
         "number of answered items at or above level {level}",
         "Anzahl der beantworteten Merkmale ab Stufe {level}",
     ),
+    "explain.count_strengths": W(
+        "number of answered items at a strength level of their bipolar scale",
+        "Anzahl der beantworteten Merkmale auf einer Stärken-Stufe ihrer bipolaren Skala",
+    ),
+    "explain.count_concerns": W(
+        "number of answered items at a concern level of their bipolar scale",
+        "Anzahl der beantworteten Merkmale auf einer Problem-Stufe ihrer bipolaren Skala",
+    ),
+    "explain.prorated_sum": W(
+        "sum of the points × {applicable} applicable ÷ {answered} answered items; rounded "
+        "{mode} to {n} place",
+        "Summe der Punkte × {applicable} zutreffende ÷ {answered} beantwortete Merkmale; "
+        "{mode} gerundet auf {n} Stelle",
+        "sum of the points × {applicable} applicable ÷ {answered} answered items; rounded "
+        "{mode} to {n} places",
+        "Summe der Punkte × {applicable} zutreffende ÷ {answered} beantwortete Merkmale; "
+        "{mode} gerundet auf {n} Stellen",
+    ),
+    "explain.prorated_sum_empty": W(
+        "undetermined: {answered} of {applicable} applicable items answered, less than the "
+        "required share {minimum}",
+        "nicht bestimmbar: {answered} von {applicable} zutreffenden Merkmalen beantwortet, "
+        "weniger als der geforderte Anteil {minimum}",
+    ),
+    "explain.scaled": W("{index} × {factor}", "{index} × {factor}"),
+    "explain.scaled_rounded": W(
+        "{index} × {factor}, rounded {mode} to {n} place",
+        "{index} × {factor}, {mode} gerundet auf {n} Stelle",
+        "{index} × {factor}, rounded {mode} to {n} places",
+        "{index} × {factor}, {mode} gerundet auf {n} Stellen",
+    ),
+    "explain.rounded": W(
+        "{index} rounded {mode} to {n} place",
+        "{index} {mode} gerundet auf {n} Stelle",
+        "{index} rounded {mode} to {n} places",
+        "{index} {mode} gerundet auf {n} Stellen",
+    ),
+    "explain.difference": W("{index} minus {minus}", "{index} minus {minus}"),
+    "explain.arithmetic_empty": W(
+        "no value: an input index has no value",
+        "kein Wert: ein Eingabe-Index hat keinen Wert",
+    ),
+    "explain.level_recorded": W(
+        "level {level} is recorded; the scale gives no points",
+        "Stufe {level} ist festgehalten; die Skala vergibt keine Punkte",
+    ),
     "explain.max_band": W(
         "rank (from 1) of the highest band among the input indices",
         "Rang (ab 1) der höchsten Einstufung unter den Eingabe-Indizes",
@@ -1360,6 +1458,17 @@ VOCABULARY: Mapping[str, W] = {
         "rule {rule} matches: outcome {outcome}", "Regel {rule} trifft zu: Ergebnis {outcome}"
     ),
     "explain.rule_does_not_match": W("rule {rule} does not match", "Regel {rule} trifft nicht zu"),
+    "explain.result_row_matches": W(
+        "{result}: row {rule} matches: {outcome}",
+        "{result}: Zeile {rule} trifft zu: {outcome}",
+    ),
+    "explain.result_default_row": W(
+        "{result}: default row {rule} applies: {outcome}",
+        "{result}: Auffangzeile {rule} greift: {outcome}",
+    ),
+    "explain.result_row_does_not_match": W(
+        "{result}: row {rule} does not match", "{result}: Zeile {rule} trifft nicht zu"
+    ),
     "explain.policy_holds": W(
         "policy override {policy} holds: the outcome is at least {outcome}",
         "Vorgabe {policy} greift: das Ergebnis ist mindestens {outcome}",

@@ -23,42 +23,10 @@ import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
 
-import attrs
-
-from ._api import (
-    agreement,
-    assessment_to_questionnaire_response,
-    compare,
-    consult,
-    diff_instruments,
-    instrument_impact,
-    instrument_to_questionnaire,
-    lint_instrument,
-    load_json,
-    migrate_assessment,
-    questionnaire_response_to_assessment,
-    render_impact,
-    render_instrument_diff,
-    render_report,
-    resolve_instrument,
-    score_assessment,
-    summary_text,
-    validate_document,
-    verify_summary,
-)
-from ._batch import (
-    BatchCount,
-    ResumePoint,
-    available_cores,
-    bounded_lines,
-    resume_point,
-    skip_done,
-    write_batch,
-)
+from ._check import lint_instrument, validate_document
 from ._documents import (
     document_type,
     dump_document,
@@ -69,7 +37,7 @@ from ._documents import (
 )
 from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, Problem
-from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
+from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
 from ._lifecycle import parse_instrument_or_variant
 from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
@@ -86,16 +54,14 @@ from ._types import (
     language,
 )
 from ._version import __version__
-from ._views._agreement import render_agreement
-from ._views._consult import render_consultation
-from ._views._describe import describe_instrument
-from ._views._fhir import not_expressed
-from ._views._report import render_comparison
-from ._views._stats import read_documents, read_statistic, render_statistic
-from ._vocabulary import localized, word
+
+# Each command imports the rest of what it uses (``_api`` and the views, ``_batch`` with its
+# worker processes, the vocabulary): ``validate`` starts without them (issue 17).
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
+
+    from ._batch import BatchCount, ResumePoint
 
 __all__ = ["main"]
 
@@ -137,7 +103,7 @@ def _read(path: str) -> JsonValue:
     if path == "-":
         return load_bytes(sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1))
     _check_readable(path)
-    return load_json(path)
+    return load_path(path)
 
 
 def _check_readable(path: str) -> None:
@@ -217,8 +183,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             data = _read(name)
             kind: str | None = document_type(data)
             problems = validate_document(data, registry=registry, schema_only=args.schema_only)
-            if kind == "instrument" and not problems:
-                warnings = lint_instrument(parse_instrument(data))
+            if kind in ("instrument", "instrument_variant") and not problems:
+                warnings = lint_instrument(parse_instrument_or_variant(data), registry=registry)
         except KwgCheckError as error:
             kind, problems = None, list(error.problems)
         invalid += bool(problems)
@@ -230,7 +196,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 "valid": not problems,
                 "problems": [_as_json(problem) for problem in problems],
             }
-            if kind == "instrument":
+            if kind in ("instrument", "instrument_variant"):
                 entry["warnings"] = [_as_json(warning) for warning in warnings]
             report.append(entry)
         else:
@@ -252,8 +218,11 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     warned = 0
     files = _expand(args.files)
     for name in files:
-        instrument = _instrument_from_file(name)
-        warnings = lint_instrument(instrument)
+        instrument = _load(name, parse_instrument_or_variant)
+        try:
+            warnings = lint_instrument(instrument)
+        except KwgCheckError as error:  # a variant whose base is not known
+            raise _InvalidFile(name, error.problems) from None
         warned += bool(warnings)
         if args.format == "json":
             report.append({"file": name, "warnings": [_as_json(w) for w in warnings]})
@@ -272,6 +241,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    from ._api import resolve_instrument, score_assessment, summary_text
+
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument, registry=_registry((), args.instruments))
@@ -287,6 +258,8 @@ _DIFFERENCE = "verify.difference"
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from ._api import verify_summary
+
     summary = _load(args.summary, parse_summary)
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
@@ -315,6 +288,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_instruments(args: argparse.Namespace) -> int:
+    from ._vocabulary import localized
+
     registry = bundled_registry()
     for entry in registry.entries():
         lang = language(args.lang, registry.get(entry.id, entry.version))
@@ -324,6 +299,8 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
+    from ._vocabulary import localized
+
     registry = bundled_registry()
     for example in examples():
         lang = language(args.lang, registry.get(example.instrument))
@@ -357,12 +334,16 @@ def _named_instrument(
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
+    from ._views._describe import describe_instrument
+
     instrument, variant = _named_instrument(args.instrument)
     sys.stdout.write(describe_instrument(instrument, lang=args.lang, variant=variant))
     return EXIT_OK
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
+    from ._api import migrate_assessment
+
     assessment = _load(args.assessment, parse_assessment)
     registry = _registry((), args.instruments)
     source = _instrument_from_file(args.instrument) if args.instrument else None
@@ -491,6 +472,8 @@ def _open_input(path: str, stack: contextlib.ExitStack) -> BinaryIO:
 
 def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoint] | None:
     """Where an interrupted run left off: its partial file, or else the output itself."""
+    from ._batch import resume_point, skip_done
+
     if args.output is None or args.output == "-":
         raise _UsageError("--resume needs -o FILE: the output to continue")
     target = Path(os.path.realpath(args.output))
@@ -516,6 +499,12 @@ def _batch_registry(args: argparse.Namespace) -> InstrumentRegistry | None:
 
 
 def _cmd_score_batch(args: argparse.Namespace) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    import attrs
+
+    from ._batch import BatchCount, available_cores, write_batch
+
     registry = _batch_registry(args)
     count = BatchCount()
     with contextlib.ExitStack() as stack:
@@ -551,6 +540,7 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
 
 
 def _stopped(count: BatchCount, args: argparse.Namespace, reason: str) -> str:
+
     message = f"{count.lines} line(s) written before the run stopped: {reason}"
     if count.lines and args.output not in (None, "-"):
         message += f"; they are in {args.output}.partial, continue with --resume"
@@ -564,6 +554,8 @@ def _positive(text: str) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
+    from ._views._stats import read_statistic, render_statistic
+
     for path in args.summaries:
         if path != "-" and not Path(path).exists():
             raise _UsageError(f"{path}: no such file or directory")
@@ -586,6 +578,10 @@ def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
     """The Questionnaire; the items whose rule FHIRPath cannot carry are listed on stderr
     (kwg_check still computes them from an imported response)."""
+    from ._api import instrument_to_questionnaire
+    from ._views._fhir import not_expressed
+    from ._vocabulary import word
+
     instrument, _ = _named_instrument(args.instrument)
     questionnaire = instrument_to_questionnaire(instrument, lang=args.lang)
     lang = language(args.lang, instrument)
@@ -595,6 +591,8 @@ def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
 
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
+    from ._api import assessment_to_questionnaire_response
+
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
@@ -603,6 +601,8 @@ def _cmd_fhir_response(args: argparse.Namespace) -> int:
 
 
 def _cmd_fhir_import(args: argparse.Namespace) -> int:
+    from ._api import questionnaire_response_to_assessment
+
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
@@ -630,6 +630,8 @@ def _assessment_or_summary(data: JsonValue) -> Assessment | Summary:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ._api import render_report
+
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
@@ -650,6 +652,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    from ._api import compare
+    from ._views._report import render_comparison
+
     registry = _registry(args.instrument, args.instruments)
     old, new = (_load(name, _assessment_or_summary) for name in (args.old, args.new))
     try:
@@ -663,6 +668,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_instrument_diff(args: argparse.Namespace) -> int:
     # Exit 1 means "score-affecting differences" to CI, so an instrument that cannot be read
     # must not end the same way: its problems are printed and the exit is 2.
+    from ._api import diff_instruments, render_instrument_diff
+
     try:
         old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
     except _InvalidFile as error:
@@ -685,6 +692,9 @@ def _assessment_in(data: JsonValue) -> Assessment | list[Problem]:
 
 
 def _cmd_impact(args: argparse.Namespace) -> int:
+    from ._api import instrument_impact, render_impact
+    from ._views._stats import read_documents
+
     old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
     for path in args.assessments:
         if path != "-" and not Path(path).exists():
@@ -723,6 +733,9 @@ def _print_placed(files: Mapping[str, str], problems: Sequence[Problem], lines: 
 
 
 def _cmd_consult(args: argparse.Namespace) -> int:
+    from ._api import consult
+    from ._views._consult import render_consultation
+
     if len(args.assessments) < 2:
         raise _UsageError("consult needs at least two assessments (ASSESSMENT ASSESSMENT...)")
     assessments = [_load(name, parse_assessment) for name in args.assessments]
@@ -740,6 +753,8 @@ def _cmd_consult(args: argparse.Namespace) -> int:
 def _assessment_lines(path: str) -> tuple[list[Assessment], list[tuple[str, Problem]]]:
     """The assessments of a JSON Lines file, one per line, and the problems of bad lines
     (with ``FILE:LINE`` as their place)."""
+    from ._batch import bounded_lines
+
     found: list[Assessment] = []
     problems: list[tuple[str, Problem]] = []
     with contextlib.ExitStack() as stack:
@@ -756,6 +771,9 @@ def _assessment_lines(path: str) -> tuple[list[Assessment], list[tuple[str, Prob
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
+    from ._api import agreement
+    from ._views._agreement import render_agreement
+
     (first, bad_first), (second, bad_second) = map(_assessment_lines, (args.first, args.second))
     for where, problem in bad_first + bad_second:
         print(f"{where}:{problem.pointer}: {problem.code}: {problem.reason}", file=sys.stderr)

@@ -236,7 +236,13 @@ def _answer_problems(item: CItem, answer: Answer) -> list[Problem]:
 
 
 def raw_answer(item: CItem, answer: Answer) -> Raw:
-    """Reduce a checked answer to its counting level and points (see the module docstring)."""
+    """Reduce a checked answer to its counting level and points (see the module docstring);
+    an answer on a scale without points counts its level only."""
+    raw = _reduced(item, answer)
+    return raw if item.scale.scored else Raw(raw.rank, raw.level, None)
+
+
+def _reduced(item: CItem, answer: Answer) -> Raw:
     scale = item.scale
     unknown = Raw(None, scale.unknown_id or "", scale.unknown_points)
     if answer.level is not None:

@@ -33,11 +33,12 @@ from kwg_check._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from kwg_check._model.conditions import Condition as ConditionModel
 
-from ._conditions import Names
-from ._evaluate import Reach, band_of, clean, reach, round_quotient
+from ._conditions import Names, result_ranks
+from ._evaluate import ARITHMETIC, POLES, Reach, band_of, clean, reach, round_quotient, rounded
 from ._runtime import AGE_OF, Ages, CIndex, CompiledInstrument, Raw
 from ._semantics import names_of
 
@@ -103,9 +104,22 @@ ACond = Callable[["Box"], int]
 class Box:
     """The abstract state of one partial assignment (mutable; one per search)."""
 
-    __slots__ = ("age", "applicable", "bands", "choices", "points", "raised", "ranks", "values")
+    __slots__ = (
+        "age",
+        "applicable",
+        "bands",
+        "choices",
+        "outcome",
+        "points",
+        "raised",
+        "ranks",
+        "results",
+        "values",
+    )
 
-    def __init__(self, age: Ages, choices: list[Choice], n_indices: int, n_flags: int) -> None:
+    def __init__(
+        self, age: Ages, choices: list[Choice], n_indices: int, n_flags: int, n_results: int = 0
+    ) -> None:
         n_items = len(choices)
         self.age = age
         self.choices = choices
@@ -115,6 +129,10 @@ class Box:
         self.values: list[Span] = [NONE_SPAN] * n_indices
         self.bands: list[Span] = [NONE_SPAN] * n_indices
         self.raised: list[int] = [FALSE] * n_flags
+        # Set by ``Abstract.results`` only: the primary outcome's (least, most severe) and
+        # each further result's possible values.
+        self.outcome: tuple[int, int] | None = None
+        self.results: list[frozenset[int]] = [frozenset()] * n_results
 
 
 @attrs.frozen(eq=False)
@@ -126,6 +144,8 @@ class Abstract:
     flags: tuple[ACond, ...]
     rules: tuple[ACond | None, ...]
     policies: tuple[ACond, ...]
+    rows: tuple[tuple[ACond | None, ...], ...]
+    """Per further result: its table's rows."""
     reaches: tuple[Reach | None, ...]
     domains: tuple[Choice, ...]
     """Per item: the choice of all its completions (``too_many_choice`` when unlisted)."""
@@ -135,7 +155,7 @@ class Abstract:
     def box(self, age: Ages, choices: list[Choice]) -> Box:
         """Evaluate everything for the given choices."""
         c = self.compiled
-        box = Box(age, choices, len(c.indices), len(c.flags))
+        box = Box(age, choices, len(c.indices), len(c.flags), len(c.results))
         self._update(box, c.item_order, c.index_order, c.flag_order)
         return box
 
@@ -201,6 +221,22 @@ class Abstract:
                     low = max(low, minimum)
         return low, high
 
+    def results(self, box: Box) -> list[frozenset[int]]:
+        """The values each further result may take (``box.results``), after the primary
+        outcome's (``box.outcome``; none for professional judgement), dependencies first."""
+        c = self.compiled
+        box.outcome = self.outcome(box) if c.method == "decision_table" else None
+        for pos in c.result_order:
+            possible: set[int] = set()
+            for row, when in zip(c.results[pos].rows, self.rows[pos], strict=True):
+                mask = TRUE if when is None else when(box)
+                if mask & TRUE:
+                    possible.add(row.outcome)
+                if not mask & FALSE:
+                    break
+            box.results[pos] = frozenset(possible)
+        return box.results
+
 
 @functools.lru_cache(maxsize=16)
 def abstract(compiled: CompiledInstrument) -> Abstract:
@@ -213,6 +249,10 @@ def abstract(compiled: CompiledInstrument) -> Abstract:
         tuple(_compile(flag.when, names) for flag in instrument.flags),
         tuple(_optional(rule.when, names) for rule in table),
         tuple(_compile(policy.when, names) for policy in instrument.policy_overrides),
+        tuple(
+            tuple(_optional(row.when, names) for row in result.table)
+            for result in instrument.results
+        ),
         tuple(reach(compiled, pos) for pos in range(len(compiled.items))),
         tuple(
             too_many_choice(compiled, item.pos)
@@ -280,8 +320,27 @@ def _compile(cond: ConditionModel, names: Names) -> ACond:
                 )
 
             return in_band
+        case ResultIs():
+            return _compile_result(cond, names)
         case _:
             assert_never(cond)
+
+
+def _compile_result(cond: ResultIs, names: Names) -> ACond:
+    """The primary outcome may be any rank between its least and most severe (a superset);
+    a further result any of its possible values."""
+    pos, accepted = result_ranks(cond, names)
+    if pos is None:
+
+        def primary(b: Box) -> int:
+            if b.outcome is None:
+                return FALSE
+            low, high = b.outcome
+            return _truths(rank in accepted for rank in range(low, high + 1))
+
+        return primary
+    result = pos
+    return lambda b: _truths(rank in accepted for rank in b.results[result])
 
 
 def _compile_in(test: AnswerInTest, names: Names) -> ACond:
@@ -377,15 +436,17 @@ def _index_span(compiled: CompiledInstrument, index: CIndex, box: Box) -> Span:
     aggregation = index.aggregation
     if aggregation == "max_band":
         return _extreme([box.bands[j] for j in index.inputs], top=True, plus=Decimal(1))
-    if aggregation == "count_at_least":
-        threshold = index.at_least
-        assert threshold is not None
+    if aggregation in ("count_at_least", "count_strengths", "count_concerns"):
         sure = maybe = 0
         for i in index.items:
-            counts = [r is not None and r >= threshold for r in box.ranks[i]]
+            counts = [_counts(compiled, index, i, r) for r in box.ranks[i]]
             sure += all(counts)
             maybe += any(counts)
         return Decimal(sure), Decimal(maybe), False
+    if aggregation == "prorated_sum":
+        return _prorated([box.points[i] for i in index.items], index)
+    if aggregation in ARITHMETIC:
+        return _arithmetic(index, [box.values[j] for j in index.inputs])
     if aggregation == "sum":
         return _sum([box.points[i] for i in index.items] + [box.values[j] for j in index.inputs])
     if aggregation == "weighted_sum":
@@ -395,6 +456,52 @@ def _index_span(compiled: CompiledInstrument, index: CIndex, box: Box) -> Span:
     if aggregation == "mean":
         return _mean(index, terms)
     return _extreme(terms, top=aggregation == "max", plus=Decimal(0))
+
+
+def _counts(compiled: CompiledInstrument, index: CIndex, pos: int, rank: int | None) -> bool:
+    """Whether an item answered at ``rank`` counts for a counting index."""
+    if rank is None:
+        return False
+    pole = POLES.get(index.aggregation)
+    if pole is not None:
+        return compiled.items[pos].scale.poles[rank] == pole
+    assert index.at_least is not None
+    return rank >= index.at_least
+
+
+def _prorated(terms: Sequence[Span], index: CIndex) -> Span:
+    """sum × applicable / answered = applicable × the answered items' mean: between the
+    lowest and highest points of any item, times 1 … all items; it may always be absent
+    (too few answers)."""
+    present = [t for t in terms if t[0] is not None and t[1] is not None]
+    if not present:
+        return NONE_SPAN
+    low = min(t[0] for t in present if t[0] is not None)
+    high = max(t[1] for t in present if t[1] is not None)
+    most = Decimal(len(terms))
+    return (
+        clean(rounded(index, min(low, low * most))),
+        clean(rounded(index, max(high, high * most))),
+        True,
+    )
+
+
+def _arithmetic(index: CIndex, inputs: Sequence[Span]) -> Span:
+    """scaled, rounded and difference over the input spans (rounding is monotone)."""
+    if any(t[0] is None or t[1] is None for t in inputs):
+        return NONE_SPAN  # an input never has a value, so neither has the result
+    absent = any(t[2] for t in inputs)
+    (a_low, a_high, _), *rest = inputs
+    assert a_low is not None
+    assert a_high is not None
+    if index.aggregation == "difference":
+        b_low, b_high, _ = rest[0]
+        assert b_low is not None
+        assert b_high is not None
+        return clean(a_low - b_high), clean(a_high - b_low), absent
+    factor = Decimal(1) if index.factor is None else index.factor
+    ends = sorted((a_low * factor, a_high * factor))
+    return clean(rounded(index, ends[0])), clean(rounded(index, ends[1])), absent
 
 
 def _sum(terms: Sequence[Span]) -> Span:

@@ -22,6 +22,7 @@ Phase two runs on the resolved runtime, only when phase one found nothing:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, localcontext
 from itertools import pairwise
 from types import MappingProxyType
@@ -31,7 +32,7 @@ from kwg_check._errors import DocumentError, Problem
 from kwg_check._io import DEFAULT_LIMITS, Limits
 from kwg_check._model.assessment import Assessment
 from kwg_check._model.conditions import Condition as ConditionModel
-from kwg_check._model.instrument import Instrument, Item, Scale
+from kwg_check._model.instrument import DecisionRule, Instrument, Item, Scale
 
 from ._conditions import (
     Names,
@@ -39,6 +40,7 @@ from ._conditions import (
     combine,
     compile_condition,
     condition_polarity,
+    negate,
     referenced,
 )
 from ._evaluate import CONTEXT, clean
@@ -51,6 +53,7 @@ from ._runtime import (
     Cond,
     COutcome,
     CPolicy,
+    CResult,
     CRule,
     CScale,
     Raw,
@@ -114,20 +117,37 @@ def compile_instrument(
 # ------------------------------------------------------------------------------------------
 
 
-def _scale(scale: Scale) -> CScale:
+def _scale(scale: Scale, default_unknown: Decimal | None) -> CScale:
+    """The runtime scale. A scale without points counts nothing, not even for unknowns; an
+    unknown marker without ``scores_as`` takes the instrument's default."""
     unknown = scale.unknown
+    scored = all(level.points is not None for level in scale.levels)
+    unknown_points = None
+    if unknown is not None and scored:
+        unknown_points = default_unknown if unknown.scores_as is None else unknown.scores_as
     return CScale(
         id=scale.id,
         levels=tuple(level.id for level in scale.levels),
-        points=tuple(level.points for level in scale.levels),
+        points=tuple(level.points or Decimal(0) for level in scale.levels),
         rank=MappingProxyType({level.id: rank for rank, level in enumerate(scale.levels)}),
         unknown_id=None if unknown is None else unknown.id,
-        unknown_points=None if unknown is None else unknown.scores_as,
+        unknown_points=unknown_points,
+        scored=scored,
+        poles=tuple(level.pole for level in scale.levels)
+        if any(level.pole is not None for level in scale.levels)
+        else (),
     )
+
+
+def first_concern(scale: CScale) -> int | None:
+    """Rank of the first concern level of a bipolar scale (``None``: not bipolar)."""
+    return next((rank for rank, pole in enumerate(scale.poles) if pole == "concern"), None)
 
 
 def _completions(scale: CScale, item: Item) -> tuple[Raw, ...] | None:
     """Every distinct (counting level, points) an answer to the item can produce."""
+    if not scale.scored:
+        return tuple(Raw(rank, level, None) for rank, level in enumerate(scale.levels))
     if item.response != "multiple" or item.combine != "sum":
         return tuple(
             Raw(rank, level, points)
@@ -151,7 +171,10 @@ def _item(pos: int, item: Item, scale: CScale, names: Names) -> CItem:
         applies, applies_refs = compile_condition(item.applies_when, names)
     concerning: int | None = None
     if item.kind in ("risk", "safety"):
-        concerning = 1 if item.concerning_from is None else scale.rank[item.concerning_from]
+        default = first_concern(scale)
+        concerning = 1 if default is None else default
+        if item.concerning_from is not None:
+            concerning = scale.rank[item.concerning_from]
     return CItem(
         pos=pos,
         id=item.id,
@@ -170,13 +193,16 @@ def _item(pos: int, item: Item, scale: CScale, names: Names) -> CItem:
         concerning_from=concerning,
         indicates=tuple(item.indicates),
         completions=_completions(scale, item),
+        codes=tuple(
+            MappingProxyType({"system": code.system, "code": code.code}) for code in item.codes
+        ),
     )
 
 
 def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
     names = names_of(instrument)
     orders = dependency_orders(instrument)
-    scales = {scale.id: _scale(scale) for scale in instrument.scales}
+    scales = {scale.id: _scale(scale, instrument.unknown_scores_as) for scale in instrument.scales}
     items = tuple(
         _item(pos, item, scales[item.scale], names) for pos, item in enumerate(instrument.items)
     )
@@ -203,6 +229,8 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
                 mode=None if index.rounding is None else index.rounding.mode,
                 band_ids=names.indices[index.id].band_ids or (),
                 cutoffs=cutoffs,
+                factor=index.factor,
+                minimum_answered=index.minimum_answered,
             )
         )
     outcome_rank = {outcome.id: rank for rank, outcome in enumerate(instrument.outcomes)}
@@ -217,13 +245,10 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
         )
         for pos, flag in enumerate(instrument.flags)
     )
-    rules = []
-    for pos, rule in enumerate(instrument.decision_table or []):
-        when: Cond | None = None
-        rule_refs: tuple[Ref, ...] = ()
-        if rule.when is not None:
-            when, rule_refs = compile_condition(rule.when, names)
-        rules.append(CRule(pos, rule.id, when, rule_refs, outcome_rank[rule.outcome]))
+    rules = [
+        _row(pos, rule, names, outcome_rank)
+        for pos, rule in enumerate(instrument.decision_table or [])
+    ]
     policies = tuple(
         CPolicy(pos, p.id, *compile_condition(p.when, names), outcome_rank[p.minimum_outcome])
         for pos, p in enumerate(instrument.policy_overrides)
@@ -237,6 +262,18 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
         checks.append(
             CCheck(pos, check.id, check.legal_reference, applies, refs, check.requirement)
         )
+    results = tuple(
+        CResult(
+            pos,
+            result.id,
+            tuple(value.id for value in result.outcomes),
+            tuple(
+                _row(n, row, names, names.results[result.id].ranks)
+                for n, row in enumerate(result.table)
+            ),
+        )
+        for pos, result in enumerate(instrument.results)
+    )
     policy = instrument.discretionary_override
     return CompiledInstrument(
         instrument=instrument,
@@ -264,7 +301,19 @@ def _build(instrument: Instrument, fingerprint: str) -> CompiledInstrument:
         override_up=None if policy is None else policy.max_levels_up,
         override_down=None if policy is None else policy.max_levels_down,
         checks=tuple(checks),
+        results=results,
+        result_order=orders["results"],
     )
+
+
+def _row(pos: int, row: DecisionRule, names: Names, ranks: Mapping[str, int]) -> CRule:
+    """A row of a table, its outcome as a rank of the result's values (the outcomes for the
+    decision table)."""
+    when: Cond | None = None
+    refs: tuple[Ref, ...] = ()
+    if row.when is not None:
+        when, refs = compile_condition(row.when, names)
+    return CRule(pos, row.id, when, refs, ranks[row.outcome])
 
 
 # ------------------------------------------------------------------------------------------
@@ -323,11 +372,23 @@ def _bound_problems(compiled: CompiledInstrument) -> list[Problem]:
             else:
                 terms.append((bound[i], places[i]))
         terms.extend((index_bound[j], index_places[j]) for j in index.inputs)
-        if agg in ("sum", "weighted_sum"):
+        if agg in ("sum", "weighted_sum", "difference"):
             total = sum((t for t, _ in terms), Decimal(0))
             digits = max(p for _, p in terms)
-        elif agg == "count_at_least":
+        elif agg in ("count_at_least", "count_strengths", "count_concerns"):
             total, digits = Decimal(len(index.items)), 0
+        elif agg == "prorated_sum":
+            # sum × applicable / answered ≤ (number of items) × the largest term
+            total = len(terms) * max(t for t, _ in terms)
+            assert index.places is not None
+            digits = index.places
+        elif agg in ("scaled", "rounded"):
+            top, digits = terms[0]
+            if index.factor is not None:
+                top, digits = top * abs(index.factor), digits + _places(index.factor)
+            # rounding away from zero adds at most one unit of the last kept place
+            total = top + (1 if index.places is not None else 0)
+            digits = digits if index.places is None else index.places
         elif agg == "max_band":
             total, digits = Decimal(len(index.band_ids)), 0
         else:
@@ -361,8 +422,12 @@ def _bound_problems(compiled: CompiledInstrument) -> list[Problem]:
 
 def _direction(item: CItem, aggregation: str) -> int | None:
     """How an index's value moves with the item's level: +1, -1, 0 or None (either)."""
-    if aggregation == "count_at_least":
+    if aggregation in ("count_at_least", "count_concerns"):
         return 1
+    if aggregation == "count_strengths":
+        return -1  # strengths are the lowest levels: a higher level leaves them
+    if not item.scale.scored:
+        return 0
     if aggregation == "weighted_sum" and item.weight == 0:
         return 0
     points = item.scale.points
@@ -386,7 +451,12 @@ def index_polarities(compiled: CompiledInstrument) -> dict[int, Pol]:
         for i in index.items:
             direction = _direction(compiled.items[i], index.aggregation)
             parts.append({} if direction == 0 else {i: direction})
-        parts.extend(pols[j] for j in index.inputs)
+        inputs = [pols[j] for j in index.inputs]
+        if index.aggregation == "difference":
+            inputs = [inputs[0], negate(inputs[1])]
+        elif index.aggregation == "scaled" and index.factor is not None and index.factor <= 0:
+            inputs = [negate(inputs[0]) if index.factor else {}]
+        parts.extend(inputs)
         pols[pos] = combine(*parts)
     return pols
 

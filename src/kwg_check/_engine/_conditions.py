@@ -32,6 +32,7 @@ from kwg_check._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from kwg_check._model.conditions import Condition as ConditionModel
 
@@ -40,15 +41,19 @@ from ._runtime import AGE_OF, Cond, Ref, State
 __all__ = [
     "Names",
     "Pol",
+    "ResultName",
     "combine",
     "compile_condition",
     "condition_polarity",
     "condition_problems",
     "negate",
     "referenced",
+    "result_ranks",
 ]
 
-Scope = Literal["applicability", "full"]
+Scope = Literal["applicability", "full", "result"]
+"""What a condition may read: applicability only the age, context and answers; ``full``
+also indices, bands and flags; ``result`` (the tables of further results) also results."""
 Pol = dict[int, int | None]
 """Item position → +1 / -1 / None (unknown); absent items: independent."""
 
@@ -80,12 +85,24 @@ class IndexName:
 
 
 @attrs.frozen
+class ResultName:
+    """What a condition needs to know about a further result."""
+
+    pos: int
+    ranks: Mapping[str, int]
+    """Value id → rank."""
+
+
+@attrs.frozen
 class Names:
     """Resolution tables (first definition of each id wins)."""
 
     items: Mapping[str, ItemName]
     indices: Mapping[str, IndexName]
     flags: Mapping[str, int]
+    outcomes: Mapping[str, int]
+    """Primary outcome id → rank."""
+    results: Mapping[str, ResultName]
 
 
 def _ptr(pointer: str, *tokens: str | int) -> str:
@@ -132,8 +149,56 @@ def _check(
             _check_derived(cond, pointer, names, scope, out)
         case AgeBand():
             _check_age(cond, pointer, out)
+        case ResultIs():
+            _check_result(cond, _ptr(pointer, "result"), names, scope, out)
         case _:
             assert_never(cond)
+
+
+def _check_result(
+    cond: ResultIs, here: str, names: Names, scope: Scope, out: list[Problem]
+) -> None:
+    """A result test: only in the tables of further results, exactly one of ``at_least``
+    and ``in``, naming a result and values that exist."""
+    if scope != "result":
+        out.append(
+            Problem(
+                here,
+                "condition.result-scope",
+                "only the tables of further results may read results",
+            )
+        )
+        return
+    test = cond.result
+    if (test.at_least is None) == (test.in_ is None):
+        out.append(
+            Problem(here, "condition.result-test", "a result test needs either at_least or in")
+        )
+        return
+    ranks = names.outcomes
+    if test.result is not None:
+        result = names.results.get(test.result)
+        if result is None:
+            out.append(
+                Problem(
+                    _ptr(here, "result"),
+                    "ref.unknown-result",
+                    f"no result has the id '{test.result}'",
+                )
+            )
+            return
+        ranks = result.ranks
+    values = [("at_least", test.at_least)] if test.at_least is not None else []
+    values += [(f"in/{i}", value) for i, value in enumerate(test.in_ or ())]
+    for where, value in values:
+        if value is not None and value not in ranks:
+            out.append(
+                Problem(
+                    _ptr(here, where),
+                    "ref.unknown-outcome",
+                    f"'{value}' is not a value of the result",
+                )
+            )
 
 
 def _check_context(cond: ContextIs, here: str, names: Names, out: list[Problem]) -> None:
@@ -282,11 +347,14 @@ def referenced(cond: ConditionModel) -> Iterator[tuple[RefKindName, str]]:
             yield "flag", cond.flag
         case AgeBand():
             pass
+        case ResultIs():
+            if cond.result.result is not None:
+                yield "result", cond.result.result
         case _:
             assert_never(cond)
 
 
-RefKindName = Literal["item", "index", "flag"]
+RefKindName = Literal["item", "index", "flag", "result"]
 
 
 # ------------------------------------------------------------------------------------------
@@ -329,8 +397,32 @@ def _compile(cond: ConditionModel, names: Names, refs: list[Ref]) -> Cond:
             return lambda s: s.raised[flag_pos]
         case AgeBand():
             return _compile_age(cond, refs)
+        case ResultIs():
+            return _compile_result(cond, names, refs)
         case _:
             assert_never(cond)
+
+
+def result_ranks(cond: ResultIs, names: Names) -> tuple[int | None, frozenset[int]]:
+    """The position of the result a checked test reads (``None``: the primary outcome) and
+    the ranks of the values it accepts."""
+    test = cond.result
+    pos, ranks = None, names.outcomes
+    if test.result is not None:
+        result = names.results[test.result]
+        pos, ranks = result.pos, result.ranks
+    if test.at_least is not None:
+        return pos, frozenset(range(ranks[test.at_least], len(ranks)))
+    return pos, frozenset(ranks[value] for value in test.in_ or ())
+
+
+def _compile_result(cond: ResultIs, names: Names, refs: list[Ref]) -> Cond:
+    pos, accepted = result_ranks(cond, names)
+    if pos is None:
+        refs.append(Ref("outcome", 0))
+        return lambda s: s.outcome in accepted
+    refs.append(Ref("result", pos))
+    return lambda s: s.results[pos] in accepted
 
 
 def _compile_age(cond: AgeBand, refs: list[Ref]) -> Cond:
@@ -450,8 +542,8 @@ def condition_polarity(
             return dict(index_pols[names.indices[cond.band.index].pos])
         case FlagRaised():
             return dict(flag_pols[names.flags[cond.flag]])
-        case AgeBand():
-            return {}
+        case AgeBand() | ResultIs():
+            return {}  # results are read only by further results, never by the primary
         case _:
             assert_never(cond)
 

@@ -19,7 +19,9 @@ from . import _graphs as graphs
 from ._runtime import Ages, CIndex, CompiledInstrument, Raw, State
 
 __all__ = [
+    "ARITHMETIC",
     "CONTEXT",
+    "POLES",
     "Decision",
     "Reach",
     "answer_changed",
@@ -27,11 +29,14 @@ __all__ = [
     "clean",
     "copy_state",
     "decide",
+    "decide_results",
     "evaluate",
     "index_value",
+    "prorate_counts",
     "reach",
     "reevaluate",
     "round_quotient",
+    "rounded",
 ]
 
 CONTEXT = decimal.Context(
@@ -74,7 +79,8 @@ def round_quotient(total: Decimal, count: int, places: int, mode: str) -> Decima
 
 def evaluate(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> State:
     """Applicability, item states, indices and flags for one set of answers."""
-    state = State(age, len(compiled.items), len(compiled.indices), len(compiled.flags))
+    c = compiled
+    state = State(age, len(c.items), len(c.indices), len(c.flags), len(c.results))
     for pos in compiled.item_order:
         _item_state(compiled, state, pos, raw[pos])
     for pos in compiled.index_order:
@@ -174,6 +180,7 @@ def copy_state(base: State) -> State:
     state.status, state.rank, state.points = base.status[:], base.rank[:], base.points[:]
     state.values, state.bands = base.values[:], base.bands[:]
     state.raised = base.raised[:]
+    state.outcome, state.results = base.outcome, base.results[:]
     return state
 
 
@@ -189,7 +196,21 @@ def index_value(
         top = max(ranks)
         return Decimal(top + 1), top
     value: Decimal | None
-    if aggregation == "count_at_least":
+    if aggregation in ARITHMETIC:
+        value = _arithmetic(index, [state.values[j] for j in index.inputs])
+    elif aggregation == "prorated_sum":
+        value = _prorated(index, state)
+    elif aggregation in POLES:
+        pole = POLES[aggregation]
+        value = Decimal(
+            sum(
+                1
+                for i in index.items
+                if (rank := state.rank[i]) is not None
+                and compiled.items[i].scale.poles[rank] == pole
+            )
+        )
+    elif aggregation == "count_at_least":
         assert index.at_least is not None
         value = Decimal(
             sum(
@@ -222,6 +243,52 @@ def index_value(
         return None, None
     value = clean(value)
     return value, band_of(index, value)
+
+
+ARITHMETIC = ("scaled", "rounded", "difference")
+"""Index kinds computed from their input indices' values alone."""
+POLES = {"count_strengths": "strength", "count_concerns": "concern"}
+"""The counting kinds of bipolar scales and the pole each counts."""
+
+
+def rounded(index: CIndex, value: Decimal) -> Decimal:
+    """The value rounded by the index's rounding (unchanged without one)."""
+    if index.places is None or index.mode is None:
+        return value
+    return round_quotient(value, 1, index.places, index.mode)
+
+
+def _arithmetic(index: CIndex, values: Sequence[Decimal | None]) -> Decimal | None:
+    """scaled, rounded or difference of the input values; no value when an input has none."""
+    if not values or any(v is None for v in values):
+        return None
+    known = [v for v in values if v is not None]
+    if index.aggregation == "scaled":
+        assert index.factor is not None
+        return rounded(index, known[0] * index.factor)
+    if index.aggregation == "rounded":
+        return rounded(index, known[0])
+    return known[0] - known[1]
+
+
+def prorate_counts(index: CIndex, state: State) -> tuple[int, int]:
+    """(applicable, counted) items of a prorated sum: counted are those with points."""
+    applicable = sum(1 for i in index.items if state.applicable[i])
+    counted = sum(1 for i in index.items if state.points[i] is not None)
+    return applicable, counted
+
+
+def _prorated(index: CIndex, state: State) -> Decimal | None:
+    """Σ points × applicable / counted, rounded; no value below the minimum share (or when
+    nothing applies), because a sum of too few answers says too little."""
+    assert index.minimum_answered is not None
+    assert index.places is not None
+    assert index.mode is not None
+    applicable, counted = prorate_counts(index, state)
+    if not applicable or not counted or counted < index.minimum_answered * applicable:
+        return None
+    total = sum((p for i in index.items if (p := state.points[i]) is not None), Decimal(0))
+    return round_quotient(total * applicable, counted, index.places, index.mode)
 
 
 def band_of(index: CIndex, value: Decimal) -> int | None:
@@ -265,3 +332,20 @@ def decide(compiled: CompiledInstrument, state: State, apply_table: bool) -> Dec
     if floor is not None:
         outcome = max(outcome, floor)
     return Decision(rule.pos, policies, floor, outcome)
+
+
+def decide_results(
+    compiled: CompiledInstrument, state: State, primary: int | None
+) -> tuple[int, ...]:
+    """Every further result, dependencies first: the first matching row of its table gives
+    its value (``state.results``); the conditions read ``primary``, the computed primary
+    outcome (``None``: not computed), as ``state.outcome``. Returns, per result, the
+    position of the matching row."""
+    state.outcome = primary
+    matched = [0] * len(compiled.results)
+    for pos in compiled.result_order:
+        result = compiled.results[pos]
+        row = next(r for r in result.rows if r.when is None or r.when(state))
+        matched[pos] = row.pos
+        state.results[pos] = row.outcome
+    return tuple(matched)

@@ -55,11 +55,12 @@ from kwg_check._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from kwg_check._model.conditions import Condition as ConditionModel
 from kwg_check._model.instrument import DecisionRule
 
-from ._evaluate import CONTEXT, band_of, clean, round_quotient
+from ._evaluate import ARITHMETIC, CONTEXT, band_of, clean, round_quotient, rounded
 from ._runtime import CIndex, CompiledInstrument, Ref, State
 
 __all__ = ["CHECKS", "COMBINATIONS_CAP", "VALUES_CAP", "LintCheck", "lint"]
@@ -149,15 +150,17 @@ def translation_missing(compiled: CompiledInstrument) -> Iterator[Problem]:
 
 
 def no_default(compiled: CompiledInstrument) -> Iterator[Problem]:
-    """A result whose table does not end in a default row.
+    """A result whose table does not end in a default row: the decision table and the
+    table of every further result.
 
-    The decision table needs its default row (compiling refuses one without: the error
-    ``table.default-rule``), so today every compiled instrument passes; tables of further
-    results, whose default row is optional, are checked by :func:`table_without_default`.
-    """
+    Compiling refuses such a table (the error ``table.default-rule``), so every compiled
+    instrument passes; the check stays so a table whose default becomes optional is
+    reported without further wiring."""
     table = compiled.instrument.decision_table
     if table:
         yield from table_without_default("/decision_table", table)
+    for pos, result in enumerate(compiled.instrument.results):
+        yield from table_without_default(f"/results/{pos}/table", result.table)
 
 
 def table_without_default(pointer: str, rules: Sequence[DecisionRule]) -> Iterator[Problem]:
@@ -202,8 +205,10 @@ def _item_points(compiled: CompiledInstrument, pos: int) -> frozenset[Decimal] |
 def _values_of(compiled: CompiledInstrument, index: CIndex, known: Sequence[Values]) -> Values:
     """The values of one index, its inputs' values given."""
     aggregation = index.aggregation
-    if aggregation == "count_at_least":
+    if aggregation in ("count_at_least", "count_strengths", "count_concerns"):
         return frozenset(Decimal(n) for n in range(len(index.items) + 1))
+    if aggregation in ARITHMETIC:
+        return _arithmetic_values(index, [known[j] for j in index.inputs])
     if aggregation == "max_band":
         bands = [index_bands(compiled.indices[j], known[j]) for j in index.inputs]
         if any(b is None for b in bands):
@@ -226,6 +231,8 @@ def _values_of(compiled: CompiledInstrument, index: CIndex, known: Sequence[Valu
         return _sums(options)
     if aggregation == "mean":
         return _means(index, options)
+    if aggregation == "prorated_sum":
+        return _prorated(index, options)
     every = frozenset(value for option in options for value in option)
     return every if len(every) <= VALUES_CAP else None
 
@@ -253,6 +260,39 @@ def _means(index: CIndex, options: Sequence[frozenset[Decimal]]) -> Values:
         clean(round_quotient(total, count, index.places, index.mode))
         for total, count in pairs
         if count
+    )
+
+
+def _arithmetic_values(index: CIndex, inputs: Sequence[Values]) -> Values:
+    """Every value of a scaled, rounded or difference index, its inputs independent."""
+    if any(values is None for values in inputs):
+        return None
+    known = [values for values in inputs if values is not None]
+    if index.aggregation == "difference":
+        if len(known[0]) * len(known[1]) > VALUES_CAP:
+            return None
+        return frozenset(clean(a - b) for a in known[0] for b in known[1])
+    factor = Decimal(1) if index.factor is None else index.factor
+    return frozenset(clean(rounded(index, value * factor)) for value in known[0])
+
+
+def _prorated(index: CIndex, options: Sequence[frozenset[Decimal]]) -> Values:
+    """Every prorated sum: for each sum of ``count`` answered items and each number of
+    applicable items from ``count`` up, when the share is reached."""
+    assert index.minimum_answered is not None
+    assert index.places is not None
+    assert index.mode is not None
+    pairs = {(Decimal(0), 0)}
+    for option in options:
+        pairs |= {(total + value, count + 1) for total, count in pairs for value in option}
+        if len(pairs) * len(options) > VALUES_CAP:
+            return None
+    return frozenset(
+        clean(round_quotient(total * applicable, count, index.places, index.mode))
+        for total, count in pairs
+        if count
+        for applicable in range(count, len(options) + 1)
+        if count >= index.minimum_answered * applicable
     )
 
 
@@ -429,7 +469,14 @@ def _tested(
             case AgeBand():
                 limits = (cond.age_months.from_months, cond.age_months.below_months)
                 found.setdefault(-1, []).extend(Decimal(n) for n in limits if n is not None)
-            case AnswerAtLeast() | AnswerIn() | ContextIs() | BandAtLeast() | FlagRaised():
+            case (
+                AnswerAtLeast()
+                | AnswerIn()
+                | ContextIs()
+                | BandAtLeast()
+                | FlagRaised()
+                | ResultIs()
+            ):
                 pass
             case _:
                 assert_never(cond)

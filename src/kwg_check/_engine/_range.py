@@ -51,9 +51,18 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 from ._bounds import Box, Choice, abstract, choice_of
-from ._evaluate import answer_changed, clean, copy_state, decide, evaluate, reach
+from ._evaluate import (
+    answer_changed,
+    clean,
+    copy_state,
+    decide,
+    decide_results,
+    evaluate,
+    reach,
+)
 from ._graphs import reach as reachable
 from ._runtime import Ages, CompiledInstrument, Raw, State
 
@@ -64,6 +73,9 @@ __all__ = [
     "free_items",
     "index_ranges",
     "outcome_range",
+    "result_clarify_first",
+    "result_ranges",
+    "result_values",
 ]
 
 EXHAUSTIVE_LIMIT = 64
@@ -345,15 +357,14 @@ def _corners(
     # Too many summed selections to list: the lowest level alone, and every level.
     scale = compiled.items[pos].scale
     total = sum(scale.points, Decimal(0))
-    return Raw(0, scale.levels[0], scale.points[0]), Raw(
-        len(scale.levels) - 1, scale.levels[-1], total
+    return Raw(0, scale.levels[0], scale.points[0] if scale.scored else None), Raw(
+        len(scale.levels) - 1, scale.levels[-1], total if scale.scored else None
     )
 
 
 def _order_key(answer: Raw) -> tuple[int, Decimal]:
     assert answer.rank is not None
-    assert answer.points is not None
-    return answer.rank, answer.points
+    return answer.rank, answer.points or Decimal(0)  # an unscored scale orders by level
 
 
 def clarify_first(
@@ -375,7 +386,7 @@ def clarify_first(
             ranked.append((-(len(compiled.outcomes) - 1), pos))
             continue
         corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
-        outcomes = _answer_outcomes(
+        outcomes: list[int] = _answer_outcomes(
             compiled, trial, raw, pos, domain if corners is None else corners
         )
         if current is None:
@@ -387,30 +398,106 @@ def clarify_first(
     return [compiled.items[pos].id for _, pos in sorted(ranked)]
 
 
+T = TypeVar("T")
+
+
 def _answer_outcomes(
     compiled: CompiledInstrument,
     state: State,
     raw: Sequence[Raw | None],
     pos: int,
     answers: Sequence[Raw],
-) -> list[int]:
-    """The computed outcome for each answer of item ``pos``, the other answers as in
-    ``raw``. Only what the item reaches is evaluated again, in ``state`` (the evaluation of
-    ``raw``), which is restored before returning."""
+    measure: Callable[[CompiledInstrument, State], T] = _decided,  # type: ignore[assignment]
+) -> list[T]:
+    """``measure`` (by default the computed outcome) for each answer of item ``pos``, the
+    other answers as in ``raw``. Only what the item reaches is evaluated again, in ``state``
+    (the evaluation of ``raw``), which is restored before returning."""
     changed = reach(compiled, pos)
     if changed is None:
         trial = list(raw)
-        outcomes = []
+        measured = []
         for answer in answers:
             trial[pos] = answer
-            outcomes.append(_computed(compiled, state.age, trial))
-        return outcomes
-    outcomes = []
+            measured.append(measure(compiled, evaluate(compiled, state.age, trial)))
+        return measured
+    measured = []
     for answer in answers:
         answer_changed(compiled, state, raw, changed, pos, answer)
-        outcomes.append(_decided(compiled, state))
+        measured.append(measure(compiled, state))
     answer_changed(compiled, state, raw, changed, pos, raw[pos])
-    return outcomes
+    return measured
+
+
+# ------------------------------------------------------------------------------------------
+# Further results
+# ------------------------------------------------------------------------------------------
+
+
+def result_values(compiled: CompiledInstrument, state: State) -> tuple[int, ...]:
+    """The further results' values of an evaluation, read as if the minimum completeness
+    were met (the primary outcome they read is the computed one; none for professional
+    judgement)."""
+    primary = _decided(compiled, state) if compiled.method == "decision_table" else None
+    decide_results(compiled, state, primary)
+    return tuple(value for value in state.results if value is not None)
+
+
+def result_ranges(
+    compiled: CompiledInstrument,
+    age: Ages,
+    raw: Sequence[Raw | None],
+    state: State,
+) -> list[tuple[int, int, str]]:
+    """(lowest, highest, method) of every further result's value over the completions of
+    the unknowns, in instrument order, searched branch and bound over every free item like
+    the outcome range (``branch_and_bound``; ``conservative`` when cut off)."""
+    free = free_items(compiled, raw, state)
+    search = Search(compiled, age, raw, free)
+    values = search.abstract.results
+    ranges = []
+    for k in range(len(compiled.results)):
+        lowest, low_exact = search.extreme(free, functools.partial(_least_value, values, k))
+        highest, high_exact = search.extreme(free, functools.partial(_most_value, values, k))
+        assert lowest is not None
+        assert highest is not None
+        method = "branch_and_bound" if low_exact and high_exact else "conservative"
+        ranges.append((int(-lowest), int(highest), method))
+    return ranges
+
+
+def _least_value(values: Callable[[Box], list[frozenset[int]]], k: int, box: Box) -> int:
+    """The objective of a result's least value: its least possible rank, negated."""
+    return -min(values(box)[k])
+
+
+def _most_value(values: Callable[[Box], list[frozenset[int]]], k: int, box: Box) -> int:
+    return max(values(box)[k])
+
+
+def result_clarify_first(
+    compiled: CompiledInstrument,
+    state: State,
+    raw: Sequence[Raw | None],
+    unknown: Sequence[int],
+    current: Sequence[int],
+) -> list[list[str]]:
+    """Per further result: the unknown items whose answer alone could change its value from
+    ``current``, most decisive first (by spread, then instrument order), as for the
+    outcome; every answer is tried (results need not be monotone)."""
+    ranked: list[list[tuple[int, int]]] = [[] for _ in compiled.results]
+    trial = copy_state(state)
+    for pos in unknown:
+        domain = compiled.items[pos].completions
+        if domain is None:
+            for k, result in enumerate(compiled.results):
+                ranked[k].append((-(len(result.values) - 1), pos))
+            continue
+        measured = _answer_outcomes(compiled, trial, raw, pos, domain, result_values)
+        for k in range(len(compiled.results)):
+            seen = [values[k] for values in measured]
+            if any(value != current[k] for value in seen):
+                ranked[k].append((-(max(seen) - min(seen)), pos))
+    return [[compiled.items[pos].id for _, pos in sorted(entries)] for entries in ranked]
 
 
 def _monotone_in(compiled: CompiledInstrument, pos: int) -> bool:
@@ -422,7 +509,7 @@ def _chain_corners(domain: tuple[Raw, ...]) -> tuple[Raw, Raw] | None:
     """The least and most pronounced answer, when the answers are ordered alike by level
     and by points (else ``None``: every answer must be tried)."""
     ordered = sorted(domain, key=_order_key)
-    points = [answer.points for answer in ordered]
-    if any(later < earlier for earlier, later in itertools.pairwise(points)):  # type: ignore[operator]
+    points = [_order_key(answer)[1] for answer in ordered]
+    if any(later < earlier for earlier, later in itertools.pairwise(points)):
         return None
     return ordered[0], ordered[-1]

@@ -16,6 +16,7 @@ from typing import Literal
 import attrs
 
 from kwg_check._model.instrument import (
+    Aggregation,
     AssessorRoleCheck,
     ConcernsAnsweredCheck,
     ConsultationCheck,
@@ -34,6 +35,7 @@ __all__ = [
     "CItem",
     "COutcome",
     "CPolicy",
+    "CResult",
     "CRule",
     "CScale",
     "CompiledInstrument",
@@ -46,7 +48,7 @@ __all__ = [
 
 ItemKind = Literal["risk", "protective", "safety", "context"]
 Status = Literal["answered", "unknown", "missing", "not_applicable"]
-RefKind = Literal["item", "index", "band", "flag", "age"]
+RefKind = Literal["item", "index", "band", "flag", "age", "outcome", "result"]
 Requirement = (
     MinAssessorsCheck
     | ParticipationCheck
@@ -67,9 +69,22 @@ a family subject; ``None`` where there is none."""
 class State:
     """Values of one evaluation, indexed by instrument position. Created per call."""
 
-    __slots__ = ("age", "applicable", "bands", "points", "raised", "rank", "status", "values")
+    __slots__ = (
+        "age",
+        "applicable",
+        "bands",
+        "outcome",
+        "points",
+        "raised",
+        "rank",
+        "results",
+        "status",
+        "values",
+    )
 
-    def __init__(self, age: Ages, n_items: int, n_indices: int, n_flags: int) -> None:
+    def __init__(
+        self, age: Ages, n_items: int, n_indices: int, n_flags: int, n_results: int = 0
+    ) -> None:
         self.age = age
         self.applicable: list[bool] = [False] * n_items
         self.status: list[Status] = ["not_applicable"] * n_items
@@ -80,6 +95,9 @@ class State:
         self.values: list[Decimal | None] = [None] * n_indices
         self.bands: list[int | None] = [None] * n_indices
         self.raised: list[bool] = [False] * n_flags
+        # The primary computed outcome and the further results (read by results only).
+        self.outcome: int | None = None
+        self.results: list[int | None] = [None] * n_results
 
 
 Cond = Callable[[State], bool]
@@ -88,8 +106,9 @@ Cond = Callable[[State], bool]
 
 @attrs.frozen
 class Ref:
-    """Something a condition reads (for the trace): an item, index, band, flag or an age
-    (``pos``: its place in :data:`Ages`)."""
+    """Something a condition reads (for the trace): an item, index, band, flag, an age
+    (``pos``: its place in :data:`Ages`), the primary outcome (``pos`` 0) or a further
+    result."""
 
     kind: RefKind
     pos: int
@@ -117,6 +136,10 @@ class CScale:
     rank: Mapping[str, int]
     unknown_id: str | None
     unknown_points: Decimal | None
+    scored: bool = True
+    """False for a scale without points: its answers count nothing (``points`` are zeros)."""
+    poles: tuple[str | None, ...] = ()
+    """Per level: strength, neutral or concern on a bipolar scale; empty otherwise."""
 
 
 @attrs.frozen
@@ -140,6 +163,8 @@ class CItem:
     indicates: tuple[str, ...]
     completions: tuple[Raw, ...] | None
     """Every distinct answer the item can take (for unknown ranges); ``None``: too many."""
+    codes: tuple[Mapping[str, str], ...] = ()
+    """The item's external codes (system, code), copied into the summary."""
 
 
 @attrs.frozen
@@ -149,7 +174,7 @@ class CIndex:
     pos: int
     id: str
     side: Literal["risk", "protective", "needs", "other"]
-    aggregation: Literal["sum", "weighted_sum", "mean", "max", "min", "count_at_least", "max_band"]
+    aggregation: Aggregation
     items: tuple[int, ...]
     inputs: tuple[int, ...]
     at_least: int | None
@@ -158,6 +183,10 @@ class CIndex:
     band_ids: tuple[str, ...]
     cutoffs: tuple[Decimal, ...]
     """Cut-offs of the second and later bands (empty for max_band)."""
+    factor: Decimal | None = None
+    """scaled: the factor."""
+    minimum_answered: Decimal | None = None
+    """prorated_sum: the share of applicable items that must be answered."""
 
 
 @attrs.frozen
@@ -193,6 +222,17 @@ class CPolicy:
     when: Cond
     refs: tuple[Ref, ...]
     minimum: int
+
+
+@attrs.frozen
+class CResult:
+    """A further result: its value ids (rank = severity) and its first-match table, whose
+    rows' ``outcome`` are ranks of these values."""
+
+    pos: int
+    id: str
+    values: tuple[str, ...]
+    rows: tuple[CRule, ...]
 
 
 @attrs.frozen
@@ -252,6 +292,8 @@ class CompiledInstrument:
     """Discretionary override policy; ``None`` when overrides are not allowed."""
     override_down: int | None
     checks: tuple[CCheck, ...]
+    results: tuple[CResult, ...]
+    result_order: tuple[int, ...]
     readers: Readers = attrs.field(
         default=attrs.Factory(lambda self: _readers(self), takes_self=True)
     )

@@ -96,9 +96,22 @@ from kwg_check._version import __version__
 
 from ._assessment import ages, assessment_problems, member_ages, raw_answers
 from ._compile import document_fingerprint
-from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
+from ._evaluate import (
+    CONTEXT,
+    Decision,
+    decide,
+    decide_results,
+    evaluate,
+    round_quotient,
+)
 from ._protection import concerns_check, protection
-from ._range import clarify_first, index_ranges, outcome_range
+from ._range import (
+    clarify_first,
+    index_ranges,
+    outcome_range,
+    result_clarify_first,
+    result_ranges,
+)
 from ._runtime import CIndex, CItem, CompiledInstrument, Raw, State
 
 __all__ = ["score", "score_document", "score_json"]
@@ -202,7 +215,7 @@ class _Scoring:
         result: str | bool | None,
         explanation: Message,
     ) -> None:
-        step: dict[str, Any] = {"step": len(self.trace) + 1, "kind": kind, "id": ident}
+        step: dict[str, Any] = {"kind": kind, "id": ident}
         if inputs:  # defaults are left out, as the summary's JSON leaves them out
             step["inputs"] = list(inputs)
         if result is not None:
@@ -237,6 +250,8 @@ class _Scoring:
         self.decision_steps(decision)
         outcome = self.final(decision, sufficient)
         self.final_id: str | None = outcome.get("final")
+        matched = decide_results(self.c, self.s, decision.computed)
+        self.result_steps(matched)
         self.plan = protection(self.c, self.s, self.a)
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
@@ -262,9 +277,61 @@ class _Scoring:
             "resources": self.resources(),
             "protection": self.plan,
             "process_checks": checks,
+            **({"results": self.results()} if self.c.results else {}),
             "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
             "trace": self.trace,
         }
+
+    def result_steps(self, matched: Sequence[int]) -> None:
+        """Per further result, dependencies first, each row tried until the first match
+        (step kind ``result``, id: the result's)."""
+        for pos in self.c.result_order:
+            result = self.c.results[pos]
+            for row in result.rows[: matched[pos] + 1]:
+                if row.pos != matched[pos]:
+                    words = _message("result_row_does_not_match", result=result.id, rule=row.id)
+                    self.step("result", result.id, [], False, words)
+                    continue
+                value = result.values[row.outcome]
+                code = "result_default_row" if row.when is None else "result_row_matches"
+                words = _message(code, result=result.id, rule=row.id, outcome=value)
+                self.step("result", result.id, [], value, words)
+
+    def results(self) -> list[dict[str, Any]]:
+        """Value, range and what to clarify first of every further result."""
+        c, s = self.c, self.s
+        current = [value or 0 for value in s.results]
+        unknown = self.unknown_items()
+        ranges = result_ranges(c, self.age, self.raw, s) if unknown else None
+        clarify = result_clarify_first(c, s, self.raw, unknown, current)
+        entries = []
+        for result in c.results:
+            span = None
+            if ranges is not None:
+                lowest, highest, method = ranges[result.pos]
+                span = {
+                    "lowest": result.values[lowest],
+                    "highest": result.values[highest],
+                    "method": method,
+                }
+            entries.append(
+                _present(
+                    id=result.id,
+                    value=result.values[current[result.pos]],
+                    range=span,
+                    clarify_first=clarify[result.pos] or None,
+                )
+            )
+        return entries
+
+    def unknown_items(self) -> list[int]:
+        """Applicable items that are unknown or missing, in instrument order."""
+        s = self.s
+        return [
+            item.pos
+            for item in self.c.items
+            if s.applicable[item.pos] and s.status[item.pos] in ("unknown", "missing")
+        ]
 
     def assessment_ref(self) -> dict[str, Any]:
         """The assessment as the summary names it; the subject's kind and members only when
@@ -307,8 +374,13 @@ class _Scoring:
                 result["weight"] = item.weight
         if self.concerning(item):
             result["concerning"] = True
+        rank = self.s.rank[pos]
+        if item.scale.poles and rank is not None and self.s.applicable[pos]:
+            result["pole"] = item.scale.poles[rank]
         if answer is not None and answer.evidence:
             result["evidence"] = len(answer.evidence)
+        if item.codes:
+            result["codes"] = [dict(code) for code in item.codes]
         return result
 
     def concerning(self, item: CItem) -> bool:
@@ -595,11 +667,7 @@ class _Scoring:
 
     def unknowns(self, current: int | None) -> dict[str, Any]:
         s, c = self.s, self.c
-        unknown = [
-            item.pos
-            for item in c.items
-            if s.applicable[item.pos] and s.status[item.pos] in ("unknown", "missing")
-        ]
+        unknown = self.unknown_items()
         lowest, highest, method = outcome_range(c, self.age, self.raw, s, unknown)
         return {
             "items": [c.items[pos].id for pos in unknown],

@@ -20,9 +20,17 @@ from kwg_check._errors import Problem, pointer_from_path
 from kwg_check._io import DEFAULT_LIMITS, Limits
 from kwg_check._model._types import localized_texts
 from kwg_check._model.conditions import Condition as ConditionModel
-from kwg_check._model.instrument import Index, Instrument, Item, Scale
+from kwg_check._model.instrument import DecisionRule, Index, Instrument, Item, Scale
 
-from ._conditions import IndexName, ItemName, Names, condition_problems, referenced
+from ._conditions import (
+    IndexName,
+    ItemName,
+    Names,
+    ResultName,
+    Scope,
+    condition_problems,
+    referenced,
+)
 from ._graphs import chain_depths, cycles, topological_order
 
 __all__ = [
@@ -97,7 +105,22 @@ def names_of(instrument: Instrument) -> Names:
     flags: dict[str, int] = {}
     for pos, flag in enumerate(instrument.flags):
         flags.setdefault(flag.id, pos)
-    return Names(MappingProxyType(items), MappingProxyType(index_names), MappingProxyType(flags))
+    outcomes: dict[str, int] = {}
+    for rank, outcome in enumerate(instrument.outcomes):
+        outcomes.setdefault(outcome.id, rank)
+    results: dict[str, ResultName] = {}
+    for pos, result in enumerate(instrument.results):
+        values: dict[str, int] = {}
+        for rank, value in enumerate(result.outcomes):
+            values.setdefault(value.id, rank)
+        results.setdefault(result.id, ResultName(pos, MappingProxyType(values)))
+    return Names(
+        MappingProxyType(items),
+        MappingProxyType(index_names),
+        MappingProxyType(flags),
+        MappingProxyType(outcomes),
+        MappingProxyType(results),
+    )
 
 
 def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
@@ -133,6 +156,9 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
         if check.requirement.check == "concerns_answered":
             path = ("process_checks", i, "requirement", "from_outcome")
             _check_outcome(check.requirement.from_outcome, path, outcomes, out)
+    for i, result in enumerate(instrument.results):
+        values = {value.id for value in result.outcomes}
+        _check_table(result.table, ("results", i, "table"), values, names, "result", out)
     minimum = instrument.minimum_completeness
     if minimum is not None and not Decimal(0) <= minimum <= Decimal(1):
         out.add(
@@ -215,6 +241,17 @@ def _check_duplicates(instrument: Instrument, out: _Collector) -> None:
     _duplicates(instrument.decision_table or [], ("decision_table",), "rule", out)
     _duplicates(instrument.policy_overrides, ("policy_overrides",), "policy override", out)
     _duplicates(instrument.process_checks, ("process_checks",), "process check", out)
+    _duplicates(instrument.results, ("results",), "result", out)
+    for i, result in enumerate(instrument.results):
+        _duplicates(result.outcomes, ("results", i, "outcomes"), "value", out)
+        _duplicates(result.table, ("results", i, "table"), "row", out)
+
+
+POLE_ORDER = {"strength": 0, "neutral": 1, "concern": 2}
+ARITY = {"scaled": 1, "rounded": 1, "difference": 2}
+"""Arithmetic on indices: how many input indices each kind reads (and no items)."""
+COUNTS = ("count_at_least", "count_strengths", "count_concerns")
+"""Aggregations that count answered items instead of adding their points."""
 
 
 def _check_scales(instrument: Instrument, out: _Collector) -> None:
@@ -225,6 +262,36 @@ def _check_scales(instrument: Instrument, out: _Collector) -> None:
                 "scale.unknown-id",
                 f"the unknown marker '{scale.unknown.id}' is also a level of scale '{scale.id}'",
             )
+        if len({level.points is None for level in scale.levels}) > 1:
+            out.add(
+                ("scales", i, "levels"),
+                "scale.points-partial",
+                f"scale '{scale.id}' gives points on some levels only; give them on every "
+                "level or on none",
+            )
+        _check_poles(scale, i, out)
+
+
+def _check_poles(scale: Scale, i: int, out: _Collector) -> None:
+    """A bipolar scale: a pole on every level, strengths first, concerns last."""
+    poles = [level.pole for level in scale.levels]
+    if all(pole is None for pole in poles):
+        return
+    if any(pole is None for pole in poles):
+        out.add(
+            ("scales", i, "levels"),
+            "scale.poles",
+            f"scale '{scale.id}' gives a pole on some levels only; give it on every level",
+        )
+        return
+    order = [POLE_ORDER[pole] for pole in poles if pole is not None]
+    if order != sorted(order):
+        out.add(
+            ("scales", i, "levels"),
+            "scale.poles",
+            f"the levels of scale '{scale.id}' must list strengths first, then neutral "
+            "levels, then concerns",
+        )
 
 
 def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
@@ -265,6 +332,37 @@ def _check_items(instrument: Instrument, names: Names, out: _Collector) -> None:
                     item.applies_when, f"/items/{i}/applies_when", names, "applicability"
                 )
             )
+        _check_item_extras(item, here, scale, out)
+
+
+def _check_item_extras(item: Item, here: Path, scale: Scale | None, out: _Collector) -> None:
+    """Item anchors name levels of the item's scale, once per age group; codes are unique."""
+    seen: set[tuple[str, tuple[str, int | None, int | None] | None]] = set()
+    for k, anchor in enumerate(item.anchors_by_age):
+        if scale is not None and all(lv.id != anchor.level for lv in scale.levels):
+            out.add(
+                (*here, "anchors_by_age", k, "level"),
+                "ref.unknown-level",
+                f"'{anchor.level}' is not a level of scale '{scale.id}'",
+            )
+        age = anchor.age_months
+        key = (anchor.level, None if age is None else (age.of, age.from_months, age.below_months))
+        if key in seen:
+            out.add(
+                (*here, "anchors_by_age", k),
+                "item.anchor-duplicate",
+                f"item '{item.id}' has two anchors for level '{anchor.level}' and one age group",
+            )
+        seen.add(key)
+    codes: set[tuple[str, str]] = set()
+    for k, code in enumerate(item.codes):
+        if (code.system, code.code) in codes:
+            out.add(
+                (*here, "codes", k),
+                "item.code-duplicate",
+                f"item '{item.id}' lists the same code twice",
+            )
+        codes.add((code.system, code.code))
 
 
 def _check_indices(instrument: Instrument, out: _Collector) -> None:
@@ -291,18 +389,82 @@ def _check_indices(instrument: Instrument, out: _Collector) -> None:
                 out.add(
                     (*here, "indices", j), "ref.unknown-index", f"no index has the id '{index_id}'"
                 )
-        if index.aggregation == "mean" and index.rounding is None:
+        if index.aggregation in ("mean", "prorated_sum", "rounded") and index.rounding is None:
             out.add(
                 here,
                 "index.rounding-required",
-                "a mean needs rounding (places and mode), so every implementation agrees",
+                f"{index.aggregation} needs rounding (places and mode), so every "
+                "implementation agrees",
             )
         if index.aggregation == "count_at_least":
             _check_count(index, here, items, scales, out)
+        _check_arithmetic(index, here, out)
+        _check_scored_inputs(index, here, items, scales, out)
         if index.aggregation == "max_band":
             _check_max_band(index, here, indices, bands, out)
         elif index.bands is not None:
             _check_bands(index, here, out)
+
+
+def _check_arithmetic(index: Index, here: Path, out: _Collector) -> None:
+    """The fields and inputs each arithmetic kind needs, and no field it ignores."""
+    agg = index.aggregation
+    if (index.factor is not None) != (agg == "scaled"):
+        out.add((*here, "factor"), "index.arithmetic", "factor belongs to scaled indices only")
+    if (index.minimum_answered is not None) != (agg == "prorated_sum"):
+        out.add(
+            (*here, "minimum_answered"),
+            "index.arithmetic",
+            "minimum_answered belongs to prorated_sum indices only",
+        )
+    share = index.minimum_answered
+    if share is not None and not Decimal(0) <= share <= Decimal(1):
+        out.add(
+            (*here, "minimum_answered"),
+            "index.arithmetic",
+            "minimum_answered must lie between 0 and 1",
+        )
+    if agg == "prorated_sum" and index.indices:
+        out.add((*here, "indices"), "index.arithmetic", "prorated_sum reads items only")
+    arity = ARITY.get(agg)
+    if arity is not None and (index.items or len(index.indices) != arity):
+        out.add(
+            here,
+            "index.arithmetic",
+            f"{agg} reads exactly {arity} input ind{'ex' if arity == 1 else 'ices'} and no items",
+        )
+
+
+def _check_scored_inputs(
+    index: Index,
+    here: Path,
+    items: Mapping[str, Item],
+    scales: Mapping[str, Scale],
+    out: _Collector,
+) -> None:
+    """Points are added only where a scale gives them; poles are counted only where a
+    scale has them."""
+    agg = index.aggregation
+    if agg in ("count_strengths", "count_concerns") and index.indices:
+        out.add((*here, "indices"), "index.poles", f"{agg} counts items only")
+    for j, item_id in enumerate(index.items):
+        item = items.get(item_id)
+        scale = None if item is None else scales.get(item.scale)
+        if scale is None:
+            continue
+        if agg not in COUNTS and scale.levels[0].points is None:
+            out.add(
+                (*here, "items", j),
+                "index.unscored-item",
+                f"item '{item_id}' is on scale '{scale.id}', which gives no points; "
+                f"{agg} adds points",
+            )
+        if agg in ("count_strengths", "count_concerns") and scale.levels[0].pole is None:
+            out.add(
+                (*here, "items", j),
+                "index.poles",
+                f"item '{item_id}' is on scale '{scale.id}', which has no poles to count",
+            )
 
 
 def _check_count(
@@ -436,11 +598,25 @@ def _check_method(
             "method decision_table needs a decision table ending in a default rule",
         )
         return
+    _check_table(table, ("decision_table",), outcomes, names, "full", out)
+
+
+def _check_table(
+    table: Sequence[DecisionRule],
+    path: Path,
+    outcomes: set[str],
+    names: Names,
+    scope: Scope,
+    out: _Collector,
+) -> None:
+    """A first-match table: a default row last and only there, the rows' conditions and
+    outcomes (of the primary result, or of a further result's own values)."""
     last = len(table) - 1
+    pointer = pointer_from_path(path)
     for i, rule in enumerate(table):
         if rule.when is None and i < last:
             out.add(
-                ("decision_table", i),
+                (*path, i),
                 "table.default-rule",
                 f"rule '{rule.id}' has no condition but is not the last rule; only the "
                 "default rule, which comes last, has none",
@@ -448,12 +624,12 @@ def _check_method(
         if rule.when is not None:
             if i == last:
                 out.add(
-                    ("decision_table", i, "when"),
+                    (*path, i, "when"),
                     "table.default-rule",
                     f"the last rule '{rule.id}' must be the default rule, without a condition",
                 )
-            out.extend(condition_problems(rule.when, f"/decision_table/{i}/when", names, "full"))
-        _check_outcome(rule.outcome, ("decision_table", i, "outcome"), outcomes, out)
+            out.extend(condition_problems(rule.when, f"{pointer}/{i}/when", names, scope))
+        _check_outcome(rule.outcome, (*path, i, "outcome"), outcomes, out)
 
 
 # ------------------------------------------------------------------------------------------
@@ -485,6 +661,14 @@ def _graphs(instrument: Instrument) -> list[tuple[str, list[str], list[list[str]
             [it.id for it in instrument.items],
             [_condition_targets(it.applies_when, "item") for it in instrument.items],
         ),
+        (
+            "results",
+            [r.id for r in instrument.results],
+            [
+                [ref for row in r.table for ref in _condition_targets(row.when, "result")]
+                for r in instrument.results
+            ],
+        ),
     ]
 
 
@@ -495,8 +679,13 @@ def _resolve_edges(ids: Sequence[str], edges: Sequence[Sequence[str]]) -> list[l
     return [[first[target] for target in targets if target in first] for targets in edges]
 
 
-_WHAT = {"indices": "index", "flags": "flag", "items": "item"}
-_READS = {"indices": "its input indices", "flags": "its condition", "items": "applies_when"}
+_WHAT = {"indices": "index", "flags": "flag", "items": "item", "results": "result"}
+_READS = {
+    "indices": "its input indices",
+    "flags": "its condition",
+    "items": "applies_when",
+    "results": "its table",
+}
 
 
 def _check_graphs(instrument: Instrument, limits: Limits, out: _Collector) -> None:

@@ -19,7 +19,16 @@ from typing import Any
 __all__ = ["from_v1", "is_v1"]
 
 DECISIONS = frozenset(
-    {"completeness", "rule", "policy_override", "floor", "override", "judgement", "outcome"}
+    {
+        "completeness",
+        "rule",
+        "policy_override",
+        "floor",
+        "override",
+        "judgement",
+        "outcome",
+        "result",
+    }
 )
 """The trace step kinds v2 keeps."""
 
@@ -103,15 +112,15 @@ def _is_one(value: object) -> bool:
 
 
 def _trace(steps: list[Any]) -> list[Any]:
-    """The decision steps, numbered again from 1, each input reduced to its reference (the
-    completeness step's counts are the ``completeness`` section, a rule's inputs are named
-    by its condition)."""
+    """The decision steps without their numbers (v2 numbers a step by its position), each
+    input reduced to its reference (the completeness step's counts are the ``completeness``
+    section, a rule's inputs are named by its condition)."""
     kept: list[Any] = []
     for step in steps:
         kind = step.get("kind") if isinstance(step, dict) else None
         if not isinstance(kind, str) or kind not in DECISIONS:
             continue
-        step = dict(step, step=len(kept) + 1)
+        step = {key: value for key, value in step.items() if key != "step"}
         refs = [ref.get("ref") if isinstance(ref, dict) else ref for ref in _list(step, "inputs")]
         step.pop("inputs", None)
         if refs and kind in _WITH_INPUTS:

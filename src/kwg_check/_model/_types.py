@@ -218,6 +218,9 @@ class Part(BaseModel):
         use_attribute_docstrings=True,
         json_schema_mode_override="validation",
         hide_input_in_errors=True,
+        # Validators are built on first use, not at import: a command builds the models it
+        # needs (validating an assessment never builds the summary's), and ``--help`` none.
+        defer_build=True,
     )
 
     def __init__(self, /, **data: Any) -> None:

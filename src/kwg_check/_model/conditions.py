@@ -27,6 +27,8 @@ __all__ = [
     "FlagRaised",
     "IndexCompare",
     "Not",
+    "ResultIs",
+    "ResultTest",
 ]
 
 
@@ -84,6 +86,19 @@ class AgeTest(Part):
     """Whose age: ``subject`` (default), ``youngest_child`` or ``oldest_child`` (members of
     a family subject with the role child). An age that is not there (a family has no age of
     its own, another subject has no members) never matches."""
+
+
+class ResultTest(Part):
+    """Arguments of ``result``: which result, and the values it must have (exactly one of
+    ``at_least`` and ``in``)."""
+
+    result: Id | None = None
+    """The further result whose value is tested; absent: the primary outcome (its computed
+    value: decision table, policy overrides and flag floor)."""
+    at_least: Id | None = None
+    """The value must be this one or a later (more severe) one of the result's list."""
+    in_: list[Id] | None = Field(default=None, alias="in", min_length=1)
+    """The value must be one of these."""
 
 
 class All(Part):
@@ -149,6 +164,15 @@ class FlagRaised(Part):
     """The flag id."""
 
 
+class ResultIs(Part):
+    """True when a result (the primary outcome or a further result) has one of the values.
+    Only the tables of further results may read results; a result without a value (the
+    primary outcome when nothing was computed) never matches."""
+
+    result: ResultTest
+    """The result and the values."""
+
+
 class AgeBand(Part):
     """True when the age on the assessment date (the subject's, or a family member's) lies in
     the band."""
@@ -168,6 +192,7 @@ ConditionKind = (
     | Annotated[BandAtLeast, Tag("band")]
     | Annotated[FlagRaised, Tag("flag")]
     | Annotated[AgeBand, Tag("age_months")]
+    | Annotated[ResultIs, Tag("result")]
 )
 """The one declaration of the condition kinds and their keys. Every dispatch over a condition
 is a ``match`` ending in ``assert_never``, so adding a kind here and not handling it somewhere
@@ -207,7 +232,7 @@ Condition = Annotated[
 ]
 """A typed condition: a JSON object with exactly one key (``all``, ``any``, ``not``,
 ``answer_at_least``, ``answer_in``, ``context``, ``index``, ``band``, ``flag``,
-``age_months``), checked against the instrument when it is compiled."""
+``age_months``, ``result``), checked against the instrument when it is compiled."""
 
 for _model in (All, Any_, Not):
     _model.model_rebuild()

@@ -28,12 +28,13 @@ from ._types import (
     one_of,
 )
 from .assessment import SubjectKind
-from .conditions import Condition
+from .conditions import AgeTest, Condition
 
 __all__ = [
     "AssessorRoleCheck",
     "Band",
     "BaseRef",
+    "Code",
     "ConcernsAnsweredCheck",
     "ConsultationCheck",
     "DecisionRule",
@@ -44,6 +45,7 @@ __all__ = [
     "Index",
     "Instrument",
     "Item",
+    "ItemAnchor",
     "ItemMigration",
     "Level",
     "Migration",
@@ -52,6 +54,8 @@ __all__ = [
     "ParticipationCheck",
     "PolicyOverride",
     "ProcessCheck",
+    "Result",
+    "ResultValue",
     "Rounding",
     "Scale",
     "Source",
@@ -60,6 +64,22 @@ __all__ = [
 ]
 
 ItemKind = Literal["risk", "protective", "safety", "context"]
+Pole = Literal["strength", "neutral", "concern"]
+Aggregation = Literal[
+    "sum",
+    "weighted_sum",
+    "mean",
+    "max",
+    "min",
+    "count_at_least",
+    "max_band",
+    "count_strengths",
+    "count_concerns",
+    "prorated_sum",
+    "scaled",
+    "rounded",
+    "difference",
+]
 StatisticCategory = Literal[
     "acute_endangerment",
     "latent_endangerment",
@@ -84,10 +104,17 @@ class Level(Part):
     """Level id, unique within the scale (e.g. ``0``, ``low``, ``present``)."""
     label: LocalizedText
     """What the level is called."""
-    points: Exact
-    """Exact points the level contributes before the item's weight is applied."""
+    points: Exact | None = None
+    """Exact points the level contributes before the item's weight is applied. A scale gives
+    points on every level or on none: items on a scale without points carry information
+    only (they are counted, compared and reported, never summed)."""
     anchor: LocalizedText | None = None
     """Anchor description: an example of what this level looks like in practice."""
+    pole: Pole | None = None
+    """For bipolar scales (e.g. +2 … −3): whether the level is a strength, neutral or a
+    concern. A scale gives a pole on every level or on none; strengths come first, concerns
+    last. Items on a bipolar scale can be counted as strengths and as concerns, and are
+    concerning from its first concern level unless ``concerning_from`` says otherwise."""
 
 
 class UnknownLevel(Part):
@@ -98,8 +125,9 @@ class UnknownLevel(Part):
     label: LocalizedText
     """What the answer is called."""
     scores_as: Exact | None = None
-    """Points an unknown answer scores by the instrument's rule. Absent: unknowns are left
-    out of every aggregation (never silently counted as zero)."""
+    """Points an unknown answer scores by the instrument's rule. Absent: the instrument's
+    ``unknown_scores_as``; both absent: unknowns are left out of every aggregation (never
+    silently counted as zero)."""
 
 
 class Scale(Part):
@@ -124,6 +152,27 @@ class Domain(Part):
     """Domain title."""
     description: LocalizedText | None = None
     """What belongs to the domain."""
+
+
+class ItemAnchor(Part):
+    """What one level of one item looks like, optionally for one age group only."""
+
+    level: Id
+    """The level of the item's scale the anchor describes."""
+    anchor: LocalizedText
+    """The anchor description for this item and level."""
+    age_months: AgeTest | None = None
+    """The age group the anchor is written for (completed months); absent: every age."""
+
+
+class Code(Part):
+    """The item's code in an external terminology (e.g. LOINC). Compared case-sensitively
+    and kept in every export."""
+
+    system: Annotated[str, Field(min_length=1, max_length=1000)]
+    """The code system, as a URI (e.g. ``http://loinc.org``)."""
+    code: Annotated[str, Field(min_length=1, max_length=200)]
+    """The code in that system, exactly as the system spells it."""
 
 
 class Item(Part):
@@ -158,14 +207,20 @@ class Item(Part):
     anchors: dict[Id, LocalizedText] | None = None
     """Anchors of this item by level id, in place of the scale's anchors for those levels
     (items sharing a scale can describe what each level looks like for them)."""
+    anchors_by_age: list[ItemAnchor] = Field(default_factory=list, max_length=200)
+    """Anchors of this item for one level and one age group each (at most one per level and
+    age group), shown beside the item's and the scale's anchors."""
+    codes: list[Code] = Field(default_factory=list, max_length=20)
+    """Codes of the item in external systems (e.g. LOINC), kept in summaries and exports."""
     evidence_required_from: Id | None = None
     """From this level upwards the answer must carry evidence."""
     indicates: list[EndangermentForm] = Field(default_factory=list)
     """Forms of endangerment (§ 99 SGB VIII) the item points to when rated concerning."""
     concerning_from: Id | None = None
     """From this level upwards the answer counts as concerning (for the forms of
-    endangerment and for reports). Default for risk and safety items: the second level (any
-    level above the first); protective and context items are never concerning."""
+    endangerment and for reports). Default for risk and safety items: the first concern
+    level of a bipolar scale, otherwise the second level (any level above the first);
+    protective and context items are never concerning."""
 
 
 class Band(Part):
@@ -199,9 +254,15 @@ class Index(Part):
     side: Literal["risk", "protective", "needs", "other"] = "risk"
     """Which side of the profile the index belongs to. Protective indices are shown next to
     risk indices and never netted against them."""
-    aggregation: Literal["sum", "weighted_sum", "mean", "max", "min", "count_at_least", "max_band"]
-    """sum / weighted_sum / mean / max / min of points; count_at_least: number of items at
-    or above ``at_least``; max_band: the highest band among the input indices."""
+    aggregation: Aggregation
+    """sum / weighted_sum / mean / max / min of points and input values; count_at_least:
+    number of items at or above ``at_least``; max_band: the highest band among the input
+    indices; count_strengths / count_concerns: number of items answered with a strength /
+    concern level of their bipolar scale; prorated_sum: the sum × applicable items /
+    answered items, rounded, only when at least ``minimum_answered`` of the applicable items
+    are answered; scaled: the one input index × ``factor``, rounded if ``rounding`` is
+    given; rounded: the one input index, rounded; difference: the first input index minus
+    the second. Arithmetic on an input without a value has no value."""
     items: list[Id] = Field(default_factory=list)
     """Input items."""
     indices: list[Id] = Field(default_factory=list)
@@ -209,7 +270,13 @@ class Index(Part):
     at_least: Id | None = None
     """For count_at_least: the level (of the items' common scale) from which an item counts."""
     rounding: Rounding | None = None
-    """Required for mean: how the quotient is rounded."""
+    """Required for mean, prorated_sum and rounded, optional for scaled: how the result is
+    rounded."""
+    factor: Exact | None = None
+    """For scaled (required): the exact factor the input is multiplied by."""
+    minimum_answered: Exact | None = None
+    """For prorated_sum (required): the share (0 … 1) of the applicable items that must be
+    answered; below it the index has no value (it is undetermined, never guessed)."""
     bands: list[Band] | None = None
     """Optional bands by inclusive cut-offs, ascending. For max_band: the common band ids
     of the inputs, in the same order, without cut-offs."""
@@ -258,6 +325,36 @@ class DecisionRule(Part):
     """The outcome when the rule is the first that matches."""
     rationale: LocalizedText
     """Why the rule leads to this outcome."""
+
+
+class ResultValue(Part):
+    """One value a further result can take (e.g. an action). Listed in order: later values
+    are more severe or more intensive."""
+
+    id: Id
+    """Value id, unique within the result."""
+    label: LocalizedText
+    """What the value is called."""
+    description: LocalizedText | None = None
+    """What the value means for the next steps."""
+
+
+class Result(Part):
+    """A further named result beside the primary outcome, e.g. a recommended action from a
+    risk level × finding matrix. Its table works like the decision table (first match wins,
+    a default row last); its conditions may read the primary outcome and other results."""
+
+    id: Id
+    """Result id, unique among the results."""
+    label: LocalizedText
+    """What the result is called."""
+    description: LocalizedText | None = None
+    """What the result is for."""
+    outcomes: list[ResultValue] = Field(min_length=1, max_length=50)
+    """The values the result can take, least severe first."""
+    table: list[DecisionRule] = Field(min_length=1)
+    """Ordered rows; the first match wins; the last row is the default (no condition). A
+    row's ``outcome`` names one of the result's own values."""
 
 
 class PolicyOverride(Part):
@@ -475,6 +572,9 @@ class Instrument(Document):
     monotone: bool = False
     """Declares that raising a risk or safety item never lowers the computed outcome. The
     compile step verifies the declaration; unknown ranges are then computed exactly."""
+    unknown_scores_as: Exact | None = None
+    """Points an unknown answer scores on every scale whose unknown marker does not give
+    its own ``scores_as``. Absent: unknowns are left out unless their scale says otherwise."""
     minimum_completeness: Exact | None = None
     """Share (0 … 1) of applicable items that must be answered with a known level; below it
     the outcome is 'not assessable'."""
@@ -501,9 +601,26 @@ class Instrument(Document):
     """Whether and how far professionals may override the computed outcome."""
     process_checks: list[ProcessCheck] = Field(default_factory=list)
     """Requirements on the process, with legal references."""
+    results: list[Result] = Field(default_factory=list, max_length=50)
+    """Further named results beside the primary outcome (``outcomes`` and
+    ``decision_table``), each with its own values and first-match table, computed after the
+    primary outcome. Absent: none."""
     derives_from: BaseRef | None = None
     """For an instrument resolved from a local variant: the base it was derived from."""
     migrations: list[Migration] = Field(default_factory=list, max_length=50)
     """How assessments made with earlier versions are carried over to this one."""
     extensions: Extensions | None = None
     """Data of the instrument's publisher. Preserved untouched."""
+
+    def unknown_points(self, scale: Scale) -> Decimal | None:
+        """The points an unknown answer on ``scale`` scores: the scale's ``scores_as``, else
+        the instrument's ``unknown_scores_as``; none on a scale without points."""
+        if scale.unknown is None or scale.levels[0].points is None:
+            return None
+        own = scale.unknown.scores_as
+        return self.unknown_scores_as if own is None else own
+
+    def level_points(self, scale: Scale) -> list[Decimal]:
+        """The points of the scale's levels in order (zeros on a scale without points,
+        which counts nothing)."""
+        return [level.points or Decimal(0) for level in scale.levels]

@@ -31,7 +31,7 @@ from ._types import (
     SemVer,
 )
 from .assessment import MAX_AGE_MONTHS, MemberRole, ResourceCategory, SubjectKind
-from .instrument import StatisticCategory
+from .instrument import Code, StatisticCategory
 
 __all__ = [
     "CheckResult",
@@ -49,6 +49,8 @@ __all__ = [
     "OverrideResult",
     "Protection",
     "ResourceCount",
+    "ResultRange",
+    "ResultSummary",
     "Summary",
     "SummaryAssessmentRef",
     "SummaryInstrumentRef",
@@ -58,7 +60,6 @@ __all__ = [
 ]
 
 Count = Annotated[int, Field(ge=0, le=1_000_000), JSON_INT]
-StepNo = Annotated[int, Field(ge=1, le=1_000_000), JSON_INT]
 ParamText = Annotated[str, Field(max_length=200)]
 ParamValue = (
     ParamText
@@ -75,6 +76,7 @@ StepKind = Literal[
     "override",
     "judgement",
     "outcome",
+    "result",
 ]
 
 
@@ -182,8 +184,12 @@ class ItemResult(Part):
     """The item's weight where it counts and is not 1 (absent: 1, or nothing counted)."""
     concerning: bool = False
     """Rated at or above the item's concerning level."""
+    pole: Literal["strength", "neutral", "concern"] | None = None
+    """On a bipolar scale: the pole of the level that counts."""
     evidence: Count = 0
     """Number of evidence entries."""
+    codes: list[Code] = Field(default_factory=list)
+    """The item's codes in external systems, as the instrument gives them."""
 
 
 class IndexResult(Part):
@@ -267,6 +273,33 @@ class Unknowns(Part):
     absent when nothing is unknown (each value is then the index's own)."""
 
 
+class ResultRange(Part):
+    """The values a further result could take if the unknown and missing items took any
+    answer (looked at as if the minimum completeness were met)."""
+
+    lowest: Id
+    """Least severe reachable value."""
+    highest: Id
+    """Most severe reachable value."""
+    method: Literal["branch_and_bound", "conservative"]
+    """branch_and_bound: exact, each end is the value of one completion; conservative: the
+    search was cut off, so the range is a bound of all completions (never narrower)."""
+
+
+class ResultSummary(Part):
+    """The value of one further result of the instrument."""
+
+    id: Id
+    """Result id."""
+    value: Id
+    """The value: the outcome of the first matching row of the result's table."""
+    range: ResultRange | None = None
+    """Values the unknowns allow; absent when nothing is unknown."""
+    clarify_first: list[Id] | None = None
+    """Unknown items whose clarification alone could change the value, most decisive
+    first; absent when there are none."""
+
+
 class ResourceCount(Part):
     """Resources of one category in the resource map."""
 
@@ -344,8 +377,6 @@ class Warning(Part):
 class TraceStep(Part):
     """One decision step of the computation (the other results are the summary's sections)."""
 
-    step: StepNo
-    """Position in the trace, from 1."""
     kind: StepKind
     """What the step computed."""
     id: Annotated[str, Field(min_length=1, max_length=200)]
@@ -392,7 +423,10 @@ class Summary(Document):
     before resources were tied to concerns)."""
     process_checks: list[CheckResult]
     """Process checks, in instrument order."""
+    results: list[ResultSummary] | None = None
+    """The further results, in instrument order; absent when the instrument defines none
+    (and in summaries written before further results existed)."""
     warnings: list[Warning]
     """Warnings that did not block scoring."""
     trace: list[TraceStep]
-    """The decisions, step by step."""
+    """The decisions, step by step (a step's number is its position, from 1)."""

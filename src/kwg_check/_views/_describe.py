@@ -23,6 +23,7 @@ from .._model import InstrumentVariant
 from .._model._types import LocalizedText
 from .._model.conditions import (
     AgeBand,
+    AgeTest,
     All,
     AnswerAtLeast,
     AnswerIn,
@@ -33,12 +34,14 @@ from .._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from .._model.instrument import (
     AssessorRoleCheck,
     Band,
     ConcernsAnsweredCheck,
     ConsultationCheck,
+    DecisionRule,
     EvidenceCheck,
     Index,
     Instrument,
@@ -120,16 +123,21 @@ def _whole_by_itself(
 ) -> bool | None:
     """Whether the index is whole-valued judging by its aggregation and items alone;
     ``None``: as whole-valued as its input indices."""
-    if index.aggregation in ("count_at_least", "max_band"):
+    if index.aggregation in ("count_at_least", "max_band", "count_strengths", "count_concerns"):
         return True
-    if index.aggregation == "mean":
+    if index.aggregation in ("mean", "prorated_sum", "rounded") or (
+        index.aggregation == "scaled" and index.rounding is not None
+    ):
         return index.rounding is not None and index.rounding.places == 0
+    factor = index.factor
+    if factor is not None and factor != factor.to_integral_value():
+        return False
     for item_id in index.items:
         item = items.get(item_id)
         scale = scales.get(item.scale) if item is not None else None
         if item is None or scale is None:
             return False
-        points = [level.points for level in scale.levels]
+        points = [level.points or Decimal(0) for level in scale.levels]
         if scale.unknown is not None and scale.unknown.scores_as is not None:
             points.append(scale.unknown.scores_as)
         if index.aggregation == "weighted_sum":
@@ -224,6 +232,7 @@ class _Sheet:
         self.flags()
         self.outcomes()
         self.decision()
+        self.results()
         judgement = self.ins.method == "professional_judgement"
         if not judgement or self.ins.policy_overrides:
             self.policy()
@@ -261,6 +270,8 @@ class _Sheet:
         if ins.derives_from is not None:
             base = ins.derives_from
             rows.append([self.w("derives_from"), f"{_code(base.id)} {_cell(base.version)}"])
+        if ins.unknown_scores_as is not None:
+            rows.append([self.w("unknown_default"), self.num(ins.unknown_scores_as)])
         self.add(*_table(["", ""], rows))
         if ins.disclaimer is not None:
             self.add("")
@@ -313,21 +324,29 @@ class _Sheet:
 
     def scale(self, scale: Scale) -> None:
         self.heading(3, f"{_code(scale.id)} — {_line(self.t(scale.label))}")
+        bipolar = any(level.pole is not None for level in scale.levels)
         header = [self.w("level"), self.w("points"), self.w("label"), self.w("anchor")]
-        rows = [
-            [
+        if bipolar:
+            header.insert(2, self.w("pole"))
+        rows = []
+        for level in scale.levels:
+            row = [
                 _code(level.id),
-                self.num(level.points),
+                self.num(level.points) if level.points is not None else "",
                 _cell(self.t(level.label)),
                 _cell(self.t(level.anchor)) if level.anchor else "",
             ]
-            for level in scale.levels
-        ]
+            if bipolar:
+                row.insert(2, self.w(f"pole.{level.pole}") if level.pole else "")
+            rows.append(row)
         self.add(*_table(header, rows), "")
+        if scale.levels[0].points is None:
+            self.add(self.w("scale.unscored"), "")
         unknown = scale.unknown
+        points = self.ins.unknown_points(scale)
         if unknown is None:
             self.add(self.w("unknown.none"))
-        elif unknown.scores_as is None:
+        elif points is None:
             self.add(self.w("unknown.unscored", id=unknown.id, label=_line(self.t(unknown.label))))
         else:
             self.add(
@@ -335,7 +354,7 @@ class _Sheet:
                     "unknown.scored",
                     id=unknown.id,
                     label=_line(self.t(unknown.label)),
-                    points=self.num(unknown.scores_as),
+                    points=self.num(points),
                 )
             )
 
@@ -370,10 +389,18 @@ class _Sheet:
             if item.applies_when is None
             else self.w("applies.when", condition=self.condition(item.applies_when))
         )
+        scale = next((s for s in self.ins.scales if s.id == item.scale), None)
+        first_concern = (
+            next((level.id for level in scale.levels if level.pole == "concern"), None)
+            if scale is not None
+            else None
+        )
         if item.kind in ("risk", "safety"):
             concerning = (
                 _code(item.concerning_from)
                 if item.concerning_from is not None
+                else _code(first_concern)
+                if first_concern is not None
                 else self.w("concerning.default")
             )
         else:
@@ -394,7 +421,15 @@ class _Sheet:
             entries.append((self.w("guidance"), _line(self.t(item.guidance))))
         for level, anchor in (item.anchors or {}).items():
             entries.append((f"{self.w('anchor')} {_code(level)}", _line(self.t(anchor))))
+        if item.codes:
+            codes = ", ".join(f"{_cell(code.system)} {_code(code.code)}" for code in item.codes)
+            entries.append((self.w("codes"), codes))
         self.add(*(f"- {name}: {value}" for name, value in entries))
+        if item.anchors_by_age:
+            self.add(f"- {self.w('anchors')}:")
+            for one in item.anchors_by_age:
+                age = "" if one.age_months is None else f" ({self.age(one.age_months)})"
+                self.add(f"  - {_code(one.level)}{age}: {_line(self.t(one.anchor))}")
 
     def form(self, form: str) -> str:
         return label("form", form, self.lang)
@@ -416,6 +451,17 @@ class _Sheet:
             )
         elif index.aggregation == "max_band":
             aggregation = self.w("agg.max_band")
+        elif index.aggregation in ("count_strengths", "count_concerns"):
+            aggregation = self.w(f"agg.{index.aggregation}")
+        elif index.aggregation == "prorated_sum":
+            share = self.num(index.minimum_answered) if index.minimum_answered else "0"
+            aggregation = self.w("agg.prorated_sum", share=share)
+        elif index.aggregation in ("scaled", "rounded", "difference"):
+            first, second = [*index.indices, "", ""][:2]
+            factor = self.num(index.factor) if index.factor is not None else ""
+            aggregation = self.w(
+                f"agg.{index.aggregation}", index=_code(first), minus=_code(second), factor=factor
+            )
         else:
             aggregation = self.w(f"agg.{index.aggregation}", what=self.aggregated(index))
         entries = [
@@ -553,6 +599,10 @@ class _Sheet:
             self.add(self.w("decision.missing"))
             return
         self.add(self.w("decision.note"), "")
+        self.rows(table)
+
+    def rows(self, table: Sequence[DecisionRule]) -> None:
+        """A first-match table: the decision table or a further result's."""
         header = ["#", self.w("rule"), self.w("condition"), self.w("outcome"), self.w("rationale")]
         rows = [
             [
@@ -565,6 +615,19 @@ class _Sheet:
             for number, rule in enumerate(table, start=1)
         ]
         self.add(*_table(header, rows))
+
+    def results(self) -> None:
+        """Each further result: its values in order, then its table."""
+        for result in self.ins.results:
+            self.heading(
+                2, f"{self.w('result')}: {_line(self.t(result.label))} ({_code(result.id)})"
+            )
+            if result.description is not None:
+                self.add(_cell(self.t(result.description)), "")
+            self.add(self.w("result.note"), "")
+            values = [[_code(v.id), _cell(self.t(v.label))] for v in result.outcomes]
+            self.add(*_table([self.w("id"), self.w("label")], values), "")
+            self.rows(result.table)
 
     def policy(self) -> None:
         self.heading(2, self.w("policy"))
@@ -678,15 +741,24 @@ class _Sheet:
             case FlagRaised():
                 return self.w("c.flag", flag=cond.flag)
             case AgeBand():
-                return self.age(cond)
+                return self.age(cond.age_months)
+            case ResultIs():
+                rtest = cond.result
+                whose = "result" if rtest.result is not None else "outcome"
+                if rtest.at_least is not None:
+                    return self.w(
+                        f"c.{whose}_at_least", result=rtest.result or "", value=rtest.at_least
+                    )
+                values = self.alternatives(rtest.in_ or ())
+                return self.w(f"c.{whose}_in", result=rtest.result or "", values=values)
             case _:
                 assert_never(cond)
 
     def alternatives(self, levels: Sequence[str]) -> str:
         return self.w("c.or").join(_code(level) for level in levels)
 
-    def age(self, cond: AgeBand) -> str:
-        low, high = cond.age_months.from_months, cond.age_months.below_months
+    def age(self, test: AgeTest) -> str:
+        low, high = test.from_months, test.below_months
         if low is not None and high is not None:
             band = self.w("c.age.between", low=str(low), high=str(high))
         elif low is not None:
@@ -695,5 +767,5 @@ class _Sheet:
             band = self.w("c.age.below", high=str(high))
         else:
             band = self.w("c.age.any")
-        whose = cond.age_months.of
+        whose = test.of
         return band if whose == "subject" else self.w(f"c.age.of.{whose}", band=band)

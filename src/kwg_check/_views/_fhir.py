@@ -55,6 +55,7 @@ from .._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from .._model.instrument import Index, Item, Scale
 from .._types import Lang
@@ -382,6 +383,10 @@ def _machine_name(instrument_id: str) -> str:
     return name if name[:1].isalpha() else "I" + name
 
 
+_WHOLE_VALUED = frozenset({"count_at_least", "count_strengths", "count_concerns", "max_band"})
+"""Index kinds whose value is always a whole number: their questions are integers."""
+
+
 def _index_question(look: _Lookup, index: Index, lang: Lang) -> JsonObject:
     """A read-only question a renderer fills in from the index's ``calculatedExpression``
     while the form is filled; marked not expressed when FHIRPath cannot compute it."""
@@ -391,7 +396,7 @@ def _index_question(look: _Lookup, index: Index, lang: Lang) -> JsonObject:
         if expression is None
         else {"url": EXT_CALCULATED, "valueExpression": _fhirpath(expression)}
     )
-    counted = index.aggregation in ("count_at_least", "max_band")
+    counted = index.aggregation in _WHOLE_VALUED
     return {
         "extension": [extension],
         "linkId": _INDEX + index.id,
@@ -480,17 +485,22 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
     options: list[JsonValue] = [
         _option(
             _coding(system, level.id, _text(level.label, lang)),
-            _fhir_decimal(level.points, f"{pointer}/levels/{n}/points"),
+            None
+            if level.points is None
+            else _fhir_decimal(level.points, f"{pointer}/levels/{n}/points"),
         )
         for n, level in enumerate(scale.levels)
     ]
     if scale.unknown is not None:
         unknown = scale.unknown
-        score = unknown.scores_as
+        score = instrument.unknown_points(scale)
+        score_pointer = f"{pointer}/unknown/scores_as"
+        if unknown.scores_as is None:
+            score_pointer = "/unknown_scores_as"
         options.append(
             _option(
                 _coding(system, unknown.id, _text(unknown.label, lang)),
-                None if score is None else _fhir_decimal(score, f"{pointer}/unknown/scores_as"),
+                None if score is None else _fhir_decimal(score, score_pointer),
             )
         )
     extensions: list[JsonValue] = [
@@ -503,6 +513,8 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
     if item.per_caregiver:
         extensions.append({"url": EXT_PER_CAREGIVER, "valueBoolean": True})
     question: JsonObject = {"extension": extensions, "linkId": item.id}
+    if item.codes:
+        question["code"] = [{"system": code.system, "code": code.code} for code in item.codes]
     question["text"] = _text(item.label, lang)
     question["type"] = "choice"
     if item.applies_when is not None:
@@ -569,7 +581,7 @@ def _enable_when(look: _Lookup, condition: Condition) -> EnableWhen | None:
             return _joined(look, "all", condition.all)
         case Any_():
             return _joined(look, "any", condition.any)
-        case Not() | AnswerAtLeast() | IndexCompare() | BandAtLeast() | FlagRaised():
+        case Not() | AnswerAtLeast() | IndexCompare() | BandAtLeast() | FlagRaised() | ResultIs():
             return None
         case _:
             assert_never(condition)

@@ -34,6 +34,7 @@ from .._model.conditions import (
     FlagRaised,
     IndexCompare,
     Not,
+    ResultIs,
 )
 from .._model.instrument import Index, Instrument, Item, Scale
 
@@ -114,7 +115,7 @@ class Expressions:
                 return self._joined(" and ", condition.all)
             case Any_():
                 return self._joined(" or ", condition.any)
-            case IndexCompare() | BandAtLeast() | FlagRaised():
+            case IndexCompare() | BandAtLeast() | FlagRaised() | ResultIs():
                 return None
             case _:
                 assert_never(condition)
@@ -157,6 +158,8 @@ class Expressions:
         if applies is None:
             return None
         scale = self.scales[item.scale]
+        if scale.levels[0].points is None:
+            return None  # a scale without points is never summed
         levels = [level.id for level in scale.levels]
         answers = _answers(item.id)
         known = f"{answers}.value.where(code in {_codes(levels)})"
@@ -164,9 +167,10 @@ class Expressions:
         has_unknown = "false"
         if scale.unknown is not None:
             has_unknown = f"{answers}.value.where(code = {_string(scale.unknown.id)}).exists()"
-            if scale.unknown.scores_as is not None:
-                unknown = _number(scale.unknown.scores_as)
-        points = [level.points for level in scale.levels]
+            scores_as = self.instrument.unknown_points(scale)
+            if scores_as is not None:
+                unknown = _number(scores_as)
+        points = self.instrument.level_points(scale)
         ascending = points == sorted(points)
         if item.per_caregiver:
             if not ascending:
@@ -201,7 +205,11 @@ class Expressions:
             if index.indices or index.at_least is None:
                 return None
             terms = [self._at_least(self.items[i], index.at_least) for i in index.items]
-        elif index.aggregation == "max_band":
+        elif index.aggregation in ("count_strengths", "count_concerns"):
+            terms = [self._at_pole(self.items[i], index.aggregation) for i in index.items]
+        elif index.aggregation in ("difference", "scaled"):
+            return self._arithmetic(index)
+        elif index.aggregation in ("max_band", "prorated_sum", "rounded"):
             return None
         else:
             for item_id in index.items:
@@ -217,7 +225,7 @@ class Expressions:
         match index.aggregation:
             case "sum" | "weighted_sum":
                 return f"{collection}.combine(0).sum()"  # the sum of nothing is 0, not empty
-            case "count_at_least":
+            case "count_at_least" | "count_strengths" | "count_concerns":
                 return f"{collection}.count()"
             case "max" | "min":
                 return f"{collection}.{index.aggregation}()"
@@ -229,6 +237,25 @@ class Expressions:
             case _:
                 return None
 
+    def _at_pole(self, item: Item, aggregation: str) -> str | None:
+        """1 when the applicable item is answered at a level of the counted pole."""
+        pole = "strength" if aggregation == "count_strengths" else "concern"
+        levels = [one.id for one in self.scales[item.scale].levels if one.pole == pole]
+        test = self._level_in(item, levels)
+        return None if test is None else f"iif({test}, 1)"
+
+    def _arithmetic(self, index: Index) -> str | None:
+        """difference and unrounded scaled: FHIRPath arithmetic on an empty operand is
+        empty, as kwg's index without value."""
+        inputs = [self.index(self.indices[i]) for i in index.indices]
+        if any(term is None for term in inputs):
+            return None
+        if index.aggregation == "difference":
+            return f"(({inputs[0]}) - ({inputs[1]}))"
+        if index.rounding is not None or index.factor is None:
+            return None
+        return f"(({inputs[0]}) * {_number(index.factor)})"
+
     def _rounds_alike(self, index: Index) -> bool:
         """fhirpath.js rounds halves up (towards +∞), kwg's ``half_up`` away from zero:
         the same only while no input can be negative."""
@@ -236,9 +263,10 @@ class Expressions:
             return False
         for item_id in index.items:
             scale = self.scales[self.items[item_id].scale]
-            points = [level.points for level in scale.levels]
-            if scale.unknown is not None and scale.unknown.scores_as is not None:
-                points.append(scale.unknown.scores_as)
+            points = self.instrument.level_points(scale)
+            scores_as = self.instrument.unknown_points(scale)
+            if scores_as is not None:
+                points.append(scores_as)
             if min(points) < 0:
                 return False
         return True

@@ -62,6 +62,32 @@ def _members_line(summary: Summary, lang: Lang) -> list[str]:
     return [f"{word('text.members', lang)}: {', '.join(shown)}"]
 
 
+def result_lines(summary: Summary, instrument: Instrument, lang: Lang) -> list[str]:
+    """The further results: each value by label and id, with the values the unknowns allow
+    and what to clarify first (shared by the text and the report, which indent alike)."""
+    lines: list[str] = []
+    definitions = {result.id: result for result in instrument.results}
+    items = {item.id: item for item in instrument.items}
+    for entry in summary.results or ():
+        result = definitions[entry.id]
+        names = {value.id: _label(value.label, value.id, lang) for value in result.outcomes}
+        lines.append(
+            f"{_label(result.label, entry.id, lang)}: {names[entry.value]} [{entry.value}]"
+        )
+        if entry.range is not None:
+            lines.append(
+                f"  {word('text.result_range', lang)}: {names[entry.range.lowest]} "
+                f"[{entry.range.lowest}] … {names[entry.range.highest]} [{entry.range.highest}] "
+                f"({label('range_method', entry.range.method, lang)})"
+            )
+        if entry.clarify_first:
+            clarify = ", ".join(
+                f"{_label(items[i].label, i, lang)} [{i}]" for i in entry.clarify_first
+            )
+            lines.append(f"  {word('text.clarify', lang)}: {clarify}")
+    return lines
+
+
 def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) -> str:
     """Render the summary as plain text lines (the instrument gives the labels)."""
 
@@ -132,6 +158,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             f"{w('statistic')}: "
             f"{label('category', out.statistic_category, lang) if out.statistic_category else '—'}"
         )
+    lines.extend(result_lines(summary, instrument, lang))
     if out.forms_of_endangerment:
         forms = ", ".join(label("form", form, lang) for form in out.forms_of_endangerment)
         lines.append(f"{w('forms')}: {forms}")

@@ -21,7 +21,7 @@ from typing import get_args
 
 import attrs
 
-from .._model.assessment import Closeness, ResourceSector
+from ..._model.assessment import Closeness, ResourceSector
 
 __all__ = ["SECTORS", "NetworkMap", "NetworkNode", "network_svg"]
 

@@ -1,0 +1,152 @@
+"""A quick start-up: each command imports what it uses, nothing else (issue 17).
+
+A pre-commit hook runs ``kwg-check validate`` once per call, so what the process imports
+is behaviour: these tests check which modules a fresh interpreter has loaded, never how
+long it took (the ratio to ``python -c pass`` is in ``benchmarks/bench.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kwg_check
+from kwg_check import _registry
+
+pytestmark = pytest.mark.integration
+
+PACKAGE = Path(kwg_check.__file__).resolve().parent
+EXAMPLE = PACKAGE / "data" / "examples" / "kwg_8a" / "kwg8a-grey-zone-unknowns.json"
+
+HEAVY = (
+    "jsonschema",
+    "referencing",
+    "multiprocessing",
+    "concurrent.futures",
+    "tqdm",
+    "kwg_check._api",
+    "kwg_check._batch",
+    "kwg_check._views",
+    "kwg_check._vocabulary",
+    "kwg_check._instrument_diff",
+)
+"""Modules ``validate`` does not use: schema validation by jsonschema (tests only), the
+batch workers and their progress bar, the front door with its renderers."""
+
+
+def _loaded_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    script = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(run.stdout.splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_validate_imports_no_module_it_does_not_use() -> None:
+    code = f"from kwg_check.cli import main\nassert main(['validate', {str(EXAMPLE)!r}]) == 0\n"
+    assert _heavy(_loaded_after(code)) == []
+
+
+def test_help_imports_no_module_it_does_not_use() -> None:
+    code = (
+        "from kwg_check.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    )
+    assert _heavy(_loaded_after(code)) == []
+
+
+def test_importing_the_package_imports_no_submodule() -> None:
+    loaded = _loaded_after("import kwg_check")
+    assert sorted(m for m in loaded if m.startswith("kwg_check.")) == ["kwg_check._version"]
+    assert "pydantic" not in loaded
+
+
+def test_a_name_from_the_package_loads_its_module_and_is_presented_as_public() -> None:
+    code = (
+        "import kwg_check\n"
+        "data = kwg_check.example_data('kwg8a-no-need-preschool')\n"
+        "assessment = kwg_check.parse_assessment(data)\n"
+        "assert type(assessment).__module__ == 'kwg_check', type(assessment).__module__\n"
+        "assert kwg_check.parse_assessment.__module__ == 'kwg_check'\n"
+    )
+    assert "kwg_check._views" not in _loaded_after(code)
+
+
+def _type_checking_imports() -> dict[str, str]:
+    """Name → module of the imports ``kwg_check/__init__.py`` shows type checkers."""
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If))
+    return {
+        alias.name: "." * node.level + (node.module or "")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+def test_the_lazy_table_agrees_with_the_imports_type_checkers_see() -> None:
+    homes: dict[str, str] = kwg_check._HOMES
+    assert homes == _type_checking_imports()
+    assert set(homes) == set(kwg_check.__all__) - {"__version__"}
+
+
+def test_the_bundled_registry_reads_only_the_instrument_it_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[str] = []
+    from kwg_check._io import load_path
+
+    def counting(path: Path, **kwargs: object) -> object:
+        read.append(Path(path).name)
+        return load_path(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_registry, "load_path", counting)
+    registry = kwg_check.InstrumentRegistry()
+    assert read == []
+    registry.compiled("kwg_8a", "1.0.0")
+    assert sorted(read) == ["kwg_8a-1.1.0.yaml", "kwg_8a.yaml"]  # the files of kwg_8a only
+    assert sorted({entry.id for entry in registry.entries()}) == [
+        "cans_needs",
+        "kwg_8a",
+        "kwg_8a_musterstadt",
+        "sdm_risk",
+        "spj_judgement",
+    ]
+    assert sorted(read) == sorted(p.name for p in (PACKAGE / "data" / "instruments").iterdir())
+
+
+def test_every_bundled_instrument_file_is_named_after_its_instrument() -> None:
+    """The registry finds a bundled instrument by its file name (see ``_read``): ``ID.yaml``
+    for the first version, ``ID-VERSION.yaml`` beside it for later ones."""
+    for path in sorted((PACKAGE / "data" / "instruments").iterdir()):
+        document = kwg_check.load_document(path)
+        assert isinstance(document, kwg_check.Instrument | kwg_check.InstrumentVariant)
+        assert "-" not in document.id
+        assert path.stem in (document.id, f"{document.id}-{document.version}")
+        assert _registry.bundled_id(path) == document.id
+
+
+def test_a_copy_of_a_bundled_instrument_is_known_once_before_and_after_reading(
+    tmp_path: Path,
+) -> None:
+    """Adding a user's instrument compares it with the bundled namesake not read yet."""
+    source = PACKAGE / "data" / "instruments" / "sdm_risk.yaml"
+    (tmp_path / "copy.yaml").write_bytes(source.read_bytes())
+    registry = kwg_check.InstrumentRegistry([tmp_path])
+    assert [e.id for e in registry.entries()].count("sdm_risk") == 1
+    changed = kwg_check.dump_document(kwg_check.load_instrument(source))
+    assert isinstance(changed, dict)
+    changed["title"] = {"de": "Anders", "en": "Different"}
+    (tmp_path / "copy.yaml").write_text(json.dumps(changed), encoding="utf-8")
+    with pytest.raises(kwg_check.DocumentError) as raised:
+        kwg_check.InstrumentRegistry([tmp_path])
+    assert raised.value.problems[0].code == "registry.duplicate"
