@@ -32,6 +32,7 @@ from strategies import examples, form_answers
 from test_fhir import walk
 from test_fhir_sdc import evaluate, extension, number
 from test_range import brute_force
+from test_trace import rebuild
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
 
@@ -457,8 +458,14 @@ def test_every_new_trace_step_reads_as_a_sentence(lang: Lang) -> None:
         for step in summary.trace
     ]
     # Summary format v2 traces decisions only: the new index kinds' values are in
-    # ``indices`` (asserted above), the steps left are the decisions.
+    # ``indices`` and recomputed from the summary and the instrument by the trace test.
     assert steps
+    for name, summary in (
+        ("family_functioning", _score("family_functioning", FAMILY)),
+        ("child_protection_sheet", _score("child_protection_sheet", few)),
+        ("child_protection_sheet", _score("child_protection_sheet", enough)),
+    ):
+        rebuild(_compiled(name).instrument, summary)
     for step in steps:
         sentence = render_message(step.explanation, lang)
         assert "{" not in sentence

@@ -59,6 +59,14 @@ OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 }
 
 
+def rounded(index: Index, value: Decimal) -> Decimal:
+    """The value quantized as the index's rounding says (unchanged without one)."""
+    if index.rounding is None:
+        return value
+    quantum = Decimal(1).scaleb(-index.rounding.places)
+    return value.quantize(quantum, rounding=ROUNDING[index.rounding.mode], context=WIDE)
+
+
 def band_ids(instrument: Instrument, index: Index) -> list[str]:
     if index.bands:
         return [band.id for band in index.bands]
@@ -103,6 +111,30 @@ class Rebuilt:
 
     def aggregate(self, index: Index) -> Decimal | None:
         agg = index.aggregation
+        if agg in ("scaled", "rounded", "difference"):
+            inputs = [self.value(j) for j in index.indices]
+            if any(v is None for v in inputs):
+                return None
+            known = [v for v in inputs if v is not None]
+            if agg == "difference":
+                return known[0] - known[1]
+            assert index.factor is not None or agg == "rounded"
+            product = known[0] * (index.factor if agg == "scaled" else Decimal(1))
+            return rounded(index, product)
+        if agg in ("count_strengths", "count_concerns"):
+            pole = "strength" if agg == "count_strengths" else "concern"
+            poles = [self.pole(i) for i in index.items]
+            return Decimal(poles.count(pole))
+        if agg == "prorated_sum":
+            applicable = [i for i in index.items if self.results[i].status != "not_applicable"]
+            points = [p for i in index.items if (p := self.results[i].points) is not None]
+            assert index.minimum_answered is not None
+            if not applicable or not points:
+                return None
+            if len(points) < index.minimum_answered * len(applicable):
+                return None
+            total = sum(points, Decimal(0)) * len(applicable)
+            return rounded(index, WIDE.divide(total, Decimal(len(points))))
         if agg == "count_at_least":
             assert index.at_least is not None
             scale = self.scales[self.items[index.items[0]].scale]
@@ -127,10 +159,14 @@ class Rebuilt:
             return None
         if agg == "mean":
             assert index.rounding is not None
-            quotient = WIDE.divide(sum(terms, Decimal(0)), Decimal(len(terms)))
-            quantum = Decimal(1).scaleb(-index.rounding.places)
-            return quotient.quantize(quantum, rounding=ROUNDING[index.rounding.mode], context=WIDE)
+            return rounded(index, WIDE.divide(sum(terms, Decimal(0)), Decimal(len(terms))))
         return max(terms) if agg == "max" else min(terms)
+
+    def pole(self, item_id: str) -> str | None:
+        """The pole of the item's counting level on a bipolar scale (none when unknown)."""
+        rank = self.rank(item_id)
+        levels = self.scales[self.items[item_id].scale].levels
+        return None if rank is None else levels[rank].pole
 
     def holds(self, cond: Condition) -> bool:
         """The condition read against the summary (a small evaluator of the test's own)."""
