@@ -118,23 +118,23 @@ class Rebuilt:
             known = [v for v in inputs if v is not None]
             if agg == "difference":
                 return known[0] - known[1]
-            assert index.factor is not None or agg == "rounded"
-            product = known[0] * (index.factor if agg == "scaled" else Decimal(1))
-            return rounded(index, product)
+            factor = index.factor if agg == "scaled" else Decimal(1)
+            assert factor is not None
+            return rounded(index, known[0] * factor)
         if agg in ("count_strengths", "count_concerns"):
             pole = "strength" if agg == "count_strengths" else "concern"
             poles = [self.pole(i) for i in index.items]
             return Decimal(poles.count(pole))
         if agg == "prorated_sum":
             applicable = [i for i in index.items if self.results[i].status != "not_applicable"]
-            points = [p for i in index.items if (p := self.results[i].points) is not None]
+            counted = [p for i in index.items if (p := self.results[i].points) is not None]
             assert index.minimum_answered is not None
-            if not applicable or not points:
+            if not applicable or not counted:
                 return None
-            if len(points) < index.minimum_answered * len(applicable):
+            if len(counted) < index.minimum_answered * len(applicable):
                 return None
-            total = sum(points, Decimal(0)) * len(applicable)
-            return rounded(index, WIDE.divide(total, Decimal(len(points))))
+            total = sum(counted, Decimal(0)) * len(applicable)
+            return rounded(index, WIDE.divide(total, Decimal(len(counted))))
         if agg == "count_at_least":
             assert index.at_least is not None
             scale = self.scales[self.items[index.items[0]].scale]
