@@ -40,11 +40,20 @@ def evaluate(
     resource: dict[str, Any], expressions: list[str], questionnaire: dict[str, Any] | None = None
 ) -> list[list[Any]]:
     """Each expression's result by fhirpath.js (R4 model, ``%questionnaire`` set)."""
+    return evaluate_each([(resource, expression) for expression in expressions], questionnaire)
+
+
+def evaluate_each(
+    pairs: list[tuple[dict[str, Any], str]], questionnaire: dict[str, Any] | None = None
+) -> list[list[Any]]:
+    """Each (resource, expression)'s result by fhirpath.js, in one run of node."""
     require_node_package("fhirpath")
     request = {
-        "resource": resource,
+        "resource": pairs[0][0] if pairs else {},
         "questionnaire": questionnaire,
-        "expressions": [{"expression": expression} for expression in expressions],
+        "expressions": [
+            {"expression": expression, "resource": resource} for resource, expression in pairs
+        ],
     }
     done = subprocess.run(
         ["node", str(SCRIPT)],

@@ -12,7 +12,9 @@ judgement and never replaces it.
 """
 
 from ._api import (
+    UNSPECIFIED_ROLE,
     Difference,
+    QuestionnaireConversion,
     Source,
     assessment_problems,
     assessment_to_questionnaire_response,
@@ -27,6 +29,7 @@ from ._api import (
     load_json,
     load_summary,
     questionnaire_response_to_assessment,
+    questionnaire_to_instrument,
     render_impact,
     render_instrument_diff,
     render_report,
@@ -115,6 +118,7 @@ from ._views._stats import Statistic, render_statistic, tabulate_statistic
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "UNSPECIFIED_ROLE",
     "Answer",
     "ArgumentError",
     "Assessment",
@@ -164,6 +168,7 @@ __all__ = [
     "OverrideError",
     "OverrideResult",
     "Problem",
+    "QuestionnaireConversion",
     "RangeChange",
     "ReportFormat",
     "Resource",
@@ -206,6 +211,7 @@ __all__ = [
     "parse_instrument",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "questionnaire_to_instrument",
     "render_comparison",
     "render_impact",
     "render_instrument_diff",

@@ -53,6 +53,7 @@ from .._model.conditions import (
 from .._model.instrument import Index, Item, Scale
 from .._types import Lang
 from .._vocabulary import label, localized, word
+from ._fhir_instrument import MAPPING_KEY
 from ._fhirpath import Expressions
 
 __all__ = [
@@ -728,6 +729,11 @@ def _field_items(
 # QuestionnaireResponse → Assessment
 # --------------------------------------------------------------------------------------------
 
+_CONVERTED_TOP = frozenset(
+    {"resourceType", "identifier", "questionnaire", "status", "subject", "authored", "item"}
+    | {"id", "meta", "text", "language"}
+)
+"""What a response may hold (kwg's own responses also their ``extension``)."""
 _GROUP_KEYS = frozenset({"linkId", "text", "item"})
 _FIELD_KEYS = frozenset({"linkId", "text", "answer"})
 _ANSWER_KEYS = frozenset({"linkId", "text", "answer", "extension"})
@@ -854,8 +860,11 @@ class Supplied:
 
     case_id: str | None = None
     assessment_id: str | None = None
-    assessors: tuple[tuple[str, str | None], ...] = ()
-    """(id, role) of each assessor; a missing role is reported like any missing field."""
+    assessors: tuple[tuple[str, str], ...] = ()
+    """(id, role) of each assessor."""
+    age_months: int | None = None
+    """The child's age in completed months, for a response that has no age item (one to a
+    Questionnaire that ``fhir instrument`` converted)."""
 
 
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?")
@@ -876,25 +885,14 @@ def assessment_from_response(
     otherwise (``fhir.*`` codes); pointers point into the resource, reasons never quote it.
     """
     instrument = compiled.instrument
-    reader = _Reader()
-    top = frozenset(
-        {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
-        | {"authored", "item", "id", "meta", "text", "language"}
+    mapping = (instrument.extensions or {}).get(MAPPING_KEY)
+    if mapping is not None:
+        return _converted_assessment(resource, compiled, mapping, supplied)
+    reason = (
+        f"the response does not answer the Questionnaire of instrument {instrument.id} "
+        f"{instrument.version}"
     )
-    qr = reader.object(resource, "", top)
-    if qr.get("resourceType") != "QuestionnaireResponse":
-        reader.fail("/resourceType", "fhir.resource-type", "must be QuestionnaireResponse")
-        raise DocumentError(reader.problems)
-    if qr.get("questionnaire") != _canonical(instrument):
-        reason = (
-            f"the response does not answer the Questionnaire of instrument {instrument.id} "
-            f"{instrument.version}"
-        )
-        raise InstrumentMismatchError(
-            Problem("/questionnaire", "fhir.foreign-questionnaire", reason)
-        )
-    if qr.get("status") != "completed":
-        reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
+    reader, qr = _opened(resource, _CONVERTED_TOP | {"extension"}, [_canonical(instrument)], reason)
     data: JsonObject = {"document_type": "assessment"}
     data["id"] = _identifier(
         reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM, supplied.assessment_id
@@ -930,12 +928,32 @@ def assessment_from_response(
             data[field.name] = _read_field(reader, instrument, field, link_id, found, field.name)
     if answers:
         data["answers"] = answers
-    if "assessors" not in data and supplied.assessors:
-        data["assessors"] = [
-            {"id": ident} if role is None else {"id": ident, "role": role}
-            for ident, role in supplied.assessors
-        ]
+    _supply_assessors(data, supplied)
     return _assessment(reader, data, compiled, age)
+
+
+def _opened(
+    resource: JsonValue, top: frozenset[str], canonicals: Sequence[str], reason: str
+) -> tuple[_Reader, JsonObject]:
+    """A reader on a completed QuestionnaireResponse to one of the ``canonicals`` (any, when
+    there are none); ``reason`` says which Questionnaire it must answer."""
+    reader = _Reader()
+    qr = reader.object(resource, "", top)
+    if qr.get("resourceType") != "QuestionnaireResponse":
+        reader.fail("/resourceType", "fhir.resource-type", "must be QuestionnaireResponse")
+        raise DocumentError(reader.problems)
+    if canonicals and qr.get("questionnaire") not in canonicals:
+        raise InstrumentMismatchError(
+            Problem("/questionnaire", "fhir.foreign-questionnaire", reason)
+        )
+    if qr.get("status") != "completed":
+        reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
+    return reader, qr
+
+
+def _supply_assessors(data: JsonObject, supplied: Supplied) -> None:
+    if "assessors" not in data and supplied.assessors:
+        data["assessors"] = [{"id": ident, "role": role} for ident, role in supplied.assessors]
 
 
 def _assessment(
@@ -1178,3 +1196,145 @@ def _moved(origin: dict[str, str], problems: Sequence[Problem]) -> list[Problem]
             pointer = pointer.rpartition("/")[0]
         moved.append(Problem(target, problem.code, problem.reason))
     return sorted(set(moved))
+
+
+# --------------------------------------------------------------------------------------------
+# A response to a Questionnaire that ``fhir instrument`` converted
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Mapping:
+    """The verbatim FHIR names of a converted instrument (its ``extensions.fhir``)."""
+
+    questionnaire: str
+    items: Mapping[str, str]
+    """linkId → item id."""
+    levels: Mapping[str, Mapping[tuple[str | None, str], str]]
+    """Scale id → (system, code) → level id."""
+    computed: frozenset[str]
+    """linkIds of the calculated items (ignored: kwg computes the indices)."""
+
+    @classmethod
+    def read(cls, value: JsonValue) -> _Mapping:
+        """The mapping, or :class:`DocumentError` (``fhir.invalid-extension``) when the
+        instrument's ``extensions.fhir`` is not what ``fhir instrument`` writes."""
+        try:
+            data = typing.cast(JsonObject, value)
+            items = {
+                str(link): str(item)
+                for item, link in typing.cast(JsonObject, data["items"]).items()
+            }
+            levels: dict[str, dict[tuple[str | None, str], str]] = {}
+            for scale, codes in typing.cast(JsonObject, data["levels"]).items():
+                levels[scale] = {}
+                for level, code in typing.cast(JsonObject, codes).items():
+                    coding = typing.cast(JsonObject, code)
+                    system = coding.get("system")
+                    key = (None if system is None else str(system), str(coding["code"]))
+                    levels[scale][key] = level
+            computed = frozenset(
+                str(link) for link in typing.cast(JsonObject, data["indices"]).values()
+            )
+            return cls(str(data["questionnaire"]), items, levels, computed)
+        except (KeyError, TypeError, AttributeError):
+            reason = "the instrument's FHIR mapping is not as fhir instrument writes it"
+            raise DocumentError(
+                Problem(f"/extensions/{MAPPING_KEY}", "fhir.invalid-extension", reason)
+            ) from None
+
+
+def _converted_assessment(
+    resource: JsonValue, compiled: CompiledInstrument, value: JsonValue, supplied: Supplied
+) -> Assessment:
+    """An assessment from a response to a converted Questionnaire: its answers by the
+    verbatim linkIds and codes the instrument keeps; ids and age from ``supplied``."""
+    instrument = compiled.instrument
+    mapping = _Mapping.read(value)
+    canonicals = [mapping.questionnaire, mapping.questionnaire.partition("|")[0]]
+    reason = (
+        f"the response does not answer the Questionnaire instrument {instrument.id} was made of"
+    )
+    reader, qr = _opened(resource, _CONVERTED_TOP, canonicals if canonicals[0] else [], reason)
+    data: JsonObject = {"document_type": "assessment"}
+    identifier = qr.get("identifier")
+    if identifier is None:
+        data["id"] = _identifier(reader, None, "/identifier", "", supplied.assessment_id)
+    else:
+        ident = reader.object(identifier, "/identifier", frozenset({"system", "value", "use"}))
+        data["id"] = reader.value(ident, "value", str, "/identifier")
+    data["instrument"] = {"id": instrument.id, "version": instrument.version}
+    data["assessment_date"] = _authored(reader, qr)
+    reader.origin.update({"/id": "/identifier/value", "/assessment_date": "/authored"})
+    reference = qr.get("subject")
+    keys = frozenset({"identifier", "reference", "display", "type"})
+    subject_ref = {} if reference is None else reader.object(reference, "/subject", keys)
+    case = subject_ref.get("identifier")
+    if case is not None:
+        case_object = reader.object(case, "/subject/identifier", frozenset({"system", "value"}))
+        case_id = reader.value(case_object, "value", str, "/subject/identifier")
+    else:
+        case_id = _identifier(reader, None, "/subject", "", supplied.case_id)
+    data["subject"] = {"case_id": case_id}
+    if supplied.age_months is None:
+        reader.fail("/subject", "fhir.missing", "the child's age is missing (give it as an option)")
+    else:
+        typing.cast(JsonObject, data["subject"])["age_months"] = supplied.age_months
+    answers: JsonObject = {}
+    _converted_items(reader, instrument, mapping, qr, "", answers)
+    if answers:
+        data["answers"] = answers
+    _supply_assessors(data, supplied)
+    return _assessment(reader, data, compiled, None)
+
+
+def _converted_items(
+    reader: _Reader,
+    instrument: Instrument,
+    mapping: _Mapping,
+    owner: JsonObject,
+    pointer: str,
+    answers: JsonObject,
+) -> None:
+    """Every answered item, at any depth: groups are read through, calculated items skipped."""
+    if "item" not in owner:
+        return
+    items = {item.id: item for item in instrument.items}
+    for element, at in reader.array(owner["item"], pointer + "/item"):
+        item = reader.object(element, at, frozenset({"linkId", "text", "answer", "item"}))
+        link_id = reader.value(item, "linkId", str, at)
+        if not isinstance(link_id, str) or link_id in mapping.computed:
+            continue
+        if link_id not in mapping.items:
+            if "answer" in item:
+                reason = "the linkId is not an item of the converted instrument"
+                reader.fail(at + "/linkId", "fhir.unknown-item", reason)
+            _converted_items(reader, instrument, mapping, item, at, answers)
+            continue
+        question = items[mapping.items[link_id]]
+        if question.id in answers:
+            reader.fail(at + "/linkId", "fhir.duplicate", "the item appears more than once")
+            continue
+        reader.origin[f"/answers/{question.id}"] = at
+        levels: list[JsonValue] = []
+        codes = mapping.levels.get(question.scale, {})
+        for answer, answer_at in reader.array(item.get("answer"), at + "/answer"):
+            value = reader.object(answer, answer_at, frozenset({"valueCoding"}))
+            coding_at = answer_at + "/valueCoding"
+            coding = reader.object(value.get("valueCoding"), coding_at, _CODING_KEYS)
+            code = reader.value(coding, "code", str, coding_at)
+            system = coding.get("system")
+            level = codes.get((system if isinstance(system, str) else None, str(code)))
+            if level is None and code is not None:
+                reason = "the coding is not an answer option of this question"
+                reader.fail(coding_at, "fhir.unknown-code", reason)
+            levels.append(level)
+        if question.response == "multiple":
+            answers[question.id] = {"levels": levels}
+        else:
+            if len(levels) > 1:
+                reader.fail(at + "/answer", "fhir.cardinality", "the question takes one answer")
+            answers[question.id] = {"level": levels[0] if levels else None}
+
+
+_CODING_KEYS = frozenset({"system", "code", "display", "version", "userSelected"})
