@@ -21,8 +21,10 @@ import kwg_check
 from kwg_check import (
     assessment_to_questionnaire_response,
     instrument_to_questionnaire,
+    score_assessment,
     score_document,
 )
+from kwg_check._io import load_path
 from kwg_check._views._fhir import (
     EXT_CALCULATED,
     EXT_ENABLE_WHEN_EXPRESSION,
@@ -31,6 +33,8 @@ from kwg_check._views._fhir import (
 )
 from test_fhir import example, instruments, walk
 from tool_support import ROOT, require_node_package
+
+FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 
 SCRIPT = Path(__file__).parent / "js" / "fhirpath_eval.js"
 EXAMPLES = [entry.name for entry in kwg_check.examples()]
@@ -123,20 +127,81 @@ def test_weight_of_every_scored_single_item_is_kwgs_points(name: str) -> None:
         assert [number(v) for v in value] == [number(result["points"])], result["id"]
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
-def test_enable_when_expressions_agree_with_kwgs_applicability(name: str) -> None:
-    questionnaire, response, summary = exported(name)
-    conditional = [
-        (item["linkId"], ext["valueExpression"]["expression"])
+CONDITIONS: dict[str, Any] = {
+    "gated": {"answer_at_least": {"item": "nutrition", "level": "1"}},
+    "not_gated": {"not": {"answer_in": {"item": "nutrition", "levels": ["2"]}}},
+    "two_bands": {
+        "any": [
+            {"age_months": {"from_months": 0, "below_months": 12}},
+            {"age_months": {"from_months": 60, "below_months": 120}},
+        ]
+    },
+    "mixed": {
+        "any": [
+            {"answer_at_least": {"item": "nutrition", "level": "2"}},
+            {"not": {"age_months": {"from_months": 24}}},
+        ]
+    },
+}
+"""Conditions ``enableWhen`` cannot hold: each needs an ``enableWhenExpression``."""
+
+
+def conditional_instrument() -> kwg_check.Instrument:
+    """The test instrument with one item per condition above (none of the bundled
+    instruments needs an enableWhenExpression: their conditions are age bands)."""
+    data = load_path(FIXTURES / "instrument_valid.json")
+    for item_id, condition in CONDITIONS.items():
+        data["items"].append(  # type: ignore[call-overload,index,union-attr]
+            {
+                "id": item_id,
+                "domain": "care",
+                "kind": "risk",
+                "label": {"de": item_id, "en": item_id},
+                "scale": "severity",
+                "applies_when": condition,
+            }
+        )
+    return kwg_check.parse_instrument(data)
+
+
+def conditional_assessments() -> list[kwg_check.Assessment]:
+    """Assessments on both sides of every condition: nutrition at each level, unknown and
+    unanswered; ages inside and outside the bands."""
+    base: Any = load_path(FIXTURES / "assessment_valid.json")
+    found = []
+    for nutrition in ("0", "1", "2", "unknown", None):
+        for age in (6, 12, 30, 60, 119, 120):
+            data = json.loads(json.dumps(base))
+            data["subject"] = {"case_id": "C-1", "age_months": age}
+            answers: dict[str, Any] = {"violence": {"level": "no"}}
+            answers |= {item: {"level": "1"} for item in CONDITIONS}
+            if nutrition is not None:
+                answers["nutrition"] = {"level": nutrition}
+            data["answers"] = answers
+            found.append(kwg_check.parse_assessment(data))
+    return found
+
+
+def test_enable_when_expressions_agree_with_kwgs_applicability() -> None:
+    """``answer_at_least``, ``not`` and an ``any`` of two-sided age bands become
+    enableWhenExpressions; fhirpath.js enables exactly the items kwg finds applicable."""
+    instrument = conditional_instrument()
+    questionnaire: Any = instrument_to_questionnaire(instrument, lang="en")
+    expressions = {
+        item["linkId"]: ext["valueExpression"]["expression"]
         for item in walk(questionnaire["item"])
         if (ext := extension(item, EXT_ENABLE_WHEN_EXPRESSION)) is not None
-    ]
-    if not conditional:
-        pytest.skip("no item of this instrument needs an enableWhenExpression")
-    values = evaluate(response, [expression for _, expression in conditional], questionnaire)
-    status = {result["id"]: result["status"] for result in summary["items"]}
-    for (link_id, _), value in zip(conditional, values, strict=True):
-        assert value == [status[link_id] != "not_applicable"], link_id
+    }
+    assert sorted(expressions) == sorted(CONDITIONS)
+    pairs, expected = [], []
+    for assessment in conditional_assessments():
+        response = assessment_to_questionnaire_response(assessment, instrument)
+        status = {r.id: r.status for r in score_assessment(assessment, instrument).items}
+        for link_id, expression in expressions.items():
+            pairs.append((response, expression))
+            expected.append([status[link_id] != "not_applicable"])
+    assert {str(e) for e in expected} == {"[True]", "[False]"}
+    assert evaluate_each(pairs, questionnaire) == expected
 
 
 @pytest.mark.parametrize("instrument", instruments(), ids=lambda i: i.id)
