@@ -233,3 +233,100 @@ def test_every_index_is_computed_or_marked_not_expressed() -> None:
             assert item["readOnly"] is True
             marks = {ext["url"] for ext in item["extension"]}
             assert len(marks & {EXT_CALCULATED, EXT_NOT_EXPRESSED}) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# FHIR R4 invariants, by fhirpath.js (the fhir.resources models do not check them)
+# --------------------------------------------------------------------------------------------
+
+QUESTIONNAIRE_ITEM_INVARIANTS = {
+    # the published que-1 wraps type and item in trace(), which only logs: left out here
+    "que-1": "(type='group' implies item.empty().not()) and (type='display' implies item.empty())",
+    "que-3": "type!='display' or code.empty()",
+    "que-4": "answerOption.empty() or answerValueSet.empty()",
+    "que-5": "(type ='choice' or type = 'open-choice' or type = 'decimal' or type = 'integer' or "
+    "type = 'date' or type = 'dateTime' or type = 'time' or type = 'string' or "
+    "type = 'quantity') or (answerValueSet.empty() and answerOption.empty())",
+    "que-6": "type!='display' or (required.empty() and repeats.empty())",
+    "que-8": "(type!='group' and type!='display') or initial.empty()",
+    "que-9": "type!='display' or readOnly.empty()",
+    "que-10": "(type in ('boolean' | 'decimal' | 'integer' | 'string' | 'text' | 'url' | "
+    "'open-choice')) or maxLength.empty()",
+    "que-11": "answerOption.empty() or initial.empty()",
+    # R4 publishes "count() > 2" for "more than one enableWhen"; R4B corrected it to > 1,
+    # and the HL7 validator checks >= 2: the stricter, intended rule is checked.
+    "que-12": "enableWhen.count() > 1 implies enableBehavior.exists()",
+    "que-13": "repeats=true or initial.count() <= 1",
+}
+"""Questionnaire.item constraints of FHIR R4 (4.0.1), as published in its StructureDefinition."""
+QUESTIONNAIRE_INVARIANTS = {
+    "que-0": "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+    "que-2": "descendants().linkId.isDistinct()",
+    "que-7": "repeat(item).enableWhen.all(operator = 'exists' implies (answer is boolean))",
+    **{
+        key: f"repeat(item).all({expression})"
+        for key, expression in QUESTIONNAIRE_ITEM_INVARIANTS.items()
+    },
+}
+"""Every que-* constraint, evaluated on the Questionnaire (que-7 sits on enableWhen)."""
+RESPONSE_INVARIANTS = {
+    "qrs-1": "repeat(answer | item).all((answer.exists() and item.exists()).not())",
+    "qrs-2": "(%resource | repeat(answer | item)).all(repeat(answer|item).select(item.where("
+    "answer.value.exists()).linkId.isDistinct()).allTrue() and "
+    "item.where(answer.value.exists()).linkId.isDistinct())",
+}
+"""The QuestionnaireResponse.item constraints qrs-1 and qrs-2 on every item at any depth;
+qrs-2 also on the response itself (so on the top-level items too, which is stricter)."""
+
+
+def broken_invariants(
+    resource: dict[str, Any], invariants: dict[str, str]
+) -> list[tuple[str, list[Any]]]:
+    """The invariants fhirpath.js does not find true on the resource."""
+    values = evaluate(resource, list(invariants.values()))
+    return [(key, value) for key, value in zip(invariants, values, strict=True) if value != [True]]
+
+
+@pytest.mark.parametrize("instrument", instruments(), ids=lambda i: i.id)
+def test_exported_questionnaires_keep_the_fhir_invariants(instrument: Any) -> None:
+    questionnaire = instrument_to_questionnaire(instrument, lang="de")
+    assert broken_invariants(questionnaire, QUESTIONNAIRE_INVARIANTS) == []
+
+
+def test_exported_responses_keep_the_fhir_invariants() -> None:
+    pairs = [
+        (exported(name)[1], expression)
+        for name in EXAMPLES
+        for expression in RESPONSE_INVARIANTS.values()
+    ]
+    assert {str(value) for value in evaluate_each(pairs)} == {"[True]"}
+
+
+def test_the_invariant_checks_find_broken_resources() -> None:
+    """The checks are not vacuous: each catches the fault it is about."""
+    questionnaire: Any = instrument_to_questionnaire(instruments()[0], lang="en")
+    broken = json.loads(json.dumps(questionnaire))
+    first = broken["item"][1]
+    first["item"].append(dict(first["item"][0]))  # que-2: a linkId twice
+    broken["item"].append({"linkId": "empty", "type": "group"})  # que-1
+    question = first["item"][0]
+    question["enableWhen"] = [
+        {"question": "kwg:subject.age_months", "operator": ">", "answerInteger": n} for n in (1, 2)
+    ]  # que-12
+    question["answerValueSet"] = "#x"  # que-4
+    broken["name"] = "lower"  # que-0
+    assert sorted(key for key, _ in broken_invariants(broken, QUESTIONNAIRE_INVARIANTS)) == [
+        "que-0",
+        "que-1",
+        "que-12",
+        "que-2",
+        "que-4",
+    ]
+    response: Any = json.loads(json.dumps(exported(EXAMPLES[0])[1]))
+    group = response["item"][1]
+    group["answer"] = [{"valueString": "x"}]  # qrs-1
+    group["item"].append(dict(group["item"][0]))  # qrs-2
+    assert [key for key, _ in broken_invariants(response, RESPONSE_INVARIANTS)] == [
+        "qrs-1",
+        "qrs-2",
+    ]
