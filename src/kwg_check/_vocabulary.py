@@ -670,6 +670,11 @@ VOCABULARY: Mapping[str, W] = {
     ),
     "report.indices": W("Indices", "Indizes"),
     "fhir.indices": W("Indices (computed)", "Indizes (berechnet)"),
+    "fhir.evidence": W("Evidence", "Belege"),
+    "fhir.evidence.observation": W("Observation", "Beobachtung"),
+    "fhir.evidence.source": W("Source", "Quelle"),
+    "fhir.evidence.date": W("Date", "Datum"),
+    "fhir.note": W("Note", "Notiz"),
     "fhir.not-classified": W(
         "Not classified (the Questionnaire defines no classification)",
         "Nicht eingestuft (der Fragebogen legt keine Einstufung fest)",

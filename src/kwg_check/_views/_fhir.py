@@ -96,6 +96,10 @@ _AGE = _SUBJECT + ".age_months"
 _DOMAIN = _PREFIX + "domain."
 _INDICES = _PREFIX + "indices"
 _INDEX = _PREFIX + "index."
+_EVIDENCE = _PREFIX + "evidence."
+_NOTE = _PREFIX + "note."
+_EVIDENCE_PARTS = (("observation", "text"), ("source", "string"), ("date", "date"))
+"""The evidence's fields and their item types (``text`` and ``string`` carry valueString)."""
 _SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
 """Object keys shown in pointers; others are replaced by ``~unknown`` (never echoed)."""
 
@@ -470,7 +474,23 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
     if item.response == "multiple" or item.per_caregiver:
         question["repeats"] = True
     question["answerOption"] = options
+    question["item"] = _record_questions(item.id, lang)
     return question
+
+
+def _record_questions(item_id: str, lang: Lang) -> list[JsonValue]:
+    """The evidence (a repeating group) and the note of an answer, as questions nested under
+    the item's question: standard elements a form filler shows and keeps, in the response
+    under the answer (``answer.item``)."""
+    evidence = _EVIDENCE + item_id
+    children: list[JsonValue] = [
+        {"linkId": f"{evidence}.{name}", "text": word(f"fhir.evidence.{name}", lang), "type": kind}
+        for name, kind in _EVIDENCE_PARTS
+    ]
+    return [
+        _group(evidence, word("fhir.evidence", lang), children, repeats=True),
+        {"linkId": _NOTE + item_id, "text": word("fhir.note", lang), "type": "text"},
+    ]
 
 
 def _option(coding: JsonObject, points: int | float | None) -> JsonObject:
@@ -684,20 +704,23 @@ def _answer_item(instrument: Instrument, item: Item, answers: JsonValue) -> Json
             {"extension": [{"url": EXT_CAREGIVER, "valueString": caregiver}], **coded(level)}
             for caregiver, level in caregivers.items()
         ]
-    extensions: list[JsonValue] = []
+    records: list[JsonValue] = []
     for evidence in typing.cast(list[JsonObject], answer.get("evidence", [])):
-        parts: list[JsonValue] = [{"url": "observation", "valueString": evidence["observation"]}]
-        if "source" in evidence:
-            parts.append({"url": "source", "valueString": evidence["source"]})
-        if "date" in evidence:
-            parts.append({"url": "date", "valueDate": evidence["date"]})
-        extensions.append({"url": EXT_EVIDENCE, "extension": parts})
+        evidence_id = _EVIDENCE + item.id
+        parts: list[JsonValue] = [
+            {
+                "linkId": f"{evidence_id}.{name}",
+                "answer": [{"valueDate" if kind == "date" else "valueString": evidence[name]}],
+            }
+            for name, kind in _EVIDENCE_PARTS
+            if name in evidence
+        ]
+        records.append({"linkId": evidence_id, "item": parts})
     if "note" in answer:
-        extensions.append({"url": EXT_NOTE, "valueString": answer["note"]})
-    result: JsonObject = {"extension": extensions} if extensions else {}
-    result["linkId"] = item.id
-    result["answer"] = values
-    return result
+        records.append({"linkId": _NOTE + item.id, "answer": [{"valueString": answer["note"]}]})
+    if records:
+        values[0] = {**typing.cast(JsonObject, values[0]), "item": records}
+    return {"linkId": item.id, "answer": values}
 
 
 def _field_items(
@@ -1092,8 +1115,16 @@ def _read_answer(
     levels: list[JsonValue] = []
     caregivers: JsonObject = {}
     allowed = (EXT_CAREGIVER,) if item.per_caregiver else ()
+    records: Entries = {}
+    record_ids = [_EVIDENCE + item.id, _NOTE + item.id]
     for answer, at in reader.array(question.get("answer"), pointer + "/answer"):
-        value = reader.object(answer, at, frozenset({"valueCoding", "extension"}))
+        value = reader.object(answer, at, frozenset({"valueCoding", "extension", "item"}))
+        for link_id, found_here in reader.items(value, at, record_ids, record_ids[:1]).items():
+            if link_id in records and link_id != record_ids[0]:
+                reader.fail(
+                    found_here[0][1] + "/linkId", "fhir.duplicate", "the note is given twice"
+                )
+            records.setdefault(link_id, []).extend(found_here)
         levels.append(reader.code(value.get("valueCoding"), at + "/valueCoding", system, codes))
         found = reader.extensions(value, at, allowed)
         if item.per_caregiver:
@@ -1123,12 +1154,37 @@ def _read_answer(
     for ext, at in found.get(EXT_EVIDENCE, []):
         reader.origin[f"{path}/evidence/{len(evidence)}"] = at
         evidence.append(_read_evidence(reader, ext, at))
+    for group, at in records.get(record_ids[0], []):
+        reader.origin[f"{path}/evidence/{len(evidence)}"] = at
+        evidence.append(_read_evidence_items(reader, item.id, group, at))
     if evidence:
         result["evidence"] = evidence
-    for ext, at in found.get(EXT_NOTE, []):
-        result["note"] = reader.value(ext, "valueString", str, at)
+    notes = [
+        (reader.value(ext, "valueString", str, at), at) for ext, at in found.get(EXT_NOTE, [])
+    ] + [reader.answer(note, at, "valueString") for note, at in records.get(record_ids[1], [])]
+    if len(notes) > 1:
+        reader.fail(notes[1][1], "fhir.duplicate", "the note is given twice")
+    for note, at in notes[:1]:
+        result["note"] = note
         reader.origin[f"{path}/note"] = at
     return result
+
+
+def _read_evidence_items(
+    reader: _Reader, item_id: str, group: JsonObject, pointer: str
+) -> JsonObject:
+    """One evidence group of an answer (``answer.item``), as a form filler returns it."""
+    reader.object(group, pointer, _GROUP_KEYS)
+    names = {f"{_EVIDENCE}{item_id}.{name}": (name, kind) for name, kind in _EVIDENCE_PARTS}
+    evidence: JsonObject = {}
+    for link_id, found in reader.items(group, pointer, list(names), ()).items():
+        name, kind = names[link_id]
+        evidence[name], _ = reader.answer(
+            *found[0], "valueDate" if kind == "date" else "valueString"
+        )
+    if "observation" not in evidence:
+        reader.fail(pointer, "fhir.missing", "evidence needs an observation")
+    return evidence
 
 
 def _read_evidence(reader: _Reader, ext: JsonObject, pointer: str) -> JsonObject:
