@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kwg_check
 from kwg_check import (
@@ -30,6 +32,7 @@ from kwg_check import (
     questionnaire_to_instrument,
     score_assessment,
 )
+from strategies import examples
 from test_fhir_sdc import evaluate_each
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fhir" / "mood-check-9.questionnaire.json"
@@ -403,3 +406,49 @@ def test_the_fixture_is_untouched_by_conversion() -> None:
     before = copy.deepcopy(form)
     questionnaire_to_instrument(form)
     assert form == before
+
+
+LINK_IDS = st.text(alphabet="Qq1/._- Ä", min_size=1, max_size=6)
+CODES = st.text(alphabet="Aa0-_ .", min_size=1, max_size=4)
+
+
+@st.composite
+def scored_forms(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """A scored Questionnaire with clashing-after-sanitising linkIds and codes, a response
+    choosing one option per question, and the response's total score."""
+    link_ids = draw(st.lists(LINK_IDS, min_size=1, max_size=5, unique=True))
+    items, answers, total = [], [], 0
+    for link_id in link_ids:
+        codes = draw(st.lists(CODES, min_size=1, max_size=4, unique=True))
+        scores = draw(st.lists(st.integers(0, 5), min_size=len(codes), max_size=len(codes)))
+        items.append(choice(link_id, [option(c, s) for c, s in zip(codes, scores, strict=True)]))
+        chosen = draw(st.integers(0, len(codes) - 1))
+        total += scores[chosen]
+        coding = {"system": "urn:s", "code": codes[chosen]}
+        answers.append({"linkId": link_id, "answer": [{"valueCoding": coding}]})
+    form = small(items, url="urn:form", version="1.0.0")
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "urn:form|1.0.0",
+        "status": "completed",
+        "authored": "2026-01-02",
+        "item": answers,
+    }
+    return form, response, total
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(scored_forms())
+def test_any_scored_form_converts_and_its_responses_score_their_total(
+    case: tuple[dict[str, Any], dict[str, Any], int],
+) -> None:
+    """Sanitised ids never clash (``Q1``, ``q1``, ``/q1`` are three items), every linkId and
+    code is kept verbatim, and kwg's total is the sum of the chosen options' scores."""
+    form, response, total = case
+    converted = questionnaire_to_instrument(form)
+    assert converted.warnings == ()
+    instrument = converted.instrument
+    mapping = (instrument.extensions or {})["fhir"]
+    assert sorted(mapping["items"].values()) == sorted(i["linkId"] for i in form["item"])
+    summary = score_assessment(imported(response, instrument), instrument)
+    assert [(index.id, index.value) for index in summary.indices] == [("total", Decimal(total))]
