@@ -3,9 +3,10 @@
 Run from the repository root (the package must be importable, e.g. installed or with
 ``PYTHONPATH=src``)::
 
-    python benchmarks/bench.py                      # full run: 100,000 and 1,000,000 lines
+    python benchmarks/bench.py                      # default run: 5,000 and 20,000 lines
     python benchmarks/bench.py --quick              # tiny sizes: a smoke run for CI
-    python benchmarks/bench.py --sizes 100000 --seed 7 --documents 500
+    python benchmarks/bench.py --batch-lines 100000 # issue 17's figure (--sizes is the same)
+    python benchmarks/bench.py --batch-lines 100000,1000000 --seed 7 --documents 500
 
 It generates realistic assessments for the bundled German instrument ``kwg_8a`` from a fixed
 seed (every one is asserted valid) and measures, per document and as throughput:
@@ -14,9 +15,9 @@ seed (every one is asserted valid) and measures, per document and as throughput:
 2. a cached ``jsonschema`` Draft 2020-12 validator, and the naive ``jsonschema.validate`` call
    that rebuilds the validator every time (on a few documents only: it is slow);
 3. kwg_check end to end: bytes → validated assessment → score with full trace → summary JSON
-   (``load_assessment`` → ``score_document`` → ``dump_json``, what ``kwg-check score --format
-   json`` does), and for comparison the same through the ``Summary`` model (``score`` →
-   ``dump_document`` → ``dump_json``);
+   bytes (``load_assessment`` → ``_engine.score_json``, which orjson writes straight from
+   the engine's data: what ``kwg-check score --format json`` does), and for comparison the
+   same through the ``Summary`` model (``score`` → ``dump_document`` → ``dump_json``);
 4. ``kwg-check score-batch INPUT.jsonl -o OUTPUT.jsonl --jobs N`` (N = 1 and 2) on generated
    JSONL files: wall time, throughput and peak memory of the child processes;
 5. instrument size (issue 18): compile and score time of generated instruments of 1×, 2×,
@@ -27,10 +28,18 @@ seed (every one is asserted valid) and measures, per document and as throughput:
    under the default limits (which refuse them) and compiled under limits raised far above
    them (which shows the checks themselves are near-linear).
 
-``--instruments-only`` runs parts 5 and 6 alone.
+7. outcome and index ranges under unknowns (issue 17): a non-monotone copy of ``kwg_8a`` with
+   4 to 12 answers left out (branch and bound), and monotone ``kwg_8a`` with the context item
+   ``organisation`` left out too; median scoring CPU time, the ratio to scoring the same document
+   without unknowns, and the range method.
 
-Timings are printed, never asserted; the ratios are compared with the targets of issue 7 and
-reported as met or not met.
+``--instruments-only`` runs parts 5 and 6 alone, ``--ranges-only`` part 7 alone.
+
+It also prints, for every bundled example, the compact summary's size over the compact
+assessment's (issue 17), and for score-batch the output size beside the throughput.
+
+Timings are printed, never asserted; the ratios are compared with the targets of issues 7 and
+17 and reported as met or not met.
 """
 
 from __future__ import annotations
@@ -62,6 +71,8 @@ import jsonschema
 
 import kwg_check
 from kwg_check import Instrument
+from kwg_check._engine import score_json
+from kwg_check._io import dump_plain_json
 
 INSTRUMENT = ("kwg_8a", "1.0.0")
 TARGET_VS_JSONSCHEMA = 25.0
@@ -70,9 +81,16 @@ TARGET_VS_FLOOR = 3.0
 """End to end must take at most this many times the floor."""
 TARGET_MEMORY_MB = 150.0
 TARGET_JOBS_SPEEDUP = 1.7
+TARGET_RANGE_MS = 10.0
+"""Issue 17: with 6 to 12 unknowns of a non-monotone instrument, the ranges (scoring time
+beyond that of the same document without unknowns) take less than this."""
 TARGET_HOSTILE_SECONDS = 2.0
 TARGET_HOSTILE_MB = 200.0
 """Issue 18: validating each hostile instrument stays under these (or a limit refuses it)."""
+TARGET_17_VS_JSONSCHEMA = 8.0
+"""Issue 17: end to end at least this many times faster than cached jsonschema validation."""
+TARGET_17_SIZE = 2.0
+"""Issue 17: a compact summary at most this many times its compact assessment."""
 
 # --------------------------------------------------------------------------------------------
 # Generator: realistic, fictional kwg_8a assessments from a fixed seed
@@ -322,9 +340,8 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
     def naive(data: bytes) -> None:
         jsonschema.validate(json.loads(data), schema, cls=jsonschema.Draft202012Validator)
 
-    def end_to_end(data: bytes) -> str:
-        assessment = kwg_check.load_assessment(data)
-        return kwg_check.dump_json(kwg_check.score_document(assessment, compiled))
+    def end_to_end(data: bytes) -> bytes:
+        return score_json(compiled, kwg_check.load_assessment(data))
 
     def through_model(data: bytes) -> str:
         assessment = kwg_check.load_assessment(data)
@@ -344,6 +361,25 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
+
+
+def summary_sizes() -> list[str]:
+    """Issue 17: compact summary bytes over compact assessment bytes, every bundled example
+    (sizes, not times: the same on every machine)."""
+    lines = ["\n== Summary size (issue 17) =="]
+    worst = 0.0
+    for example in kwg_check.examples():
+        data = kwg_check.example_data(example.name)
+        assessment = dump_plain_json(data, readable=False)
+        summary = kwg_check.score_document(kwg_check.load_assessment(assessment))
+        ratio = len(dump_plain_json(summary, readable=False)) / len(assessment)
+        worst = max(worst, ratio)
+        lines.append(f"  {example.name:<44} {len(assessment):>7,} B -> {ratio:5.1f}x")
+    lines.append(
+        f"largest summary / assessment (compact JSON): {worst:.1f}x "
+        f"(target <= {TARGET_17_SIZE:.0f}x): {verdict(worst <= TARGET_17_SIZE)}"
+    )
+    return lines
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,12 +475,15 @@ def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
                     print("  score-batch not available (usage error):", err.strip()[-200:])
                     return ["score-batch: not available, no figures"]
                 written = sum(1 for _ in target.open("rb")) if target.exists() else 0
+                out_mb = target.stat().st_size / 1e6 if target.exists() else 0.0
                 print(
                     f"  {size:>9,} lines --jobs {jobs}: exit {code}, {wall:8.1f} s, "
                     f"{size / wall:>9,.0f} lines/s, CPU {cpu:8.1f} s "
                     f"({cpu / size * 1e3:.2f} ms/line, {cpu / wall:.2f} cores busy), "
                     f"peak RSS {largest:6.1f} MB (largest process), "
-                    f"{tree:6.1f} MB PSS (all processes, sampled), {written:,} lines written"
+                    f"{tree:6.1f} MB PSS (all processes, sampled), {written:,} lines written, "
+                    f"output {out_mb:,.1f} MB ({out_mb / megabytes:.1f}x the input, "
+                    f"{out_mb * 1e6 / max(written, 1):,.0f} bytes/line)"
                 )
                 results[size, jobs] = (size / wall, tree or largest)
                 target.unlink(missing_ok=True)
@@ -456,7 +495,7 @@ def batch(pool: list[bytes], sizes: list[int]) -> list[str]:
         f"batch peak memory at {largest_size:,} lines: {memory:.1f} MB "
         f"(target < {TARGET_MEMORY_MB:.0f} MB): {verdict(memory < TARGET_MEMORY_MB)}"
     )
-    for jobs in (1, 2):
+    for jobs in (1, 2) if largest_size != smallest_size else ():
         big, small = results[largest_size, jobs][1], results[smallest_size, jobs][1]
         lines.append(
             f"--jobs {jobs} peak memory {largest_size:,} vs {smallest_size:,} lines: "
@@ -599,17 +638,96 @@ def _version(distribution: str) -> str:
         return "?"
 
 
+RANGE_EXAMPLE = "kwg8a-latent-infant-feeding.json"
+RANGE_LEFT_OUT = [
+    "sleep",
+    "clothing",
+    "body_care",
+    "behaviour",
+    "rejection",
+    "social_isolation",
+    "emotional_state",
+    "devaluation",
+    "impulse_control",
+    "financial_hardship",
+    "help_acceptance",
+    "child_competences",
+]
+
+
+def _median_ms(action: Callable[[], object], rounds: int) -> float:
+    """Median CPU time of ``action`` in ms (CPU, not wall time: the machine is shared)."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        action()
+        times.append(time.process_time() - start)
+    return statistics.median(times) * 1000
+
+
+def ranges(rounds: int) -> list[str]:
+    """Part 7: scoring time with unknowns, its ratio to no unknowns, and the range method."""
+    from kwg_check._engine import score
+    from kwg_check._io import load_path
+
+    data_dir = Path(kwg_check.__file__).parent / "data"
+    data = load_path(data_dir / "instruments" / "kwg_8a.yaml")
+    assert isinstance(data, dict)
+    example = json.loads((data_dir / "examples" / "kwg_8a" / RANGE_EXAMPLE).read_text("utf-8"))
+    monotone = kwg_check.compile_instrument(kwg_check.parse_instrument(data))
+    plain = kwg_check.compile_instrument(kwg_check.parse_instrument({**data, "monotone": False}))
+
+    def left_out(items: list[str]) -> Any:
+        doc = json.loads(json.dumps(example))
+        for item in items:
+            del doc["answers"][item]
+        return kwg_check.parse_assessment(doc)
+
+    complete = left_out([])
+    base = _median_ms(lambda: score(plain, complete), rounds)
+    lines = [f"  no unknowns: {base:.2f} ms"]
+    worst = 0.0
+    cases = [(plain, RANGE_LEFT_OUT[:n], "non-monotone") for n in (4, 6, 8, 10, 12)]
+    cases.append((monotone, ["organisation", *RANGE_LEFT_OUT[:6]], "monotone, context free"))
+    for compiled, items, label in cases:
+        assessment = left_out(items)
+        ms = _median_ms(functools.partial(score, compiled, assessment), rounds)
+        summary = score(compiled, assessment)
+        indices = summary.unknowns.indices or []
+        methods = sorted({r.method for r in indices})
+        if label == "non-monotone" and len(items) >= 6:
+            worst = max(worst, ms - base)
+        lines.append(
+            f"  {label}, {len(items):>2} unknown: {ms:6.2f} ms, {ms - base:5.2f} ms more than "
+            f"no unknowns ({ms / base:4.1f}x); "
+            f"outcome {summary.unknowns.range.lowest}..{summary.unknowns.range.highest} "
+            f"({summary.unknowns.range.method}), index ranges {', '.join(methods)}"
+        )
+    lines.append(
+        f"  ranges of the slowest non-monotone case with 6-12 unknowns: {worst:.2f} ms "
+        f"(target < {TARGET_RANGE_MS:.0f} ms): {verdict(worst < TARGET_RANGE_MS)}"
+    )
+    return lines
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
-    parser.add_argument("--sizes", help="score-batch line counts, comma-separated")
+    parser.add_argument(
+        "--batch-lines",
+        "--sizes",
+        dest="sizes",
+        help="score-batch line counts, comma-separated (default 5000,20000; issue 17 "
+        "reports 100000)",
+    )
     parser.add_argument("--seed", type=int, default=20260508)
     parser.add_argument("--documents", type=int, help="documents for parts 1-3")
     parser.add_argument(
         "--instruments-only", action="store_true", help="only parts 5 and 6 (instrument size)"
     )
+    parser.add_argument("--ranges-only", action="store_true", help="only part 7 (ranges)")
     args = parser.parse_args(argv)
-    default_sizes = "200,400" if args.quick else "100000,1000000"
+    default_sizes = "200,400" if args.quick else "5000,20000"
     args.sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
     args.documents = args.documents or (50 if args.quick else 500)
     return args
@@ -617,6 +735,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _iter_sections(args: argparse.Namespace) -> Iterator[str]:
     yield f"machine: {_machine()}"
+    if not args.instruments_only:
+        print("\n== Ranges under unknowns (part 7) ==", flush=True)
+        yield "\n".join(ranges(5 if args.quick else 21))
+    if args.ranges_only:
+        return
     if not args.instruments_only:
         yield from _assessment_sections(args)
     print("\n== Instrument size (part 5) ==", flush=True)
@@ -650,8 +773,15 @@ def _assessment_sections(args: argparse.Namespace) -> Iterator[str]:
             f"(target <= {TARGET_VS_FLOOR:.0f}x): {verdict(vs_floor <= TARGET_VS_FLOOR)}",
             f"naive jsonschema.validate / cached validator: "
             f"{figures['naive'].median / cached.median:.1f}x",
+            f"issue 17: cached jsonschema / kwg_check end to end: {vs_cached:.2f}x "
+            f"(target >= {TARGET_17_VS_JSONSCHEMA:.0f}x): "
+            f"{verdict(vs_cached >= TARGET_17_VS_JSONSCHEMA)}",
+            f"issue 17: kwg_check end to end / floor: {vs_floor:.2f}x "
+            f"(target <= {TARGET_17_VS_JSONSCHEMA:.0f}x): "
+            f"{verdict(vs_floor <= TARGET_17_VS_JSONSCHEMA)}",
         ]
     )
+    yield "\n".join(summary_sizes())
     print("\n== score-batch (part 4) ==", flush=True)
     yield "\n".join(batch(docs, args.sizes))
 

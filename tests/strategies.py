@@ -167,7 +167,7 @@ _HANDLED = {
     "$schema", "$id", "$defs", "$ref", "title", "description", "default", "type", "const",
     "enum", "properties", "required", "additionalProperties", "propertyNames",
     "minProperties", "items", "minItems", "maxItems", "minLength", "maxLength", "pattern",
-    "minimum", "maximum", "anyOf", "oneOf",
+    "minimum", "maximum", "anyOf", "oneOf", "allOf", "not",
 }  # fmt: skip
 
 _small_json = st.recursive(
@@ -186,7 +186,9 @@ class SchemaStrategies:
     definitions and no longer runs with current Hypothesis releases. It covers exactly the
     keywords the published schemas use and refuses any other, so it cannot silently
     ignore a constraint. "Exactly one of" groups are generated as independent optional
-    properties, so documents with none, one or several of them all occur.
+    properties, so documents with none, one or several of them all occur; likewise the rules
+    between an object's fields (``allOf``/``not`` on a subject's kind, members and age) are
+    left to chance, so documents on both sides of each rule occur.
     """
 
     def __init__(self, schema: dict[str, Any]) -> None:

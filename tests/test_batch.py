@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import threading
 import tracemalloc
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import kwg_check
-from kwg_check._batch import BatchCount, write_batch
+from kwg_check._batch import BatchCount, available_cores, write_batch
 from kwg_check.cli import main
 
 SECRET = "Geheimnis aus der Fallakte 4711"
@@ -268,3 +269,26 @@ def test_cli_missing_input_is_a_usage_error(
 ) -> None:
     assert main(["score-batch", str(tmp_path / "absent.jsonl")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_available_cores_counts_the_cores_this_process_may_use() -> None:
+    if hasattr(os, "sched_getaffinity"):
+        assert available_cores() == len(os.sched_getaffinity(0))
+    assert 1 <= available_cores() <= (os.cpu_count() or 1)
+
+
+def test_cli_uses_the_available_cores_unless_jobs_is_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[int] = []
+
+    def spy(*args: object, jobs: int, **kwargs: object) -> None:
+        seen.append(jobs)
+
+    monkeypatch.setattr("kwg_check.cli.available_cores", lambda: 7)
+    monkeypatch.setattr("kwg_check.cli.write_batch", spy)
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"")
+    main(["score-batch", str(source), "-o", str(tmp_path / "a.jsonl")])
+    main(["score-batch", str(source), "-o", str(tmp_path / "b.jsonl"), "--jobs", "3"])
+    assert seen == [7, 3]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-QUICKER = ("--quick", "--documents", "20", "--sizes", "50,100")
+QUICKER = ("--quick", "--documents", "20", "--batch-lines", "50,100")
 """Smaller still than --quick: the smoke run checks that every part runs, not its speed."""
 SECTIONS = (
     "machine: ",
@@ -29,6 +29,11 @@ SECTIONS = (
     "== Ratios (medians per document) ==",
     "cached jsonschema / kwg_check end to end: ",
     "kwg_check end to end / floor: ",
+    "issue 17: cached jsonschema / kwg_check end to end: ",
+    "issue 17: kwg_check end to end / floor: ",
+    "== Summary size (issue 17) ==",
+    "largest summary / assessment (compact JSON): ",
+    "bytes/line)",
     "== score-batch (part 4) ==",
     "score-batch",
     "== Instrument size (part 5) ==",

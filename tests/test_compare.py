@@ -356,7 +356,7 @@ answers = st.dictionaries(
         item: SINGLE_ITEMS[item][n % len(SINGLE_ITEMS[item])] for item, n in picks.items()
     }
 )
-toggles = st.lists(st.booleans(), min_size=5, max_size=5)
+toggles = st.lists(st.booleans(), min_size=6, max_size=6)
 
 
 def variant(picks: dict[str, str], available: list[bool]) -> kwg_check.Assessment:

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from engine_support import INSTRUMENTS, compiled, document
 from kwg_check._engine import CompiledInstrument, compile_instrument, instrument_problems, score
-from kwg_check._engine._assessment import raw_answers
+from kwg_check._engine._assessment import ages, raw_answers
 from kwg_check._engine._evaluate import CONTEXT, decide, evaluate, round_quotient
 from kwg_check._engine._range import free_items
 from kwg_check._errors import DocumentError
@@ -708,8 +708,7 @@ def every_completion_outcome(c: CompiledInstrument, assessment: Assessment) -> l
     reference that the monotone shortcut of the exhaustive range must agree with."""
     with decimal.localcontext(CONTEXT):
         raw = raw_answers(c, assessment)
-        age = assessment.subject.age_months
-        assert age is not None
+        age = ages(assessment)
         free = free_items(c, raw, evaluate(c, age, raw))
         outcomes = []
         completion = list(raw)

@@ -11,10 +11,12 @@ Each shortcut must be invisible: the same bytes, the same models, the same error
 from __future__ import annotations
 
 import copy
+import json
 import math
 from decimal import Decimal, localcontext
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,16 +26,22 @@ import kwg_check
 from kwg_check._engine import _range
 from kwg_check._engine._evaluate import CONTEXT, evaluate, reevaluate
 from kwg_check._engine._runtime import State
-from kwg_check._engine._score import _Scoring
+from kwg_check._engine._score import _Scoring, score_json
 from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
+    JsonValue,
     Limits,
     _checked_canonical_json,
+    _checked_compact_json,
     _checked_dump_json,
     _checked_load_json,
+    _float_or_null,
     _load_json,
+    _plain_canonical_json,
     canonical_json,
     dump_json,
+    dump_plain_json,
+    fingerprint,
 )
 from kwg_check._model import Summary
 from kwg_check._model._trusted import construct, dump
@@ -232,6 +240,10 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
     document = kwg_check.score_document(assessment, compiled)
     assert document == kwg_check.dump_document(validated)
     assert kwg_check.dump_json(document) == kwg_check.dump_json(kwg_check.dump_document(validated))
+    # The bytes the CLI and score-batch write, straight from the engine's data.
+    assert score_json(compiled, assessment) == kwg_check.dump_json(document).encode()
+    compact = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    assert score_json(compiled, assessment, readable=False) == compact
 
 
 def test_dump_writes_fields_in_model_order_whatever_the_order_given() -> None:
@@ -299,3 +311,65 @@ def test_reevaluating_one_changed_answer_equals_evaluating_everything(
                 assert _state_fields(changed) == _state_fields(full), (item.id, answer)
                 tried += 1
     assert tried > 0
+
+
+# --------------------------------------------------------------------------------------------
+# orjson for the library's own values
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(value=_values)
+def test_the_orjson_writer_writes_and_fails_exactly_like_the_checked_ones(value: object) -> None:
+    """Readable: the bytes of ``dump_json``; compact: the bytes of ``json.dumps`` with
+    ``separators=(",", ":")``; floats, NaN, big integers, subclasses and surrogates included
+    (they take the reference writer), errors the same."""
+    readable = _outcome(lambda v: dump_plain_json(v), value)
+    assert readable == _outcome(lambda v: _checked_dump_json(v).encode(), value)
+    compact = _outcome(lambda v: dump_plain_json(v, readable=False), value)
+    assert compact == _outcome(_checked_compact_json, value)
+
+
+@pytest.mark.parametrize("value", [[1.5], {"a": 1e16}, [-0.0], {"a": [math.inf]}, [None]])
+def test_floats_and_null_leave_orjson_for_the_reference_writer(value: object) -> None:
+    """orjson writes 1e16 and NaN differently from ``json.dumps``: the guard sees them."""
+    assert _float_or_null(orjson.dumps(value))
+    assert _outcome(dump_plain_json, value) == _outcome(
+        lambda v: _checked_dump_json(v).encode(), value
+    )
+
+
+@pytest.mark.parametrize("name", [example.name for example in kwg_check.examples()])
+def test_summaries_take_the_orjson_path_and_keep_their_bytes(name: str) -> None:
+    """A summary has no float and no null: orjson writes it, byte for byte as before."""
+    data = kwg_check.dump_json(kwg_check.example_data(name)).encode()
+    assessment = kwg_check.load_assessment(data)
+    summary = kwg_check.score_document(assessment)
+    assert not _float_or_null(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+    assert dump_plain_json(summary) == dump_json(summary).encode()
+    expected = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
+    assert dump_plain_json(summary, readable=False) == expected
+
+
+def test_a_string_that_looks_like_a_float_is_only_a_false_alarm() -> None:
+    value: JsonValue = {"k": "x: 1.5, null"}
+    assert _float_or_null(orjson.dumps(value, option=orjson.OPT_INDENT_2))
+    assert dump_plain_json(value) == dump_json(value).encode()
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(value=_values)
+def test_the_orjson_fingerprint_is_the_reference_fingerprint(value: object) -> None:
+    """Keys beyond U+FFFF (UTF-16 order differs), floats, NaN, subclasses: same bytes or the
+    same error as the reference canonical writer."""
+    assert _outcome(_plain_canonical_json, value) == _outcome(_checked_canonical_json, value)
+
+
+@pytest.mark.parametrize("name", [example.name for example in kwg_check.examples()])
+def test_document_fingerprints_are_those_of_the_reference_writer(name: str) -> None:
+    data = kwg_check.dump_json(kwg_check.example_data(name)).encode()
+    assessment = kwg_check.load_assessment(data)
+    value = kwg_check.dump_document(assessment)
+    value.pop("$schema", None)
+    assert kwg_check.document_fingerprint(assessment) == fingerprint(value)
+    assert _plain_canonical_json(value) == _checked_canonical_json(value)

@@ -140,7 +140,9 @@ def test_the_applicability_chain_is_clarified_like_a_full_evaluation() -> None:
             for answer in compiled.items[pos].completions or ():
                 trial = list(scoring.raw)
                 trial[pos] = answer
-                outcomes.add(decide(compiled, evaluate(compiled, 60, trial), True).computed)
+                outcomes.add(
+                    decide(compiled, evaluate(compiled, (60, None, None), trial), True).computed
+                )
             if outcomes - {current}:
                 expected.append(compiled.items[pos].id)
     assert fast == expected

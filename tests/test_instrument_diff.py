@@ -352,6 +352,9 @@ def test_impact_of_a_moved_cutoff_over_the_bundled_examples() -> None:
         "GE-2026-0107-01": ("3.5", "no_need"),
         "GE-2026-0149-01": ("6.0", "latent"),  # need for help, overridden one level up
         "GE-2026-0153-01": ("17.0", "latent"),
+        "GE-2026-0112-FK05": ("15.5", "need_for_help"),  # rater FK-05 of the consultation pair
+        "GE-2026-0112-FK17": ("18.5", "latent"),  # rater FK-17: high risk, just over 18
+        "GE-2026-0112-K": ("17.5", "need_for_help"),  # their consensus: elevated
     }
     # Moving the cut-off of "high" from 18 to 30 only touches totals in [18, 30): 29.0 and
     # 27.0 fall to "elevated" (34.5 stays high, 17.0 was elevated already).
@@ -359,23 +362,23 @@ def test_impact_of_a_moved_cutoff_over_the_bundled_examples() -> None:
     #   the first matching rule is now "elevated" -> need for help (was latent).
     # - GE-2026-0134-01: the flag "several care deficits" still matches rule care_deficits
     #   -> latent, unchanged.
-    # So: acute 2 -> acute; latent 5 -> 4 latent + 1 need for help; the rest unchanged.
+    # - GE-2026-0112-FK17 (18.5): no flag raised either, so it too falls from latent to need
+    #   for help by rule "elevated"; FK05 (15.5) was elevated already.
+    # So: acute 2 -> acute; latent 6 -> 4 latent + 2 need for help; the rest unchanged.
     impact = kwg_check.instrument_impact(old, high_at(30), kwg8a_examples())
-    assert impact.assessments == 9
-    assert impact.changed == 1
+    assert impact.assessments == 12
+    assert impact.changed == 2
     assert impact.table == {
         "no_need": {"no_need": 1},
-        "need_for_help": {"need_for_help": 1},
-        "latent": {"latent": 4, "need_for_help": 1},
+        "need_for_help": {"need_for_help": 3},
+        "latent": {"latent": 4, "need_for_help": 2},
         "acute": {"acute": 2},
     }
-    (change,) = impact.changes
-    assert (change.assessment_id, change.old, change.new) == (
-        "GE-2026-0134-02",
-        "latent",
-        "need_for_help",
-    )
-    assert change.causes == ("/indices/7/bands/2/at_least",)
+    assert [(c.assessment_id, c.old, c.new) for c in impact.changes] == [
+        ("GE-2026-0112-FK17", "latent", "need_for_help"),
+        ("GE-2026-0134-02", "latent", "need_for_help"),
+    ]
+    assert {c.causes for c in impact.changes} == {("/indices/7/bands/2/at_least",)}
     assert impact.failed == ()
 
 
@@ -386,7 +389,7 @@ def test_impact_names_only_the_differences_that_touch_the_changed_trace() -> Non
     impact = kwg_check.instrument_impact(
         kwg_check.parse_instrument(kwg8a_data()), kwg_check.parse_instrument(data), kwg8a_examples()
     )
-    assert [c.causes for c in impact.changes] == [("/indices/7/bands/2/at_least",)]
+    assert {c.causes for c in impact.changes} == {("/indices/7/bands/2/at_least",)}
 
 
 def test_an_assessment_of_another_instrument_is_listed_not_counted() -> None:
@@ -430,6 +433,18 @@ def test_cli_instrument_diff_json_and_exit_codes(
     assert usage.value.code == 2
 
 
+def test_cli_instrument_diff_exits_2_when_an_instrument_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 1 tells CI "score-affecting"; an unreadable instrument must not look like that."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}", encoding="utf-8")
+    assert main(["instrument-diff", str(KWG8A), str(broken)]) == 2
+    assert f"{broken}:: schema.required:" in capsys.readouterr().err
+    assert main(["instrument-diff", "kwg_8a", "no_such_instrument"]) == 2
+    assert "registry.unknown-instrument" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_cli_instrument_diff_text_in_each_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
@@ -456,11 +471,12 @@ def test_cli_impact_over_files_and_json_lines(
     )
     assert main(["impact", "kwg_8a", new, str(lines), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert (out["assessments"], out["changed"], out["changed_ids"]) == (9, 1, ["GE-2026-0134-02"])
-    assert out["table"]["latent"] == {"latent": 4, "need_for_help": 1}
+    changed_ids = ["GE-2026-0112-FK17", "GE-2026-0134-02"]
+    assert (out["assessments"], out["changed"], out["changed_ids"]) == (12, 2, changed_ids)
+    assert out["table"]["latent"] == {"latent": 4, "need_for_help": 2}
     assert main(["impact", "kwg_8a", new, str(lines), "--lang", "en", "--format", "md"]) == 0
     markdown = capsys.readouterr().out
-    assert "| Latent endangerment | 0 | 1 | 4 | 0 |" in markdown.replace("  ", " ")
+    assert "| Latent endangerment | 0 | 2 | 4 | 0 |" in markdown.replace("  ", " ")
     assert main(["impact", "kwg_8a", new, str(tmp_path / "missing")]) == 2
 
 

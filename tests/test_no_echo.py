@@ -532,6 +532,8 @@ TAKES_MODELS = {
     "instrument_problems", "instrument_to_questionnaire", "render_comparison", "render_report",
     "render_statistic", "resolve_instrument", "score_assessment", "score_document",
     "summary_text", "tabulate_statistic", "verify_summary",
+    "lint_instrument", "diff_instruments", "render_instrument_diff", "instrument_impact",
+    "render_impact", "consult", "render_consultation", "agreement", "render_agreement",
 }  # fmt: skip
 """Public functions that take validated models (built by the functions above or by the
 models themselves, which are tested above); scoring them with markers is tested below."""

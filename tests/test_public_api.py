@@ -28,6 +28,8 @@ from kwg_check import Problem
 EXPECTED = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "Agreement",
+    "AgreementFormat",
     "Answer",
     "ArgumentError",
     "Assessment",
@@ -40,7 +42,10 @@ EXPECTED = [
     "CompiledInstrument",
     "Completeness",
     "Condition",
+    "ConsultFormat",
+    "Consultation",
     "Difference",
+    "DifferingItem",
     "Document",
     "DocumentError",
     "DocumentType",
@@ -49,6 +54,7 @@ EXPECTED = [
     "Flag",
     "FlagResult",
     "Index",
+    "IndexRange",
     "IndexResult",
     "Instrument",
     "InstrumentEntry",
@@ -73,6 +79,7 @@ EXPECTED = [
     "OverrideResult",
     "Problem",
     "RangeChange",
+    "Rating",
     "ReportFormat",
     "Resource",
     "Scale",
@@ -85,11 +92,13 @@ EXPECTED = [
     "Unknowns",
     "WriteError",
     "__version__",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
     "compare",
     "compile_instrument",
+    "consult",
     "default_language",
     "describe_instrument",
     "document_fingerprint",
@@ -115,7 +124,9 @@ EXPECTED = [
     "questionnaire_to_instrument",
     "QuestionnaireConversion",
     "UNSPECIFIED_ROLE",
+    "render_agreement",
     "render_comparison",
+    "render_consultation",
     "render_report",
     "render_statistic",
     "resolve_instrument",
@@ -240,6 +251,13 @@ ASSESSMENT = kwg_check.parse_assessment(kwg_check.example_data("kwg8a-no-need-pr
 COMPILED = kwg_check.resolve_instrument(ASSESSMENT)
 SUMMARY = kwg_check.score_assessment(ASSESSMENT)
 LINE = kwg_check.canonical_json(kwg_check.dump_document(ASSESSMENT))
+COLLEAGUE = kwg_check.parse_assessment(
+    {
+        **kwg_check.dump_document(ASSESSMENT),
+        "assessors": [{"id": "FK-X", "role": "social_worker"}],
+    }
+)
+"""The same case rated by another professional: a consultation's second rating."""
 SAMPLES: list[tuple[object, object]] = [
     (kwg_check.Assessment, ASSESSMENT),
     (kwg_check.Summary, SUMMARY),
@@ -253,9 +271,11 @@ SAMPLES: list[tuple[object, object]] = [
     (kwg_check.JsonValue, kwg_check.dump_document(ASSESSMENT)),
     (kwg_check.Source, LINE),
     (Iterable[kwg_check.Summary], [SUMMARY]),
-    (Iterable[kwg_check.Assessment], [ASSESSMENT]),
     (kwg_check.InstrumentDiff, kwg_check.diff_instruments(COMPILED, COMPILED)),
     (kwg_check.Impact, kwg_check.instrument_impact(COMPILED, COMPILED, [ASSESSMENT])),
+    (Iterable[kwg_check.Assessment], [ASSESSMENT, COLLEAGUE]),
+    (kwg_check.Consultation, kwg_check.consult([ASSESSMENT, COLLEAGUE])),
+    (kwg_check.Agreement, kwg_check.agreement([ASSESSMENT], [COLLEAGUE])),
     (Iterable[bytes] | BinaryIO, [LINE]),
     (str, "kwg8a-no-need-preschool"),
     (str | os.PathLike[str], str(Path(kwg_check.__file__).parent / "data" / "instruments")),

@@ -47,11 +47,21 @@ HEADINGS = {
         "Anhang: Fingerabdrücke",
     ),
 }
+CONSENSUS = {"en": "Consensus", "de": "Konsens"}
+
+
+def sections_of(assessment: Assessment, names: tuple[str, ...], consensus: str) -> list[str]:
+    """The report's sections: a consensus adds its section before the appendix."""
+    if not assessment.resolves:
+        return list(names)
+    return [*names[:-1], consensus, names[-1]]
+
+
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
     "h1", "h2", "h3", "p", "dl", "dt", "dd", "div", "ul", "ol", "li", "blockquote", "br", "bdi",
     "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "span",
-    "svg", "defs", "pattern", "rect", "line", "text", "desc",
+    "svg", "defs", "pattern", "rect", "line", "text", "desc", "circle", "g",
 }  # fmt: skip
 PAYLOAD = (
     '<script>alert(1)</script>"><img src=x onerror=alert(1)></style>]]> | cell | '
@@ -120,10 +130,12 @@ def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: st
     document = kwg_check.render_report(assessment, lang=lang, format="html")  # type: ignore[arg-type]
     tags = parse(document)
     ids = [attrs.get("id") for tag, attrs in tags.tags if tag == "section"]
-    assert ids == list(SECTION_IDS)
+    assert ids == sections_of(assessment, SECTION_IDS, "consensus")
     text = "".join(tags.text)
     headings = re.findall(r'<section id="[a-z]+"[^>]*>\n<h2>([^<]*)</h2>', document)
-    assert [html.unescape(heading) for heading in headings] == list(HEADINGS[lang])
+    assert [html.unescape(heading) for heading in headings] == sections_of(
+        assessment, HEADINGS[lang], CONSENSUS[lang]
+    )
     final = outcome_label(assessment, lang)
     assert final in text
     assert text.index(final) < text.index(HEADINGS[lang][1])
@@ -139,7 +151,9 @@ def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: st
     assert len(alerts) == int(acute)
     if acute:
         assert document.index('role="alert"') < document.index('<section id="decision">')
-    assert sum(tag == "svg" for tag, _ in tags.tags) == 1
+    # the profile chart, and the network map when a resource is placed in a sector
+    network = any(resource.sector for resource in assessment.resources)
+    assert sum(tag == "svg" for tag, _ in tags.tags) == 1 + network
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -151,7 +165,9 @@ def test_markdown_report_has_every_section_and_a_table_instead_of_the_chart(
     assessment = assessment_of(name)
     document = kwg_check.render_report(assessment, lang=lang, format="md")  # type: ignore[arg-type]
     headings = [line[3:] for line in document.splitlines() if line.startswith("## ")]
-    assert [re.sub(r"\\(.)", r"\1", h) for h in headings] == list(HEADINGS[lang])
+    assert [re.sub(r"\\(.)", r"\1", h) for h in headings] == sections_of(
+        assessment, HEADINGS[lang], CONSENSUS[lang]
+    )
     assert "<svg" not in document
     profile = document.split("\n## ")[2]
     assert "| --- | --- | --- |" in profile
@@ -228,7 +244,7 @@ def test_the_trace_is_an_appendix_printed_only_on_request(format_: str) -> None:
         step = re.compile(r"^\| [0-9]+ \|", re.MULTILINE)
     else:
         step = re.compile(r"<tr><td>[0-9]+</td>")
-    assert step.findall(plain) == []
+    assert step.findall(plain[plain.index("Appendix") :]) == []
     assert len(step.findall(full[full.index("Appendix") :])) == len(summary.trace)
     assert full.index("Appendix") > full.index("Items, ratings and evidence")
 
@@ -524,7 +540,7 @@ def planted_assessments() -> tuple[list[tuple[str, dict[str, Any]]], set[tuple[s
     documents = []
     for name in EXAMPLES:
         data = example_json(name)
-        data.setdefault("family_view", {})
+        data.setdefault("family_view", {}).setdefault("goals", [{"goal": "x"}])
         data.setdefault("participation", {})
         data["participation"].setdefault("parents", {"involved": False})
         data["participation"].setdefault("child", {"involved": False})
@@ -533,6 +549,8 @@ def planted_assessments() -> tuple[list[tuple[str, dict[str, Any]]], set[tuple[s
         data.setdefault("resources", []).append(
             {"category": "social_network", "label": "x", "available": True}
         )
+        for resource in data["resources"]:  # every label is drawn in the network map too
+            resource.setdefault("sector", "friends_and_neighbours")
         plant(data, Assessment, planted)
         documents.append((name, data))
     return documents, planted

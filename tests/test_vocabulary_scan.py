@@ -70,12 +70,20 @@ def _outputs(name: str, lang: Lang) -> dict[str, str]:
     previous = PREVIOUS.get(name)  # a bundled earlier assessment of the same child, or itself
     earlier = kwg_check.parse_assessment(example_data(previous)) if previous else assessment
     comparison = kwg_check.compare(earlier, assessment)
+    colleague_data = example_data(name)
+    assert isinstance(colleague_data, dict)
+    colleague_data["assessors"] = [{"id": "FK-COLLEAGUE", "role": "social_worker"}]
+    colleague = kwg_check.parse_assessment(colleague_data)
+    consultation = kwg_check.consult([assessment, colleague], instrument)
+    agreement = kwg_check.agreement([assessment], [colleague], instrument)
     return {
         "score text": text,
         "diff": kwg_check.render_comparison(comparison, lang=lang),
         "describe": kwg_check.describe_instrument(instrument, lang=lang),
         "stats": render_statistic(tabulate_statistic([summary]), lang=lang),
         "examples": "\n".join(localized(e.description, lang) for e in examples()),
+        "consult": kwg_check.render_consultation(consultation, lang=lang, format="md"),
+        "agreement": kwg_check.render_agreement(agreement, lang=lang, format="md"),
     }
 
 

@@ -16,9 +16,11 @@ from ._api import (
     Difference,
     QuestionnaireConversion,
     Source,
+    agreement,
     assessment_problems,
     assessment_to_questionnaire_response,
     compare,
+    consult,
     diff_instruments,
     instrument_impact,
     instrument_to_questionnaire,
@@ -89,6 +91,7 @@ from ._model.summary import (
     CheckResult,
     Completeness,
     FlagResult,
+    IndexRange,
     IndexResult,
     ItemResult,
     Message,
@@ -100,7 +103,9 @@ from ._model.summary import (
 from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
+    AgreementFormat,
     ComparisonFormat,
+    ConsultFormat,
     InstrumentDiffFormat,
     InstrumentLike,
     Lang,
@@ -110,7 +115,9 @@ from ._types import (
 )
 from ._types import checked_arguments as _checked_arguments
 from ._version import __version__
+from ._views._agreement import Agreement, Rating, render_agreement
 from ._views._compare import Change, Comparison, RangeChange
+from ._views._consult import Consultation, DifferingItem, render_consultation
 from ._views._describe import describe_instrument
 from ._views._report import render_comparison
 from ._views._stats import Statistic, render_statistic, tabulate_statistic
@@ -119,6 +126,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
     "UNSPECIFIED_ROLE",
+    "Agreement",
+    "AgreementFormat",
     "Answer",
     "ArgumentError",
     "Assessment",
@@ -131,7 +140,10 @@ __all__ = [
     "CompiledInstrument",
     "Completeness",
     "Condition",
+    "ConsultFormat",
+    "Consultation",
     "Difference",
+    "DifferingItem",
     "Document",
     "DocumentError",
     "DocumentType",
@@ -142,6 +154,7 @@ __all__ = [
     "Impact",
     "ImpactChange",
     "Index",
+    "IndexRange",
     "IndexResult",
     "Instrument",
     "InstrumentChange",
@@ -170,6 +183,7 @@ __all__ = [
     "Problem",
     "QuestionnaireConversion",
     "RangeChange",
+    "Rating",
     "ReportFormat",
     "Resource",
     "Scale",
@@ -182,11 +196,13 @@ __all__ = [
     "Unknowns",
     "WriteError",
     "__version__",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "canonical_json",
     "compare",
     "compile_instrument",
+    "consult",
     "default_language",
     "describe_instrument",
     "diff_instruments",
@@ -212,7 +228,9 @@ __all__ = [
     "parse_summary",
     "questionnaire_response_to_assessment",
     "questionnaire_to_instrument",
+    "render_agreement",
     "render_comparison",
+    "render_consultation",
     "render_impact",
     "render_instrument_diff",
     "render_report",

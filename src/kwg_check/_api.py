@@ -26,7 +26,13 @@ from ._documents import (
     parse_loaded_document,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
-from ._errors import KwgCheckError, Problem, escape_pointer_token
+from ._errors import (
+    ArgumentError,
+    ComparisonError,
+    KwgCheckError,
+    Problem,
+    escape_pointer_token,
+)
 from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
 from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
@@ -35,7 +41,16 @@ from ._model.assessment import InstrumentRef
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
 from ._views import _fhir, _fhir_instrument, _instrument_diff
+from ._views._agreement import Agreement, tabulate_agreement
 from ._views._compare import Comparison, Side, check_comparable, comparison
+from ._views._consult import (
+    Consultation,
+    check_consultable,
+    consultation,
+    differing_items,
+    open_assessment,
+    swaps,
+)
 from ._views._fhir_instrument import QuestionnaireConversion
 from ._views._report import report
 from ._views._text import render_summary_text
@@ -45,9 +60,11 @@ __all__ = [
     "Difference",
     "QuestionnaireConversion",
     "Source",
+    "agreement",
     "assessment_problems",
     "assessment_to_questionnaire_response",
     "compare",
+    "consult",
     "diff_instruments",
     "instrument_impact",
     "instrument_to_questionnaire",
@@ -300,11 +317,23 @@ def verify_summary(
     """Re-score and list every difference from the stored summary; empty means verified.
 
     The engine version is left out of the comparison: a newer engine that computes the same
-    summary verifies an older one.
+    summary verifies an older one. So is a member added to summaries later
+    (``_ADDED_MEMBERS``) when the stored summary does not have it: it was written before the
+    member existed, and everything it does hold is still compared.
     """
     fresh = score_assessment(assessment, instrument, registry=registry)
     differences = json_differences(dump_document(summary), dump_document(fresh))
-    return [difference for difference in differences if difference.pointer != "/engine/version"]
+    return [
+        difference
+        for difference in differences
+        if difference.pointer != "/engine/version"
+        and not (difference.pointer in _ADDED_MEMBERS and difference.stored is None)
+    ]
+
+
+_ADDED_MEMBERS = frozenset({"/unknowns/indices", "/protection"})
+"""Summary members added after the first summary format, by pointer: ``/unknowns/indices``
+(index ranges, issue 13). A summary without them verifies; one with them is compared."""
 
 
 def _summary_instrument(
@@ -361,6 +390,106 @@ def compare(
     return comparison(old, new, _side(old, registry), _side(new, registry))
 
 
+def _scored_all(
+    compiled: CompiledInstrument, assessments: Sequence[Assessment], prefix: str
+) -> list[Summary]:
+    """Every assessment scored; a failure's pointers lead into the list (``prefix/i/…``)."""
+    summaries = []
+    for index, assessment in enumerate(assessments):
+        try:
+            summaries.append(_engine.score(compiled, assessment))
+        except KwgCheckError as error:
+            moved = [
+                Problem(f"{prefix}/{index}{p.pointer}", p.code, p.reason) for p in error.problems
+            ]
+            raise type(error)(moved) from None
+    return summaries
+
+
+def consult(
+    assessments: Iterable[Assessment],
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Consultation:
+    """Prepare a collegial consultation: independent ratings of one case, side by side.
+
+    The assessments (at least two) rate one case on one date with one instrument, each by
+    other assessors; else :class:`ComparisonError` (``consult.*``, pointers into the list:
+    ``/1/subject/case_id``). Each is scored with the given instrument, or the one the
+    registry knows for the first. The result lists the items rated differently, each
+    rater's computed outcome, the outcomes the consultation can reach and the differences
+    to discuss first (see ``docs/consultation.md``); :func:`render_consultation` writes it.
+    """
+    given = list(assessments)
+    check_consultable(given)
+    compiled = resolve_instrument(given[0], instrument, registry=registry)
+    summaries = _scored_all(compiled, given, "")
+    differing = differing_items(given, compiled.instrument)
+    opened = _engine.score(compiled, open_assessment(given[0], differing))
+    swapped = [(swap, _engine.score(compiled, swap.assessment)) for swap in swaps(given, differing)]
+    return consultation(given, summaries, differing, opened, swapped, compiled.instrument)
+
+
+def agreement(
+    first: Iterable[Assessment],
+    second: Iterable[Assessment],
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+) -> Agreement:
+    """The agreement of two raters: ``first[n]`` and ``second[n]`` rate the same case.
+
+    Both sides are scored with the given instrument, or the one the registry knows for the
+    first assessment; every assessment must use it. Raises :class:`ComparisonError`
+    (``agreement.*``) when the two sides have different lengths, when a pair rates two
+    cases, or when an assessment uses another instrument; pointers lead into
+    ``{"first": [...], "second": [...]}`` (``/second/3/subject/case_id``: the fourth).
+    Per item and for the computed outcome: pairs, unknown pairs, exact agreement and Cohen's
+    kappa, exactly (see ``docs/consultation.md``); :func:`render_agreement` writes it.
+    """
+    sides = {"first": list(first), "second": list(second)}
+    _check_pairs(sides["first"], sides["second"])
+    if not sides["first"]:
+        raise ComparisonError.single(
+            "/first", "agreement.line-count", "there are no cases to compare"
+        )
+    compiled = resolve_instrument(sides["first"][0], instrument, registry=registry)
+    reference = (compiled.instrument.id, compiled.instrument.version)
+    wrong = [
+        Problem(f"/{side}/{index}/instrument", "agreement.instrument-mismatch", _OTHER_INSTRUMENT)
+        for side, assessments in sides.items()
+        for index, assessment in enumerate(assessments)
+        if (assessment.instrument.id, assessment.instrument.version) != reference
+    ]
+    if wrong:
+        raise ComparisonError(wrong)
+    scored = {side: _scored_all(compiled, found, f"/{side}") for side, found in sides.items()}
+    pairs = list(zip(scored["first"], scored["second"], strict=True))
+    return tabulate_agreement(pairs, compiled.instrument)
+
+
+_OTHER_INSTRUMENT = "the assessment uses another instrument (id or version) than the first"
+
+
+def _check_pairs(first: Sequence[Assessment], second: Sequence[Assessment]) -> None:
+    """Line n of both sides rates the same case, and both sides have the same length."""
+    if len(first) != len(second):
+        reason = f"the first rater has {len(first)} case(s), the second {len(second)}"
+        raise ComparisonError.single("/second", "agreement.line-count", reason)
+    problems = [
+        Problem(
+            f"/second/{index}/subject/case_id",
+            "agreement.case-mismatch",
+            f"line {index + 1} rates another case than line {index + 1} of the first rater",
+        )
+        for index, (a, b) in enumerate(zip(first, second, strict=True))
+        if a.subject.case_id != b.subject.case_id
+    ]
+    if problems:
+        raise ComparisonError(problems)
+
+
 def render_report(
     assessment: Assessment,
     instrument: InstrumentLike | None = None,
@@ -370,17 +499,22 @@ def render_report(
     format: ReportFormat = "html",
     previous: Assessment | Summary | None = None,
     trace: bool = False,
+    resolved: Iterable[Assessment] = (),
 ) -> str:
     """Render an assessment as a report for people: one HTML file or Markdown.
 
     The assessment is scored here (with the given instrument, or the one its reference
-    names); ``previous`` adds the comparison with an earlier assessment of the same child.
+    names); ``previous`` adds the comparison with an earlier assessment of the same child;
+    ``resolved`` — the independent ratings a consensus names in its ``resolves`` — adds where
+    the consensus departed from them (``argument.not-resolved`` for any other assessment).
     Without ``lang`` the report is in the instrument's language. The decision comes first
     (in print: page 1), the details follow; ``trace=True`` appends the engine's trace, which
     is otherwise left to the summary document (the fingerprints are always printed).
     """
     compiled = resolve_instrument(assessment, instrument, registry=registry)
     language(lang, compiled)  # a wrong language fails before any scoring
+    resolved = tuple(resolved)  # checks each item's type as it is read
+    _check_resolved(assessment, resolved)
     summary = _engine.score(compiled, assessment)
     changes = None
     if previous is not None:
@@ -389,8 +523,25 @@ def render_report(
             known = known.with_instrument(compiled)
         changes = compare(previous, assessment, registry=known)
     return report(
-        assessment, summary, compiled.instrument, changes, lang=lang, format=format, trace=trace
+        assessment,
+        summary,
+        compiled.instrument,
+        changes,
+        lang=lang,
+        format=format,
+        trace=trace,
+        resolved=resolved,
     )
+
+
+def _check_resolved(consensus: Assessment, resolved: Sequence[Assessment]) -> None:
+    """Each resolved assessment is one the consensus names, of the same case."""
+    for position, other in enumerate(resolved):
+        if other.id not in consensus.resolves or other.subject.case_id != (
+            consensus.subject.case_id
+        ):
+            reason = "the assessment is not one the consensus resolves (by id, same case)"
+            raise ArgumentError(Problem(f"/resolved/{position}", "argument.not-resolved", reason))
 
 
 def instrument_to_questionnaire(

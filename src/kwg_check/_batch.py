@@ -38,9 +38,9 @@ import attrs
 from tqdm import tqdm
 
 from ._documents import parse_loaded
-from ._engine import score_document
+from ._engine import score_json
 from ._errors import ArgumentError, KwgCheckError, Problem
-from ._io import DEFAULT_LIMITS, Limits, load_bytes
+from ._io import DEFAULT_LIMITS, JsonValue, Limits, dump_plain_json, load_bytes
 from ._model import Assessment, Instrument
 from ._registry import InstrumentRegistry, bundled_registry
 
@@ -81,12 +81,26 @@ class BatchResult:
         ``{"line":N,"problems":[{"pointer":…,"code":…,"reason":…}]}``."""
         if self.summary is not None:
             return b'{"line":%d,"summary":%s}' % (self.line, self.summary)
-        problems = [problem.as_dict() for problem in self.problems]
+        problems: list[JsonValue] = [dict(problem.as_dict()) for problem in self.problems]
         return _compact({"line": self.line, "problems": problems})
 
 
-def _compact(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+def available_cores() -> int:
+    """The cores this process may run on: what ``score-batch`` uses by default.
+
+    ``os.cpu_count()`` counts the machine's cores, also those a container, ``taskset`` or
+    a cgroup leaves out; more workers than cores only add switching.
+    """
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counted is not None:
+        return max(1, counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _compact(value: JsonValue) -> bytes:
+    return dump_plain_json(value, readable=False)
 
 
 def _problem(code: str, reason: str) -> tuple[Problem, ...]:
@@ -105,10 +119,10 @@ def _score_line(
         return BatchResult(number, None, _problem("batch.empty-line", reason))
     try:
         assessment = parse_loaded(Assessment, load_bytes(content, format="json", limits=limits))
-        summary = score_document(registry.for_assessment(assessment), assessment)
+        summary = score_json(registry.for_assessment(assessment), assessment, readable=False)
     except KwgCheckError as error:
         return BatchResult(number, None, error.problems)
-    return BatchResult(number, _compact(summary), ())
+    return BatchResult(number, summary, ())
 
 
 def bounded_lines(stream: BinaryIO | io.IOBase, max_bytes: int) -> Iterator[bytes]:

@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "argument.first-line": "the number of the first line of a batch is below one",
     "argument.format": "the output format is not one the function writes",
     "argument.jobs": "the number of worker processes is below one",
+    "argument.not-resolved": "a report is given an assessment the consensus does not resolve",
     "argument.language": "the language is not one the library writes (de, en)",
     "argument.type": "an argument has the wrong type (e.g. data where a document model belongs)",
     # --- documents against their schema (DocumentError) -------------------------------------
@@ -62,10 +63,15 @@ CODES: dict[str, str] = {
     "schema.unknown-field": "a field is not part of the schema",
     "schema.value": "the value has the right type but is not acceptable (a date, exclusive fields)",
     # --- assessments on their own (DocumentError) -------------------------------------------
-    "assessment.age-range": "the age on the assessment date is outside 0 to 300 months",
+    "assessment.age-range": "the age on the assessment date is outside what the subject's kind "
+    "allows (a child 0 to 300 months, a young adult to 323, anyone to 1440)",
     "assessment.birth-after-date": "the birth date lies after the assessment date",
     "assessment.duplicate-assessor": "two assessors have the same id",
+    "assessment.duplicate-resolved": "a consensus lists the same resolved assessment twice",
+    "assessment.resolves-itself": "a consensus lists its own id among the assessments it resolves",
+    "assessment.duplicate-member": "two members of a family subject have the same id",
     "assessment.override-and-final-rating": "an override and a final rating are both given",
+    "assessment.subject-kind": "the instrument does not assess subjects of the assessment's kind",
     # --- instruments: references and structure (DocumentError) ------------------------------
     "condition.age-band": "an age band is empty or has no bound",
     "condition.applicability-scope": "an applicability condition reads indices, bands or flags",
@@ -108,6 +114,8 @@ CODES: dict[str, str] = {
     "answer.shape": "an answer has the wrong shape for its item (one level, several, per person)",
     "answer.unknown-combined": "the unknown marker is combined with other levels",
     "answer.unknown-item": "an answer is given for an item the instrument does not have",
+    "assessment.unknown-concern": "a resource or family goal addresses an id that is neither an "
+    "item nor a domain of the instrument",
     "answer.unknown-level": "an answer names a level its item's scale does not have",
     "instrument.fingerprint": "the assessment pins another fingerprint of the instrument",
     "instrument.mismatch": "the assessment names another instrument id or version",
@@ -122,6 +130,17 @@ CODES: dict[str, str] = {
     "compare.document-type": "only assessments and summaries can be compared",
     "compare.instrument-mismatch": "the two documents use different instruments",
     "compare.subject-mismatch": "the two documents belong to different children (case ids)",
+    # --- collegial consultation and rater agreement (ComparisonError) -------------------------
+    "consult.too-few": "a consultation needs at least two assessments",
+    "consult.case-mismatch": "an assessment rates another case (case id) than the first",
+    "consult.subject-mismatch": "an assessment gives the case another birth date or age",
+    "consult.date-mismatch": "an assessment has another assessment date than the first",
+    "consult.instrument-mismatch": "an assessment uses another instrument (id or version)",
+    "consult.shared-assessor": "an assessor rated in two assessments: not independent",
+    "agreement.line-count": "the two raters' files have different numbers of lines",
+    "agreement.case-mismatch": "line n of the two files rates different cases (case ids)",
+    "agreement.instrument-mismatch": "the lines use different instruments (id or version)",
+    "agreement.empty-line": "a line of a raters' file is empty",
     # --- registry and bundled data (NotFoundError, DocumentError) ---------------------------
     "example.unknown": "no bundled example has this name",
     "registry.directory": "the instrument directory does not exist",

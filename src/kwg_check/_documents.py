@@ -18,7 +18,7 @@ import pydantic
 from pydantic import BaseModel
 
 from ._errors import DocumentError, Problem, WriteError
-from ._io import DEFAULT_LIMITS, JsonValue, Limits, fingerprint
+from ._io import DEFAULT_LIMITS, JsonValue, Limits, plain_fingerprint
 from ._model import Assessment, Instrument, Summary
 from ._model._problems import check_limits, problems_from
 
@@ -153,7 +153,7 @@ def document_fingerprint(doc: Document) -> str:
     and defaults spelt out or left out. ``$schema`` is an editor hint and is left out."""
     data = dump_document(doc)
     data.pop("$schema", None)
-    return fingerprint(data)
+    return plain_fingerprint(data)
 
 
 def model_problems(exc: pydantic.ValidationError, data: JsonValue) -> list[Problem]:

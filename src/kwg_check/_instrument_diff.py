@@ -165,6 +165,8 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "AssessorRoleCheck.check": "score",
     "AssessorRoleCheck.role": "score",
     "EvidenceCheck.check": "score",
+    "ConcernsAnsweredCheck.check": "score",
+    "ConcernsAnsweredCheck.from_outcome": "score",
 }
 """The class of every field of the instrument model (``Model.field``), declared once; a test
 walks the model and fails when a field is missing here. The docs' table is this table."""

@@ -46,6 +46,7 @@ from decimal import Decimal
 from typing import Any, Literal, TypeAlias
 
 import attrs
+import orjson
 import yaml
 from yaml.events import (
     AliasEvent,
@@ -76,6 +77,7 @@ __all__ = [
     "canonical_json",
     "check_value",
     "dump_json",
+    "dump_plain_json",
     "fingerprint",
     "load_bytes",
     "load_path",
@@ -1040,6 +1042,103 @@ def _checked_dump_json(value: JsonValue) -> str:
     if text is None:
         raise WriteError(_problem("write.too-deep", "the value is nested too deeply to write"))
     return text + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# orjson for values the library built itself
+# --------------------------------------------------------------------------------------------
+# orjson writes plain JSON values byte for byte as ``json.dumps(..., ensure_ascii=False)``
+# does (same escapes, same layout with OPT_INDENT_2), about ten times faster. Only numbers
+# differ: orjson formats floats its own way and writes NaN and infinities as ``null``. So
+# output with a float- or null-like token goes to the reference writer, as does anything
+# orjson refuses (a subclass, a non-string key, an integer beyond 2**53, a lone surrogate,
+# deep nesting). orjson also writes tuples, enums and UUIDs, which ``dump_json`` refuses:
+# that is why this writer is for values the library built (dicts, lists, strings, integers,
+# booleans), such as a summary from ``score_document``, and ``dump_json`` stays exact.
+
+_ORJSON_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_STRICT_INTEGER
+)
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789E", b"000000000e")
+"""Maps every digit to 0 and E to e, so three plain searches find every float candidate."""
+_TOKEN = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|null")
+_BEFORE_TOKEN = frozenset(b" \n:[,")
+_AFTER_TOKEN = frozenset(b" \n,]}")
+
+
+def _float_or_null(text: bytes) -> bool:
+    """Whether ``text`` may hold a float or a ``null`` token outside a string: a whole
+    number or ``null`` between JSON delimiters (one inside a string, such as ``"x: 1.5,"``,
+    is a false alarm, which only costs the slower writer). Plain substring searches, not a
+    regular expression over the whole text: this runs on every summary written."""
+    folded = text.translate(_DIGITS_AS_ZERO)
+    for needle in (b"null", b"0.", b"0e"):
+        at = folded.find(needle)
+        while at >= 0:
+            if _token_at(text, at):
+                return True
+            at = folded.find(needle, at + 1)
+    return False
+
+
+def _token_at(text: bytes, at: int) -> bool:
+    """Whether a number (or ``null``) token standing on its own includes position ``at``."""
+    start = at
+    while start and text[start - 1] in b"0123456789-":
+        start -= 1
+    if start and text[start - 1] not in _BEFORE_TOKEN:
+        return False
+    token = _TOKEN.match(text, start)
+    return token is not None and (token.end() == len(text) or text[token.end()] in _AFTER_TOKEN)
+
+
+def dump_plain_json(value: JsonValue, *, readable: bool = True) -> bytes:
+    """``dump_json(value)`` (``readable``) or ``json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"))`` as UTF-8, byte for byte, through orjson where it gives those
+    bytes. For values built by the library only (see above); raises like ``dump_json``."""
+    option = _ORJSON_OPTIONS | orjson.OPT_INDENT_2 if readable else _ORJSON_OPTIONS
+    try:
+        text = orjson.dumps(value, option=option)
+    except orjson.JSONEncodeError:
+        text = None
+    if text is not None and not _float_or_null(text):
+        return text + b"\n" if readable else text
+    if readable:
+        return dump_json(value).encode("utf-8")
+    return _checked_compact_json(value)
+
+
+def plain_fingerprint(value: JsonValue) -> str:
+    """``fingerprint(value)`` for a value the library built (see above), its canonical bytes
+    written by orjson where they are the same: keys sorted by orjson agree with UTF-16 order
+    while no key has a character beyond U+FFFF, and a float (written the ECMAScript way) or
+    ``null`` takes the reference writer."""
+    return "sha256:" + hashlib.sha256(_plain_canonical_json(value)).hexdigest()
+
+
+def _plain_canonical_json(value: JsonValue) -> bytes:
+    try:
+        text = orjson.dumps(value, option=_ORJSON_OPTIONS | orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return canonical_json(value)
+    # A UTF-8 lead byte 0xF0-0xF4 starts a character beyond U+FFFF (in a key or a value).
+    if (text.isascii() or max(text) < 0xF0) and not _float_or_null(text):
+        return text
+    return canonical_json(value)
+
+
+def _checked_compact_json(value: JsonValue) -> bytes:
+    """The reference compact writer (``json.dumps``) behind a check of the whole value."""
+    _check_tree(value, max_depth=None, producing=True)
+    text: str | None = None
+    with contextlib.suppress(RecursionError):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if text is None:
+        raise WriteError(_problem("write.too-deep", "the value is nested too deeply to write"))
+    return text.encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------

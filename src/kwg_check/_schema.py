@@ -430,10 +430,23 @@ def _code(keyword: str, error: ValidationError) -> str:
             return "schema.value" if isinstance(error.instance, str) else "schema.type"
         if branches and all(_is_typed_required(b) for b in branches):
             return "schema.value"  # exactly one of several properties, checked by a validator
+        if isinstance(error.instance, dict) and branches and all(_is_rule(b) for b in branches):
+            return "schema.value"  # a rule between an object's fields (a subject's kind)
         types = {b.get("type") for b in branches if isinstance(b, dict)}
         if branches and None not in types and not types & _json_types(error.instance):
             return "schema.type"  # no branch takes a value of this type: a string or true/false
     return _CODES.get(keyword, "schema.invalid")
+
+
+def _is_rule(branch: Any) -> bool:
+    """An inline object branch (not a ``$ref`` to a kind of object): part of a rule that ties
+    an object's fields together, which the models check in a validator."""
+    return (
+        isinstance(branch, dict)
+        and branch.get("type", "object") == "object"
+        and "$ref" not in branch
+        and ("properties" in branch or "allOf" in branch or "not" in branch)
+    )
 
 
 def _json_types(value: Any) -> set[str]:
@@ -536,6 +549,12 @@ def _any_of(error: ValidationError) -> str:
         return (
             "must be an exact decimal: an integer, or a decimal string such as '1.5' (at "
             "most 12 integer and 6 fractional digits); never a binary float such as 1.5"
+        )
+    if isinstance(error.instance, dict) and branches and all(_is_rule(b) for b in branches):
+        return (
+            "the fields do not fit the subject's kind: a family lists members and has no "
+            "age; any other subject has exactly one of birth_date and age_months, within "
+            "its kind's age limit"
         )
     return "matches none of the allowed forms"
 

@@ -28,13 +28,17 @@ from ._io import JsonValue
 from ._model import Assessment, Instrument, Summary
 
 __all__ = [
+    "AGREEMENT_FORMATS",
     "COMPARISON_FORMATS",
+    "CONSULT_FORMATS",
     "DEFAULT_LANGUAGE",
     "INSTRUMENT_DIFF_FORMATS",
     "LANGUAGES",
     "REPORT_FORMATS",
     "STATISTIC_FORMATS",
+    "AgreementFormat",
     "ComparisonFormat",
+    "ConsultFormat",
     "InstrumentDiffFormat",
     "InstrumentLike",
     "Lang",
@@ -72,11 +76,18 @@ StatisticFormat: TypeAlias = Literal["md", "csv", "json"]
 
 InstrumentDiffFormat: TypeAlias = Literal["text", "md", "json"]
 """Instrument differences and their impact: plain text, Markdown or JSON."""
+ConsultFormat: TypeAlias = Literal["text", "json", "md", "html"]
+"""A collegial consultation: plain text, JSON (stable ids), Markdown or one HTML file."""
+
+AgreementFormat: TypeAlias = Literal["md", "csv", "json"]
+"""The agreement of two raters: a Markdown table, CSV or JSON."""
 
 REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 COMPARISON_FORMATS: tuple[ComparisonFormat, ...] = get_args(ComparisonFormat)
 STATISTIC_FORMATS: tuple[StatisticFormat, ...] = get_args(StatisticFormat)
 INSTRUMENT_DIFF_FORMATS: tuple[InstrumentDiffFormat, ...] = get_args(InstrumentDiffFormat)
+CONSULT_FORMATS: tuple[ConsultFormat, ...] = get_args(ConsultFormat)
+AGREEMENT_FORMATS: tuple[AgreementFormat, ...] = get_args(AgreementFormat)
 
 _F = TypeVar("_F", bound=str)
 

@@ -124,6 +124,7 @@ _KINDS = {
     "index": "index",
     "flag": "flag",
     "outcome": "outcome",
+    "domains": "domain",
     "computed": "outcome",
     "level": "level",
     "band": "band",
@@ -185,6 +186,13 @@ VOCABULARY: Mapping[str, W] = {
     "role.educator": W("educator", "pädagogische Fachkraft"),
     "role.paediatrician": W("paediatrician", "Kinderarzt oder Kinderärztin"),
     "role.psychologist": W("psychologist", "Psychologe oder Psychologin"),
+    "subject.child": W("child", "Kind"),
+    "subject.young_adult": W("young adult", "junger Volljähriger oder junge Volljährige"),
+    "subject.caregiver": W("caregiver", "Bezugsperson"),
+    "subject.family": W("family or household", "Familie oder Haushalt"),
+    "member.child": W("child", "Kind"),
+    "member.caregiver": W("caregiver", "Bezugsperson"),
+    "member.other_adult": W("other adult", "weitere erwachsene Person"),
     "category.acute_endangerment": W("acute endangerment", "akute Kindeswohlgefährdung"),
     "category.latent_endangerment": W("latent endangerment", "latente Kindeswohlgefährdung"),
     "category.need_for_help": W(
@@ -204,6 +212,13 @@ VOCABULARY: Mapping[str, W] = {
     "resource.social_network": W("social network", "soziales Netz"),
     "resource.material": W("material", "materiell"),
     "resource.infrastructural": W("neighbourhood and institutions", "Sozialraum und Einrichtungen"),
+    "sector.family": W("Family", "Familie"),
+    "sector.friends_and_neighbours": W("Friends and neighbours", "Freunde und Nachbarschaft"),
+    "sector.school_or_work": W("School or work", "Schule oder Arbeit"),
+    "sector.professional_helpers": W("Professional helpers", "Professionelle Hilfen"),
+    "closeness.close": W("close", "nah"),
+    "closeness.middle": W("middle", "mittel"),
+    "closeness.distant": W("distant", "fern"),
     "initiator.police_or_court": W(
         "police, court or public prosecutor",
         "Polizei, Gericht, Staatsanwaltschaft",
@@ -231,6 +246,55 @@ VOCABULARY: Mapping[str, W] = {
     "age_group.14_to_16": W("14 to under 16 years", "14 bis unter 16 Jahre"),
     "age_group.16_to_18": W("16 to under 18 years", "16 bis unter 18 Jahre"),
     "age_group.18_and_over": W("18 years and over", "18 Jahre und älter"),
+    "consult.title": W(
+        "Collegial consultation on case {case}", "Kollegiale Beratung zum Fall {case}"
+    ),
+    "consult.outcomes": W("Each rater's computed outcome", "Errechnetes Ergebnis jeder Fachkraft"),
+    "consult.rater": W("Rater", "Fachkraft"),
+    "consult.outcome": W("Computed outcome", "Errechnetes Ergebnis"),
+    "consult.no-outcome": W("none (not assessable)", "keines (nicht einschätzbar)"),
+    "consult.range": W(
+        "Outcomes the consultation can reach", "Ergebnisse, die die Beratung erreichen kann"
+    ),
+    "consult.range-value": W("from {lowest} to {highest}", "von {lowest} bis {highest}"),
+    "consult.no-range": W(
+        "The instrument computes no outcome: the professionals decide it together.",
+        "Das Instrument errechnet kein Ergebnis: Die Fachkräfte entscheiden es gemeinsam.",
+    ),
+    "consult.differing": W("Items rated differently", "Unterschiedlich eingeschätzte Merkmale"),
+    "consult.item": W("Item", "Merkmal"),
+    "consult.not-answered": W("not rated", "nicht eingeschätzt"),
+    "consult.all-agree": W(
+        "All raters answered every item alike.",
+        "Alle Fachkräfte haben jedes Merkmal gleich eingeschätzt.",
+    ),
+    "consult.discuss-first": W(
+        "Discuss first: differences that can change the outcome",
+        "Zuerst besprechen: Unterschiede, die das Ergebnis ändern können",
+    ),
+    "consult.none-first": W(
+        "No single difference changes the outcome.",
+        "Kein einzelner Unterschied ändert das Ergebnis.",
+    ),
+    "agreement.title": W("Agreement between two raters", "Übereinstimmung zweier Fachkräfte"),
+    "agreement.pairs": W("Cases rated by both: {n}", "Von beiden eingeschätzte Fälle: {n}"),
+    "agreement.outcome": W("Computed outcome", "Errechnetes Ergebnis"),
+    "agreement.column.item": W("Item", "Merkmal"),
+    "agreement.column.n": W("pairs", "Paare"),
+    "agreement.column.unknown": W("unknown", "unbekannt"),
+    "agreement.column.agreement": W("agreement", "Übereinstimmung"),
+    "agreement.column.kappa": W("kappa", "Kappa"),
+    "agreement.column.kappa_linear": W("kappa (linear)", "Kappa (linear)"),
+    "agreement.column.kappa_quadratic": W("kappa (quadratic)", "Kappa (quadratisch)"),
+    "agreement.note": W(
+        "Pairs: both raters gave a level. Unknown: at least one gave none; never counted as "
+        "agreement. Kappa is Cohen's kappa; weighted kappas only for ordered scales and the "
+        "outcome. – means undefined (no pairs, or chance agreement is certain).",
+        "Paare: beide Fachkräfte haben eine Stufe angegeben. Unbekannt: mindestens eine hat "
+        "keine angegeben; das zählt nie als Übereinstimmung. Kappa ist Cohens Kappa; "
+        "gewichtete Kappas nur für geordnete Skalen und das Ergebnis. – heißt nicht definiert "
+        "(keine Paare, oder die zufällige Übereinstimmung ist sicher).",
+    ),
     "stats.override.overridden": W("with an override", "mit Abweichung"),
     "stats.override.not_overridden": W("without an override", "ohne Abweichung"),
     "stats.override.up": W("more severe than computed", "schwerer als berechnet"),
@@ -546,6 +610,16 @@ VOCABULARY: Mapping[str, W] = {
         "every answer at or above its item's evidence level carries evidence",
         "jede Antwort ab der Belegstufe ihres Merkmals ist belegt",
     ),
+    "sheet.req.concerns_answered": W(
+        "every concerning domain has an answering resource or planned help",
+        "jeder Bereich mit Sorgen hat eine Ressource oder geplante Hilfe, die ihm begegnet",
+    ),
+    "sheet.req.concerns_answered.from": W(
+        "from the outcome {outcome} on: every concerning domain has an answering resource or "
+        "planned help",
+        "ab dem Ergebnis {outcome}: jeder Bereich mit Sorgen hat eine Ressource oder geplante "
+        "Hilfe, die ihm begegnet",
+    ),
     "sheet.footer": W(
         "This sheet is generated from the instrument document; change the instrument, not the "
         "sheet.",
@@ -572,6 +646,8 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.c.age.from": W("age at least {low} months", "Alter ab {low} Monaten"),
     "sheet.c.age.below": W("age below {high} months", "Alter unter {high} Monaten"),
     "sheet.c.age.any": W("any age", "jedes Alter"),
+    "sheet.c.age.of.youngest_child": W("youngest child: {band}", "jüngstes Kind: {band}"),
+    "sheet.c.age.of.oldest_child": W("oldest child: {band}", "ältestes Kind: {band}"),
     "sheet.c.or": W(" or ", " oder "),
     "report.report": W("Risk assessment report", "Bericht zur Gefährdungseinschätzung"),
     "report.comparison.title": W(
@@ -581,6 +657,9 @@ VOCABULARY: Mapping[str, W] = {
     "report.assessment": W("Assessment", "Einschätzung"),
     "report.date": W("Date of assessment", "Datum der Einschätzung"),
     "report.age": W("Age of the child", "Alter des Kindes"),
+    "report.age.subject": W("Age", "Alter"),
+    "report.subject": W("Subject", "Eingeschätzt wird"),
+    "report.member": W("Member {id} ({role})", "Mitglied {id} ({role})"),
     "report.age.value": W(
         "{years}, {months} ({total} months)",
         "{years}, {months} ({total} Monate)",
@@ -699,6 +778,60 @@ VOCABULARY: Mapping[str, W] = {
     "report.resource.available": W("Available now", "Jetzt verfügbar"),
     "report.resource.note": W("How it can help", "Wie sie helfen kann"),
     "report.resources.none": W("No resources recorded.", "Keine Ressourcen erfasst."),
+    "report.network.title": W("Network map", "Netzwerkkarte"),
+    "report.network.description": W(
+        "The family at the centre, {n} resource in its sector of the network; the closer to "
+        "the centre, the closer to the family. Solid lines: available now; dashed: not "
+        "available; hollow: not wanted by the family. The numbers refer to the resource table.",
+        "Die Familie in der Mitte, {n} Ressource in ihrem Sektor des Netzwerks; je näher der "
+        "Mitte, desto näher der Familie. Durchgezogene Linien: jetzt verfügbar; gestrichelt: "
+        "nicht verfügbar; hohl: von der Familie nicht gewünscht. Die Nummern verweisen auf "
+        "die Ressourcentabelle.",
+        "The family at the centre, {n} resources in their sectors of the network; the closer "
+        "to the centre, the closer to the family. Solid lines: available now; dashed: not "
+        "available; hollow: not wanted by the family. The numbers refer to the resource table.",
+        "Die Familie in der Mitte, {n} Ressourcen in ihren Sektoren des Netzwerks; je näher "
+        "der Mitte, desto näher der Familie. Durchgezogene Linien: jetzt verfügbar; "
+        "gestrichelt: nicht verfügbar; hohl: von der Familie nicht gewünscht. Die Nummern "
+        "verweisen auf die Ressourcentabelle.",
+    ),
+    "report.network.family": W("Family", "Familie"),
+    "report.network.available": W("available now", "jetzt verfügbar"),
+    "report.network.unavailable": W("not available", "nicht verfügbar"),
+    "report.network.unwanted": W("not wanted by the family", "von der Familie nicht gewünscht"),
+    "report.network.number": W("No.", "Nr."),
+    "report.network.place": W("Place in the network", "Ort im Netzwerk"),
+    "report.network.wanted": W("Wanted by the family", "Von der Familie gewünscht"),
+    "report.planning.title": W("Protection planning", "Schutzplanung"),
+    "report.planning.none": W(
+        "No concerning rating: nothing to plan protection for.",
+        "Keine auffällige Einschätzung: keine Schutzplanung nötig.",
+    ),
+    "report.planning.concern": W("Concern", "Sorge"),
+    "report.planning.resources": W("Resources that answer it", "Ressourcen, die ihr begegnen"),
+    "report.planning.goal": W("The family's goal", "Ziel der Familie"),
+    "report.planning.planned": W("{resource} (planned)", "{resource} (geplant)"),
+    "report.planning.open": W("none yet", "noch keine"),
+    "report.planning.unanswered": W(
+        "No available resource answers yet: {domains}.",
+        "Noch keine verfügbare Ressource begegnet: {domains}.",
+    ),
+    "report.family.goals": W(
+        "The family's goals, in their words", "Ziele der Familie, in ihren Worten"
+    ),
+    "report.section.consensus": W("Consensus", "Konsens"),
+    "report.consensus.resolves": W(
+        "Resolves the independent ratings", "Löst die unabhängigen Einschätzungen auf"
+    ),
+    "report.consensus.missing": W(
+        "Not given to the report: {ids}.", "Dem Bericht nicht beigefügt: {ids}."
+    ),
+    "report.consensus.item": W("Item", "Merkmal"),
+    "report.consensus.consensus": W("Consensus", "Konsens"),
+    "report.consensus.same": W(
+        "The consensus agrees with every independent rating.",
+        "Der Konsens stimmt mit jeder unabhängigen Einschätzung überein.",
+    ),
     "report.family.title": W("The family's own view", "Die Sicht der Familie"),
     "report.family.statement": W(
         "How the family sees the situation",
@@ -733,9 +866,13 @@ VOCABULARY: Mapping[str, W] = {
         "exact (every completion tried)",
         "exakt (alle Möglichkeiten geprüft)",
     ),
+    "range_method.branch_and_bound": W(
+        "exact (branch and bound over partial answers)",
+        "exakt (Suche mit Schranken über Teilantworten)",
+    ),
     "range_method.conservative": W(
-        "conservative: every outcome the rules can produce",
-        "vorsichtig: jedes Ergebnis, das die Regeln ergeben können",
+        "conservative: a bound of every completion, possibly wider",
+        "vorsichtig: eine Schranke aller Möglichkeiten, eventuell weiter",
     ),
     "report.clarify": W("Clarify first", "Zuerst klären"),
     "report.clarify.none": W(
@@ -898,6 +1035,9 @@ VOCABULARY: Mapping[str, W] = {
     "text.assessment": W("Assessment", "Einschätzung"),
     "text.case": W("case", "Fall"),
     "text.age": W("age in months", "Alter in Monaten"),
+    "text.subject": W("subject", "eingeschätzt wird"),
+    "text.members": W("Members", "Mitglieder"),
+    "text.member": W("{id} ({role}, {n} months)", "{id} ({role}, {n} Monate)"),
     "text.outcome": W("Outcome", "Ergebnis"),
     "text.computed": W("computed", "berechnet"),
     "text.final": W("final", "abschließend"),
@@ -917,6 +1057,10 @@ VOCABULARY: Mapping[str, W] = {
     "text.flags": W("Raised flags", "Ausgelöste Merkmale"),
     "text.indices": W("Indices", "Indizes"),
     "text.resources": W("Resources (available/not)", "Ressourcen (verfügbar/nicht verfügbar)"),
+    "text.unanswered": W(
+        "Concerns no available resource answers yet",
+        "Sorgen, denen noch keine verfügbare Ressource begegnet",
+    ),
     "text.completeness": W("Completeness", "Vollständigkeit"),
     "text.known": W("known", "bekannt"),
     "text.minimum": W("minimum", "Mindestwert"),
@@ -1017,6 +1161,18 @@ VOCABULARY: Mapping[str, W] = {
     "explain.evidence_lacking": W(
         "answers without required evidence: {items}",
         "Antworten ohne erforderlichen Beleg: {items}",
+    ),
+    "explain.concerns_answered": W(
+        "every concern ({n}) has an answering resource or planned help",
+        "jede Sorge ({n}) hat eine Ressource oder geplante Hilfe, die ihr begegnet",
+    ),
+    "explain.concerns_open": W(
+        "concerns without an answering resource or planned help: {domains}",
+        "Sorgen ohne Ressource oder geplante Hilfe, die ihnen begegnet: {domains}",
+    ),
+    "explain.concerns_below_outcome": W(
+        "the final outcome is less severe than {outcome}",
+        "das Ergebnis ist weniger schwer als {outcome}",
     ),
     "explain.flag_raised": W("flag {flag} is raised", "Signal {flag} ist ausgelöst"),
     "explain.flag_not_raised": W("flag {flag} is not raised", "Signal {flag} ist nicht ausgelöst"),

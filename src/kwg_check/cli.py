@@ -22,7 +22,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
 import attrs
 
 from ._api import (
+    agreement,
     assessment_to_questionnaire_response,
     compare,
+    consult,
     diff_instruments,
     instrument_impact,
     instrument_to_questionnaire,
@@ -44,12 +46,19 @@ from ._api import (
     render_report,
     resolve_instrument,
     score_assessment,
-    score_document,
     summary_text,
     validate_document,
     verify_summary,
 )
-from ._batch import BatchCount, ResumePoint, resume_point, skip_done, write_batch
+from ._batch import (
+    BatchCount,
+    ResumePoint,
+    available_cores,
+    bounded_lines,
+    resume_point,
+    skip_done,
+    write_batch,
+)
 from ._documents import (
     document_type,
     dump_document,
@@ -58,6 +67,7 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
+from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
 from ._model import Assessment, Instrument, Summary
@@ -65,7 +75,9 @@ from ._registry import InstrumentRegistry, bundled_registry, example_data, examp
 from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
+    AGREEMENT_FORMATS,
     COMPARISON_FORMATS,
+    CONSULT_FORMATS,
     INSTRUMENT_DIFF_FORMATS,
     LANGUAGES,
     REPORT_FORMATS,
@@ -73,6 +85,8 @@ from ._types import (
     language,
 )
 from ._version import __version__
+from ._views._agreement import render_agreement
+from ._views._consult import render_consultation
 from ._views._describe import describe_instrument
 from ._views._fhir import not_expressed
 from ._views._report import render_comparison
@@ -258,7 +272,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     compiled = resolve_instrument(assessment, instrument, registry=_registry((), args.instruments))
     if args.format == "json":
-        sys.stdout.write(dump_json(score_document(assessment, compiled)))
+        sys.stdout.write(score_json(compiled, assessment).decode())
     else:
         summary = score_assessment(assessment, compiled)
         sys.stdout.write(summary_text(summary, compiled, lang=args.lang))
@@ -423,7 +437,8 @@ def _refuse_output_over_input(args: argparse.Namespace) -> None:
 
 
 _INPUT_ARGUMENTS: tuple[str, ...] = ("input", "files", "summaries", "assessment", "summary")
-_INPUT_ARGUMENTS += ("response", "instrument", "previous", "old", "new", "assessments")
+_INPUT_ARGUMENTS += ("response", "instrument", "previous", "old", "new")
+_INPUT_ARGUMENTS += ("assessments", "first", "second")
 
 
 def _input_names(args: argparse.Namespace) -> Iterator[str]:
@@ -490,7 +505,7 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
                 sink,
                 count,
                 registry=registry,
-                jobs=args.jobs,
+                jobs=available_cores() if args.jobs is None else args.jobs,
                 progress=sys.stderr.isatty(),
                 first_line=first_line,
             )
@@ -607,6 +622,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     previous = _load(args.previous, _assessment_or_summary) if args.previous else None
+    resolved = [_load(name, parse_assessment) for name in args.resolved]
     registry = _registry((), args.instruments)
     text = render_report(
         assessment,
@@ -616,6 +632,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         format=args.format,
         previous=previous,
         trace=args.trace,
+        resolved=resolved,
     )
     _write(text, args.output)
     return EXIT_OK
@@ -633,7 +650,16 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_instrument_diff(args: argparse.Namespace) -> int:
-    old, new = _named_instrument(args.old), _named_instrument(args.new)
+    # Exit 1 means "score-affecting differences" to CI, so an instrument that cannot be read
+    # must not end the same way: its problems are printed and the exit is 2.
+    try:
+        old, new = _named_instrument(args.old), _named_instrument(args.new)
+    except _InvalidFile as error:
+        _print_problems(error.name, error.problems, sys.stderr)
+        return EXIT_USAGE
+    except KwgCheckError as error:
+        _print_problems("kwg-check", error.problems, sys.stderr, file=False)
+        return EXIT_USAGE
     diff = diff_instruments(old, new)
     _write(render_instrument_diff(diff, lang=args.lang, format=args.format), args.output)
     failing = diff.bump_missing if args.require_bump else bool(diff.score_affecting)
@@ -666,6 +692,73 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     impact = instrument_impact(old, new, assessments())
     _write(render_impact(impact, lang=args.lang, format=args.format), args.output)
     return EXIT_INVALID if unread or impact.failed else EXIT_OK
+
+
+def _print_placed(files: Mapping[str, str], problems: Sequence[Problem], lines: bool) -> int:
+    """Print problems whose pointers lead into a list of inputs (``/1/subject``) or into
+    the lines of named files (``/second/3/subject``) as ``FILE:POINTER`` or
+    ``FILE:LINE:POINTER``; ``files`` maps the first pointer token to the file. Exit 1."""
+    for problem in problems:
+        tokens = problem.pointer.split("/")[1:]
+        where, rest = "kwg-check", tokens
+        if tokens and tokens[0] in files:
+            where, rest = files[tokens[0]], tokens[1:]
+            if lines and rest and rest[0].isdigit():
+                where, rest = f"{where}:{int(rest[0]) + 1}", rest[1:]
+        pointer = "".join("/" + token for token in rest)
+        place = where if where == "kwg-check" else f"{where}:{pointer}"
+        print(f"{place}: {problem.code}: {problem.reason}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _cmd_consult(args: argparse.Namespace) -> int:
+    if len(args.assessments) < 2:
+        raise _UsageError("consult needs at least two assessments (ASSESSMENT ASSESSMENT...)")
+    assessments = [_load(name, parse_assessment) for name in args.assessments]
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
+    registry = _registry((), args.instruments)
+    try:
+        result = consult(assessments, instrument, registry=registry)
+    except KwgCheckError as error:
+        files = {str(index): name for index, name in enumerate(args.assessments)}
+        return _print_placed(files, error.problems, lines=False)
+    _write(render_consultation(result, lang=args.lang, format=args.format), args.output)
+    return EXIT_OK
+
+
+def _assessment_lines(path: str) -> tuple[list[Assessment], list[tuple[str, Problem]]]:
+    """The assessments of a JSON Lines file, one per line, and the problems of bad lines
+    (with ``FILE:LINE`` as their place)."""
+    found: list[Assessment] = []
+    problems: list[tuple[str, Problem]] = []
+    with contextlib.ExitStack() as stack:
+        stream = _open_input(path, stack)
+        for number, raw in enumerate(bounded_lines(stream, DEFAULT_LIMITS.max_bytes), start=1):
+            content = raw.removesuffix(b"\n").removesuffix(b"\r")
+            try:
+                if not content.strip(b" \t"):
+                    raise DocumentError.single("", "agreement.empty-line", "the line is empty")
+                found.append(parse_assessment(load_bytes(content, format="json")))
+            except KwgCheckError as error:
+                problems += [(f"{path}:{number}", problem) for problem in error.problems]
+    return found, problems
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    (first, bad_first), (second, bad_second) = map(_assessment_lines, (args.first, args.second))
+    for where, problem in bad_first + bad_second:
+        print(f"{where}:{problem.pointer}: {problem.code}: {problem.reason}", file=sys.stderr)
+    if bad_first or bad_second:
+        return EXIT_INVALID
+    instrument = _instrument_from_file(args.instrument) if args.instrument else None
+    registry = _registry((), args.instruments)
+    try:
+        result = agreement(first, second, instrument, registry=registry)
+    except KwgCheckError as error:
+        files = {"first": args.first, "second": args.second}
+        return _print_placed(files, error.problems, lines=True)
+    _write(render_agreement(result, lang=args.lang, format=args.format), args.output)
+    return EXIT_OK
 
 
 _INSTRUMENT_LANGUAGE = "the instrument's language, de for the bundled instruments"
@@ -884,7 +977,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_option(batch, "OUTPUT.jsonl")
     batch.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)"
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the cores this process may use)",
     )
     batch.add_argument(
         "--resume",
@@ -917,6 +1014,14 @@ def _parser() -> argparse.ArgumentParser:
         help="previous assessment or summary of the same child: adds the comparison",
     )
     report.add_argument(
+        "--resolved",
+        metavar="RATING",
+        action="append",
+        default=[],
+        help="an independent rating the consensus resolves (repeatable): adds where the "
+        "consensus departed from it",
+    )
+    report.add_argument(
         "--trace",
         action=argparse.BooleanOptionalAction,
         default=False,
@@ -941,7 +1046,7 @@ def _parser() -> argparse.ArgumentParser:
         "instrument-diff",
         _cmd_instrument_diff,
         "Show every difference between two instruments, classed score-affecting or cosmetic; "
-        "exit 1 when a difference is score-affecting.",
+        "exit 1 when a difference is score-affecting, 2 when an instrument cannot be read.",
         "kwg-check instrument-diff old/kwg_8a.yaml kwg_8a.yaml --require-bump",
     )
     for name, what in (("old", "previous"), ("new", "new")):
@@ -974,6 +1079,41 @@ def _parser() -> argparse.ArgumentParser:
     _format_option(impact, INSTRUMENT_DIFF_FORMATS)
     _lang_option(impact)
     _output_option(impact)
+    consult_command = command(
+        "consult",
+        _cmd_consult,
+        "Prepare a collegial consultation: where independent ratings of one case differ, "
+        "each rater's outcome, the outcomes within reach, what to discuss first.",
+        "kwg-check consult rating-fk05.json rating-fk17.json --format md --lang de",
+    )
+    consult_command.add_argument(
+        "assessments",
+        nargs="+",
+        metavar="ASSESSMENT",
+        help="at least two assessments of one case, date and instrument, by other assessors",
+    )
+    _instrument_option(consult_command)
+    _format_option(consult_command, CONSULT_FORMATS)
+    _lang_option(consult_command)
+    _output_option(consult_command)
+
+    agreement_command = command(
+        "agreement",
+        _cmd_agreement,
+        "Agreement between two raters (pairs, exact agreement, Cohen's kappa) per item and "
+        "for the computed outcome; line n of both files rates the same case.",
+        "kwg-check agreement first-rater.jsonl second-rater.jsonl --format md --lang de",
+    )
+    agreement_command.add_argument(
+        "first", metavar="FIRST.jsonl", help="the first rater's assessments, one per line"
+    )
+    agreement_command.add_argument(
+        "second", metavar="SECOND.jsonl", help="the second rater's, same cases in the same order"
+    )
+    _instrument_option(agreement_command)
+    _format_option(agreement_command, AGREEMENT_FORMATS)
+    _lang_option(agreement_command)
+    _output_option(agreement_command)
 
     stats = command(
         "stats",

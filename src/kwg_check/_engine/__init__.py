@@ -13,7 +13,7 @@ from ._compile import compile_instrument, instrument_problems
 from ._lint import lint
 from ._references import summary_problems
 from ._runtime import CompiledInstrument
-from ._score import score, score_document
+from ._score import score, score_document, score_json
 
 __all__ = [
     "CompiledInstrument",
@@ -23,5 +23,6 @@ __all__ = [
     "lint",
     "score",
     "score_document",
+    "score_json",
     "summary_problems",
 ]

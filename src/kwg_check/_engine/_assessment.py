@@ -22,25 +22,54 @@ from kwg_check._errors import Problem, pointer_from_path
 from kwg_check._model.assessment import Answer, Assessment, completed_months
 
 from ._evaluate import clean
-from ._runtime import CItem, CompiledInstrument, Raw
+from ._protection import concern_problems
+from ._runtime import Ages, CItem, CompiledInstrument, Raw
 
 __all__ = [
     "InstrumentRef",
     "age_months",
+    "ages",
     "assessment_problems",
+    "member_ages",
     "raw_answer",
     "raw_answers",
     "reference_problems",
 ]
 
 
-def age_months(assessment: Assessment) -> int:
-    """The subject's age in completed months on the assessment date."""
+def age_months(assessment: Assessment) -> int | None:
+    """The subject's own age in completed months on the assessment date (``None`` for a
+    family, which has no age of its own)."""
     subject = assessment.subject
     if subject.age_months is not None:
         return subject.age_months
-    assert subject.birth_date is not None
+    if subject.birth_date is None:
+        return None
     return completed_months(subject.birth_date, assessment.assessment_date)
+
+
+def member_ages(assessment: Assessment) -> list[tuple[str, str, int]]:
+    """(id, role, age in completed months) of every member of a family subject, in order."""
+    on = assessment.assessment_date
+    found: list[tuple[str, str, int]] = []
+    for member in assessment.subject.members or ():
+        age = member.age_months
+        if age is None:
+            assert member.birth_date is not None  # the model demands one of the two
+            age = completed_months(member.birth_date, on)
+        found.append((member.id, member.role, age))
+    return found
+
+
+def ages(assessment: Assessment) -> Ages:
+    """What age bands read: the subject's own age and the youngest and oldest child member's
+    (see ``AgeTest.of``)."""
+    children = [age for _, role, age in member_ages(assessment) if role == "child"]
+    return (
+        age_months(assessment),
+        min(children, default=None),
+        max(children, default=None),
+    )
 
 
 class InstrumentRef(Protocol):
@@ -102,6 +131,16 @@ def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) ->
     # The birth date against the assessment date, duplicate assessors and levels: the
     # assessment model checks those itself, so every Assessment here has passed them.
     problems = reference_problems(compiled, assessment.instrument, "assessment")
+    kinds = compiled.instrument.subject_kinds
+    if assessment.subject.kind not in kinds:
+        problems.append(
+            Problem(
+                "/subject/kind",
+                "assessment.subject-kind",
+                f"the instrument assesses subjects of the kind(s) {', '.join(kinds)}, not "
+                f"{assessment.subject.kind}",
+            )
+        )
     unknown_ids = sorted(i for i in assessment.answers if i not in compiled.item_pos)
     for item_id in unknown_ids:
         problems.append(
@@ -115,6 +154,7 @@ def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) ->
         answer = assessment.answers.get(item.id)
         if answer is not None:
             problems.extend(_answer_problems(item, answer))
+    problems.extend(concern_problems(compiled, assessment))
     for key in ("override", "final_rating"):
         judgement = getattr(assessment, key)
         if judgement is None:

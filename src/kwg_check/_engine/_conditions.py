@@ -35,7 +35,7 @@ from kwg_check._model.conditions import (
 )
 from kwg_check._model.conditions import Condition as ConditionModel
 
-from ._runtime import Cond, Ref, State
+from ._runtime import AGE_OF, Cond, Ref, State
 
 __all__ = [
     "Names",
@@ -328,11 +328,21 @@ def _compile(cond: ConditionModel, names: Names, refs: list[Ref]) -> Cond:
             refs.append(Ref("flag", flag_pos))
             return lambda s: s.raised[flag_pos]
         case AgeBand():
-            low, below = cond.age_months.from_months, cond.age_months.below_months
-            refs.append(Ref("age", -1))
-            return lambda s: (low is None or s.age >= low) and (below is None or s.age < below)
+            return _compile_age(cond, refs)
         case _:
             assert_never(cond)
+
+
+def _compile_age(cond: AgeBand, refs: list[Ref]) -> Cond:
+    low, below = cond.age_months.from_months, cond.age_months.below_months
+    whose = AGE_OF.index(cond.age_months.of)
+    refs.append(Ref("age", whose))
+
+    def in_band(s: State) -> bool:
+        age = s.age[whose]
+        return age is not None and (low is None or age >= low) and (below is None or age < below)
+
+    return in_band
 
 
 def _compile_at_least(cond: AnswerAtLeast, names: Names, refs: list[Ref]) -> Cond:

@@ -16,7 +16,7 @@ from decimal import Decimal
 import attrs
 
 from . import _graphs as graphs
-from ._runtime import CIndex, CompiledInstrument, Raw, State
+from ._runtime import Ages, CIndex, CompiledInstrument, Raw, State
 
 __all__ = [
     "CONTEXT",
@@ -72,7 +72,7 @@ def round_quotient(total: Decimal, count: int, places: int, mode: str) -> Decima
     return Decimal(-quotient if negative else quotient).scaleb(-places)
 
 
-def evaluate(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> State:
+def evaluate(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> State:
     """Applicability, item states, indices and flags for one set of answers."""
     state = State(age, len(compiled.items), len(compiled.indices), len(compiled.flags))
     for pos in compiled.item_order:

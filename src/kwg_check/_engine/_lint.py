@@ -76,7 +76,7 @@ COMBINATIONS_CAP = 50_000
 _BELOW = Decimal("0.0000001")
 """Smaller than any step between exact values (they have at most 6 fractional digits)."""
 
-_AGES = (0, 300)
+_AGES = (0, 1440)
 """The ages an assessment can have, in completed months."""
 
 Values = frozenset[Decimal] | None
@@ -320,7 +320,7 @@ def table_rows(compiled: CompiledInstrument) -> Iterator[Problem]:
         return
     first: set[int] = set()
     both: set[tuple[int, int]] = set()
-    state = State(0, len(compiled.items), len(compiled.indices), len(compiled.flags))
+    state = State((0, 0, 0), len(compiled.items), len(compiled.indices), len(compiled.flags))
     for combination in itertools.product(*(domain for _, domain in inputs)):
         for (setter, _), value in zip(inputs, combination, strict=True):
             setter(state, value)
@@ -465,7 +465,8 @@ def _set_index(index: CIndex) -> Setter:
 
 
 def _set_age(state: State, value: object) -> None:
-    state.age = int(value) if isinstance(value, Decimal | int) else 0
+    age = int(value) if isinstance(value, Decimal | int) else 0
+    state.age = (age, age, age)
 
 
 CHECKS: tuple[LintCheck, ...] = (

@@ -18,10 +18,20 @@ Range methods:
 * ``exact_monotone``: the instrument is verified monotone and no free item is a context
   item: lowest = every free risk and safety item at its lowest answer and every protective
   item at its highest, highest = the opposite;
-* ``exhaustive``: at most 4096 completions: all are tried (in a verified monotone
-  instrument, the two corners for every combination of the free context items' answers,
-  which give the same lowest and highest);
-* ``conservative``: otherwise the first and the last outcome (never narrower than the truth).
+* ``exhaustive``: every completion is tried: in a non-monotone instrument at most
+  ``EXHAUSTIVE_LIMIT`` (64); in a verified monotone one the two corners for every combination
+  of the free context items' answers (at most ``MONOTONE_LIMIT``, 4096), which give the same
+  lowest and highest, however many other items are free;
+* ``branch_and_bound``: otherwise, exact: ``Search`` assigns the free items one by one and
+  bounds each partial assignment by an abstract evaluation (``_bounds``), skipping those
+  that cannot widen the range found so far;
+* ``conservative``: the search was cut off (``SEARCH_BUDGET``, ``MAX_SEARCH_DEPTH``, or an
+  item with too many summed selections to list): the abstract bound of all completions,
+  never narrower than the truth.
+
+Index ranges (``index_ranges``): every index's lowest and highest value over the
+completions, each searched the same way over the free items that reach the index
+(``branch_and_bound``), or the abstract bound when cut off (``conservative``).
 
 Clarify first: each applicable unknown or missing item alone takes each of its answers (the
 other unknowns stay as they are). It is listed when some answer gives a computed outcome other
@@ -39,19 +49,34 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from ._evaluate import answer_changed, copy_state, decide, evaluate, reach
+from ._bounds import Box, Choice, abstract, choice_of
+from ._evaluate import answer_changed, clean, copy_state, decide, evaluate, reach
 from ._graphs import reach as reachable
-from ._runtime import CompiledInstrument, Raw, State
+from ._runtime import Ages, CompiledInstrument, Raw, State
 
-__all__ = ["EXHAUSTIVE_LIMIT", "clarify_first", "free_items", "outcome_range"]
+__all__ = [
+    "EXHAUSTIVE_LIMIT",
+    "Search",
+    "clarify_first",
+    "free_items",
+    "index_ranges",
+    "outcome_range",
+]
 
-EXHAUSTIVE_LIMIT = 4096
+EXHAUSTIVE_LIMIT = 64
+"""Non-monotone instruments with at most this many completions try them all."""
+MONOTONE_LIMIT = 4096
+"""Monotone instruments: at most this many combinations of free context answers."""
+SEARCH_BUDGET = 20_000
+"""Abstract evaluations one branch-and-bound search may take before it gives up."""
+MAX_SEARCH_DEPTH = 200
+"""More free items than this reaching one objective: its bound is not searched."""
 
 
-def _computed(compiled: CompiledInstrument, age: int, raw: Sequence[Raw | None]) -> int:
+def _computed(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> int:
     return _decided(compiled, evaluate(compiled, age, raw))
 
 
@@ -79,7 +104,7 @@ def free_items(compiled: CompiledInstrument, raw: Sequence[Raw | None], state: S
 
 def outcome_range(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
     unknown: Sequence[int],
@@ -95,19 +120,178 @@ def outcome_range(
     if compiled.monotone and all(compiled.items[i].kind != "context" for i in free):
         low, high = _corner_completions(compiled, raw, free, domains)
         return _computed(compiled, age, low), _computed(compiled, age, high), "exact_monotone"
-    sizes = [math.inf if d is None else len(d) for d in domains]
-    if math.prod(sizes) <= EXHAUSTIVE_LIMIT:
-        if compiled.monotone:
+    if compiled.monotone:
+        # Only the free context items' answers are combined; the others sit at a corner.
+        context = [
+            d for i, d in zip(free, domains, strict=True) if compiled.items[i].kind == "context"
+        ]
+        if _count(context) <= MONOTONE_LIMIT:
             outcomes = _monotone_completions(compiled, age, raw, free, domains)
-        else:
-            outcomes = []
-            completion = list(raw)
-            for combo in itertools.product(*(d or () for d in domains)):
-                for i, answer in zip(free, combo, strict=True):
-                    completion[i] = answer
-                outcomes.append(_computed(compiled, age, completion))
+            return min(outcomes), max(outcomes), "exhaustive"
+    elif _count(domains) <= EXHAUSTIVE_LIMIT:
+        outcomes = []
+        completion = list(raw)
+        for combo in itertools.product(*(d or () for d in domains)):
+            for i, answer in zip(free, combo, strict=True):
+                completion[i] = answer
+            outcomes.append(_computed(compiled, age, completion))
         return min(outcomes), max(outcomes), "exhaustive"
-    return 0, len(compiled.outcomes) - 1, "conservative"
+    search = Search(compiled, age, raw, free)
+    lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
+    highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
+    assert lowest is not None
+    assert highest is not None
+    method = "branch_and_bound" if low_exact and high_exact else "conservative"
+    return int(-lowest), int(highest), method
+
+
+def index_ranges(
+    compiled: CompiledInstrument,
+    age: Ages,
+    raw: Sequence[Raw | None],
+    state: State,
+) -> list[tuple[Decimal | None, Decimal | None, str]]:
+    """(lowest, highest, method) of every index's value over the completions, in instrument
+    order; lowest and highest are ``None`` when no completion gives the index a value.
+
+    Each end is searched branch and bound over the free items the index reaches (see
+    ``Search``): ``branch_and_bound`` when both ends are exact, ``conservative`` when the
+    search was cut off and the abstract bound of all completions stands instead."""
+    free = free_items(compiled, raw, state)
+    search = Search(compiled, age, raw, free)
+    supports: list[list[int]] = [[] for _ in compiled.indices]
+    for pos in free:
+        changed = search.abstract.reaches[pos]
+        reached = range(len(compiled.indices)) if changed is None else changed.indices
+        for k in reached:
+            supports[k].append(pos)
+    ranges: list[tuple[Decimal | None, Decimal | None, str]] = []
+    for k, support in enumerate(supports):
+        search.only = _upstream(compiled, k)
+        lowest, low_exact = search.extreme(support, functools.partial(_lowest_value, k))
+        highest, high_exact = search.extreme(support, functools.partial(_highest_value, k))
+        method = "branch_and_bound" if low_exact and high_exact else "conservative"
+        assert not isinstance(lowest, int)
+        assert not isinstance(highest, int)
+        ranges.append((None if lowest is None else clean(-lowest), highest, method))
+    return ranges
+
+
+def _upstream(compiled: CompiledInstrument, k: int) -> frozenset[int]:
+    """Index ``k`` and every index it reads, directly or through others."""
+    seen = {k}
+    stack = [k]
+    while stack:
+        for j in compiled.indices[stack.pop()].inputs:
+            if j not in seen:
+                seen.add(j)
+                stack.append(j)
+    return frozenset(seen)
+
+
+def _lowest_value(k: int, box: Box) -> Decimal | None:
+    """The objective of the lowest value of index ``k``: its lower bound, negated."""
+    low = box.values[k][0]
+    return None if low is None else -low
+
+
+def _highest_value(k: int, box: Box) -> Decimal | None:
+    return box.values[k][1]
+
+
+def _count(domains: Sequence[Sequence[Raw] | None]) -> float:
+    """How many completions the domains combine to (infinite when one is not listed)."""
+    return math.prod(math.inf if d is None else len(d) for d in domains)
+
+
+class Search:
+    """Branch and bound over partial assignments of the free items (see ``_bounds``).
+
+    ``extreme`` maximizes an objective read from a box (the abstract state of a partial
+    assignment), such as the most severe outcome or the negated lowest value of an index. At
+    each level it gives the next item each of its answers, bounds each child and visits the
+    most promising first; a child whose bound cannot beat the best completion found so far
+    is skipped. When every item that reaches the objective is assigned, the box holds one
+    evaluation and its objective is exact. A search that would take more than
+    ``SEARCH_BUDGET`` abstract evaluations, or an item whose answers are too many to list,
+    falls back to the bound of all completions (sound, maybe wider)."""
+
+    def __init__(
+        self,
+        compiled: CompiledInstrument,
+        age: Ages,
+        raw: Sequence[Raw | None],
+        free: Sequence[int],
+    ) -> None:
+        self.only: frozenset[int] | None = None
+        """The indices an index search keeps up to date (``None``: everything)."""
+        self.abstract = abstract(compiled)
+        choices = [choice_of(compiled, pos, (raw[pos],)) for pos in range(len(compiled.items))]
+        self.options: dict[int, tuple[Choice, ...]] = {}
+        self.listed = all(compiled.items[pos].completions is not None for pos in free)
+        for pos in free:
+            choices[pos] = self.abstract.domains[pos]
+            self.options[pos] = self.abstract.options[pos]
+        self.free_choices = {pos: choices[pos] for pos in free}
+        self.box = self.abstract.box(age, choices)
+        self.outcome = self.abstract.outcome
+
+    def extreme(
+        self, items: Sequence[int], objective: Callable[[Box], Decimal | int | None]
+    ) -> tuple[Decimal | int | None, bool]:
+        """(best value, exact) of ``objective`` over the completions of ``items`` (which
+        must be every free item the objective reads); the bound of all completions and
+        ``False`` when the search is cut off. ``None``: no completion gives a value."""
+        root = objective(self.box)
+        if not items or root is None:
+            return root, True
+        if not self.listed or len(items) > MAX_SEARCH_DEPTH:
+            return root, False
+        best: list[Decimal | int | None] = [None]
+        budget = [SEARCH_BUDGET]
+        try:
+            self._visit(items, 0, objective, root, best, budget)
+        finally:
+            for pos in items:
+                self.abstract.choose(self.box, pos, self.free_choices[pos], self.only)
+        if budget[0] < 0:
+            return root, False
+        return best[0], True
+
+    def _visit(
+        self,
+        items: Sequence[int],
+        depth: int,
+        objective: Callable[[Box], Decimal | int | None],
+        bound: Decimal | int,
+        best: list[Decimal | int | None],
+        budget: list[int],
+    ) -> None:
+        if depth == len(items):
+            if best[0] is None or bound > best[0]:
+                best[0] = bound
+            return
+        pos = items[depth]
+        children: list[tuple[Decimal | int, int]] = []
+        for n, choice in enumerate(self.options[pos]):
+            if (best[0] is not None and best[0] >= bound) or budget[0] < 0:
+                break  # the parent's promise is kept (nothing can beat it), or time is up
+            self.abstract.choose(self.box, pos, choice, self.only)
+            budget[0] -= 1
+            value = objective(self.box)
+            if value is not None and value >= bound:
+                # As promising as the parent: visited at once, it may end the search here.
+                self._visit(items, depth + 1, objective, value, best, budget)
+            elif value is not None:
+                children.append((value, n))
+        children.sort(key=lambda child: (-child[0], child[1]))
+        for value, n in children:
+            current = best[0]
+            if budget[0] < 0 or (current is not None and value <= current):
+                break
+            self.abstract.choose(self.box, pos, self.options[pos][n], self.only)
+            self._visit(items, depth + 1, objective, value, best, budget)
+        self.abstract.choose(self.box, pos, self.free_choices[pos], self.only)
 
 
 def _corner_completions(
@@ -130,7 +314,7 @@ def _corner_completions(
 
 def _monotone_completions(
     compiled: CompiledInstrument,
-    age: int,
+    age: Ages,
     raw: Sequence[Raw | None],
     free: Sequence[int],
     domains: Sequence[Sequence[Raw] | None],

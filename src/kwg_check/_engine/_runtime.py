@@ -17,6 +17,7 @@ import attrs
 
 from kwg_check._model.instrument import (
     AssessorRoleCheck,
+    ConcernsAnsweredCheck,
     ConsultationCheck,
     EvidenceCheck,
     Instrument,
@@ -25,6 +26,8 @@ from kwg_check._model.instrument import (
 )
 
 __all__ = [
+    "AGE_OF",
+    "Ages",
     "CCheck",
     "CFlag",
     "CIndex",
@@ -45,8 +48,20 @@ ItemKind = Literal["risk", "protective", "safety", "context"]
 Status = Literal["answered", "unknown", "missing", "not_applicable"]
 RefKind = Literal["item", "index", "band", "flag", "age"]
 Requirement = (
-    MinAssessorsCheck | ParticipationCheck | ConsultationCheck | AssessorRoleCheck | EvidenceCheck
+    MinAssessorsCheck
+    | ParticipationCheck
+    | ConsultationCheck
+    | AssessorRoleCheck
+    | EvidenceCheck
+    | ConcernsAnsweredCheck
 )
+
+
+AGE_OF = ("subject", "youngest_child", "oldest_child")
+"""Whose ages an evaluation knows, in the order of :data:`Ages` (``AgeTest.of``)."""
+Ages = tuple[int | None, int | None, int | None]
+"""Ages in completed months: the subject's own, the youngest and the oldest child member of
+a family subject; ``None`` where there is none."""
 
 
 class State:
@@ -54,7 +69,7 @@ class State:
 
     __slots__ = ("age", "applicable", "bands", "points", "raised", "rank", "status", "values")
 
-    def __init__(self, age: int, n_items: int, n_indices: int, n_flags: int) -> None:
+    def __init__(self, age: Ages, n_items: int, n_indices: int, n_flags: int) -> None:
         self.age = age
         self.applicable: list[bool] = [False] * n_items
         self.status: list[Status] = ["not_applicable"] * n_items
@@ -73,7 +88,8 @@ Cond = Callable[[State], bool]
 
 @attrs.frozen
 class Ref:
-    """Something a condition reads (for the trace): an item, index, band, flag or the age."""
+    """Something a condition reads (for the trace): an item, index, band, flag or an age
+    (``pos``: its place in :data:`Ages`)."""
 
     kind: RefKind
     pos: int

@@ -45,13 +45,14 @@ The specification, step by step:
    ``judgement.missing``). Traffic light and statistic category follow the final outcome;
    the forms of endangerment are those indicated by concerning applicable items and raised
    flags, in the fixed order neglect, psychological_abuse, physical_abuse, sexual_violence.
-7. **Resources**: available / unavailable entries for each of the five categories.
+7. **Resources**: available / unavailable entries for each of the five categories; the
+   concerns they answer and the family's goals about them: see ``_protection``.
 8. **Process checks**, in instrument order; a check whose ``applies_when`` is false is
    ``not_applicable``. min_assessors: distinct assessor ids ≥ count. participation: the
    party was involved, or was not and a non-blank reason is documented (nothing recorded
    fails). consultation / assessor_role: some consultation / assessor has the role.
    evidence: every applicable item answered at or above its evidence level carries evidence
-   (the reason names the items that do not).
+   (the reason names the items that do not). concerns_answered: see ``_protection``.
 9. **Warnings** never block scoring: ``evidence.missing`` (an answer lacks required
    evidence), ``evidence.future-date`` (dated after the assessment date), ``evidence.stale``
    (more than ``stale_after_days`` days before it), ``answer.not-applicable``,
@@ -80,6 +81,8 @@ from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from typing import Any
 
+import orjson
+
 from kwg_check._errors import DocumentError, InstrumentMismatchError, OverrideError, Problem
 from kwg_check._io import JsonValue
 from kwg_check._model._trusted import construct, dump
@@ -88,13 +91,14 @@ from kwg_check._model.assessment import Assessment
 from kwg_check._model.summary import Summary
 from kwg_check._version import __version__
 
-from ._assessment import age_months, assessment_problems, raw_answers
+from ._assessment import ages, assessment_problems, member_ages, raw_answers
 from ._compile import document_fingerprint
 from ._evaluate import CONTEXT, Decision, decide, evaluate, round_quotient
-from ._range import clarify_first, outcome_range
-from ._runtime import CIndex, CItem, CompiledInstrument, Raw, Ref, State
+from ._protection import concerns_check, protection
+from ._range import clarify_first, index_ranges, outcome_range
+from ._runtime import AGE_OF, CIndex, CItem, CompiledInstrument, Raw, Ref, State
 
-__all__ = ["score", "score_document"]
+__all__ = ["score", "score_document", "score_json"]
 
 FORMS = ("neglect", "psychological_abuse", "physical_abuse", "sexual_violence")
 RESOURCE_CATEGORIES = ("personal", "family", "social_network", "material", "infrastructural")
@@ -120,6 +124,30 @@ def score_document(compiled: CompiledInstrument, assessment: Assessment) -> dict
     the summary as JSON.
     """
     return dump(Summary, _summary_data(compiled, assessment))
+
+
+def score_json(
+    compiled: CompiledInstrument, assessment: Assessment, *, readable: bool = True
+) -> bytes:
+    """``dump_json(score_document(compiled, assessment))`` as UTF-8 (``readable``), or the
+    compact ``json.dumps`` form of it, written straight from the engine's data by orjson.
+
+    The engine's data is already the summary's JSON value in model order with its defaults
+    left out, except that exact decimals are ``Decimal`` and the date a ``date``: orjson
+    writes those through ``_json_default`` and natively (ISO 8601), and the building of an
+    intermediate JSON value (``dump``) is skipped. No float ever occurs in it, so orjson's
+    number formatting never shows. The tests prove the bytes equal on every bundled example
+    and on generated assessments.
+    """
+    option = orjson.OPT_INDENT_2 if readable else 0
+    text = orjson.dumps(_summary_data(compiled, assessment), default=_json_default, option=option)
+    return text + b"\n" if readable else text
+
+
+def _json_default(value: object) -> str:
+    if type(value) is Decimal:
+        return format_decimal(value)
+    raise TypeError(f"not part of a summary: {type(value).__name__}")
 
 
 def _summary_data(compiled: CompiledInstrument, assessment: Assessment) -> dict[str, Any]:
@@ -171,7 +199,7 @@ class _Scoring:
     def __init__(self, compiled: CompiledInstrument, assessment: Assessment) -> None:
         self.c = compiled
         self.a = assessment
-        self.age = age_months(assessment)
+        self.age = ages(assessment)
         self.raw: tuple[Raw | None, ...] = raw_answers(compiled, assessment)
         self.s: State = evaluate(compiled, self.age, self.raw)
         self.trace: list[dict[str, Any]] = []
@@ -187,7 +215,9 @@ class _Scoring:
         result: str | bool | None,
         explanation: Message,
     ) -> None:
-        step = {"step": len(self.trace) + 1, "kind": kind, "id": ident, "inputs": list(inputs)}
+        step: dict[str, Any] = {"step": len(self.trace) + 1, "kind": kind, "id": ident}
+        if inputs:  # defaults are left out, as the summary's JSON leaves them out
+            step["inputs"] = list(inputs)
         if result is not None:
             step["result"] = result
         step["explanation"] = explanation
@@ -223,7 +253,9 @@ class _Scoring:
             return _present(ref=index.id, band=None if band is None else index.band_ids[band])
         if ref.kind == "flag":
             return {"ref": c.flags[ref.pos].id, "raised": s.raised[ref.pos]}
-        return {"ref": "age_months", "value": Decimal(s.age)}
+        age = s.age[ref.pos]
+        name = "age_months" if ref.pos == 0 else f"{AGE_OF[ref.pos]}.age_months"
+        return _present(ref=name, value=None if age is None else Decimal(age))
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -248,6 +280,8 @@ class _Scoring:
         decision = decide(self.c, self.s, apply_table=table)
         self.decision_steps(decision)
         outcome = self.final(decision, sufficient)
+        self.final_id: str | None = outcome.get("final")
+        self.plan = protection(self.c, self.s, self.a)
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
         self.evidence_warnings()
@@ -259,14 +293,7 @@ class _Scoring:
                 "version": self.c.version,
                 "fingerprint": self.c.fingerprint,
             },
-            "assessment": _present(
-                id=self.a.id,
-                fingerprint=document_fingerprint(self.a),
-                case_id=self.a.subject.case_id,
-                assessment_date=self.a.assessment_date,
-                age_months=self.age,
-                initiated_by=self.a.initiated_by,
-            ),
+            "assessment": self.assessment_ref(),
             "outcome": outcome,
             "items": [self.item_result(item) for item in self.c.items],
             "indices": [
@@ -290,10 +317,30 @@ class _Scoring:
             "completeness": completeness,
             "unknowns": self.unknowns(decision.computed if table else None),
             "resources": self.resources(),
+            "protection": self.plan,
             "process_checks": checks,
             "warnings": sorted(self.warnings, key=lambda w: (w["pointer"], w["code"])),
             "trace": self.trace,
         }
+
+    def assessment_ref(self) -> dict[str, Any]:
+        """The assessment as the summary names it; the subject's kind and members only when
+        it is not a child (so summaries of children read as before)."""
+        subject = self.a.subject
+        members = [
+            {"id": ident, "role": role, "age_months": age}
+            for ident, role, age in member_ages(self.a)
+        ]
+        return _present(
+            id=self.a.id,
+            fingerprint=document_fingerprint(self.a),
+            case_id=subject.case_id,
+            subject_kind=None if subject.kind == "child" else subject.kind,
+            assessment_date=self.a.assessment_date,
+            age_months=self.age[0],
+            members=members or None,
+            initiated_by=self.a.initiated_by,
+        )
 
     # -- items ------------------------------------------------------------------------------
 
@@ -393,8 +440,10 @@ class _Scoring:
         if (points := self.s.points[pos]) is not None:
             result["points"] = points
         result["weight"] = item.weight
-        result["concerning"] = self.concerning(item)
-        result["evidence"] = 0 if answer is None else len(answer.evidence)
+        if self.concerning(item):
+            result["concerning"] = True
+        if answer is not None and answer.evidence:
+            result["evidence"] = len(answer.evidence)
         return result
 
     def concerning(self, item: CItem) -> bool:
@@ -600,7 +649,7 @@ class _Scoring:
             statistic_category=(
                 None if final_outcome is None else final_outcome.statistic_category
             ),
-            forms_of_endangerment=[form for form in FORMS if form in forms],
+            forms_of_endangerment=[form for form in FORMS if form in forms] or None,
         )
 
     def discretionary(self, computed: int, floor: int | None) -> dict[str, Any]:
@@ -721,6 +770,8 @@ class _Scoring:
             ok = any(assessor.role == req.role for assessor in a.assessors)
             code = "assessor_role_present" if ok else "assessor_role_missing"
             return "pass" if ok else "fail", _message(code, role=req.role), []
+        if kind == "concerns_answered":
+            return concerns_check(self.c, req, self.plan, self.final_id)
         failing = self.lacking_evidence()
         if not failing:
             return "pass", _message("evidence_complete"), []
@@ -783,7 +834,16 @@ class _Scoring:
                 lowest=self.outcome_id(lowest), highest=self.outcome_id(highest), method=method
             ),
             "clarify_first": clarify_first(c, s, self.raw, unknown, current),
+            **({"indices": self.index_ranges()} if unknown else {}),
         }
+
+    def index_ranges(self) -> list[dict[str, Any]]:
+        """Lowest and highest value of every index over the completions of the unknowns."""
+        ranges = index_ranges(self.c, self.age, self.raw, self.s)
+        return [
+            _present(id=index.id, lowest=lowest, highest=highest, method=method)
+            for index, (lowest, highest, method) in zip(self.c.indices, ranges, strict=True)
+        ]
 
     def resources(self) -> list[dict[str, Any]]:
         counts = {category: [0, 0] for category in RESOURCE_CATEGORIES}

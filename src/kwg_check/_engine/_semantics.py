@@ -130,6 +130,9 @@ def structural_problems(instrument: Instrument, limits: Limits = DEFAULT_LIMITS)
         if check.applies_when is not None:
             pointer = f"/process_checks/{i}/applies_when"
             out.extend(condition_problems(check.applies_when, pointer, names, "full"))
+        if check.requirement.check == "concerns_answered":
+            path = ("process_checks", i, "requirement", "from_outcome")
+            _check_outcome(check.requirement.from_outcome, path, outcomes, out)
     minimum = instrument.minimum_completeness
     if minimum is not None and not Decimal(0) <= minimum <= Decimal(1):
         out.add(

@@ -1,4 +1,7 @@
-"""The assessment document: one §8a risk assessment of one child, made with one instrument.
+"""The assessment document: one §8a risk assessment of one subject, made with one instrument.
+
+The subject is a child unless it says otherwise: a young adult, a caregiver, or a whole
+family or household with its members.
 
 Subjects and professionals appear only under pseudonymous ids. Free text (observations,
 notes, the family's view, justifications) is carried and shown to people, but never echoed
@@ -35,9 +38,11 @@ __all__ = [
     "Assessor",
     "Consultation",
     "Evidence",
+    "FamilyGoal",
     "FamilyView",
     "InstrumentRef",
     "Judgement",
+    "Member",
     "Participation",
     "Participations",
     "Resource",
@@ -46,6 +51,14 @@ __all__ = [
 ]
 
 ResourceCategory = Literal["personal", "family", "social_network", "material", "infrastructural"]
+ResourceSector = Literal[
+    "family", "friends_and_neighbours", "school_or_work", "professional_helpers"
+]
+"""Where a resource sits in the family's network map (the four sectors of a network map)."""
+ResourceKind = Literal["person", "group", "organisation", "place", "material"]
+Closeness = Literal["close", "middle", "distant"]
+"""How close a resource is to the family: the inner, middle or outer ring of the map."""
+ConcernIds = Annotated[list[Id], Field(max_length=200)]
 Initiator = Literal[
     "police_or_court",
     "school",
@@ -62,6 +75,70 @@ Initiator = Literal[
 ]
 
 
+SubjectKind = Literal["child", "young_adult", "caregiver", "family"]
+"""Who an assessment is about; instruments list the kinds they accept."""
+MemberRole = Literal["child", "caregiver", "other_adult"]
+
+MAX_AGE_MONTHS = 1440
+"""Oldest person the models accept (120 years), in completed months."""
+AGE_LIMITS: dict[str, int] = {"child": 300, "young_adult": 323, "caregiver": MAX_AGE_MONTHS}
+"""Oldest subject of each kind with an age: a child 300 months (25 years, today's limit),
+a young adult younger than 27 years (SGB VIII § 7 Abs. 1 Nr. 4, § 41), a caregiver any adult."""
+
+
+def _kind(kind: str) -> dict[str, Any]:
+    described = {"title": "Kind", "description": f"{kind}.", "type": "string", "const": kind}
+    return {"type": "object", "properties": {"kind": described}}
+
+
+def _kind_is(kind: str) -> dict[str, Any]:
+    return {"type": "object", **_kind(kind), "required": ["kind"]}
+
+
+def _has(name: str) -> dict[str, Any]:
+    """Names a property it requires, as ajv's strict mode wants."""
+    return {"type": "object", "properties": {name: True}, "required": [name]}
+
+
+_AGES = (_has("birth_date"), _has("age_months"))
+
+
+def _at_most(months: int) -> dict[str, Any]:
+    limit = {"title": "Age Months", "description": f"At most {months}.", "maximum": months}
+    return {"type": "object", "properties": {"age_months": {"type": "integer", **limit}}}
+
+
+_SUBJECT_SCHEMA: dict[str, Any] = {
+    "allOf": [
+        {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {**_kind("family")["properties"], "members": True},
+                    "required": ["kind", "members"],
+                    "not": {"anyOf": _AGES},
+                },
+                {
+                    "allOf": [
+                        {"not": _kind_is("family")},
+                        {"not": _has("members")},
+                        {"oneOf": _AGES},
+                    ]
+                },
+            ]
+        },
+        {
+            "anyOf": [
+                {**_has("kind"), "not": _kind("child")},
+                _at_most(AGE_LIMITS["child"]),
+            ]
+        },
+        {"anyOf": [{"not": _kind_is("young_adult")}, _at_most(AGE_LIMITS["young_adult"])]},
+    ]
+}
+"""The kind-dependent rules of a subject, for validators other than the library's."""
+
+
 class InstrumentRef(Part):
     """Which instrument the assessment was made with."""
 
@@ -73,22 +150,65 @@ class InstrumentRef(Part):
     """Fingerprint of the exact instrument document, when the case system pins it."""
 
 
-class Subject(Part):
-    """The child, pseudonymously: a case id and either a birth date or an age in months."""
+class Member(Part):
+    """One member of a family or household subject, pseudonymously: an id, a role and an age."""
 
     model_config = one_of("birth_date", "age_months")
 
-    case_id: PseudonymousId
-    """Pseudonymous case id of the child."""
+    id: PseudonymousId
+    """Pseudonymous id of the member, unique within the subject."""
+    role: MemberRole
+    """child: a child of the household; caregiver: a parent or other person caring for the
+    children; other_adult: any other adult living in the household."""
     birth_date: IsoDate | None = None
     """Birth date; the age on the assessment date is derived from it."""
-    age_months: Annotated[int, Field(ge=0, le=300), JSON_INT] | None = None
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT] | None = None
     """Age in completed months on the assessment date, when no birth date is recorded."""
 
     @model_validator(mode="after")
-    def _one_age(self) -> Subject:
+    def _one_age(self) -> Member:
         if (self.birth_date is None) == (self.age_months is None):
             raise ValueError("give exactly one of birth_date and age_months")
+        return self
+
+
+class Subject(Part):
+    """Who is assessed, pseudonymously: a case id, the kind of subject and an age.
+
+    A child (the default), a young adult (SGB VIII § 41, younger than 27 years) or a
+    caregiver has either a birth date or an age in months; a family or household has no age
+    of its own but lists its members, each with a role and an age.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_SUBJECT_SCHEMA)
+
+    kind: SubjectKind = "child"
+    """child, young_adult, caregiver or family. Absent: a child."""
+    case_id: PseudonymousId
+    """Pseudonymous case id."""
+    birth_date: IsoDate | None = None
+    """Birth date; the age on the assessment date is derived from it. Not for a family."""
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT] | None = None
+    """Age in completed months on the assessment date, when no birth date is recorded: at
+    most 300 for a child, 323 for a young adult. Not for a family."""
+    members: list[Member] | None = Field(default=None, min_length=1, max_length=50)
+    """The members of a family or household subject (required there, and only there)."""
+
+    @model_validator(mode="after")
+    def _one_age(self) -> Subject:
+        if self.kind == "family":
+            if self.members is None or self.birth_date is not None or self.age_months is not None:
+                raise ValueError(
+                    "a family subject lists its members and has no birth_date or age_months"
+                )
+            return self
+        if self.members is not None:
+            raise ValueError("only a family subject lists members")
+        if (self.birth_date is None) == (self.age_months is None):
+            raise ValueError("give exactly one of birth_date and age_months")
+        limit = AGE_LIMITS[self.kind]
+        if self.age_months is not None and self.age_months > limit:
+            raise ValueError(f"the age of a {self.kind} subject is at most {limit} months")
         return self
 
 
@@ -131,6 +251,15 @@ class Consultation(Part):
     """When the consultation took place."""
 
 
+class FamilyGoal(Part):
+    """One goal of the family, in their own words, and the concerns it is about."""
+
+    goal: Annotated[str, Field(min_length=1, max_length=20_000)]
+    """The goal as the family says it (free text: never echoed in errors)."""
+    addresses: ConcernIds = Field(default_factory=list)
+    """Item or domain ids of the instrument the goal is about."""
+
+
 class FamilyView(Part):
     """The family's own view and will, in their words (social-space orientation)."""
 
@@ -138,6 +267,8 @@ class FamilyView(Part):
     """How the family sees the situation."""
     will: Text | None = None
     """What the family itself wants to change."""
+    goals: list[FamilyGoal] = Field(default_factory=list, max_length=50)
+    """The family's own goals, each tied to the concerns it is about."""
 
 
 class Evidence(Part):
@@ -186,6 +317,19 @@ class Resource(Part):
     """Whether the resource is available to the family now."""
     note: Text | None = None
     """How it can help."""
+    kind: ResourceKind | None = None
+    """person, group, organisation, place or material."""
+    sector: ResourceSector | None = None
+    """Where it sits in the family's network: family, friends_and_neighbours,
+    school_or_work or professional_helpers."""
+    closeness: Closeness | None = None
+    """How close it is to the family: close, middle or distant."""
+    wanted: bool | None = None
+    """Whether the family itself wants this resource (absent: not asked or not recorded)."""
+    planned: bool = False
+    """Help agreed but not started yet; while not available it counts as planned help."""
+    addresses: ConcernIds = Field(default_factory=list)
+    """Item or domain ids of the instrument whose concern this resource answers."""
 
 
 class Judgement(Part):
@@ -209,7 +353,7 @@ class Assessment(Document):
     instrument: InstrumentRef
     """The instrument used."""
     subject: Subject
-    """The child."""
+    """Who is assessed: a child unless the subject says otherwise."""
     assessment_date: IsoDate
     """The date the assessment refers to; ages and staleness are computed from it."""
     initiated_by: Initiator | None = None
@@ -226,6 +370,8 @@ class Assessment(Document):
     """Ratings by item id. Unanswered applicable items count as missing."""
     resources: list[Resource] = Field(default_factory=list)
     """The resource map."""
+    resolves: list[PseudonymousId] = Field(default_factory=list, max_length=50)
+    """For a consensus: the ids of the independent assessments of the same case it resolves."""
     override: Judgement | None = None
     """A discretionary override of the computed outcome, where the instrument allows it."""
     final_rating: Judgement | None = None
@@ -244,8 +390,6 @@ class Assessment(Document):
 # --------------------------------------------------------------------------------------------
 
 _DATE = TypeAdapter(IsoDate, config=ConfigDict(strict=True, hide_input_in_errors=True))
-_MAX_AGE_MONTHS = 300
-"""Oldest subject the models accept (``age_months`` ≤ 300); a birth date must agree."""
 
 
 def _assessment_problems(data: Any) -> list[Problem]:
@@ -256,6 +400,7 @@ def _assessment_problems(data: Any) -> list[Problem]:
         *_assessor_problems(data.get("assessors")),
         *_answer_problems(data.get("answers")),
         *_judgement_problems(data),
+        *_resolves_problems(data),
     ]
 
 
@@ -276,21 +421,50 @@ def completed_months(birth: datetime.date, on: datetime.date) -> int:
 
 
 def _subject_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """Birth dates against the assessment date and the age limit of the subject's kind
+    (members of a family: any person's)."""
     subject = data.get("subject")
     on = _date(data.get("assessment_date"))
-    birth = _date(subject.get("birth_date")) if isinstance(subject, dict) else None
+    if not isinstance(subject, dict):
+        return
+    kind = subject.get("kind", "child")
+    limit = AGE_LIMITS.get(kind, MAX_AGE_MONTHS) if isinstance(kind, str) else MAX_AGE_MONTHS
+    yield from _birth_problems(subject.get("birth_date"), on, limit, "/subject/birth_date")
+    members = subject.get("members")
+    if not isinstance(members, list):
+        return
+    seen: set[str] = set()
+    for index, member in enumerate(members):
+        if not isinstance(member, dict):
+            continue
+        pointer = f"/subject/members/{index}/birth_date"
+        yield from _birth_problems(member.get("birth_date"), on, MAX_AGE_MONTHS, pointer)
+        ident = member.get("id")
+        if isinstance(ident, str) and ident in seen:
+            yield Problem(
+                f"/subject/members/{index}/id",
+                "assessment.duplicate-member",
+                "an earlier member has the same id; each member is listed once",
+            )
+        if isinstance(ident, str):
+            seen.add(ident)
+
+
+def _birth_problems(
+    value: Any, on: datetime.date | None, limit: int, pointer: str
+) -> Iterator[Problem]:
+    birth = _date(value)
     if birth is None or on is None:
         return
-    pointer = "/subject/birth_date"
     if birth > on:
         yield Problem(
             pointer, "assessment.birth-after-date", "the birth date is after the assessment date"
         )
-    elif completed_months(birth, on) > _MAX_AGE_MONTHS:
+    elif completed_months(birth, on) > limit:
         yield Problem(
             pointer,
             "assessment.age-range",
-            f"the child would be older than {_MAX_AGE_MONTHS} months on the assessment date",
+            f"the subject would be older than {limit} months on the assessment date",
         )
 
 
@@ -335,3 +509,25 @@ def _judgement_problems(data: dict[str, Any]) -> Iterator[Problem]:
             "assessment.override-and-final-rating",
             "give either an override of the computed outcome or a final rating, not both",
         )
+
+
+def _resolves_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """A consensus resolves other assessments, each once, never itself."""
+    resolves = data.get("resolves")
+    if not isinstance(resolves, list):
+        return
+    seen: set[str] = set()
+    for index, ident in enumerate(resolves):
+        if not isinstance(ident, str):
+            continue
+        if ident == data.get("id"):
+            yield Problem(
+                f"/resolves/{index}",
+                "assessment.resolves-itself",
+                "a consensus resolves other assessments, not itself",
+            )
+        elif ident in seen:
+            yield Problem(
+                f"/resolves/{index}", "assessment.duplicate-resolved", "the id is listed twice"
+            )
+        seen.add(ident)

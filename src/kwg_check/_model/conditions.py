@@ -15,6 +15,7 @@ from ._types import JSON_INT, Exact, Id, Part
 __all__ = [
     "TAG_OF_KIND",
     "AgeBand",
+    "AgeOf",
     "All",
     "AnswerAtLeast",
     "AnswerIn",
@@ -67,13 +68,22 @@ class BandTest(Part):
     """The index's band must be this band or a higher one."""
 
 
+AgeOf = Literal["subject", "youngest_child", "oldest_child"]
+"""Whose age an age band reads: the subject's own (a child, young adult or caregiver), or
+that of the youngest or oldest member of a family subject with the role child."""
+
+
 class AgeTest(Part):
     """Arguments of ``age_months``: an age band, either bound optional."""
 
-    from_months: Annotated[int, Field(ge=0, le=300), JSON_INT] | None = None
-    """Inclusive lower bound of the child's age in completed months."""
-    below_months: Annotated[int, Field(ge=1, le=300), JSON_INT] | None = None
-    """Exclusive upper bound of the child's age in completed months."""
+    from_months: Annotated[int, Field(ge=0, le=1440), JSON_INT] | None = None
+    """Inclusive lower bound of the age in completed months."""
+    below_months: Annotated[int, Field(ge=1, le=1440), JSON_INT] | None = None
+    """Exclusive upper bound of the age in completed months."""
+    of: AgeOf = "subject"
+    """Whose age: ``subject`` (default), ``youngest_child`` or ``oldest_child`` (members of
+    a family subject with the role child). An age that is not there (a family has no age of
+    its own, another subject has no members) never matches."""
 
 
 class All(Part):
@@ -140,7 +150,8 @@ class FlagRaised(Part):
 
 
 class AgeBand(Part):
-    """True when the child's age on the assessment date lies in the band."""
+    """True when the age on the assessment date (the subject's, or a family member's) lies in
+    the band."""
 
     age_months: AgeTest
     """The age band in months."""

@@ -25,11 +25,13 @@ from ._types import (
     Part,
     SemVer,
 )
+from .assessment import SubjectKind
 from .conditions import Condition
 
 __all__ = [
     "AssessorRoleCheck",
     "Band",
+    "ConcernsAnsweredCheck",
     "ConsultationCheck",
     "DecisionRule",
     "DiscretionaryOverridePolicy",
@@ -314,6 +316,17 @@ class EvidenceCheck(Part):
     """The kind of requirement: ``evidence``."""
 
 
+class ConcernsAnsweredCheck(Part):
+    """Every concerning domain has an answering resource or planned help: the core of a
+    protection plan. It applies from ``from_outcome`` on (at that final outcome or a more
+    severe one); without it, always."""
+
+    check: Literal["concerns_answered"]
+    """The kind of requirement: ``concerns_answered``."""
+    from_outcome: Id | None = None
+    """The least severe final outcome at which the check applies (e.g. ``latent``)."""
+
+
 def _requirement_key(value: Any) -> str | None:
     check = value.get("check") if isinstance(value, dict) else getattr(value, "check", None)
     return check if isinstance(check, str) else None
@@ -324,12 +337,13 @@ Requirement = Annotated[
     | Annotated[ParticipationCheck, Tag("participation")]
     | Annotated[ConsultationCheck, Tag("consultation")]
     | Annotated[AssessorRoleCheck, Tag("assessor_role")]
-    | Annotated[EvidenceCheck, Tag("evidence")],
+    | Annotated[EvidenceCheck, Tag("evidence")]
+    | Annotated[ConcernsAnsweredCheck, Tag("concerns_answered")],
     Discriminator(
         _requirement_key,
         custom_error_type="requirement",
         custom_error_message="check must be one of min_assessors, participation, "
-        "consultation, assessor_role, evidence",
+        "consultation, assessor_role, evidence, concerns_answered",
     ),
 ]
 
@@ -347,6 +361,10 @@ class ProcessCheck(Part):
     """When the check applies; otherwise it is reported as not applicable."""
     requirement: Requirement
     """What must hold."""
+
+
+def _children_only() -> list[SubjectKind]:
+    return ["child"]
 
 
 class Instrument(Document):
@@ -375,6 +393,12 @@ class Instrument(Document):
     """Public sources that inspired the structure."""
     licence: Annotated[str, Field(min_length=1, max_length=200)]
     """Licence of the instrument text (SPDX id or a short statement)."""
+    subject_kinds: list[SubjectKind] = Field(
+        default_factory=_children_only, min_length=1, max_length=4
+    )
+    """Who the instrument assesses: ``child``, ``young_adult`` (SGB VIII § 41, younger than
+    27), ``caregiver`` or ``family`` (a family or household with its members). An
+    assessment of another kind is refused (``assessment.subject-kind``). Absent: a child."""
     method: Literal["decision_table", "professional_judgement"] = "decision_table"
     """decision_table: the outcome is computed; professional_judgement: the assessors give
     the final rating themselves and no formula is applied."""

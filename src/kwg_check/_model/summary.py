@@ -24,21 +24,25 @@ from ._types import (
     PseudonymousId,
     SemVer,
 )
-from .assessment import ResourceCategory
+from .assessment import MAX_AGE_MONTHS, MemberRole, ResourceCategory, SubjectKind
 from .instrument import StatisticCategory
 
 __all__ = [
     "CheckResult",
     "Completeness",
+    "Concern",
     "DomainCompleteness",
     "EngineRef",
     "FlagResult",
+    "IndexRange",
     "IndexResult",
     "ItemResult",
+    "MemberAge",
     "Message",
     "OutcomeRange",
     "OutcomeResult",
     "OverrideResult",
+    "Protection",
     "ResourceCount",
     "Summary",
     "SummaryAssessmentRef",
@@ -95,6 +99,17 @@ class SummaryInstrumentRef(Part):
     """Fingerprint of the instrument document."""
 
 
+class MemberAge(Part):
+    """A member of a family subject, pseudonymously, with the age scoring used."""
+
+    id: PseudonymousId
+    """Pseudonymous id of the member."""
+    role: MemberRole
+    """child, caregiver or other_adult."""
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT]
+    """Age in completed months on the assessment date."""
+
+
 class SummaryAssessmentRef(Part):
     """The assessment the summary was computed from."""
 
@@ -103,11 +118,15 @@ class SummaryAssessmentRef(Part):
     fingerprint: Fingerprint
     """Fingerprint of the assessment document."""
     case_id: PseudonymousId
-    """Pseudonymous case id of the child."""
+    """Pseudonymous case id of the subject."""
+    subject_kind: SubjectKind | None = None
+    """The subject's kind when it is not a child (young_adult, caregiver, family)."""
     assessment_date: IsoDate
     """Assessment date."""
-    age_months: Annotated[int, Field(ge=0, le=300), JSON_INT]
-    """The child's age in completed months on the assessment date."""
+    age_months: Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS), JSON_INT] | None = None
+    """The subject's age in completed months on the assessment date (absent for a family)."""
+    members: list[MemberAge] | None = Field(default=None, max_length=50)
+    """The members of a family subject with their ages, in the assessment's order."""
     initiated_by: Id | None = None
     """Who made the weighty indications known, as recorded in the assessment."""
 
@@ -232,10 +251,27 @@ class OutcomeRange(Part):
     """Least severe reachable outcome."""
     highest: Id | None = None
     """Most severe reachable outcome."""
-    method: Literal["none", "exact_monotone", "exhaustive", "conservative"]
+    method: Literal["none", "exact_monotone", "exhaustive", "branch_and_bound", "conservative"]
     """none: nothing unknown; exact_monotone: corners of a verified monotone instrument;
-    exhaustive: every completion tried; conservative: too many combinations, so the range
-    spans every outcome the rules can produce (never narrower than the truth)."""
+    exhaustive: every completion tried; branch_and_bound: exact, by a search that skips the
+    partial answers whose bounds cannot widen the range; conservative: the search was cut
+    off, so the range is the bound of all completions (never narrower than the truth)."""
+
+
+class IndexRange(Part):
+    """The values one index could take if the unknown and missing items took any answer."""
+
+    id: Id
+    """Index id."""
+    lowest: Exact | None = None
+    """Lowest value of a completion; absent when no completion gives the index a value."""
+    highest: Exact | None = None
+    """Highest value of a completion; absent when no completion gives the index a value."""
+    method: Literal["branch_and_bound", "conservative"]
+    """branch_and_bound: exact, each end is the value of one completion (found by a search
+    over partial answers that skips those whose bounds cannot reach further);
+    conservative: the search was cut off, so the ends are bounds of all completions (never
+    narrower than the truth)."""
 
 
 class Unknowns(Part):
@@ -248,6 +284,9 @@ class Unknowns(Part):
     clarify_first: list[Id]
     """Unknown items whose clarification alone could change the computed outcome, most
     decisive first."""
+    indices: list[IndexRange] | None = None
+    """Every index's lowest and highest value over the completions, in instrument order;
+    absent when nothing is unknown (each value is then the index's own)."""
 
 
 class ResourceCount(Part):
@@ -259,6 +298,33 @@ class ResourceCount(Part):
     """Entries available now."""
     unavailable: Count
     """Entries named but not available."""
+
+
+Positions = Annotated[list[Count], Field(max_length=10_000)]
+
+
+class Concern(Part):
+    """A concerning domain and what answers it (positions, never the free text itself)."""
+
+    domain: Id
+    """Domain id."""
+    items: list[Id]
+    """The domain's applicable concerning items, in instrument order."""
+    resources: Positions
+    """Positions in the assessment's ``resources`` of the available entries that answer it."""
+    planned: Positions
+    """Positions of the entries that answer it as planned help (planned, not yet available)."""
+    goals: Positions
+    """Positions in the assessment's ``family_view.goals`` of the goals about it."""
+
+
+class Protection(Part):
+    """The protection plan's facts: every concern and what answers it."""
+
+    concerns: list[Concern]
+    """Concerning domains, in instrument order."""
+    unanswered: list[Id]
+    """Domains of the concerns no available resource answers yet."""
 
 
 class Message(Part):
@@ -362,6 +428,9 @@ class Summary(Document):
     """What is unknown and what it could change."""
     resources: list[ResourceCount]
     """The resource map by category, always shown beside the risks."""
+    protection: Protection | None = None
+    """The concerns and the resources and goals that answer them (absent in summaries written
+    before resources were tied to concerns)."""
     process_checks: list[CheckResult]
     """Process checks, in instrument order."""
     warnings: list[Warning]

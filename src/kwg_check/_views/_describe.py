@@ -35,6 +35,7 @@ from .._model.conditions import (
 from .._model.instrument import (
     AssessorRoleCheck,
     Band,
+    ConcernsAnsweredCheck,
     ConsultationCheck,
     EvidenceCheck,
     Index,
@@ -589,6 +590,10 @@ class _Sheet:
             return self.w("req.consultation", role=req.role)
         if isinstance(req, AssessorRoleCheck):
             return self.w("req.assessor_role", role=req.role)
+        if isinstance(req, ConcernsAnsweredCheck):
+            if req.from_outcome is None:
+                return self.w("req.concerns_answered")
+            return self.w("req.concerns_answered.from", outcome=_code(req.from_outcome))
         assert isinstance(req, EvidenceCheck)
         return self.w("req.evidence")
 
@@ -632,9 +637,12 @@ class _Sheet:
     def age(self, cond: AgeBand) -> str:
         low, high = cond.age_months.from_months, cond.age_months.below_months
         if low is not None and high is not None:
-            return self.w("c.age.between", low=str(low), high=str(high))
-        if low is not None:
-            return self.w("c.age.from", low=str(low))
-        if high is not None:
-            return self.w("c.age.below", high=str(high))
-        return self.w("c.age.any")
+            band = self.w("c.age.between", low=str(low), high=str(high))
+        elif low is not None:
+            band = self.w("c.age.from", low=str(low))
+        elif high is not None:
+            band = self.w("c.age.below", high=str(high))
+        else:
+            band = self.w("c.age.any")
+        whose = cond.age_months.of
+        return band if whose == "subject" else self.w(f"c.age.of.{whose}", band=band)

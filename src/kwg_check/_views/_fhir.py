@@ -35,7 +35,13 @@ from .._errors import (
 from .._io import JsonValue, canonical_json, load_text
 from .._model import Assessment, Instrument
 from .._model._types import LocalizedText, format_decimal
-from .._model.assessment import Initiator, ResourceCategory
+from .._model.assessment import (
+    Closeness,
+    Initiator,
+    ResourceCategory,
+    ResourceKind,
+    ResourceSector,
+)
 from .._model.conditions import (
     AgeBand,
     All,
@@ -205,6 +211,17 @@ _SECTIONS = (
         children=(
             _Field("statement", "text", "Sicht der Familie", "How the family sees it"),
             _Field("will", "text", "Wille der Familie", "What the family wants"),
+            _Field(
+                "goals",
+                "group",
+                "Ziele der Familie",
+                "The family's goals",
+                repeats=True,
+                children=(
+                    _Field("goal", "text", "Ziel in ihren Worten", "Goal in their words"),
+                    _Field("addresses", "string", "Betrifft", "Is about", repeats=True),
+                ),
+            ),
         ),
     ),
     _Field(
@@ -226,7 +243,43 @@ _SECTIONS = (
             _Field("label", "string", "Wer oder was", "Who or what"),
             _Field("available", "boolean", "Verfügbar", "Available"),
             _Field("note", "text", "Wie sie helfen kann", "How it can help"),
+            _Field(
+                "kind",
+                "choice",
+                "Wer oder was (Art)",
+                "Kind",
+                codes=typing.get_args(ResourceKind),
+                system="resource-kind",
+            ),
+            _Field(
+                "sector",
+                "choice",
+                "Sektor",
+                "Sector",
+                codes=typing.get_args(ResourceSector),
+                system="resource-sector",
+            ),
+            _Field(
+                "closeness",
+                "choice",
+                "Nähe",
+                "Closeness",
+                codes=typing.get_args(Closeness),
+                system="closeness",
+            ),
+            _Field("wanted", "boolean", "Von der Familie gewünscht", "Wanted by the family"),
+            _Field("planned", "boolean", "Geplante Hilfe", "Planned help"),
+            _Field(
+                "addresses", "string", "Begegnet der Sorge", "Answers the concern", repeats=True
+            ),
         ),
+    ),
+    _Field(
+        "resolves",
+        "string",
+        "Löst die Einschätzungen auf",
+        "Resolves the assessments",
+        repeats=True,
     ),
     _Field("override", "group", "Abweichung", "Discretionary override", children=_JUDGEMENT),
     _Field(
@@ -521,6 +574,8 @@ def _enable_when(look: _Lookup, condition: Condition) -> EnableWhen | None:
     match condition:
         case AgeBand():
             age = condition.age_months
+            if age.of != "subject":
+                return None  # the response holds the subject's age only
             bounds = [(">=", age.from_months), ("<", age.below_months)]
             return "all", tuple(
                 {"question": _AGE, "operator": op, "answerInteger": months}
@@ -587,6 +642,8 @@ def _field_question(instrument: Instrument, field: _Field, link_id: str, lang: L
         ]
     else:
         question["type"] = field.type
+    if field.repeats:
+        question["repeats"] = True
     return question
 
 
@@ -625,7 +682,9 @@ def questionnaire_response(assessment: Assessment, compiled: CompiledInstrument)
     if assessment.subject.birth_date is not None:
         subject["answer"] = [{"valueDate": assessment.subject.birth_date.isoformat()}]
         subject_items.append(subject)
-    subject_items.append({"linkId": _AGE, "answer": [{"valueInteger": age_months(assessment)}]})
+    age = age_months(assessment)
+    if age is not None:
+        subject_items.append({"linkId": _AGE, "answer": [{"valueInteger": age}]})
     items: list[JsonValue] = [{"linkId": _SUBJECT, "item": subject_items}]
     for domain in instrument.domains:
         answered: list[JsonValue] = [

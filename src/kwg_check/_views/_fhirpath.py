@@ -89,6 +89,8 @@ class Expressions:
         match condition:
             case AgeBand():
                 age = condition.age_months
+                if age.of != "subject":
+                    return None  # the response holds the subject's age only
                 tests = []
                 if age.from_months is not None:
                     tests.append(f"$this >= {age.from_months}")

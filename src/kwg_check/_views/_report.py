@@ -38,7 +38,7 @@ import attrs
 
 from .._model import Assessment, Instrument, Summary
 from .._model._types import LocalizedText
-from .._model.assessment import Answer, ResourceCategory
+from .._model.assessment import Answer, Resource, ResourceCategory
 from .._model.instrument import Item, Scale
 from .._model.summary import Message, TraceInput, Warning
 from .._types import (
@@ -62,6 +62,7 @@ from .._vocabulary import (
     word,
 )
 from ._compare import Change, Comparison
+from ._network import SECTORS, NetworkMap, NetworkNode, network_svg
 
 __all__ = ["render_comparison", "report"]
 
@@ -266,7 +267,7 @@ class _Chart:
     table: _Table
 
 
-_Block = _Para | _Facts | _Table | _List | _Alert | _Heading | _Chart | _Verdict
+_Block = _Para | _Facts | _Table | _List | _Alert | _Heading | _Chart | _Verdict | NetworkMap
 
 
 @attrs.frozen
@@ -394,7 +395,7 @@ class _Labels:
     def name(self, kind: str, ident: str, params: Mapping[str, object]) -> str:
         """How a message names an id: by the instrument's label where it has one."""
         match kind:
-            case "item" | "index" | "flag" | "outcome":
+            case "item" | "index" | "flag" | "outcome" | "domain":
                 named: str = getattr(self, kind)(ident)
                 return named
             case "level":
@@ -426,17 +427,19 @@ def report(
     lang: Lang | None,
     format: ReportFormat,
     trace: bool = False,
+    resolved: Sequence[Assessment] = (),
 ) -> str:
     """Render a scored assessment as a report for people: one HTML file or Markdown.
 
     The decision comes first (the first printed page), the details follow. ``comparison``
     (with an earlier assessment of the same child) adds its section; ``trace`` adds the
-    engine's trace to the appendix. The public :func:`kwg_check.render_report` scores and
-    compares first.
+    engine's trace to the appendix; ``resolved`` (the independent ratings a consensus
+    resolves) adds where the consensus departed from them. The public
+    :func:`kwg_check.render_report` scores and compares first.
     """
     format = checked_format(format, REPORT_FORMATS)
     lang = language(lang, instrument)
-    document = _build(assessment, summary, instrument, lang, comparison, trace)
+    document = _build(assessment, summary, instrument, lang, comparison, trace, resolved)
     return _html(document) if format == "html" else _markdown(document)
 
 
@@ -471,6 +474,7 @@ def _build(
     lang: Lang,
     comparison: Comparison | None,
     trace: bool,
+    resolved: Sequence[Assessment] = (),
 ) -> _Document:
     """The decision first (page 1 in print), then the details, then the appendix."""
     labels = _Labels([instrument], lang)
@@ -487,13 +491,15 @@ def _build(
             lines.append(labels.w("acute.floor", outcome=labels.outcome(floor)))
         header.append(_Alert(labels.w("acute.title"), tuple(lines)))
     details = [
-        _resource_section(assessment, labels),
+        _resource_section(assessment, summary, labels),
         _unknown_section(summary, labels),
         _process_section(assessment, summary, labels),
         _item_section(assessment, summary, instrument, labels),
     ]
     if comparison is not None:
         details.append(_comparison_section(comparison, labels))
+    if assessment.resolves:
+        details.append(_consensus_section(assessment, resolved, instrument, labels))
     sections = [
         _decision_section(assessment, summary, instrument, labels),
         _profile_section(summary, instrument, labels),
@@ -521,24 +527,32 @@ def _build(
     )
 
 
+def _age(months: int, labels: _Labels) -> str:
+    """An age in years and months, with the total in months."""
+    years, rest = divmod(months, 12)
+    return labels.w(
+        "age.value",
+        years=plural("report.age.years", years, labels.lang),
+        months=plural("report.age.months", rest, labels.lang),
+        total=months,
+    )
+
+
 def _header_facts(
     assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
 ) -> Iterable[tuple[str, str]]:
     ref = summary.assessment
-    months = ref.age_months
     yield labels.w("case"), _ident(ref.case_id)
     yield labels.w("assessment"), _ident(ref.id)
     yield labels.w("date"), _ident(labels.date(ref.assessment_date))
-    years, rest = divmod(months, 12)
-    yield (
-        labels.w("age"),
-        labels.w(
-            "age.value",
-            years=plural("report.age.years", years, labels.lang),
-            months=plural("report.age.months", rest, labels.lang),
-            total=months,
-        ),
-    )
+    if ref.subject_kind is not None:
+        yield labels.w("subject"), labels.label("subject", ref.subject_kind)
+    if ref.age_months is not None:
+        age = labels.w("age" if ref.subject_kind is None else "age.subject")
+        yield age, _age(ref.age_months, labels)
+    for member in ref.members or ():
+        role = labels.label("member", member.role)
+        yield labels.w("member", id=member.id, role=role), _age(member.age_months, labels)
     yield labels.w("instrument"), _ident(f"{instrument.id} {instrument.version}")
     yield (
         labels.w("assessors"),
@@ -769,32 +783,43 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
     return _Section("profile", labels.w("section.profile"), tuple(blocks))
 
 
-def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
+def _resource_section(assessment: Assessment, summary: Summary, labels: _Labels) -> _Section:
     blocks: list[_Block] = [_Heading(labels.w("resources.map"))]
     order = list(get_args(ResourceCategory))
-    resources = sorted(assessment.resources, key=lambda r: order.index(r.category))
+    resources = sorted(
+        enumerate(assessment.resources, start=1), key=lambda nr: order.index(nr[1].category)
+    )
     if resources:
         blocks.append(
             _Table(
                 (
+                    labels.w("network.number"),
                     labels.w("resource.category"),
                     labels.w("resource"),
+                    labels.w("network.place"),
                     labels.w("resource.available"),
+                    labels.w("network.wanted"),
                     labels.w("resource.note"),
                 ),
                 tuple(
                     (
+                        str(n),
                         labels.resource_category(r.category),
                         _free(r.label),
+                        _network_place(r, labels),
                         labels.w("yes" if r.available else "no"),
+                        _yes_no(r.wanted, labels),
                         _free(r.note or ""),
                     )
-                    for r in resources
+                    for n, r in resources
                 ),
+                style="resources",
             )
         )
     else:
         blocks.append(_Para(labels.w("resources.none")))
+    blocks.extend(_planning_blocks(assessment, summary, labels))
+    blocks.extend(_network_blocks(assessment, labels))
     blocks.append(_Heading(labels.w("family.title")))
     view = assessment.family_view
     if view is None or (view.statement is None and view.will is None):
@@ -805,7 +830,153 @@ def _resource_section(assessment: Assessment, labels: _Labels) -> _Section:
                 blocks.extend(
                     [_Para(labels.w(f"family.{key}"), "strong"), _Para(_free(text), "quote")]
                 )
+        if view.goals:
+            blocks.append(_Para(labels.w("family.goals"), "strong"))
+            blocks.append(_List(tuple(_free(goal.goal) for goal in view.goals)))
     return _Section("resources", labels.w("section.resources"), tuple(blocks))
+
+
+def _yes_no(value: bool | None, labels: _Labels) -> str:
+    return "—" if value is None else labels.w("yes" if value else "no")
+
+
+def _network_place(resource: Resource, labels: _Labels) -> str:
+    """Sector and closeness in words ("—" when the resource is not placed in the map)."""
+    if resource.sector is None:
+        return "—"
+    place = labels.label("sector", resource.sector)
+    if resource.closeness is not None:
+        place += f", {labels.label('closeness', resource.closeness)}"
+    return place
+
+
+def _network_blocks(assessment: Assessment, labels: _Labels) -> list[_Block]:
+    """The network map of the resources placed in a sector, numbered as in the resource
+    table above it (which names every one of them in words)."""
+    nodes = tuple(
+        NetworkNode(n, _free(r.label), r.sector, r.closeness or "middle", r.available, r.wanted)
+        for n, r in enumerate(assessment.resources, start=1)
+        if r.sector is not None
+    )
+    if not nodes:
+        return []
+    network = NetworkMap(
+        labels.w("network.title"),
+        plural("report.network.description", len(nodes), labels.lang),
+        labels.w("network.family"),
+        (
+            labels.label("sector", SECTORS[0]),
+            labels.label("sector", SECTORS[1]),
+            labels.label("sector", SECTORS[2]),
+            labels.label("sector", SECTORS[3]),
+        ),
+        (
+            labels.w("network.available"),
+            labels.w("network.unavailable"),
+            labels.w("network.unwanted"),
+        ),
+        nodes,
+    )
+    return [_Heading(labels.w("network.title")), network]
+
+
+def _planning_blocks(assessment: Assessment, summary: Summary, labels: _Labels) -> list[_Block]:
+    """The protection-planning table: concern → resources that answer it → family's goal."""
+    plan = summary.protection
+    if plan is None:
+        return []
+    blocks: list[_Block] = [_Heading(labels.w("planning.title"))]
+    if not plan.concerns:
+        return [*blocks, _Para(labels.w("planning.none"))]
+    resources = assessment.resources
+    goals = assessment.family_view.goals if assessment.family_view is not None else []
+    rows = []
+    for concern in plan.concerns:
+        answering = [_free(resources[p].label) for p in concern.resources]
+        answering += [
+            labels.w("planning.planned", resource=_free(resources[p].label))
+            for p in concern.planned
+        ]
+        rows.append(
+            (
+                labels.domain(concern.domain)
+                + "\n"
+                + ", ".join(labels.item(item) for item in concern.items),
+                "\n".join(answering) or labels.w("planning.open"),
+                "\n".join(_free(goals[p].goal) for p in concern.goals) or "—",
+            )
+        )
+    header = (
+        labels.w("planning.concern"),
+        labels.w("planning.resources"),
+        labels.w("planning.goal"),
+    )
+    blocks.append(_Table(header, tuple(rows), style="planning"))
+    if plan.unanswered:
+        domains = ", ".join(labels.domain(d) for d in plan.unanswered)
+        blocks.append(_Para(labels.w("planning.unanswered", domains=domains), "strong"))
+    return blocks
+
+
+def _answer_words(item: str, answer: Answer | None, labels: _Labels) -> str:
+    if answer is None:
+        return "—"
+    if answer.caregivers is not None:
+        return ", ".join(
+            f"{_ident(who)}: {labels.level(item, level)}"
+            for who, level in answer.caregivers.items()
+        )
+    return ", ".join(labels.level(item, level) for level in _chosen(answer, "answered"))
+
+
+def _same_rating(first: Answer | None, second: Answer | None) -> bool:
+    if first is None or second is None:
+        return first is second
+    return (first.level, first.levels, first.caregivers) == (
+        second.level,
+        second.levels,
+        second.caregivers,
+    )
+
+
+def _consensus_section(
+    assessment: Assessment,
+    resolved: Sequence[Assessment],
+    instrument: Instrument,
+    labels: _Labels,
+) -> _Section:
+    """Where the consensus departed from the independent ratings it resolves, item by item."""
+    given = [a for a in resolved if a.id in assessment.resolves]
+    facts = [(labels.w("consensus.resolves"), ", ".join(_ident(i) for i in assessment.resolves))]
+    blocks: list[_Block] = [_Facts(tuple(facts))]
+    missing = [i for i in assessment.resolves if i not in {a.id for a in given}]
+    if missing:
+        blocks.append(
+            _Para(labels.w("consensus.missing", ids=", ".join(_ident(i) for i in missing)), "note")
+        )
+    rows = []
+    for item in instrument.items:
+        consensus = assessment.answers.get(item.id)
+        others = [a.answers.get(item.id) for a in given]
+        if all(_same_rating(consensus, other) for other in others):
+            continue
+        rows.append(
+            (
+                labels.item(item.id),
+                _answer_words(item.id, consensus, labels),
+                *(_answer_words(item.id, other, labels) for other in others),
+            )
+        )
+    if given and rows:
+        header = (
+            labels.w("consensus.item"),
+            labels.w("consensus.consensus"),
+            *(_ident(a.id) for a in given),
+        )
+        blocks.append(_Table(header, tuple(rows), style="consensus"))
+    elif given:
+        blocks.append(_Para(labels.w("consensus.same")))
+    return _Section("consensus", labels.w("section.consensus"), tuple(blocks))
 
 
 def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
@@ -1292,6 +1463,7 @@ section#decision h2 { margin-top: 2mm; }
 figure { margin: 1mm 0 1mm; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 1mm; }
+figure#network-map { max-width: 120mm; margin: 1mm auto; }
 ol, ul { margin: 0 0 1.5mm; padding-left: 6mm; }
 ol.columns, ul.columns { columns: 2; column-gap: 8mm; }
 footer { margin-top: 5mm; border-top: 1px solid var(--rule); padding-top: 1.5mm;
@@ -1302,6 +1474,8 @@ footer { margin-top: 5mm; border-top: 1px solid var(--rule); padding-top: 1.5mm;
   body { max-width: none; padding: 0; }
   section.new-page { break-before: page; page-break-before: always; }
   section#profile figure { max-width: 150mm; margin: 0 auto; }
+  section#resources figure#network-map { float: right; width: 75mm; margin: 0 0 2mm 4mm; }
+  section#resources::after { content: ""; display: block; clear: both; }
   figcaption, table.profile-table { display: none; }
   h2, h3, p.strong, tr.group { break-after: avoid; page-break-after: avoid; }
   tr, .alert, .verdict, figure, blockquote, dl.facts, li {
@@ -1447,7 +1621,17 @@ def _html_block(block: _Block) -> str:
         return f"<h3>{_esc(block.text)}</h3>"
     if isinstance(block, _Verdict):
         return _html_verdict(block)
+    if isinstance(block, NetworkMap):
+        return _html_network(block)
     return _svg_figure(block)
+
+
+def _html_network(network: NetworkMap) -> str:
+    """The network map as a figure (the resource table above names every node in words)."""
+    return (
+        f'<figure id="network-map">\n{network_svg(network, _tag)}\n'
+        f"<figcaption>{_esc(network.description)}</figcaption>\n</figure>"
+    )
 
 
 def _html_verdict(verdict: _Verdict) -> str:
@@ -1672,6 +1856,8 @@ def _md_block(block: _Block) -> list[str]:
     if isinstance(block, _Verdict):
         facts = [f"- **{_md(key)}:** {_md(value)}" for key, value in block.facts]
         return [f"**{_md(block.final)}**", "", *facts, ""]
+    if isinstance(block, NetworkMap):
+        return [f"_{_md(block.description)}_", ""]
     return _md_table(block.table)
 
 

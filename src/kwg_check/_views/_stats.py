@@ -77,6 +77,16 @@ class Statistic:
     present, zeros included, so two statistics always have the same shape."""
 
 
+def _statistic_age(summary: Summary) -> int:
+    """The age the statistic counts: the subject's own, for a family subject its youngest
+    child member's (a household without children counts as 18 and over)."""
+    ref = summary.assessment
+    if ref.age_months is not None:
+        return ref.age_months
+    children = [m.age_months for m in ref.members or () if m.role == "child"]
+    return min(children, default=18 * 12)
+
+
 def _age_group(age_months: int) -> str:
     years = age_months // 12
     return next((name for limit, name in AGE_LIMITS if years < limit), "18_and_over")
@@ -106,7 +116,7 @@ def tabulate_statistic(summaries: Iterable[Summary]) -> Statistic:
             for form in forms:
                 counts["forms"][form] += 1
             counts["forms"]["cases_with_forms" if forms else "cases_without_forms"] += 1
-        counts["age_group"][_age_group(summary.assessment.age_months)] += 1
+        counts["age_group"][_age_group(_statistic_age(summary))] += 1
         counts["initiated_by"][summary.assessment.initiated_by or "not_recorded"] += 1
         override = summary.outcome.override
         if override is None or override.kind != "discretionary_override":

@@ -21,6 +21,47 @@ def _label(text: LocalizedText | None, fallback: str, lang: Lang) -> str:
     return fallback if text is None else localized(text, lang)
 
 
+def _unanswered(summary: Summary, instrument: Instrument, lang: Lang) -> list[str]:
+    """The concerns no available resource answers yet: the protection plan's gaps."""
+    plan = summary.protection
+    if plan is None or not plan.unanswered:
+        return []
+    domains = {domain.id: domain for domain in instrument.domains}
+    names = ", ".join(
+        f"{_label(domains[d].label if d in domains else None, d, lang)} [{d}]"
+        for d in plan.unanswered
+    )
+    return [f"{word('text.unanswered', lang)}: {names}"]
+
+
+def _subject_line(summary: Summary, lang: Lang) -> str:
+    """Assessment, case, date, and the subject's age and kind where it has them."""
+    subject = summary.assessment
+    parts = [
+        f"{word('text.assessment', lang)} {subject.id}",
+        f"{word('text.case', lang)} {subject.case_id}",
+        format_date(subject.assessment_date, lang),
+    ]
+    if subject.age_months is not None:
+        parts.append(f"{word('text.age', lang)} {subject.age_months}")
+    if subject.subject_kind is not None:
+        kind = label("subject", subject.subject_kind, lang)
+        parts.append(f"{word('text.subject', lang)}: {kind}")
+    return ", ".join(parts)
+
+
+def _members_line(summary: Summary, lang: Lang) -> list[str]:
+    """The members of a family subject, pseudonymously, with role and age."""
+    members = summary.assessment.members
+    if not members:
+        return []
+    shown = [
+        word("text.member", lang, id=m.id, role=label("member", m.role, lang), n=m.age_months)
+        for m in members
+    ]
+    return [f"{word('text.members', lang)}: {', '.join(shown)}"]
+
+
 def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) -> str:
     """Render the summary as plain text lines (the instrument gives the labels)."""
 
@@ -53,12 +94,11 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             return f"{_label(items[ident].label, ident, lang)} [{ident}]"
         return ident
 
-    subject = summary.assessment
     out = summary.outcome
     lines = [
         f"{_label(instrument.title, instrument.id, lang)} ({instrument.id} {instrument.version})",
-        f"{w('assessment')} {subject.id}, {w('case')} {subject.case_id}, "
-        f"{format_date(subject.assessment_date, lang)}, {w('age')} {subject.age_months}",
+        _subject_line(summary, lang),
+        *_members_line(summary, lang),
         "",
     ]
     raised = [flag for flag in summary.flags if flag.raised]
@@ -116,6 +156,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             for r in summary.resources
         )
     )
+    lines.extend(_unanswered(summary, instrument, lang))
     done = summary.completeness
     minimum = f"; {w('minimum')} {num(done.minimum)}" if done.minimum is not None else ""
     lines.append(

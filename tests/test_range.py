@@ -1,0 +1,207 @@
+"""Outcome and index ranges under unknowns: exact without a cliff (issues 17 and 13 item 4).
+
+* in monotone kwg_8a a free context item multiplies only its own answers: two corner
+  evaluations per answer, and the range is exact (it used to fall back to "conservative");
+* the branch-and-bound search returns the same lowest and highest outcome and the same lowest
+  and highest value of every index as brute force over all completions, on generated small
+  instruments (non-monotone included).
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import functools
+import itertools
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from kwg_check._engine import CompiledInstrument, _range, compile_instrument, score
+from kwg_check._engine._assessment import ages, raw_answers
+from kwg_check._engine._evaluate import CONTEXT, decide, evaluate
+from kwg_check._engine._range import Search, free_items, index_ranges
+from kwg_check._io import load_path
+from kwg_check._model import Assessment, Instrument
+from strategies import examples
+from test_engine_properties import (
+    GENERATED,
+    compiles,
+    generated_answers,
+    generated_assessment,
+    instruments,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "src" / "kwg_check" / "data"
+LEFT_OUT = [
+    "organisation",
+    "sleep",
+    "clothing",
+    "body_care",
+    "behaviour",
+    "rejection",
+    "social_isolation",
+]
+SOME_LEFT_OUT = LEFT_OUT[:5]
+"""Few enough for brute force in a test (2 × 4^4 = 512 completions)."""
+
+
+@functools.cache
+def kwg_8a() -> CompiledInstrument:
+    return compile_instrument(
+        Instrument.model_validate(load_path(DATA / "instruments" / "kwg_8a.yaml"))
+    )
+
+
+def latent_infant(left_out: list[str]) -> Assessment:
+    path = DATA / "examples" / "kwg_8a" / "kwg8a-latent-infant-feeding.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for item in left_out:
+        del doc["answers"][item]
+    return Assessment.model_validate(doc)
+
+
+def brute_force(
+    c: CompiledInstrument, assessment: Assessment
+) -> tuple[list[int], list[list[Decimal]]]:
+    """The computed outcome and every index value of every completion, each evaluated."""
+    with decimal.localcontext(CONTEXT):
+        raw = raw_answers(c, assessment)
+        age = ages(assessment)
+        free = free_items(c, raw, evaluate(c, age, raw))
+        outcomes: list[int] = []
+        values: list[list[Decimal]] = [[] for _ in c.indices]
+        completion = list(raw)
+        for combo in itertools.product(*(c.items[i].completions or () for i in free)):
+            for i, answer in zip(free, combo, strict=True):
+                completion[i] = answer
+            state = evaluate(c, age, completion)
+            if c.method == "decision_table":
+                computed = decide(c, state, apply_table=True).computed
+                assert computed is not None
+                outcomes.append(computed)
+            for k, value in enumerate(state.values):
+                if value is not None:
+                    values[k].append(value)
+    return outcomes, values
+
+
+def test_a_free_context_item_keeps_the_monotone_range_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """organisation (2 answers) and six care and risk items unknown (2 × 4^6 = 8,192
+    completions, more than the 4,096 that used to be the limit): 4 evaluations, and the
+    truth latent…latent instead of the conservative no_need…acute."""
+    calls: list[int] = []
+    computed = _range._computed
+
+    def counted(*args: Any) -> int:
+        calls.append(1)
+        return computed(*args)
+
+    monkeypatch.setattr(_range, "_computed", counted)
+    summary = score(kwg_8a(), latent_infant(LEFT_OUT))
+    assert summary.unknowns.items == [*LEFT_OUT[1:], "organisation"]
+    assert summary.unknowns.range.model_dump(exclude_none=True) == {
+        "lowest": "latent",
+        "highest": "latent",
+        "method": "exhaustive",
+    }
+    assert len(calls) == 4  # the two corners for each of organisation's two answers
+
+
+def test_the_index_ranges_of_kwg_8a_are_those_of_every_completion() -> None:
+    assessment = latent_infant(SOME_LEFT_OUT)
+    summary = score(kwg_8a(), assessment)
+    _, values = brute_force(kwg_8a(), assessment)
+    ranges = summary.unknowns.indices
+    assert ranges is not None
+    assert [(r.id, r.lowest, r.highest, r.method) for r in ranges] == [
+        (index.id, min(found), max(found), "branch_and_bound")
+        for index, found in zip(kwg_8a().indices, values, strict=True)
+    ]
+    # basic_care sums eleven care items; sleep, clothing and body care (0..3 each) are free.
+    basic = next(r for r in ranges if r.id == "basic_care")
+    value = next(i.value for i in summary.indices if i.id == "basic_care")
+    assert (basic.lowest, value, basic.highest) == (Decimal(3), Decimal(3), Decimal(12))
+
+
+def test_nothing_unknown_gives_no_index_ranges() -> None:
+    summary = score(kwg_8a(), latent_infant([]))
+    assert summary.unknowns.items == []
+    assert summary.unknowns.indices is None
+    assert "indices" not in summary.unknowns.model_dump(exclude_none=True)
+
+
+def test_a_cut_off_search_falls_back_to_a_sound_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no budget the search gives up: the range is the abstract bound of all
+    completions, says so, and still contains every completion."""
+    monkeypatch.setattr(_range, "SEARCH_BUDGET", 0)
+    monkeypatch.setattr(_range, "EXHAUSTIVE_LIMIT", 0)
+    c = kwg_8a()
+    assessment = latent_infant(SOME_LEFT_OUT)
+    summary = score(c, assessment)
+    _, values = brute_force(c, assessment)
+    ranges = summary.unknowns.indices
+    assert ranges is not None
+    assert {r.method for r in ranges if r.lowest != r.highest} == {"conservative"}
+    for r, found in zip(ranges, values, strict=True):
+        assert r.lowest is not None
+        assert r.highest is not None
+        assert r.lowest <= min(found) <= max(found) <= r.highest
+
+
+@settings(GENERATED, max_examples=examples(30))
+@given(data=instruments(sound=True), draw=st.data())
+def test_branch_and_bound_agrees_with_brute_force(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    """Lowest and highest outcome and every index's lowest and highest value, searched
+    branch and bound, are exactly those of all completions (generated instruments, most of
+    them not monotone)."""
+    c = compiles(data)
+    assume(c is not None)
+    assert c is not None
+    age = draw.draw(st.integers(0, 150))
+    assessment = generated_assessment(c, draw.draw(generated_answers(c, known=False)), age)
+    with decimal.localcontext(CONTEXT):
+        raw = raw_answers(c, assessment)
+        free = free_items(c, raw, evaluate(c, ages(assessment), raw))
+        assume(all(c.items[i].completions is not None for i in free))
+        assume(free and _range._count([c.items[i].completions for i in free]) <= 128)
+        search = Search(c, ages(assessment), raw, free)
+        ranges = index_ranges(c, ages(assessment), raw, evaluate(c, ages(assessment), raw))
+        lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
+        highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
+    outcomes, values = brute_force(c, assessment)
+    # The abstract bounds of all completions hold every completion (what pruning relies on).
+    for (low, high, _), found in zip(search.box.values, values, strict=True):
+        assert all(low is not None and high is not None and low <= v <= high for v in found)
+    if c.method == "decision_table":
+        root_low, root_high = search.outcome(search.box)
+        assert root_low <= min(outcomes) <= max(outcomes) <= root_high
+        assert (low_exact, high_exact) == (True, True)
+        assert (-copy.copy(lowest), highest) == (min(outcomes), max(outcomes))  # type: ignore[operator]
+    for (low, high, method), found in zip(ranges, values, strict=True):
+        assert method == "branch_and_bound"
+        assert (low, high) == ((min(found), max(found)) if found else (None, None))
+
+
+def test_the_abstract_bounds_of_kwg_8a_are_tight() -> None:
+    """kwg_8a's indices sum, count and take maxima of independent items: the abstract bound
+    of all completions (before any search) is already each index's exact range."""
+    c = kwg_8a()
+    assessment = latent_infant(SOME_LEFT_OUT)
+    with decimal.localcontext(CONTEXT):
+        raw = raw_answers(c, assessment)
+        age = ages(assessment)
+        search = Search(c, age, raw, free_items(c, raw, evaluate(c, age, raw)))
+    _, values = brute_force(c, assessment)
+    assert [(low, high) for low, high, _ in search.box.values] == [
+        (min(found), max(found)) for found in values
+    ]
