@@ -959,3 +959,24 @@ def test_a_note_given_twice_or_evidence_without_observation_is_refused() -> None
     evidence["item"] = [p for p in evidence["item"] if not p["linkId"].endswith(".observation")]
     error = rejection(response, instrument)
     assert {p.code for p in error.problems} == {"fhir.duplicate", "fhir.missing"}
+
+
+def test_a_list_of_values_is_one_item_with_several_answers_and_the_split_form_imports() -> None:
+    """qrs-2: repeated answers are combined in one item's answers (``addresses`` lists);
+    responses that wrote one item per value still import."""
+    name = "kwg8a-grey-zone-follow-up"
+    assessment, instrument = example(name)
+    response = exported(name)
+    lists = [item for item in walk(response["item"]) if item["linkId"].endswith(".addresses")]
+    assert any(len(item["answer"]) > 1 for item in lists)
+    for owner in walk(response["item"]):
+        split: list[Any] = []
+        for child in owner.get("item", []):
+            if child["linkId"].endswith(".addresses"):
+                split.extend({"linkId": child["linkId"], "answer": [a]} for a in child["answer"])
+            else:
+                split.append(child)
+        if "item" in owner:
+            owner["item"] = split
+    again = questionnaire_response_to_assessment(response, instrument)
+    assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))

@@ -452,3 +452,11 @@ def test_any_scored_form_converts_and_its_responses_score_their_total(
     assert sorted(mapping["items"].values()) == sorted(i["linkId"] for i in form["item"])
     summary = score_assessment(imported(response, instrument), instrument)
     assert [(index.id, index.value) for index in summary.indices] == [("total", Decimal(total))]
+
+
+def test_the_command_reports_a_refused_questionnaire_as_file_pointer_code(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps({"resourceType": "Patient"}), encoding="utf-8")
+    done = run("fhir", "instrument", str(path))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"{path}:/resourceType: fhir.resource-type: must be Questionnaire\n"

@@ -1269,6 +1269,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INVALID
     except KwgCheckError as error:
         # An instrument or example named on the command line is no file: no file name then.
-        source = getattr(args, "assessment", None) or getattr(args, "response", None)
+        source = (
+            getattr(args, "assessment", None)
+            or getattr(args, "response", None)
+            or getattr(args, "questionnaire", None)
+        )
         _print_problems(source or "kwg-check", error.problems, sys.stderr, file=bool(source))
         return EXIT_INVALID

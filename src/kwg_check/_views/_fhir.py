@@ -786,6 +786,10 @@ def _field_items(
     instrument: Instrument, field: _Field, link_id: str, value: JsonValue
 ) -> list[JsonValue]:
     values = typing.cast(list[JsonValue], value) if field.repeats else [value]
+    if field.repeats and field.type != "group":  # one item, one answer per value (qrs-2)
+        return [
+            {"linkId": link_id, "answer": [_field_answer(instrument, field, v) for v in values]}
+        ]
     items: list[JsonValue] = []
     for one in values:
         if field.type == "group":
@@ -800,11 +804,14 @@ def _field_items(
             ]
             items.append({"linkId": link_id, "item": children} if children else {"linkId": link_id})
         else:
-            answer: JsonValue = one
-            if field.type in ("choice", "outcome"):
-                answer = _coding(_field_system(instrument, field), typing.cast(str, one), None)
-            items.append({"linkId": link_id, "answer": [{_VALUE_KEY[field.type]: answer}]})
+            items.append({"linkId": link_id, "answer": [_field_answer(instrument, field, one)]})
     return items
+
+
+def _field_answer(instrument: Instrument, field: _Field, value: JsonValue) -> JsonObject:
+    if field.type in ("choice", "outcome"):
+        value = _coding(_field_system(instrument, field), typing.cast(str, value), None)
+    return {_VALUE_KEY[field.type]: value}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1286,17 +1293,33 @@ def _read_field(
                 )
             values.append(group)
             continue
+        if field.repeats:  # a list of values: the answers of one item (qrs-2)
+            key = _VALUE_KEY[field.type]
+            answers = reader.object(item, pointer, _FIELD_KEYS).get("answer")
+            for answer, at in reader.array(answers, pointer + "/answer"):
+                one = reader.object(answer, at, frozenset({key}))
+                value = reader.value(one, key, _PYTHON_TYPE[key], at)
+                reader.origin[f"/{path}/{len(values)}"] = f"{at}/{key}"
+                values.append(_field_value(reader, instrument, field, value, f"{at}/{key}"))
+            continue
         value, at = reader.answer(item, pointer, _VALUE_KEY[field.type])
         reader.origin[here] = at
-        if field.type in ("choice", "outcome") and value is not None:
-            codes = (
-                [outcome.id for outcome in instrument.outcomes]
-                if field.type == "outcome"
-                else list(field.codes)
-            )
-            value = reader.code(value, at, _field_system(instrument, field), codes)
-        values.append(value)
+        values.append(_field_value(reader, instrument, field, value, at))
     return values if field.repeats else values[0]
+
+
+def _field_value(
+    reader: _Reader, instrument: Instrument, field: _Field, value: JsonValue, at: str
+) -> JsonValue:
+    """A field's answer value; a coding's code, checked against the field's codes."""
+    if field.type in ("choice", "outcome") and value is not None:
+        codes = (
+            [outcome.id for outcome in instrument.outcomes]
+            if field.type == "outcome"
+            else list(field.codes)
+        )
+        return reader.code(value, at, _field_system(instrument, field), codes)
+    return value
 
 
 def _moved(origin: dict[str, str], problems: Sequence[Problem]) -> list[Problem]:
