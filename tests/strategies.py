@@ -68,6 +68,7 @@ MODELS: dict[str, type[pydantic.BaseModel]] = {
     "instrument": kwg_check.Instrument,
     "assessment": kwg_check.Assessment,
     "summary": kwg_check.Summary,
+    "instrument_variant": kwg_check.InstrumentVariant,
 }
 
 
@@ -498,7 +499,7 @@ def _bundled() -> dict[str, dict[str, Any]]:
     for path in sorted(folder.iterdir()):
         value = kwg_check.load_json(path)
         assert isinstance(value, dict)
-        found[f"instrument:{path.stem}"] = value
+        found[f"{value['document_type']}:{path.stem}"] = value
     for example in kwg_check.examples():
         value = kwg_check.example_data(example.name)
         assert isinstance(value, dict)

@@ -29,6 +29,7 @@ LAYERS = {
     "_schema": 3,
     "_engine": 4,
     "_registry": 5,
+    "_lifecycle": 5,
     "_instrument_diff": 5,
     "_types": 5,
     "_vocabulary": 5,
@@ -273,7 +274,7 @@ def test_registry_adds_the_same_instrument_twice_as_one() -> None:
     before = registry.entries()
     registry.add(kwg_check.load_instrument(PACKAGE / "data" / "instruments" / "kwg_8a.yaml"))
     assert registry.entries() == before
-    changed = registry.get("kwg_8a").model_copy(update={"minimum_completeness": None})
+    changed = registry.get("kwg_8a", "1.0.0").model_copy(update={"minimum_completeness": None})
     with pytest.raises(kwg_check.DocumentError) as raised:
         registry.add(changed, "office/kwg_8a.yaml")
     assert raised.value.code == "registry.duplicate"

@@ -33,7 +33,7 @@ from kwg_check._vocabulary import localized
 from strategies import examples
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "kwg_check" / "data"
-INSTRUMENT_FILE = DATA / "instruments" / "kwg_8a.yaml"
+INSTRUMENT_FILE = DATA / "instruments" / "kwg_8a-1.1.0.yaml"
 EXAMPLES = DATA / "examples" / "kwg_8a"
 SCHEMA_LINE = (
     "# yaml-language-server: $schema=https://schemas.kwg-check.de/v1/instrument.schema.json"
@@ -120,7 +120,7 @@ def test_instrument_validates_and_compiles_as_verified_monotone() -> None:
     instrument = _instrument()
     assert (instrument.id, instrument.version, instrument.method) == (
         "kwg_8a",
-        "1.0.0",
+        "1.1.0",
         "decision_table",
     )
     assert instrument.monotone is True
@@ -200,7 +200,7 @@ def test_size_domains_and_item_kinds_stay_reviewable() -> None:
         "context",
     ]
     kinds = {item.id: item.kind for item in instrument.items}
-    assert {i for i, kind in kinds.items() if kind == "context"} == {"organisation"}
+    assert {i for i, kind in kinds.items() if kind == "context"} == {"assessing_organisation"}
     assert {i for i, kind in kinds.items() if kind == "safety"} == {
         "serious_injury",
         "credible_threat",
@@ -335,7 +335,7 @@ def test_age_modules_switch_at_the_group_boundaries(
         {
             "document_type": "assessment",
             "id": "GE-2026-9999-01",
-            "instrument": {"id": "kwg_8a", "version": "1.0.0"},
+            "instrument": {"id": "kwg_8a", "version": "1.1.0"},
             "subject": {"case_id": "K-2026-9999", "age_months": age_months},
             "assessment_date": "2026-01-15",
             "assessors": [{"id": "FK-01", "role": "social_worker"}],
@@ -372,7 +372,7 @@ def test_catalog_lists_every_example_once_and_covers_every_outcome() -> None:
 def test_example_scores_to_its_catalog_claim(name: str) -> None:
     entry = next(e for e in CATALOG if e["name"] == name)
     data = _example_data(name)
-    assert data["instrument"] == {"id": "kwg_8a", "version": "1.0.0"}
+    assert data["instrument"] == {"id": "kwg_8a", "version": "1.1.0"}
     assert data["assessment_date"].startswith("2026-")
     assert re.fullmatch(r"K-2026-[0-9]{4}", data["subject"]["case_id"])
     summary = _score(data)

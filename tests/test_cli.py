@@ -214,7 +214,15 @@ def test_instruments_lists_id_version_title_without_header(
     code, out, _ = run(["instruments"], capsys)
     assert code == 0
     rows = [line.split("\t") for line in out.splitlines()]
-    assert {row[0] for row in rows} == {"kwg_8a", "sdm_risk", "cans_needs", "spj_judgement"}
+    assert {row[0] for row in rows} == {
+        "kwg_8a",
+        "kwg_8a_musterstadt",
+        "sdm_risk",
+        "cans_needs",
+        "spj_judgement",
+    }
+    # A new version is bundled beside the frozen one, never in its place.
+    assert [row[1] for row in rows if row[0] == "kwg_8a"] == ["1.0.0", "1.1.0"]
     assert all(len(row) == 3 and re.fullmatch(r"\d+\.\d+\.\d+", row[1]) for row in rows)
 
 
@@ -276,7 +284,7 @@ def test_summary_bytes_are_identical_across_processes_and_hash_seeds() -> None:
 
 @pytest.mark.parametrize(
     ("key", "value", "hint"),
-    [("version", "1.1.0", "known versions: 1.0.0"), ("id", "kwg8a", "did you mean kwg_8a?")],
+    [("version", "1.2.0", "known versions: 1.0.0, 1.1.0"), ("id", "kwg8a", "did you mean kwg_8a?")],
 )
 def test_validate_rejects_an_assessment_whose_instrument_is_unknown(
     key: str, value: str, hint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -322,7 +330,7 @@ def test_validate_checks_a_summary_against_its_instrument(
     summary["outcome"]["final"] = "no_such_outcome"
     bad = write(tmp_path, "bad.json", summary)
     summary = _summary("kwg8a-grey-zone-unknowns", capsys, tmp_path)
-    summary["instrument"]["version"] = "1.1.0"
+    summary["instrument"]["version"] = "1.2.0"
     unknown = write(tmp_path, "unknown.json", summary)
     code, out, err = run(["validate", good, bad, unknown], capsys)
     assert code == 1
@@ -339,7 +347,7 @@ def test_validate_checks_a_summary_against_its_instrument(
 def test_validate_accepts_the_bundled_instrument_file_given_explicitly(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    bundled = str(ROOT / "src/kwg_check/data/instruments/kwg_8a.yaml")
+    bundled = str(ROOT / "src/kwg_check/data/instruments/kwg_8a-1.1.0.yaml")
     code, out, err = run(["validate", bundled, "--instrument", bundled], capsys)
     assert (code, out) == (0, "")
     assert "1 file(s) checked, 0 invalid" in err
@@ -355,7 +363,7 @@ def test_a_different_instrument_with_a_known_id_and_version_names_both_sources(
     code, out, err = run(["validate", assessment, "--instrument", changed], capsys)
     assert (code, out) == (1, "")
     assert err.startswith(f"{changed}:/id: registry.duplicate: ")
-    assert "the bundled file kwg_8a.yaml and " + changed in err
+    assert "the bundled file kwg_8a-1.1.0.yaml and " + changed in err
     assert "Changed copy" not in err
 
 
@@ -367,7 +375,7 @@ def test_validate_knows_the_instruments_of_every_directory_given(
     (tmp_path / "instruments").mkdir()
     write(tmp_path / "instruments", "office_variant.json", instrument)
     data = example("kwg8a-grey-zone-unknowns")
-    data["instrument"] = {"id": "office_variant", "version": "1.0.0"}
+    data["instrument"] = {"id": "office_variant", "version": "1.1.0"}
     assessment = write(tmp_path, "a.json", data)
     code, out, _ = run(["validate", assessment], capsys)
     assert code == 1
@@ -466,14 +474,14 @@ def test_a_document_of_another_kind_is_one_problem(
 
 
 def _office_instrument(tmp_path: Path) -> tuple[str, str]:
-    """A directory with an office's own instrument (office_variant 1.0.0) and an assessment
+    """A directory with an office's own instrument (office_variant 1.1.0) and an assessment
     that refers to it: ``(directory, assessment file)``."""
     instrument = kwg_check.dump_document(kwg_check.InstrumentRegistry().get("kwg_8a"))
     instrument["id"] = "office_variant"
     (tmp_path / "instruments").mkdir()
     write(tmp_path / "instruments", "office_variant.json", instrument)
     data = example("kwg8a-grey-zone-unknowns")
-    data["instrument"] = {"id": "office_variant", "version": "1.0.0"}
+    data["instrument"] = {"id": "office_variant", "version": "1.1.0"}
     return str(tmp_path / "instruments"), write(tmp_path, "a.json", data)
 
 
@@ -573,7 +581,7 @@ def test_given_instruments_that_do_not_match_the_reference_are_named(
         assert "registry.unknown-instrument" in out + err
         assert (
             "no instrument other_office version 2.0.0 is known: the given instrument file(s) "
-            "(office_variant 1.0.0) do not match the instrument reference other_office "
+            "(office_variant 1.1.0) do not match the instrument reference other_office "
             "version 2.0.0"
         ) in out + err
         assert "pass the instrument file" not in out + err

@@ -25,7 +25,7 @@ from strategies import examples
 
 GREY = "kwg8a-grey-zone-unknowns"
 FOLLOW_UP = "kwg8a-grey-zone-follow-up"
-INSTRUMENT = kwg_check.InstrumentRegistry().get("kwg_8a", "1.0.0")
+INSTRUMENT = kwg_check.InstrumentRegistry().get("kwg_8a", "1.1.0")
 SCALES = {scale.id: scale for scale in INSTRUMENT.scales}
 SINGLE_ITEMS = {
     item.id: [level.id for level in SCALES[item.scale].levels]
@@ -298,18 +298,18 @@ def test_different_instruments_cannot_be_compared() -> None:
 def test_versions_of_one_instrument_compare_and_items_on_one_side_are_listed() -> None:
     """Compatible versions: same instrument id; an item only the new version has is 'added'."""
     newer: Any = kwg_check.dump_document(INSTRUMENT)
-    newer["version"] = "1.1.0"
+    newer["version"] = "1.2.0"
     extra = copy.deepcopy(next(i for i in newer["items"] if i["id"] == "nutrition"))
     extra["id"] = "meal_routine"
     newer["items"].append(extra)
     registry = kwg_check.InstrumentRegistry()
     registry.add(kwg_check.parse_instrument(newer))
     data = example_json(GREY)
-    data["instrument"]["version"] = "1.1.0"
+    data["instrument"]["version"] = "1.2.0"
     data["answers"]["meal_routine"] = {"level": "partly"}
     comparison = compare(OLD, kwg_check.parse_assessment(data), registry=registry)
     assert Change("item", "meal_routine", None, "partly", "added") in comparison.changes
-    assert comparison.new_instrument.version == "1.1.0"
+    assert comparison.new_instrument.version == "1.2.0"
 
 
 @pytest.mark.parametrize("fmt", ["text", "md", "html"])

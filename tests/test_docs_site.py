@@ -202,7 +202,8 @@ def test_every_bundled_yaml_instrument_names_the_published_schema_for_editors() 
     assert files
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first == SCHEMA_COMMENT, path.name
+        kind = kwg_check.load_json(path)["document_type"]  # type: ignore[index, call-overload]
+        assert first == SCHEMA_COMMENT.replace("instrument.", f"{kind}."), path.name
     assert SCHEMA_COMMENT.endswith(
         json.loads((ROOT / "schemas" / "instrument.schema.json").read_text())["$id"]
     )

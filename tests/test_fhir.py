@@ -103,7 +103,7 @@ def as_json(value: Any) -> Any:
 
 @functools.cache
 def kwg8a() -> Instrument:
-    return bundled_registry().get("kwg_8a", "1.0.0")
+    return bundled_registry().get("kwg_8a", "1.1.0")
 
 
 def exported(name: str = "kwg8a-grey-zone-unknowns") -> dict[str, Any]:
@@ -665,7 +665,7 @@ def test_a_response_that_is_not_a_questionnaire_response_is_refused() -> None:
 
 
 def test_the_instrument_is_found_from_the_questionnaire_canonical() -> None:
-    assert questionnaire_instrument(exported()) == ("kwg_8a", "1.0.0")
+    assert questionnaire_instrument(exported()) == ("kwg_8a", "1.1.0")
     with pytest.raises(InstrumentMismatchError):
         questionnaire_instrument({"questionnaire": "http://example.org/Questionnaire/x|1"})
 

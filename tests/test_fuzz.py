@@ -194,7 +194,7 @@ def test_loading_bytes_gives_a_document_or_an_own_error(data: bytes, load: Any) 
     except KwgCheckError as error:
         assert_own_error(error)
         return
-    assert isinstance(document, Instrument | Assessment | Summary)
+    assert isinstance(document, Instrument | Assessment | Summary | kwg_check.InstrumentVariant)
     assert kwg_check.parse_document(kwg_check.dump_document(document)) == document
 
 

@@ -32,7 +32,7 @@ from kwg_check._model import instrument as instrument_model
 from kwg_check.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-KWG8A = ROOT / "src/kwg_check/data/instruments/kwg_8a.yaml"
+KWG8A = ROOT / "src/kwg_check/data/instruments/kwg_8a-1.1.0.yaml"
 Data = dict[str, Any]
 
 
@@ -258,7 +258,7 @@ COSMETIC: list[tuple[str, Callable[[Data], object], str]] = [
         lambda d: member(d, "indices", "interaction")["items"].reverse(),
         "/indices/4/items",
     ),
-    ("version", lambda d: d.update(version="1.0.1"), "/version"),
+    ("version", lambda d: d.update(version="1.1.1"), "/version"),
 ]
 
 
@@ -308,9 +308,9 @@ def moved(data: Data) -> Data:
 
 def test_version_bump_rule() -> None:
     assert diff_of(moved).bump_missing
-    assert not diff_of(lambda d: [moved(d), d.update(version="1.1.0")]).bump_missing
+    assert not diff_of(lambda d: [moved(d), d.update(version="1.2.0")]).bump_missing
     assert not diff_of(lambda d: d.update(licence="CC0-1.0")).bump_missing
-    assert diff_of(lambda d: [moved(d), d.update(version="1.0.0-rc.1")]).bump_missing
+    assert diff_of(lambda d: [moved(d), d.update(version="1.1.0-rc.1")]).bump_missing
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,7 +321,7 @@ def test_version_bump_rule() -> None:
 def high_at(cutoff: int) -> kwg_check.Instrument:
     data = kwg8a_data()
     member(data, "indices", "risk_total")["bands"][2]["at_least"] = cutoff
-    data["version"] = "1.0.1"
+    data["version"] = "1.1.1"
     return kwg_check.parse_instrument(data)
 
 
@@ -518,8 +518,8 @@ def test_pre_commit_hook_refuses_a_score_affecting_change_without_a_version_bump
     assert stage(kwg_check.parse_instrument(kwg8a_data())) == 0  # a new file passes
     subprocess.run([*git, "commit", "-qm", "first"], check=True)
     moved = high_at(20)
-    assert stage(moved.model_copy(update={"version": "1.0.0"})) == 1  # no bump: refused
-    assert stage(moved.model_copy(update={"version": "1.1.0"})) == 0  # bumped: accepted
+    assert stage(moved.model_copy(update={"version": "1.1.0"})) == 1  # no bump: refused
+    assert stage(moved.model_copy(update={"version": "1.2.0"})) == 0  # bumped: accepted
     relabelled = kwg8a_data()
     relabelled["title"]["en"] = "Another title"
     assert stage(kwg_check.parse_instrument(relabelled)) == 0  # cosmetic: no bump needed

@@ -107,9 +107,15 @@ def test_check_jsonschema_accepts_the_bundled_documents_and_rejects_a_broken_one
     """check-jsonschema reads YAML too, so instrument files are checked as they are."""
     require_module("check_jsonschema")
     command = [sys.executable, "-m", "check_jsonschema", "--schemafile"]
-    instruments = sorted(str(path) for path in INSTRUMENTS.glob("*.yaml"))
-    result = _run([*command, "schemas/instrument.schema.json", *instruments])
-    assert result.returncode == 0, result.stdout + result.stderr
+    for kind in ("instrument", "instrument_variant"):
+        files = sorted(
+            str(path)
+            for path in INSTRUMENTS.glob("*.yaml")
+            if f"\ndocument_type: {kind}\n" in path.read_text(encoding="utf-8")
+        )
+        assert files
+        result = _run([*command, f"schemas/{kind}.schema.json", *files])
+        assert result.returncode == 0, result.stdout + result.stderr
     good = _write(tmp_path / "good.json", example_data("kwg8a-grey-zone-unknowns"))
     result = _run([*command, "schemas/assessment.schema.json", str(good)])
     assert result.returncode == 0, result.stdout + result.stderr

@@ -372,8 +372,14 @@ def test_scoring_with_markers_in_every_free_text_echoes_none_of_them(
     """Not in the summary (its warnings included), not in a log record, not in an error."""
     caplog.set_level(logging.DEBUG)
     assessment_value = plant(bundled_documents("assessment")[name])
-    instrument_name = f"instrument:{assessment_value['instrument']['id']}"
-    instrument_value = plant(bundled_documents("instrument")[instrument_name])
+    reference = assessment_value["instrument"]
+    instrument_value = plant(
+        next(
+            value
+            for value in bundled_documents("instrument").values()
+            if (value["id"], value["version"]) == (reference["id"], reference["version"])
+        )
+    )
     instrument = parse_instrument(instrument_value)
     assessment = parse_assessment(assessment_value)
     compiled = kwg_check.compile_instrument(instrument)
@@ -503,6 +509,7 @@ TAKES_DATA: dict[str, Callable[[Any], object]] = {
     "parse_assessment": kwg_check.parse_assessment,
     "parse_document": kwg_check.parse_document,
     "parse_instrument": kwg_check.parse_instrument,
+    "parse_instrument_variant": kwg_check.parse_instrument_variant,
     "parse_summary": kwg_check.parse_summary,
     "validate_document": kwg_check.validate_document,
     "questionnaire_response_to_assessment": lambda data: (
@@ -529,7 +536,8 @@ TAKES_MODELS = {
     "assessment_problems", "assessment_to_questionnaire_response", "compare",
     "compile_instrument", "default_language", "describe_instrument", "document_fingerprint",
     "dump_document",
-    "instrument_problems", "instrument_to_questionnaire", "render_comparison", "render_report",
+    "instrument_problems", "instrument_to_questionnaire", "migrate_assessment",
+    "render_comparison", "render_report",
     "render_statistic", "resolve_instrument", "score_assessment", "score_document",
     "summary_text", "tabulate_statistic", "verify_summary",
     "lint_instrument", "diff_instruments", "render_instrument_diff", "instrument_impact",

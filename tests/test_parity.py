@@ -18,7 +18,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from kwg_check import KwgCheckError, parse_assessment, parse_instrument, parse_summary
+from kwg_check import (
+    KwgCheckError,
+    parse_assessment,
+    parse_instrument,
+    parse_instrument_variant,
+    parse_summary,
+)
 from kwg_check._schema import SCHEMA_NAMES, schema_problems
 from strategies import (
     GENERATORS,
@@ -35,6 +41,7 @@ FIXTURES = Path(__file__).resolve().parent / "schema_fixtures"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
 PARSERS: dict[str, Any] = {
     "instrument": parse_instrument,
+    "instrument_variant": parse_instrument_variant,
     "assessment": parse_assessment,
     "summary": parse_summary,
 }

@@ -57,6 +57,7 @@ EXPECTED = [
     "IndexRange",
     "IndexResult",
     "Instrument",
+    "InstrumentVariant",
     "InstrumentEntry",
     "InstrumentLike",
     "InstrumentMismatchError",
@@ -71,6 +72,7 @@ EXPECTED = [
     "LoadError",
     "LocalizedText",
     "Message",
+    "MigrationResult",
     "NotFoundError",
     "Outcome",
     "OutcomeRange",
@@ -116,9 +118,11 @@ EXPECTED = [
     "load_instrument",
     "load_json",
     "load_summary",
+    "migrate_assessment",
     "parse_assessment",
     "parse_document",
     "parse_instrument",
+    "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
     "questionnaire_to_instrument",
@@ -262,6 +266,10 @@ SAMPLES: list[tuple[object, object]] = [
     (kwg_check.Assessment, ASSESSMENT),
     (kwg_check.Summary, SUMMARY),
     (kwg_check.Instrument, COMPILED.instrument),
+    (
+        kwg_check.InstrumentVariant,
+        kwg_check.InstrumentRegistry().variant("kwg_8a_musterstadt", "1.0.0"),
+    ),
     (kwg_check.InstrumentLike, COMPILED),
     (kwg_check.InstrumentLike | None, COMPILED),
     (kwg_check.Assessment | kwg_check.Summary, ASSESSMENT),
@@ -400,13 +408,13 @@ ISSUE_CASES: list[tuple[str, Callable[[], object], str]] = [
     (
         "dump_document(dict)",
         lambda: kwg_check.dump_document({}),  # type: ignore[arg-type]
-        "doc must be an Instrument, an Assessment or a Summary "
+        "doc must be an Instrument, an Assessment, a Summary or an InstrumentVariant "
         "(use kwg_check.parse_document for data), got dict",
     ),
     (
         "document_fingerprint(int)",
         lambda: kwg_check.document_fingerprint(5),  # type: ignore[arg-type]
-        "doc must be an Instrument, an Assessment or a Summary, got int",
+        "doc must be an Instrument, an Assessment, a Summary or an InstrumentVariant, got int",
     ),
     (
         "tabulate_statistic([dict])",

@@ -331,5 +331,10 @@ def test_an_index_of_indices_says_it_sums_index_values_not_item_points() -> None
         kwg_check.parse_assessment(kwg_check.example_data("kwg8a-grey-zone-unknowns"))
     )
     explained = {s.id: render_message(s.explanation, "en") for s in grey.trace if s.kind == "index"}
-    assert explained["risk_total"] == "sum of the points; counted items: 0, counted indices: 6"
-    assert explained["basic_care"] == "sum of the points; counted items: 7, counted indices: 0"
+    # Issue 15: risk_total sums index values, not points; the sentence says so.
+    assert explained["risk_total"] == (
+        "sum of the items' points and the indices' values; counted items: 0, counted indices: 6"
+    )
+    assert explained["basic_care"] == (
+        "sum of the items' points and the indices' values; counted items: 7, counted indices: 0"
+    )

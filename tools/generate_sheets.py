@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kwg_check import Lang, describe_instrument, load_instrument
+from kwg_check import InstrumentRegistry, Lang, describe_instrument
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUMENTS = Path("src/kwg_check/data/instruments")
@@ -25,12 +25,16 @@ LANGUAGES: tuple[Lang, ...] = ("en", "de")
 
 
 def expected_sheets(root: Path = ROOT) -> dict[Path, str]:
-    """Sheet path (relative to ``root``) → the text it must have, for every bundled instrument."""
+    """Sheet path (relative to ``root``) → the text it must have, for every bundled instrument:
+    its highest version (earlier versions stay bundled, frozen, without a sheet of their own);
+    a local variant resolved against its base, with the changes it declares."""
     sheets: dict[Path, str] = {}
-    for source in sorted((root / INSTRUMENTS).glob("*.yaml")):
-        instrument = load_instrument(source)
+    registry = InstrumentRegistry([root / INSTRUMENTS], bundled=False)
+    for ident in sorted({entry.id for entry in registry.entries()}):
+        instrument = registry.get(ident)
+        variant = registry.variant(instrument.id, instrument.version)
         for lang in LANGUAGES:
-            sheet = describe_instrument(instrument, lang=lang)
+            sheet = describe_instrument(instrument, lang=lang, variant=variant)
             sheets[SHEETS / f"{instrument.id}.{lang}.md"] = sheet
     return sheets
 

@@ -30,6 +30,7 @@ from ._api import (
     load_instrument,
     load_json,
     load_summary,
+    migrate_assessment,
     questionnaire_response_to_assessment,
     questionnaire_to_instrument,
     render_impact,
@@ -52,6 +53,7 @@ from ._documents import (
     parse_assessment,
     parse_document,
     parse_instrument,
+    parse_instrument_variant,
     parse_summary,
 )
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
@@ -69,6 +71,7 @@ from ._errors import (
 )
 from ._instrument_diff import Impact, ImpactChange, InstrumentChange, InstrumentDiff
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
+from ._lifecycle import MigrationResult
 from ._model import (
     Answer,
     Assessment,
@@ -77,6 +80,7 @@ from ._model import (
     Flag,
     Index,
     Instrument,
+    InstrumentVariant,
     Item,
     Judgement,
     Outcome,
@@ -164,6 +168,7 @@ __all__ = [
     "InstrumentLike",
     "InstrumentMismatchError",
     "InstrumentRegistry",
+    "InstrumentVariant",
     "Item",
     "ItemResult",
     "JsonValue",
@@ -174,6 +179,7 @@ __all__ = [
     "LoadError",
     "LocalizedText",
     "Message",
+    "MigrationResult",
     "NotFoundError",
     "Outcome",
     "OutcomeRange",
@@ -222,9 +228,11 @@ __all__ = [
     "load_instrument",
     "load_json",
     "load_summary",
+    "migrate_assessment",
     "parse_assessment",
     "parse_document",
     "parse_instrument",
+    "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
     "questionnaire_to_instrument",

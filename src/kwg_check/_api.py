@@ -36,8 +36,8 @@ from ._errors import (
 from ._instrument_diff import Impact, InstrumentDiff, tabulate_impact
 from ._instrument_diff import diff_instruments as _diff_instruments
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
-from ._model import Assessment, Instrument, Summary
-from ._model.assessment import InstrumentRef
+from ._lifecycle import MigrationResult, migrate
+from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
 from ._views import _fhir, _fhir_instrument, _instrument_diff
@@ -74,6 +74,7 @@ __all__ = [
     "load_instrument",
     "load_json",
     "load_summary",
+    "migrate_assessment",
     "questionnaire_response_to_assessment",
     "questionnaire_to_instrument",
     "render_impact",
@@ -127,7 +128,8 @@ def validate_document(
 ) -> list[Problem]:
     """Every problem of a parsed document; an empty list means valid.
 
-    Instruments get the semantic checks of the compile step. Assessments and summaries are
+    Instruments get the semantic checks of the compile step; a local variant is resolved
+    against its base in the registry first. Assessments and summaries are
     also checked against their instrument: the one given, else the one the registry (the
     bundled one by default) knows by the document's id and version. An instrument nobody
     knows is the problem ``registry.unknown-instrument``: a document that cannot be checked
@@ -143,6 +145,8 @@ def validate_document(
             return instrument_problems(document)
         if schema_only:
             return []
+        if isinstance(document, InstrumentVariant):
+            return instrument_problems((registry or bundled_registry()).resolve(document))
         compiled = _instrument_of(document, instrument, registry)
         if isinstance(document, Assessment):
             return _engine.assessment_problems(compiled, document)
@@ -685,14 +689,6 @@ def render_instrument_diff(
     return _instrument_diff.render_instrument_diff(diff, lang=lang, format=format)
 
 
-def _carry_to(assessment: Assessment, new: Instrument) -> Assessment:
-    """The assessment as written for ``new``: until instruments state their migrations, the
-    answers are carried as they are and only the instrument reference is re-pointed (the
-    old fingerprint, if pinned, is dropped: it names the old document)."""
-    reference = InstrumentRef(id=new.id, version=new.version)
-    return assessment.model_copy(update={"instrument": reference})
-
-
 def instrument_impact(
     old: InstrumentLike, new: InstrumentLike, assessments: Iterable[Assessment]
 ) -> Impact:
@@ -701,7 +697,9 @@ def instrument_impact(
 
     An assessment that cannot be scored under one of them (it names another instrument,
     its override exceeds the new policy, …) is listed in ``Impact.failed`` with the first
-    problem's code, never counted in the table.
+    problem's code, never counted in the table. Under ``new`` each assessment is scored as
+    :func:`migrate_assessment` carries it over (the new version's declared migration, or
+    the same item ids).
     """
     compiled_old, compiled_new = _compiled(old), _compiled(new)
     failed: list[tuple[str, str]] = []
@@ -710,8 +708,8 @@ def instrument_impact(
         for assessment in assessments:
             try:
                 before = _engine.score(compiled_old, assessment)
-                carried = _carry_to(assessment, compiled_new.instrument)
-                after = _engine.score(compiled_new, carried)
+                carried = migrate(assessment, compiled_old.instrument, compiled_new.instrument)
+                after = _engine.score(compiled_new, carried.assessment)
             except KwgCheckError as error:
                 failed.append((assessment.id, error.problems[0].code))
                 continue
@@ -730,3 +728,29 @@ def render_impact(
     """The impact as plain text, Markdown or JSON (``{"assessments", "changed", "table",
     "changed_ids", ...}``); without ``lang`` in the instruments' language."""
     return _instrument_diff.render_impact(impact, lang=language(lang, impact.new), format=format)
+
+
+def migrate_assessment(
+    assessment: Assessment,
+    instrument: InstrumentLike | None = None,
+    *,
+    registry: InstrumentRegistry | None = None,
+    source: InstrumentLike | None = None,
+) -> MigrationResult:
+    """Carry an assessment over to another version of its instrument, or to a variant.
+
+    ``instrument`` is the target (default: the registry's highest version of the
+    assessment's instrument id); ``source`` the instrument the assessment was made with
+    (default: the one the registry knows for its reference). The target's declared migration
+    from the source's version renames, rescales, splits and drops items; going back to an
+    earlier version uses that mapping inverted; undeclared items keep their ids. An answer
+    that cannot be carried over becomes unknown, never a guess, and is listed in the result's
+    ``losses`` and in the migrated assessment's ``migrated_from.not_carried``::
+
+        migrated, losses = migrate_assessment(assessment, registry.get("kwg_8a", "1.1.0"))
+    """
+    known = registry or bundled_registry()
+    reference = assessment.instrument
+    old = _document(source) if source is not None else known.get(reference.id, reference.version)
+    new = _document(instrument) if instrument is not None else known.get(reference.id)
+    return migrate(assessment, old, new)

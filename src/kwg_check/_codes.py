@@ -146,6 +146,14 @@ CODES: dict[str, str] = {
     "registry.directory": "the instrument directory does not exist",
     "registry.duplicate": "two instrument files have the same id and version",
     "registry.unknown-instrument": "the registry knows no instrument with this id and version",
+    # --- local variants and migrations (DocumentError, NotFoundError; reports) --------------
+    "variant.base-mismatch": "the variant's base is available with another fingerprint (lint)",
+    "variant.duplicate-id": "a variant adds an element whose id its base already has",
+    "variant.unknown-base": "the base instrument a variant derives from is not known",
+    "variant.unknown-target": "a variant's change names an element its base does not have",
+    "migrate.item-dropped": "the item was dropped by the new version; its answer is not carried",
+    "migrate.item-unknown": "the target instrument has no item for an answer",
+    "migrate.level-unmapped": "an answer's level has no single counterpart; it became unknown",
     # --- FHIR import and export (DocumentError, InstrumentMismatchError) --------------------
     "fhir.cardinality": "an element occurs more often than the mapping allows",
     "fhir.decimal-inexact": "a decimal has more digits than a JSON number keeps exactly",

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from ._errors import DocumentError, Problem, WriteError
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, plain_fingerprint
-from ._model import Assessment, Instrument, Summary
+from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._model._problems import check_limits, problems_from
 
 __all__ = [
@@ -32,23 +32,27 @@ __all__ = [
     "parse_assessment",
     "parse_document",
     "parse_instrument",
+    "parse_instrument_variant",
     "parse_loaded",
     "parse_loaded_document",
     "parse_summary",
 ]
 
-DocumentType: TypeAlias = Literal["instrument", "assessment", "summary"]
+DocumentType: TypeAlias = Literal["instrument", "assessment", "summary", "instrument_variant"]
 """The kinds of document, as their ``document_type`` field names them."""
 
-Document: TypeAlias = Instrument | Assessment | Summary
-"""Any of the three documents."""
+Document: TypeAlias = Instrument | Assessment | Summary | InstrumentVariant
+"""Any of the documents (a local variant of an instrument is one too)."""
 
-_MODELS: dict[str, type[Instrument] | type[Assessment] | type[Summary]] = {
+_MODELS: dict[
+    str, type[Instrument] | type[Assessment] | type[Summary] | type[InstrumentVariant]
+] = {
     "instrument": Instrument,
     "assessment": Assessment,
     "summary": Summary,
+    "instrument_variant": InstrumentVariant,
 }
-_M = typing.TypeVar("_M", Instrument, Assessment, Summary)
+_M = typing.TypeVar("_M", Instrument, Assessment, Summary, InstrumentVariant)
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,7 +70,7 @@ def document_type(data: JsonValue) -> DocumentType:
     reason = (
         "document_type is missing"
         if "document_type" not in data
-        else "document_type must be one of instrument, assessment, summary"
+        else "document_type must be one of instrument, assessment, summary, instrument_variant"
     )
     raise DocumentError(Problem("/document_type", "document.type", reason))
 
@@ -94,6 +98,16 @@ def parse_summary(data: JsonValue, *, limits: Limits = DEFAULT_LIMITS) -> Summar
     ``limits`` as for :func:`parse_instrument`.
     """
     return Summary._parse(data, limits)
+
+
+def parse_instrument_variant(
+    data: JsonValue, *, limits: Limits = DEFAULT_LIMITS
+) -> InstrumentVariant:
+    """Validate a local variant of an instrument (not yet resolved against its base).
+
+    ``limits`` as for :func:`parse_instrument`.
+    """
+    return InstrumentVariant._parse(data, limits)
 
 
 def parse_document(data: JsonValue, *, limits: Limits = DEFAULT_LIMITS) -> Document:

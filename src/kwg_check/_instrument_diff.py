@@ -81,6 +81,19 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Instrument.discretionary_override": "score",
     "Instrument.process_checks": "score",
     "Instrument.extensions": "cosmetic",  # the publisher's data, never interpreted
+    "Instrument.derives_from": "cosmetic",  # where a variant came from; its contents differ
+    "Instrument.migrations": "cosmetic",  # how old assessments are carried, not how scored
+    "BaseRef.id": "cosmetic",
+    "BaseRef.version": "cosmetic",
+    "BaseRef.fingerprint": "cosmetic",
+    "Migration.from_version": "cosmetic",
+    "Migration.items": "cosmetic",
+    "ItemMigration.to": "cosmetic",
+    "ItemMigration.levels": "cosmetic",
+    "ItemMigration.drop": "cosmetic",
+    "ItemMigration.split": "cosmetic",
+    "SplitTarget.to": "cosmetic",
+    "SplitTarget.levels": "cosmetic",
     "Source.citation": "cosmetic",
     "Source.url": "cosmetic",
     # --- scales ------------------------------------------------------------------------------
@@ -110,6 +123,7 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "Item.per_caregiver": "score",
     "Item.applies_when": "score",  # applicability
     "Item.guidance": "cosmetic",
+    "Item.anchors": "cosmetic",
     "Item.evidence_required_from": "score",  # the evidence check
     "Item.indicates": "score",  # forms of endangerment
     "Item.concerning_from": "score",  # forms of endangerment
@@ -377,7 +391,9 @@ def _json(value: object) -> JsonValue:
         return format_decimal(value)
     if isinstance(value, list | tuple):
         return [_json(member) for member in value]
-    if value is None or isinstance(value, str | int | bool | dict):
+    if isinstance(value, dict):  # e.g. an item's anchors or a migration's level map
+        return {str(key): _json(member) for key, member in value.items()}
+    if value is None or isinstance(value, str | int | bool):
         return value
     return str(value)
 

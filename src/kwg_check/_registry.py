@@ -6,22 +6,24 @@ instruments are cached per (id, version): compile once, score many.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
 import attrs
 
-from ._documents import document_fingerprint, parse_loaded
+from ._documents import document_fingerprint
 from ._engine import CompiledInstrument, compile_instrument
 from ._errors import DocumentError, KwgCheckError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
-from ._model import Assessment, Instrument
+from ._lifecycle import base_mismatch, parse_instrument_or_variant, resolve_variant
+from ._model import Assessment, Instrument, InstrumentVariant
 from ._model._types import LocalizedText
 from ._types import checked_arguments
 
@@ -91,11 +93,15 @@ class InstrumentRegistry:
         self._compiled: dict[tuple[str, str], CompiledInstrument] = {}
         self._given: dict[tuple[str, str], str] = {}
         """The instruments the caller added (a copy of a bundled one too), by origin."""
+        self._variants: dict[tuple[str, str], InstrumentVariant] = {}
+        """The local variants among the instruments, as their authors wrote them."""
         self._lock = threading.Lock()
         if bundled:
-            for path in sorted((_data_dir() / "instruments").iterdir()):
-                if path.suffix in INSTRUMENT_SUFFIXES:
-                    self._add(parse_loaded(Instrument, load_path(path)), f"bundled:{path.name}")
+            self._add_documents(
+                (parse_instrument_or_variant(load_path(path)), f"bundled:{path.name}")
+                for path in sorted((_data_dir() / "instruments").iterdir())
+                if path.suffix in INSTRUMENT_SUFFIXES
+            )
         for directory in directories:
             self.add_directory(directory)
 
@@ -105,17 +111,78 @@ class InstrumentRegistry:
 
         A file that cannot be read or is no valid instrument raises its error with every
         reason naming the file (the caller's own path; the pointers stay those of the
-        document), as a clash between two files names both.
+        document), as a clash between two files names both. Local variants among the files
+        are resolved after the complete instruments, against this registry's instruments.
         """
+        documents: list[tuple[Instrument | InstrumentVariant, str]] = []
         for path in instrument_files(directory):
-            try:
-                instrument = parse_loaded(Instrument, load_path(path))
-            except KwgCheckError as error:
-                problems = [
-                    attrs.evolve(p, reason=f"in {path}: {p.reason}") for p in error.problems
-                ]
-                raise type(error)(problems) from None
-            self.add(instrument, str(path))
+            with _naming(path):
+                documents.append((parse_instrument_or_variant(load_path(path)), str(path)))
+        self._add_documents(documents)
+
+    def _add_documents(
+        self, documents: Iterable[tuple[Instrument | InstrumentVariant, str]]
+    ) -> None:
+        """Add complete instruments first, then the variants whose base is known, until
+        every variant is resolved (a variant may derive from another variant)."""
+        pending: list[tuple[InstrumentVariant, str]] = []
+        for document, origin in documents:
+            if isinstance(document, InstrumentVariant):
+                pending.append((document, origin))
+            else:
+                self._add_given(document, origin)
+        while pending:
+            ready = [
+                (v, o) for v, o in pending if self._has(v.derives_from.id, v.derives_from.version)
+            ]
+            for variant, origin in ready or pending[:1]:  # none ready: the first one's error
+                with _naming(origin):
+                    self.add_variant(variant, origin)
+            pending = [entry for entry in pending if entry not in ready]
+
+    @checked_arguments
+    def add_variant(self, variant: InstrumentVariant, origin: str = "api") -> None:
+        """Add a local variant, resolved against its base in this registry.
+
+        An unknown base raises :class:`NotFoundError` (``variant.unknown-base``); a base with
+        another fingerprint than the one the variant names is accepted here and reported by
+        :meth:`variant_problems` (``lint``).
+        """
+        self._add_given(self.resolve(variant), origin)
+        self._variants[variant.id, variant.version] = variant
+
+    @checked_arguments
+    def resolve(self, variant: InstrumentVariant) -> Instrument:
+        """The complete instrument of a variant, resolved against its base in this registry
+        (the registry itself is not changed); ``variant.unknown-base`` when it lacks the base."""
+        ref = variant.derives_from
+        if not self._has(ref.id, ref.version):
+            reason = f"the base instrument of the variant, {ref.id} {ref.version}, is not known"
+            raise NotFoundError(Problem("/derives_from", "variant.unknown-base", reason))
+        return resolve_variant(variant, self.get(ref.id, ref.version))
+
+    @checked_arguments
+    def variant(self, instrument_id: str, version: str) -> InstrumentVariant | None:
+        """The variant document an instrument was resolved from (``None``: not a variant)."""
+        return self._variants.get((instrument_id, version))
+
+    @checked_arguments
+    def variant_problems(self, variant: InstrumentVariant) -> list[Problem]:
+        """Warnings about a variant against this registry: ``variant.base-mismatch`` when the
+        base it names is available with other contents (for ``lint``)."""
+        ref = variant.derives_from
+        if not self._has(ref.id, ref.version):
+            return []
+        return base_mismatch(variant, self.get(ref.id, ref.version))
+
+    def _has(self, instrument_id: str, version: str) -> bool:
+        return (instrument_id, version) in self._instruments
+
+    def _add_given(self, instrument: Instrument, origin: str) -> None:
+        if origin.startswith("bundled:"):
+            self._add(instrument, origin)
+        else:
+            self.add(instrument, origin)
 
     @checked_arguments
     def add(self, instrument: Instrument, origin: str = "api") -> None:
@@ -144,6 +211,7 @@ class InstrumentRegistry:
         combined._compiled = {k: v for k, v in self._compiled.items() if k != key}
         if isinstance(instrument, CompiledInstrument):
             combined._compiled[key] = instrument
+        combined._variants = {k: v for k, v in self._variants.items() if k != key}
         combined._given = {k: v for k, v in self._given.items() if k != key}
         if not origin.startswith("bundled:"):
             combined._given[key] = origin
@@ -230,6 +298,18 @@ class InstrumentRegistry:
             f"no instrument {wanted} is known{hint}: the given {kind} ({held}) do not match "
             f"the instrument reference {wanted}"
         )
+
+
+@contextlib.contextmanager
+def _naming(origin: str | os.PathLike[str]) -> Iterator[None]:
+    """Errors raised inside name the file they came from (its path, never its contents)."""
+    try:
+        yield
+    except KwgCheckError as error:
+        if str(origin).startswith("bundled:"):
+            raise
+        problems = [attrs.evolve(p, reason=f"in {origin}: {p.reason}") for p in error.problems]
+        raise type(error)(problems) from None
 
 
 def _source(origin: str) -> str:

@@ -44,7 +44,7 @@ from kwg_check._errors import (
     pointer_from_path,
 )
 from kwg_check._io import JsonValue
-from kwg_check._model import Assessment, Instrument, Summary
+from kwg_check._model import Assessment, Instrument, InstrumentVariant, Summary
 from kwg_check._model._types import (
     DATE_PATTERN,
     DECIMAL_PATTERN,
@@ -68,8 +68,9 @@ __all__ = [
     "validator",
 ]
 
-SCHEMA_NAMES = ("instrument", "assessment", "summary")
-"""Names of the published schemas, one per document type."""
+SCHEMA_NAMES = ("instrument", "assessment", "summary", "instrument_variant")
+"""Names of the published schemas, one per document type (a local variant of an instrument
+has its own; it resolves into an instrument)."""
 SCHEMA_BASE = "https://schemas.kwg-check.de/v1/"
 """Base URI of the published schemas; the major version of the format is in the path."""
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -78,6 +79,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "instrument": Instrument,
     "assessment": Assessment,
     "summary": Summary,
+    "instrument_variant": InstrumentVariant,
 }
 
 # Keywords the published schemas may use, in the order they are written (for readers).

@@ -396,6 +396,29 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.description": W("Description", "Beschreibung"),
     "sheet.sources": W("Sources", "Quellen"),
     "sheet.sources.none": W("No sources named.", "Keine Quellen genannt."),
+    "sheet.derives_from": W("Derived from", "Abgeleitet von"),
+    "sheet.variant": W(
+        "Changes to the base {base} {version}",
+        "Änderungen gegenüber der Vorlage {base} {version}",
+    ),
+    "sheet.variant.added": W("added", "hinzugefügt"),
+    "sheet.variant.removed": W("removed", "entfernt"),
+    "sheet.variant.changed": W("changed", "geändert"),
+    "sheet.migrations": W("Carried over from earlier versions", "Übernahme aus früheren Versionen"),
+    "sheet.migration.from": W("From version {version}", "Aus Version {version}"),
+    "sheet.migration.to": W("becomes {item}", "wird zu {item}"),
+    "sheet.migration.levels": W("levels {levels}", "Stufen {levels}"),
+    "sheet.migration.drop": W(
+        "is dropped; its answer is not carried over", "entfällt; die Antwort wird nicht übernommen"
+    ),
+    "sheet.migration.split": W("is split into {items}", "wird aufgeteilt in {items}"),
+    "sheet.migration.rest": W(
+        "Every other item keeps its id. Back to that version, the same mapping is read in "
+        "reverse; an answer without a single counterpart becomes unknown.",
+        "Alle übrigen Merkmale behalten ihre Kennung. Zurück in jene Version wird dieselbe "
+        "Zuordnung umgekehrt gelesen; eine Antwort ohne eindeutige Entsprechung wird "
+        "unbekannt.",
+    ),
     "sheet.scales": W("Scales", "Skalen"),
     "sheet.level": W("Level", "Stufe"),
     "sheet.points": W("Points", "Punkte"),
@@ -1268,8 +1291,10 @@ VOCABULARY: Mapping[str, W] = {
         "Rang (ab 1) der höchsten Einstufung unter den Eingabe-Indizes",
     ),
     "explain.sum": W(
-        "sum of the points; counted items: {item_count}, counted indices: {index_count}",
-        "Summe der Punkte; gezählte Merkmale: {item_count}, gezählte Indizes: {index_count}",
+        "sum of the items' points and the indices' values; counted items: {item_count}, "
+        "counted indices: {index_count}",
+        "Summe der Punkte der Merkmale und der Werte der Indizes; gezählte Merkmale: "
+        "{item_count}, gezählte Indizes: {index_count}",
     ),
     "explain.weighted_sum": W(
         "sum of the points times weight; counted items: {item_count}, counted indices: "

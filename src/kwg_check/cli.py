@@ -39,6 +39,7 @@ from ._api import (
     instrument_to_questionnaire,
     lint_instrument,
     load_json,
+    migrate_assessment,
     questionnaire_response_to_assessment,
     questionnaire_to_instrument,
     render_impact,
@@ -70,7 +71,8 @@ from ._documents import (
 from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes
-from ._model import Assessment, Instrument, Summary
+from ._lifecycle import parse_instrument_or_variant
+from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
@@ -181,9 +183,12 @@ def _registry(
     registry = InstrumentRegistry()
     below = [str(path) for directory in directories for path in instrument_files_in(directory)]
     for path in [*instrument_files, *below]:
-        instrument = _instrument_from_file(path)
+        document = _load(path, parse_instrument_or_variant)
         try:
-            registry.add(instrument, path)
+            if isinstance(document, InstrumentVariant):
+                registry.add_variant(document, path)
+            else:
+                registry.add(document, path)
         except KwgCheckError as error:
             raise _InvalidFile(path, error.problems) from None
     return registry
@@ -332,17 +337,42 @@ def _cmd_example(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _named_instrument(target: str) -> Instrument:
-    """An instrument file (``-``: standard input), or a bundled one named ``id[@version]``."""
+def _named_instrument(
+    target: str, registry: InstrumentRegistry | None = None
+) -> tuple[Instrument, InstrumentVariant | None]:
+    """An instrument file (``-``: standard input), or a registry's instrument named
+    ``id[@version]``; a local
+    variant (file or bundled) is resolved against its base and comes with its document."""
+    known = registry or bundled_registry()
     if target == "-" or Path(target).exists():
-        return _instrument_from_file(target)
+        document = _load(target, parse_instrument_or_variant)
+        if isinstance(document, InstrumentVariant):
+            try:
+                return known.resolve(document), document
+            except KwgCheckError as error:
+                raise _InvalidFile(target, error.problems) from None
+        return document, None
     instrument_id, _, version = target.partition("@")
-    return bundled_registry().get(instrument_id, version or None)
+    instrument = known.get(instrument_id, version or None)
+    return instrument, known.variant(instrument.id, instrument.version)
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
-    instrument = _named_instrument(args.instrument)
-    sys.stdout.write(describe_instrument(instrument, lang=args.lang))
+    instrument, variant = _named_instrument(args.instrument)
+    sys.stdout.write(describe_instrument(instrument, lang=args.lang, variant=variant))
+    return EXIT_OK
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    assessment = _load(args.assessment, parse_assessment)
+    registry = _registry((), args.instruments)
+    source = _instrument_from_file(args.instrument) if args.instrument else None
+    target, _ = _named_instrument(args.to, registry)
+    migrated, losses = migrate_assessment(assessment, target, registry=registry, source=source)
+    _write(dump_json(dump_document(migrated)), args.output)
+    _print_problems(args.assessment, losses, sys.stderr)
+    if losses:
+        print(f"{len(losses)} answer(s) not carried over (now unknown)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -563,7 +593,7 @@ def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
     """The Questionnaire; the items whose rule FHIRPath cannot carry are listed on stderr
     (kwg_check still computes them from an imported response)."""
-    instrument = _named_instrument(args.instrument)
+    instrument, _ = _named_instrument(args.instrument)
     questionnaire = instrument_to_questionnaire(instrument, lang=args.lang)
     lang = language(args.lang, instrument)
     for link_id in not_expressed(questionnaire):
@@ -653,7 +683,7 @@ def _cmd_instrument_diff(args: argparse.Namespace) -> int:
     # Exit 1 means "score-affecting differences" to CI, so an instrument that cannot be read
     # must not end the same way: its problems are printed and the exit is 2.
     try:
-        old, new = _named_instrument(args.old), _named_instrument(args.new)
+        old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
     except _InvalidFile as error:
         _print_problems(error.name, error.problems, sys.stderr)
         return EXIT_USAGE
@@ -674,7 +704,7 @@ def _assessment_in(data: JsonValue) -> Assessment | list[Problem]:
 
 
 def _cmd_impact(args: argparse.Namespace) -> int:
-    old, new = _named_instrument(args.old), _named_instrument(args.new)
+    old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
     for path in args.assessments:
         if path != "-" and not Path(path).exists():
             raise _UsageError(f"{path}: no such file or directory")
@@ -965,6 +995,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     describe.add_argument("instrument", metavar="INSTRUMENT", help="bundled id[@version] or file")
     _lang_option(describe)
+
+    migrate = command(
+        "migrate",
+        _cmd_migrate,
+        "Carry an assessment over to another version of its instrument, or to a local "
+        "variant; answers that cannot be carried over become unknown and are listed.",
+        "kwg-check migrate assessment.json --to kwg_8a@1.1.0 -o migrated.json",
+    )
+    migrate.add_argument("assessment", metavar="ASSESSMENT")
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="FILE|ID@VERSION",
+        help="the target instrument: a file, or a known id[@version]",
+    )
+    migrate.add_argument(
+        "--instrument",
+        metavar="FILE",
+        help="the instrument the assessment was made with (default: looked up)",
+    )
+    _directories_option(migrate)
+    _output_option(migrate)
 
     batch = command(
         "score-batch",

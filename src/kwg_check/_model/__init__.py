@@ -4,6 +4,7 @@ from .assessment import Answer, Assessment, Evidence, Judgement, Resource
 from .conditions import Condition
 from .instrument import Flag, Index, Instrument, Item, Outcome, Scale
 from .summary import Summary, TraceInput, TraceStep
+from .variant import InstrumentVariant
 
 __all__ = [
     "Answer",
@@ -13,6 +14,7 @@ __all__ = [
     "Flag",
     "Index",
     "Instrument",
+    "InstrumentVariant",
     "Item",
     "Judgement",
     "Outcome",

@@ -417,5 +417,10 @@ class Document(Part):
             raise DocumentError(Problem("/document_type", "document.wrong-type", reason))
 
 
-_ARTICLES = {"instrument": "an instrument", "assessment": "an assessment", "summary": "a summary"}
+_ARTICLES = {
+    "instrument": "an instrument",
+    "instrument_variant": "an instrument variant",
+    "assessment": "an assessment",
+    "summary": "a summary",
+}
 """The three kinds of document, as a reason names them."""

@@ -29,6 +29,7 @@ from ._types import (
     PseudonymousId,
     SemVer,
     Text,
+    anchored,
     one_of,
 )
 
@@ -43,6 +44,8 @@ __all__ = [
     "InstrumentRef",
     "Judgement",
     "Member",
+    "MigratedFrom",
+    "NotCarried",
     "Participation",
     "Participations",
     "Resource",
@@ -148,6 +151,26 @@ class InstrumentRef(Part):
     """Instrument version."""
     fingerprint: Fingerprint | None = None
     """Fingerprint of the exact instrument document, when the case system pins it."""
+
+
+class NotCarried(Part):
+    """An answer a migration could not carry over: it became unknown (or unanswered)."""
+
+    pointer: Annotated[str, Field(pattern=anchored("/answers/[a-z0-9][a-z0-9_.-]{0,63}"))]
+    """JSON pointer of the answer in the assessment before the migration."""
+    code: Literal["migrate.item-dropped", "migrate.item-unknown", "migrate.level-unmapped"]
+    """Why: the item was dropped, has no counterpart, or its level has none."""
+
+
+class MigratedFrom(Part):
+    """The instrument version an assessment was made with before it was migrated."""
+
+    id: Id
+    """Instrument id before the migration."""
+    version: SemVer
+    """Instrument version before the migration."""
+    not_carried: list[NotCarried] = Field(default_factory=list)
+    """Answers that could not be carried over; never guessed."""
 
 
 class Member(Part):
@@ -352,6 +375,8 @@ class Assessment(Document):
     """Pseudonymous id of the assessment."""
     instrument: InstrumentRef
     """The instrument used."""
+    migrated_from: MigratedFrom | None = None
+    """Set by ``kwg-check migrate``: the instrument the answers were first given under."""
     subject: Subject
     """Who is assessed: a child unless the subject says otherwise."""
     assessment_date: IsoDate

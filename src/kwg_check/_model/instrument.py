@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from ._types import (
     JSON_INT,
@@ -19,11 +19,13 @@ from ._types import (
     EndangermentForm,
     Exact,
     Extensions,
+    Fingerprint,
     Id,
     LanguageTag,
     LocalizedText,
     Part,
     SemVer,
+    one_of,
 )
 from .assessment import SubjectKind
 from .conditions import Condition
@@ -31,6 +33,7 @@ from .conditions import Condition
 __all__ = [
     "AssessorRoleCheck",
     "Band",
+    "BaseRef",
     "ConcernsAnsweredCheck",
     "ConsultationCheck",
     "DecisionRule",
@@ -41,7 +44,9 @@ __all__ = [
     "Index",
     "Instrument",
     "Item",
+    "ItemMigration",
     "Level",
+    "Migration",
     "MinAssessorsCheck",
     "Outcome",
     "ParticipationCheck",
@@ -50,6 +55,7 @@ __all__ = [
     "Rounding",
     "Scale",
     "Source",
+    "SplitTarget",
     "UnknownLevel",
 ]
 
@@ -149,6 +155,9 @@ class Item(Part):
     reported, never scored."""
     guidance: LocalizedText | None = None
     """Guidance for the assessors."""
+    anchors: dict[Id, LocalizedText] | None = None
+    """Anchors of this item by level id, in place of the scale's anchors for those levels
+    (items sharing a scale can describe what each level looks like for them)."""
     evidence_required_from: Id | None = None
     """From this level upwards the answer must carry evidence."""
     indicates: list[EndangermentForm] = Field(default_factory=list)
@@ -363,6 +372,67 @@ class ProcessCheck(Part):
     """What must hold."""
 
 
+class BaseRef(Part):
+    """The instrument a local variant derives from, pinned by its fingerprint."""
+
+    id: Id
+    """Id of the base instrument."""
+    version: SemVer
+    """Version of the base instrument."""
+    fingerprint: Fingerprint
+    """Fingerprint of the base the variant was written against; another base available
+    under the same id and version is reported (``variant.base-mismatch``)."""
+
+
+LevelMap = dict[Id, Id]
+"""Old level id → new level id. Levels not listed keep their id."""
+
+
+class SplitTarget(Part):
+    """One of the items an old item was split into."""
+
+    to: Id
+    """The new item that receives the old answer."""
+    levels: LevelMap = Field(default_factory=dict)
+    """How the old levels read on the new item's scale."""
+
+
+class ItemMigration(Part):
+    """What became of one item of the earlier version: renamed, dropped or split."""
+
+    model_config = one_of("to", "drop", "split")
+
+    to: Id | None = None
+    """The item's id in this version (a rename; with ``levels`` also a rescaling)."""
+    levels: LevelMap | None = None
+    """For ``to``: old level id → new level id. Levels not listed keep their id."""
+    drop: Literal[True] | None = None
+    """The item no longer exists; its answer cannot be carried over."""
+    split: list[SplitTarget] | None = Field(default=None, min_length=1, max_length=20)
+    """The item became several items; each receives the old answer, read through its map."""
+
+    @model_validator(mode="after")
+    def _one_fate(self) -> ItemMigration:
+        if sum(v is not None for v in (self.to, self.drop, self.split)) != 1:
+            raise ValueError("give exactly one of to, drop and split")
+        if self.levels is not None and self.to is None:
+            raise ValueError("levels belong to a rename (to)")
+        return self
+
+
+class Migration(Part):
+    """How answers given under an earlier version read under this one.
+
+    Items not listed keep their id. The reverse direction (this version back to the earlier
+    one) is derived by inverting the mapping, so a frozen earlier version needs no edit.
+    """
+
+    from_version: SemVer
+    """The earlier version of this instrument the mapping starts from."""
+    items: dict[Id, ItemMigration] = Field(min_length=1)
+    """What became of each changed item, by its id in the earlier version."""
+
+
 def _children_only() -> list[SubjectKind]:
     return ["child"]
 
@@ -431,5 +501,9 @@ class Instrument(Document):
     """Whether and how far professionals may override the computed outcome."""
     process_checks: list[ProcessCheck] = Field(default_factory=list)
     """Requirements on the process, with legal references."""
+    derives_from: BaseRef | None = None
+    """For an instrument resolved from a local variant: the base it was derived from."""
+    migrations: list[Migration] = Field(default_factory=list, max_length=50)
+    """How assessments made with earlier versions are carried over to this one."""
     extensions: Extensions | None = None
     """Data of the instrument's publisher. Preserved untouched."""

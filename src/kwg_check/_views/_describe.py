@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import assert_never
 
 from .._engine import CompiledInstrument
+from .._lifecycle import declared_changes
+from .._model import InstrumentVariant
 from .._model._types import LocalizedText
 from .._model.conditions import (
     AgeBand,
@@ -41,6 +43,7 @@ from .._model.instrument import (
     Index,
     Instrument,
     Item,
+    ItemMigration,
     MinAssessorsCheck,
     ParticipationCheck,
     ProcessCheck,
@@ -54,14 +57,21 @@ __all__ = ["describe_instrument"]
 _OPS = {"<": "<", "<=": "≤", "==": "=", "!=": "≠", ">=": "≥", ">": ">"}
 
 
-def describe_instrument(instrument: InstrumentLike, *, lang: Lang | None = None) -> str:
+def describe_instrument(
+    instrument: InstrumentLike,
+    *,
+    lang: Lang | None = None,
+    variant: InstrumentVariant | None = None,
+) -> str:
     """Render the instrument as a Markdown sheet in German (``de``) or English (``en``).
 
-    Without ``lang`` the sheet is in the instrument's own language.
+    Without ``lang`` the sheet is in the instrument's own language. For an instrument
+    resolved from a local variant, pass the ``variant`` (``InstrumentRegistry.variant``) to
+    list what it changes relative to its base.
     """
     if isinstance(instrument, CompiledInstrument):
         instrument = instrument.instrument
-    return _Sheet(instrument, language(lang, instrument)).render()
+    return _Sheet(instrument, language(lang, instrument), variant).render()
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -174,8 +184,11 @@ def _whole_valued(instrument: Instrument) -> dict[str, bool]:
 class _Sheet:
     """Builds the sheet's lines section by section, in instrument order."""
 
-    def __init__(self, instrument: Instrument, lang: Lang) -> None:
+    def __init__(
+        self, instrument: Instrument, lang: Lang, variant: InstrumentVariant | None = None
+    ) -> None:
         self.ins = instrument
+        self.variant = variant
         self.lang: Lang = lang
         self.lines: list[str] = []
         self.whole = _whole_valued(instrument)
@@ -203,6 +216,8 @@ class _Sheet:
 
     def render(self) -> str:
         self.header()
+        self.changes()
+        self.migrations()
         self.scales()
         self.domains()
         self.indices()
@@ -243,6 +258,9 @@ class _Sheet:
         ]
         if ins.stale_after_days is not None:
             rows.append([self.w("stale"), self.w("days", n=str(ins.stale_after_days))])
+        if ins.derives_from is not None:
+            base = ins.derives_from
+            rows.append([self.w("derives_from"), f"{_code(base.id)} {_cell(base.version)}"])
         self.add(*_table(["", ""], rows))
         if ins.disclaimer is not None:
             self.add("")
@@ -256,6 +274,37 @@ class _Sheet:
         for source in ins.sources:
             url = f" — {_line(source.url)}" if source.url else ""
             self.add(f"- {_line(source.citation)}{url}")
+
+    def changes(self) -> None:
+        """What a variant changes relative to its base, in the order it applies them."""
+        if self.variant is None:
+            return
+        base = self.variant.derives_from
+        self.heading(2, self.w("variant", base=_code(base.id), version=_cell(base.version)))
+        for kind, target in declared_changes(self.variant):
+            self.add(f"- {self.w(f'variant.{kind}')}: {_code(target)}")
+
+    def migrations(self) -> None:
+        """How assessments of earlier versions are carried over (and back, inverted)."""
+        if not self.ins.migrations:
+            return
+        self.heading(2, self.w("migrations"))
+        for migration in self.ins.migrations:
+            self.heading(3, self.w("migration.from", version=_cell(migration.from_version)))
+            for old, fate in migration.items.items():
+                self.add(f"- {_code(old)} {self.fate(fate)}")
+        self.add("", self.w("migration.rest"))
+
+    def fate(self, fate: ItemMigration) -> str:
+        if fate.to is not None:
+            text = self.w("migration.to", item=_code(fate.to))
+            if fate.levels:
+                pairs = ", ".join(f"{_code(a)} → {_code(b)}" for a, b in fate.levels.items())
+                text = f"{text}; {self.w('migration.levels', levels=pairs)}"
+            return text
+        if fate.split is not None:
+            return self.w("migration.split", items=", ".join(_code(p.to) for p in fate.split))
+        return self.w("migration.drop")
 
     def scales(self) -> None:
         self.heading(2, self.w("scales"))
@@ -343,6 +392,8 @@ class _Sheet:
             entries.append((self.w("forms"), ", ".join(self.form(f) for f in item.indicates)))
         if item.guidance is not None:
             entries.append((self.w("guidance"), _line(self.t(item.guidance))))
+        for level, anchor in (item.anchors or {}).items():
+            entries.append((f"{self.w('anchor')} {_code(level)}", _line(self.t(anchor))))
         self.add(*(f"- {name}: {value}" for name, value in entries))
 
     def form(self, form: str) -> str:

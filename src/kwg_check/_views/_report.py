@@ -371,14 +371,6 @@ class _Labels:
                 return self.t(scale.unknown.label, level_id)
         return level_id
 
-    def anchor(self, item_id: str, level_id: str) -> str:
-        found = self.item_def(item_id)
-        if found is not None:
-            for level in found[1].levels:
-                if level.id == level_id:
-                    return self.t(level.anchor)
-        return ""
-
     def band(self, index_id: str, band_id: str | None) -> str:
         if band_id is None:
             return "—"
@@ -1111,11 +1103,13 @@ def _item_section(
     """Every item in one table, grouped by domain, then the anchors of the chosen levels.
 
     An anchor belongs to a scale level, which many items share: it is printed once, not in
-    every row. Items that do not apply to the child share one row per domain.
+    every row; an item's own anchor (``Item.anchors``) is printed under the item. Items
+    that do not apply to the child share one row per domain.
     """
     results = {result.id: result for result in summary.items}
     rows: list[tuple[str, ...]] = []
     chosen_levels: set[tuple[str, str]] = set()
+    own_anchors: list[tuple[Item, str]] = []
     for domain in instrument.domains:
         items = [item for item in instrument.items if item.domain == domain.id]
         if not items:
@@ -1130,7 +1124,11 @@ def _item_section(
                 continue
             answer = assessment.answers.get(item.id)
             concerning = result is not None and result.concerning
-            chosen_levels.update((item.scale, level) for level in _chosen(answer, status))
+            for level in _chosen(answer, status):
+                if item.anchors is not None and level in item.anchors:
+                    own_anchors.append((item, level))
+                else:
+                    chosen_levels.add((item.scale, level))
             rows.append(
                 (
                     labels.item(item.id),
@@ -1144,7 +1142,9 @@ def _item_section(
             )
     header = (labels.w("item"), labels.w("rating"), labels.w("evidence"))
     blocks: list[_Block] = [_Table(header, tuple(rows), "items")]
-    anchors = _anchor_rows(instrument, chosen_levels, labels)
+    anchors = _anchor_rows(instrument, chosen_levels, labels) + _item_anchor_rows(
+        own_anchors, labels
+    )
     if anchors:
         blocks.append(_Heading(labels.w("anchors")))
         blocks.append(_Table((labels.w("level"), labels.w("anchor")), anchors, "anchors"))
@@ -1165,6 +1165,18 @@ def _anchor_rows(
         if levels:
             rows.append((labels.t(scale.label, scale.id),))
             rows.extend(levels)
+    return tuple(rows)
+
+
+def _item_anchor_rows(
+    chosen: Sequence[tuple[Item, str]], labels: _Labels
+) -> tuple[tuple[str, ...], ...]:
+    """The items' own anchors of their chosen levels, each under the item's label."""
+    rows: list[tuple[str, ...]] = []
+    for item, level in chosen:
+        assert item.anchors is not None
+        rows.append((labels.item(item.id),))
+        rows.append((labels.level(item.id, level), labels.t(item.anchors[level])))
     return tuple(rows)
 
 
