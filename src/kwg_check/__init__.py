@@ -19,7 +19,9 @@ from ._version import __version__
 
 if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
     from ._api import (
+        UNSPECIFIED_ROLE,
         Difference,
+        QuestionnaireConversion,
         Source,
         agreement,
         assessment_problems,
@@ -36,6 +38,7 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
         load_summary,
         migrate_assessment,
         questionnaire_response_to_assessment,
+        questionnaire_to_instrument,
         render_impact,
         render_instrument_diff,
         render_report,
@@ -130,6 +133,7 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "UNSPECIFIED_ROLE",
     "Agreement",
     "AgreementFormat",
     "Answer",
@@ -187,6 +191,7 @@ __all__ = [
     "OverrideError",
     "OverrideResult",
     "Problem",
+    "QuestionnaireConversion",
     "RangeChange",
     "Rating",
     "ReportFormat",
@@ -234,6 +239,7 @@ __all__ = [
     "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "questionnaire_to_instrument",
     "render_agreement",
     "render_comparison",
     "render_consultation",
@@ -255,6 +261,9 @@ __all__ = [
 
 _HOMES: dict[str, str] = {
     "Difference": "._api",
+    "UNSPECIFIED_ROLE": "._api",
+    "QuestionnaireConversion": "._api",
+    "questionnaire_to_instrument": "._api",
     "Source": "._api",
     "agreement": "._api",
     "assessment_problems": "._api",
