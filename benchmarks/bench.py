@@ -726,7 +726,7 @@ def ranges(rounds: int) -> list[str]:
     from kwg_check._io import load_path
 
     data_dir = Path(kwg_check.__file__).parent / "data"
-    data = load_path(data_dir / "instruments" / "kwg_8a.yaml")
+    data = load_path(data_dir / "instruments" / "kwg_8a-1.1.0.yaml")
     assert isinstance(data, dict)
     example = json.loads((data_dir / "examples" / "kwg_8a" / RANGE_EXAMPLE).read_text("utf-8"))
     monotone = kwg_check.compile_instrument(kwg_check.parse_instrument(data))
@@ -743,7 +743,9 @@ def ranges(rounds: int) -> list[str]:
     lines = [f"  no unknowns: {base:.2f} ms"]
     worst = 0.0
     cases = [(plain, RANGE_LEFT_OUT[:n], "non-monotone") for n in (4, 6, 8, 10, 12)]
-    cases.append((monotone, ["organisation", *RANGE_LEFT_OUT[:6]], "monotone, context free"))
+    cases.append(
+        (monotone, ["assessing_organisation", *RANGE_LEFT_OUT[:6]], "monotone, context free")
+    )
     for compiled, items, label in cases:
         assessment = left_out(items)
         ms = _median_ms(functools.partial(score, compiled, assessment), rounds)

@@ -37,9 +37,11 @@ from kwg_check import (
 from kwg_check._registry import bundled_registry
 from kwg_check._views._fhir import (
     EXT_ENABLE_WHEN_EXPRESSION,
+    EXT_EVIDENCE,
     EXT_FINGERPRINT,
     EXT_ITEM_WEIGHT,
     EXT_NOT_EXPRESSED,
+    EXT_NOTE,
     EXT_ORDINAL,
     questionnaire_instrument,
     questionnaire_url,
@@ -860,4 +862,121 @@ def test_cli_import_takes_the_missing_ids_from_options(
     ids = ["--case-id", assessment.subject.case_id, "--assessment-id", assessment.id]
     assert main([*args, *ids]) == 0
     again = kwg_check.parse_assessment(json.loads(out.read_text(encoding="utf-8")))
+    assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence and notes in standard elements (answer.item), which form fillers keep
+# --------------------------------------------------------------------------------------------
+
+
+def without_item_extensions(value: Any) -> Any:
+    """The resource as a renderer that keeps no extension on items or answers returns it."""
+    if isinstance(value, list):
+        return [without_item_extensions(one) for one in value]
+    if isinstance(value, dict):
+        kept = {k: without_item_extensions(v) for k, v in value.items()}
+        if "linkId" in value or any(k.startswith("value") for k in value):
+            kept.pop("extension", None)
+        return kept
+    return value
+
+
+def test_every_question_asks_for_evidence_and_a_note_in_nested_items() -> None:
+    questionnaire: Any = instrument_to_questionnaire(kwg8a(), lang="en")
+    nutrition = question(questionnaire, "nutrition")
+    evidence, note = nutrition["item"]
+    assert (evidence["linkId"], evidence["type"], evidence["repeats"]) == (
+        "kwg:evidence.nutrition",
+        "group",
+        True,
+    )
+    assert [(i["linkId"], i["type"]) for i in evidence["item"]] == [
+        ("kwg:evidence.nutrition.observation", "text"),
+        ("kwg:evidence.nutrition.source", "string"),
+        ("kwg:evidence.nutrition.date", "date"),
+    ]
+    assert (note["linkId"], note["type"], note["text"]) == ("kwg:note.nutrition", "text", "Note")
+
+
+@pytest.mark.parametrize("name", ["spj-high-risk", "spj-moderate-risk", "sdm-max-band-high"])
+def test_evidence_and_notes_survive_a_renderer_that_drops_item_extensions(name: str) -> None:
+    """(Per-caregiver answers still name their caregiver in an extension: kwg_8a and CANS
+    responses need a renderer that keeps answer extensions, see docs/fhir.md.)"""
+    assessment, instrument = example(name)
+    response = without_item_extensions(exported(name))
+    assert any(a.evidence for a in assessment.answers.values())
+    again = questionnaire_response_to_assessment(response, instrument)
+    assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))
+
+
+def test_evidence_and_notes_sit_under_the_first_answer() -> None:
+    response = exported("kwg8a-grey-zone-unknowns")
+    answered = [item for item in walk(response["item"]) if "answer" in item]
+    assert all("extension" not in item for item in answered)
+    assessment = example("kwg8a-grey-zone-unknowns")[0]
+    item_id, answer = next((i, a) for i, a in assessment.answers.items() if a.evidence and a.note)
+    records = question(response, item_id)["answer"][0]["item"]
+    assert [record["linkId"] for record in records] == [
+        *[f"kwg:evidence.{item_id}"] * len(answer.evidence),
+        f"kwg:note.{item_id}",
+    ]
+
+
+def test_evidence_and_notes_in_the_earlier_extensions_still_import() -> None:
+    """Responses exported before the nested items carried them as extensions."""
+    name = "spj-high-risk"
+    response = exported(name)
+    for item in walk(response["item"]):
+        for answer in item.get("answer", []):
+            extensions = []
+            for record in answer.pop("item", []):
+                if record["linkId"].startswith("kwg:note."):
+                    extensions.append(
+                        {"url": EXT_NOTE, "valueString": record["answer"][0]["valueString"]}
+                    )
+                    continue
+                parts = [
+                    {"url": part["linkId"].rpartition(".")[2], **part["answer"][0]}
+                    for part in record["item"]
+                ]
+                extensions.append({"url": EXT_EVIDENCE, "extension": parts})
+            if extensions:
+                item["extension"] = extensions
+    assessment, instrument = example(name)
+    again = questionnaire_response_to_assessment(response, instrument)
+    assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))
+
+
+def test_a_note_given_twice_or_evidence_without_observation_is_refused() -> None:
+    response = exported("kwg8a-grey-zone-unknowns")
+    assessment, instrument = example("kwg8a-grey-zone-unknowns")
+    item_id = next(i for i, a in assessment.answers.items() if a.evidence and a.note)
+    answer = question(response, item_id)["answer"][0]
+    note = next(r for r in answer["item"] if r["linkId"] == f"kwg:note.{item_id}")
+    answer["item"].append(copy.deepcopy(note))
+    evidence = next(r for r in answer["item"] if r["linkId"] == f"kwg:evidence.{item_id}")
+    evidence["item"] = [p for p in evidence["item"] if not p["linkId"].endswith(".observation")]
+    error = rejection(response, instrument)
+    assert {p.code for p in error.problems} == {"fhir.duplicate", "fhir.missing"}
+
+
+def test_a_list_of_values_is_one_item_with_several_answers_and_the_split_form_imports() -> None:
+    """qrs-2: repeated answers are combined in one item's answers (``addresses`` lists);
+    responses that wrote one item per value still import."""
+    name = "kwg8a-grey-zone-follow-up"
+    assessment, instrument = example(name)
+    response = exported(name)
+    lists = [item for item in walk(response["item"]) if item["linkId"].endswith(".addresses")]
+    assert any(len(item["answer"]) > 1 for item in lists)
+    for owner in walk(response["item"]):
+        split: list[Any] = []
+        for child in owner.get("item", []):
+            if child["linkId"].endswith(".addresses"):
+                split.extend({"linkId": child["linkId"], "answer": [a]} for a in child["answer"])
+            else:
+                split.append(child)
+        if "item" in owner:
+            owner["item"] = split
+    again = questionnaire_response_to_assessment(response, instrument)
     assert canonical_json(dump_document(again)) == canonical_json(dump_document(assessment))

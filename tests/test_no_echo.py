@@ -515,6 +515,7 @@ TAKES_DATA: dict[str, Callable[[Any], object]] = {
     "questionnaire_response_to_assessment": lambda data: (
         kwg_check.questionnaire_response_to_assessment(data, INSTRUMENT)
     ),
+    "questionnaire_to_instrument": kwg_check.questionnaire_to_instrument,
     "canonical_json": kwg_check.canonical_json,
     "dump_json": kwg_check.dump_json,
     "fingerprint": kwg_check.fingerprint,

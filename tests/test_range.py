@@ -39,7 +39,7 @@ from test_engine_properties import (
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "kwg_check" / "data"
 LEFT_OUT = [
-    "organisation",
+    "assessing_organisation",
     "sleep",
     "clothing",
     "body_care",
@@ -54,7 +54,7 @@ SOME_LEFT_OUT = LEFT_OUT[:5]
 @functools.cache
 def kwg_8a() -> CompiledInstrument:
     return compile_instrument(
-        Instrument.model_validate(load_path(DATA / "instruments" / "kwg_8a.yaml"))
+        Instrument.model_validate(load_path(DATA / "instruments" / "kwg_8a-1.1.0.yaml"))
     )
 
 
@@ -94,7 +94,7 @@ def brute_force(
 def test_a_free_context_item_keeps_the_monotone_range_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """organisation (2 answers) and six care and risk items unknown (2 × 4^6 = 8,192
+    """assessing_organisation (2 answers) and six care and risk items unknown (2 × 4^6 = 8,192
     completions, more than the 4,096 that used to be the limit): 4 evaluations, and the
     truth latent…latent instead of the conservative no_need…acute."""
     calls: list[int] = []
@@ -106,13 +106,13 @@ def test_a_free_context_item_keeps_the_monotone_range_exact(
 
     monkeypatch.setattr(_range, "_computed", counted)
     summary = score(kwg_8a(), latent_infant(LEFT_OUT))
-    assert summary.unknowns.items == [*LEFT_OUT[1:], "organisation"]
+    assert summary.unknowns.items == [*LEFT_OUT[1:], "assessing_organisation"]
     assert summary.unknowns.range.model_dump(exclude_none=True) == {
         "lowest": "latent",
         "highest": "latent",
         "method": "exhaustive",
     }
-    assert len(calls) == 4  # the two corners for each of organisation's two answers
+    assert len(calls) == 4  # the two corners for each of assessing_organisation's two answers
 
 
 def test_the_index_ranges_of_kwg_8a_are_those_of_every_completion() -> None:

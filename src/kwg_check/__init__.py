@@ -19,7 +19,9 @@ from ._version import __version__
 
 if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
     from ._api import (
+        UNSPECIFIED_ROLE,
         Difference,
+        QuestionnaireConversion,
         Source,
         agreement,
         assessment_problems,
@@ -36,6 +38,7 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
         load_summary,
         migrate_assessment,
         questionnaire_response_to_assessment,
+        questionnaire_to_instrument,
         render_impact,
         render_instrument_diff,
         render_report,
@@ -129,6 +132,7 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_NAMES",
+    "UNSPECIFIED_ROLE",
     "Agreement",
     "AgreementFormat",
     "Answer",
@@ -186,6 +190,7 @@ __all__ = [
     "OverrideError",
     "OverrideResult",
     "Problem",
+    "QuestionnaireConversion",
     "RangeChange",
     "Rating",
     "ReportFormat",
@@ -232,6 +237,7 @@ __all__ = [
     "parse_instrument_variant",
     "parse_summary",
     "questionnaire_response_to_assessment",
+    "questionnaire_to_instrument",
     "render_agreement",
     "render_comparison",
     "render_consultation",
@@ -253,6 +259,9 @@ __all__ = [
 
 _HOMES: dict[str, str] = {
     "Difference": "._api",
+    "UNSPECIFIED_ROLE": "._api",
+    "QuestionnaireConversion": "._api",
+    "questionnaire_to_instrument": "._api",
     "Source": "._api",
     "agreement": "._api",
     "assessment_problems": "._api",

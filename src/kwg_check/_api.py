@@ -41,7 +41,7 @@ from ._lifecycle import MigrationResult, migrate
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
-from ._views import _fhir, _instrument_diff
+from ._views import _fhir, _fhir_instrument, _instrument_diff
 from ._views._agreement import Agreement, tabulate_agreement
 from ._views._compare import Comparison, Side, check_comparable, comparison
 from ._views._consult import (
@@ -52,11 +52,14 @@ from ._views._consult import (
     open_assessment,
     swaps,
 )
+from ._views._fhir_instrument import QuestionnaireConversion
 from ._views._report import report
 from ._views._text import render_summary_text
 
 __all__ = [
+    "UNSPECIFIED_ROLE",
     "Difference",
+    "QuestionnaireConversion",
     "Source",
     "agreement",
     "assessment_problems",
@@ -74,6 +77,7 @@ __all__ = [
     "load_summary",
     "migrate_assessment",
     "questionnaire_response_to_assessment",
+    "questionnaire_to_instrument",
     "render_impact",
     "render_instrument_diff",
     "render_report",
@@ -512,13 +516,17 @@ def questionnaire_response_to_assessment(
     case_id: str | None = None,
     assessment_id: str | None = None,
     assessors: Sequence[tuple[str, str | None]] = (),
+    age_months: int | None = None,
 ) -> Assessment:
     """Read a QuestionnaireResponse to an instrument's Questionnaire back into an assessment.
 
     Form fillers' responses are accepted as they come (``id``, ``meta``, ``text``, a
     dateTime ``authored``, a ``subject`` reference, computed index items). What such a
     response lacks comes from ``case_id``, ``assessment_id`` and ``assessors`` ((id, role)
-    pairs), used only when the response does not carry it.
+    pairs; a role of ``None`` is :data:`UNSPECIFIED_ROLE`), used only when the response does
+    not carry it. A response to a Questionnaire that :func:`questionnaire_to_instrument`
+    converted is read by the linkIds and codes the instrument keeps; it has no age item, so
+    ``age_months`` gives the child's age.
 
     Without an instrument, the registry (the bundled one by default) looks up the one the
     response's ``questionnaire`` names. Raises :class:`InstrumentMismatchError`
@@ -531,8 +539,49 @@ def questionnaire_response_to_assessment(
         compiled = (registry or bundled_registry()).compiled(*named)
     else:
         compiled = _compiled(instrument)
-    supplied = _fhir.Supplied(case_id, assessment_id, tuple(assessors))
+    supplied = _fhir.Supplied(
+        case_id,
+        assessment_id,
+        tuple((ident, role or UNSPECIFIED_ROLE) for ident, role in assessors),
+        age_months,
+    )
     return _fhir.assessment_from_response(resource, compiled, supplied)
+
+
+UNSPECIFIED_ROLE = "unspecified"
+"""The role of an assessor given without one (``--assessor ID``): the response does not
+say it, and a process check that asks for a role is not met by it."""
+
+
+def questionnaire_to_instrument(
+    questionnaire: JsonValue, *, language: str | None = None
+) -> QuestionnaireConversion:
+    """An instrument document made from a FHIR R4 Questionnaire with SDC scores.
+
+    Choice items with scored answer options (``ordinalValue``/``itemWeight`` on the option,
+    its coding, or a contained ValueSet or CodeSystem) become scored items, ``enableWhen``
+    becomes applicability, a recognised ``calculatedExpression`` (a sum of item scores,
+    ``weight().sum()``, ``answers().sum(...)``) a ``sum`` index; a ``total`` index sums the
+    scored items when no expression does. linkIds and codes are kept verbatim in the
+    instrument's ``extensions.fhir``, so responses to the Questionnaire import against it.
+    The result's ``warnings`` (``fhir.not-converted``, with pointers into the Questionnaire)
+    list everything not converted. Bands and a classification are the author's to add.
+
+    ``language`` (a BCP 47 tag, any language: it is not a language the library writes in,
+    hence not ``lang``) is the instrument's language; without it, the Questionnaire's
+    ``language``. Raises :class:`DocumentError` (``fhir.resource-type``,
+    ``fhir.nothing-to-convert``) and :class:`ArgumentError` (``argument.language``: no
+    language known).
+
+    >>> q = {"resourceType": "Questionnaire", "language": "en", "item": [{"linkId": "q1",
+    ...     "text": "Tired?", "type": "choice", "answerOption": [{"extension": [{"url":
+    ...     "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 1}],
+    ...     "valueCoding": {"code": "Y", "display": "yes"}}]}]}
+    >>> converted = questionnaire_to_instrument(q)
+    >>> [index.id for index in converted.instrument.indices], converted.warnings[0].code
+    (['total'], 'fhir.not-converted')
+    """
+    return _fhir_instrument.convert_questionnaire(questionnaire, language)
 
 
 # --------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ __all__ = [
     "default_language",
     "language",
     "library_fallback",
+    "library_language",
 ]
 
 Lang: TypeAlias = Literal["de", "en"]
@@ -99,7 +100,7 @@ def default_language(instrument: InstrumentLike | None) -> Lang:
     """
     if instrument is None:
         return DEFAULT_LANGUAGE
-    return _library_language(_document(instrument).languages[0])
+    return library_language(_document(instrument).languages[0])
 
 
 def library_fallback(instrument: InstrumentLike | None) -> str | None:
@@ -115,7 +116,7 @@ def _document(instrument: InstrumentLike) -> Instrument:
     return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
 
 
-def _library_language(tag: str) -> Lang:
+def library_language(tag: str) -> Lang:
     """``tag`` when the library writes it, else English (the fallback for the library's
     words)."""
     for known in LANGUAGES:

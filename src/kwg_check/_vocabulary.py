@@ -821,6 +821,20 @@ VOCABULARY: Mapping[str, W] = {
     ),
     "report.indices": W("Indices", "Indizes"),
     "fhir.indices": W("Indices (computed)", "Indizes (berechnet)"),
+    "fhir.evidence": W("Evidence", "Belege"),
+    "fhir.evidence.observation": W("Observation", "Beobachtung"),
+    "fhir.evidence.source": W("Source", "Quelle"),
+    "fhir.evidence.date": W("Date", "Datum"),
+    "fhir.note": W("Note", "Notiz"),
+    "fhir.not-classified": W(
+        "Not classified (the Questionnaire defines no classification)",
+        "Nicht eingestuft (der Fragebogen legt keine Einstufung fest)",
+    ),
+    "fhir.no-rule": W(
+        "The Questionnaire defines no rule; add bands and a decision table",
+        "Der Fragebogen legt keine Regel fest; Einstufungen und Entscheidungstabelle ergänzen",
+    ),
+    "fhir.total": W("Total score", "Gesamtpunktzahl"),
     "fhir.not-expressed": W(
         "{link_id}: not expressed for form renderers (FHIRPath); kwg-check score computes it",
         "{link_id}: für Formular-Renderer nicht ausgedrückt (FHIRPath); kwg-check score "

@@ -547,6 +547,12 @@ def _stopped(count: BatchCount, args: argparse.Namespace, reason: str) -> str:
     return message
 
 
+def _months(text: str) -> int:
+    if not text.isdigit() or int(text) > 300:
+        raise argparse.ArgumentTypeError("must be a whole number of months from 0 to 300")
+    return int(text)
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
@@ -572,7 +578,7 @@ def _write_json(value: JsonValue, output: str | None) -> int:
 
 
 def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
-    raise _UsageError("fhir needs a subcommand: questionnaire, response or import")
+    raise _UsageError("fhir needs a subcommand: questionnaire, response, import or instrument")
 
 
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
@@ -606,18 +612,32 @@ def _cmd_fhir_import(args: argparse.Namespace) -> int:
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
-    assessors = [
-        (ident, role or None) for ident, _, role in (one.partition(":") for one in args.assessor)
-    ]
     assessment = questionnaire_response_to_assessment(
         resource,
         instrument,
         registry=registry,
         case_id=args.case_id,
         assessment_id=args.assessment_id,
-        assessors=assessors,
+        assessors=[_assessor(one) for one in args.assessor],
+        age_months=args.age_months,
     )
     return _write_json(dump_document(assessment), args.output)
+
+
+def _assessor(text: str) -> tuple[str, str | None]:
+    """``ID`` or ``ID:ROLE``: a role is the part after the last ``:`` (ids may hold ``:``,
+    roles may not); ``ID:`` gives an id with ``:`` and no role."""
+    ident, colon, role = text.rpartition(":")
+    return (ident, role or None) if colon else (text, None)
+
+
+def _cmd_fhir_instrument(args: argparse.Namespace) -> int:
+    """The instrument document; what was not converted is listed on stderr (exit 0)."""
+    from ._api import questionnaire_to_instrument
+
+    converted = questionnaire_to_instrument(_read(args.questionnaire), language=args.lang)
+    _print_problems(args.questionnaire, converted.warnings, sys.stderr)
+    return _write_json(dump_document(converted.instrument), args.output)
 
 
 def _assessment_or_summary(data: JsonValue) -> Assessment | Summary:
@@ -1219,14 +1239,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     fhir_import.add_argument(
         "--assessor",
-        metavar="ID:ROLE",
+        metavar="ID",
         action="append",
         default=[],
-        help="an assessor (repeatable), if the response lacks the assessors",
+        help="an assessor as ID or ID:ROLE (repeatable; role default: unspecified), if the "
+        "response lacks the assessors",
+    )
+    fhir_import.add_argument(
+        "--age-months",
+        metavar="N",
+        type=_months,
+        help="the child's age in completed months, if the response has no age item",
+    )
+    fhir_instrument = command(
+        "instrument",
+        _cmd_fhir_instrument,
+        "Convert a FHIR R4 Questionnaire with SDC scores into an instrument document (JSON); "
+        "what is not converted is listed on stderr.",
+        "kwg-check fhir instrument phq.questionnaire.json --lang en -o phq.instrument.json",
+        fhir_commands,
+    )
+    fhir_instrument.add_argument(
+        "questionnaire", metavar="QUESTIONNAIRE", help="Questionnaire file (- for stdin)"
+    )
+    fhir_instrument.add_argument(
+        "--lang",
+        metavar="TAG",
+        help="the instrument's language, a BCP 47 tag (default: the Questionnaire's language)",
     )
     for sub in (response, fhir_import):
         _instrument_option(sub)
-    for sub in (questionnaire, response, fhir_import):
+    for sub in (questionnaire, response, fhir_import, fhir_instrument):
         _output_option(sub)
     return parser
 
@@ -1297,6 +1340,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INVALID
     except KwgCheckError as error:
         # An instrument or example named on the command line is no file: no file name then.
-        source = getattr(args, "assessment", None) or getattr(args, "response", None)
+        source = (
+            getattr(args, "assessment", None)
+            or getattr(args, "response", None)
+            or getattr(args, "questionnaire", None)
+        )
         _print_problems(source or "kwg-check", error.problems, sys.stderr, file=bool(source))
         return EXIT_INVALID

@@ -1,6 +1,7 @@
 // Evaluates FHIRPath expressions with fhirpath.js (an engine independent of kwg_check).
 // stdin: {"resource": {...}, "questionnaire": {...} | null,
-//         "expressions": [{"expression": "...", "base": "QuestionnaireResponse" | null}]}
+//         "expressions": [{"expression": "...", "base": "QuestionnaireResponse" | null,
+//                          "resource": {...} | absent (then the top-level resource)}]}
 // stdout: one entry per expression: {"value": [...]} or {"error": "message"}.
 "use strict";
 const fhirpath = require("fhirpath");
@@ -11,12 +12,13 @@ process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => { text += chunk; });
 process.stdin.on("end", () => {
   const input = JSON.parse(text);
-  const env = { resource: input.resource, rootResource: input.resource };
-  if (input.questionnaire) env.questionnaire = input.questionnaire;
-  const results = input.expressions.map(({ expression, base }) => {
+  const results = input.expressions.map(({ expression, base, resource }) => {
+    const subject = resource || input.resource;
+    const env = { resource: subject, rootResource: subject };
+    if (input.questionnaire) env.questionnaire = input.questionnaire;
     try {
       const path = base ? { base, expression } : expression;
-      const value = fhirpath.evaluate(input.resource, path, env, r4, { async: false });
+      const value = fhirpath.evaluate(subject, path, env, r4, { async: false });
       return { value: JSON.parse(JSON.stringify(value)) };
     } catch (error) {
       return { error: String(error && error.message ? error.message : error) };

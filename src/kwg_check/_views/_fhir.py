@@ -60,6 +60,7 @@ from .._model.conditions import (
 from .._model.instrument import Index, Item, Scale
 from .._types import Lang
 from .._vocabulary import label, localized, word
+from ._fhir_instrument import MAPPING_KEY
 from ._fhirpath import Expressions
 
 __all__ = [
@@ -102,6 +103,10 @@ _AGE = _SUBJECT + ".age_months"
 _DOMAIN = _PREFIX + "domain."
 _INDICES = _PREFIX + "indices"
 _INDEX = _PREFIX + "index."
+_EVIDENCE = _PREFIX + "evidence."
+_NOTE = _PREFIX + "note."
+_EVIDENCE_PARTS = (("observation", "text"), ("source", "string"), ("date", "date"))
+"""The evidence's fields and their item types (``text`` and ``string`` carry valueString)."""
 _SHOWN_KEY = re.compile(r"[A-Za-z0-9_.$-]{1,64}")
 """Object keys shown in pointers; others are replaced by ``~unknown`` (never echoed)."""
 
@@ -534,7 +539,23 @@ def _question(look: _Lookup, position: int, item: Item, lang: Lang) -> JsonObjec
     if item.response == "multiple" or item.per_caregiver:
         question["repeats"] = True
     question["answerOption"] = options
+    question["item"] = _record_questions(item.id, lang)
     return question
+
+
+def _record_questions(item_id: str, lang: Lang) -> list[JsonValue]:
+    """The evidence (a repeating group) and the note of an answer, as questions nested under
+    the item's question: standard elements a form filler shows and keeps, in the response
+    under the answer (``answer.item``)."""
+    evidence = _EVIDENCE + item_id
+    children: list[JsonValue] = [
+        {"linkId": f"{evidence}.{name}", "text": word(f"fhir.evidence.{name}", lang), "type": kind}
+        for name, kind in _EVIDENCE_PARTS
+    ]
+    return [
+        _group(evidence, word("fhir.evidence", lang), children, repeats=True),
+        {"linkId": _NOTE + item_id, "text": word("fhir.note", lang), "type": "text"},
+    ]
 
 
 def _option(coding: JsonObject, points: int | float | None) -> JsonObject:
@@ -754,26 +775,33 @@ def _answer_item(instrument: Instrument, item: Item, answers: JsonValue) -> Json
             {"extension": [{"url": EXT_CAREGIVER, "valueString": caregiver}], **coded(level)}
             for caregiver, level in caregivers.items()
         ]
-    extensions: list[JsonValue] = []
+    records: list[JsonValue] = []
     for evidence in typing.cast(list[JsonObject], answer.get("evidence", [])):
-        parts: list[JsonValue] = [{"url": "observation", "valueString": evidence["observation"]}]
-        if "source" in evidence:
-            parts.append({"url": "source", "valueString": evidence["source"]})
-        if "date" in evidence:
-            parts.append({"url": "date", "valueDate": evidence["date"]})
-        extensions.append({"url": EXT_EVIDENCE, "extension": parts})
+        evidence_id = _EVIDENCE + item.id
+        parts: list[JsonValue] = [
+            {
+                "linkId": f"{evidence_id}.{name}",
+                "answer": [{"valueDate" if kind == "date" else "valueString": evidence[name]}],
+            }
+            for name, kind in _EVIDENCE_PARTS
+            if name in evidence
+        ]
+        records.append({"linkId": evidence_id, "item": parts})
     if "note" in answer:
-        extensions.append({"url": EXT_NOTE, "valueString": answer["note"]})
-    result: JsonObject = {"extension": extensions} if extensions else {}
-    result["linkId"] = item.id
-    result["answer"] = values
-    return result
+        records.append({"linkId": _NOTE + item.id, "answer": [{"valueString": answer["note"]}]})
+    if records:
+        values[0] = {**typing.cast(JsonObject, values[0]), "item": records}
+    return {"linkId": item.id, "answer": values}
 
 
 def _field_items(
     instrument: Instrument, field: _Field, link_id: str, value: JsonValue
 ) -> list[JsonValue]:
     values = typing.cast(list[JsonValue], value) if field.repeats else [value]
+    if field.repeats and field.type != "group":  # one item, one answer per value (qrs-2)
+        return [
+            {"linkId": link_id, "answer": [_field_answer(instrument, field, v) for v in values]}
+        ]
     items: list[JsonValue] = []
     for one in values:
         if field.type == "group":
@@ -788,17 +816,25 @@ def _field_items(
             ]
             items.append({"linkId": link_id, "item": children} if children else {"linkId": link_id})
         else:
-            answer: JsonValue = one
-            if field.type in ("choice", "outcome"):
-                answer = _coding(_field_system(instrument, field), typing.cast(str, one), None)
-            items.append({"linkId": link_id, "answer": [{_VALUE_KEY[field.type]: answer}]})
+            items.append({"linkId": link_id, "answer": [_field_answer(instrument, field, one)]})
     return items
+
+
+def _field_answer(instrument: Instrument, field: _Field, value: JsonValue) -> JsonObject:
+    if field.type in ("choice", "outcome"):
+        value = _coding(_field_system(instrument, field), typing.cast(str, value), None)
+    return {_VALUE_KEY[field.type]: value}
 
 
 # --------------------------------------------------------------------------------------------
 # QuestionnaireResponse → Assessment
 # --------------------------------------------------------------------------------------------
 
+_CONVERTED_TOP = frozenset(
+    {"resourceType", "identifier", "questionnaire", "status", "subject", "authored", "item"}
+    | {"id", "meta", "text", "language"}
+)
+"""What a response may hold (kwg's own responses also their ``extension``)."""
 _GROUP_KEYS = frozenset({"linkId", "text", "item"})
 _FIELD_KEYS = frozenset({"linkId", "text", "answer"})
 _ANSWER_KEYS = frozenset({"linkId", "text", "answer", "extension"})
@@ -925,8 +961,11 @@ class Supplied:
 
     case_id: str | None = None
     assessment_id: str | None = None
-    assessors: tuple[tuple[str, str | None], ...] = ()
-    """(id, role) of each assessor; a missing role is reported like any missing field."""
+    assessors: tuple[tuple[str, str], ...] = ()
+    """(id, role) of each assessor."""
+    age_months: int | None = None
+    """The child's age in completed months, for a response that has no age item (one to a
+    Questionnaire that ``fhir instrument`` converted)."""
 
 
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?")
@@ -947,25 +986,14 @@ def assessment_from_response(
     otherwise (``fhir.*`` codes); pointers point into the resource, reasons never quote it.
     """
     instrument = compiled.instrument
-    reader = _Reader()
-    top = frozenset(
-        {"resourceType", "extension", "identifier", "questionnaire", "status", "subject"}
-        | {"authored", "item", "id", "meta", "text", "language"}
+    mapping = (instrument.extensions or {}).get(MAPPING_KEY)
+    if mapping is not None:
+        return _converted_assessment(resource, compiled, mapping, supplied)
+    reason = (
+        f"the response does not answer the Questionnaire of instrument {instrument.id} "
+        f"{instrument.version}"
     )
-    qr = reader.object(resource, "", top)
-    if qr.get("resourceType") != "QuestionnaireResponse":
-        reader.fail("/resourceType", "fhir.resource-type", "must be QuestionnaireResponse")
-        raise DocumentError(reader.problems)
-    if qr.get("questionnaire") != _canonical(instrument):
-        reason = (
-            f"the response does not answer the Questionnaire of instrument {instrument.id} "
-            f"{instrument.version}"
-        )
-        raise InstrumentMismatchError(
-            Problem("/questionnaire", "fhir.foreign-questionnaire", reason)
-        )
-    if qr.get("status") != "completed":
-        reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
+    reader, qr = _opened(resource, _CONVERTED_TOP | {"extension"}, [_canonical(instrument)], reason)
     data: JsonObject = {"document_type": "assessment"}
     data["id"] = _identifier(
         reader, qr.get("identifier"), "/identifier", ASSESSMENT_ID_SYSTEM, supplied.assessment_id
@@ -1001,12 +1029,32 @@ def assessment_from_response(
             data[field.name] = _read_field(reader, instrument, field, link_id, found, field.name)
     if answers:
         data["answers"] = answers
-    if "assessors" not in data and supplied.assessors:
-        data["assessors"] = [
-            {"id": ident} if role is None else {"id": ident, "role": role}
-            for ident, role in supplied.assessors
-        ]
+    _supply_assessors(data, supplied)
     return _assessment(reader, data, compiled, age)
+
+
+def _opened(
+    resource: JsonValue, top: frozenset[str], canonicals: Sequence[str], reason: str
+) -> tuple[_Reader, JsonObject]:
+    """A reader on a completed QuestionnaireResponse to one of the ``canonicals`` (any, when
+    there are none); ``reason`` says which Questionnaire it must answer."""
+    reader = _Reader()
+    qr = reader.object(resource, "", top)
+    if qr.get("resourceType") != "QuestionnaireResponse":
+        reader.fail("/resourceType", "fhir.resource-type", "must be QuestionnaireResponse")
+        raise DocumentError(reader.problems)
+    if canonicals and qr.get("questionnaire") not in canonicals:
+        raise InstrumentMismatchError(
+            Problem("/questionnaire", "fhir.foreign-questionnaire", reason)
+        )
+    if qr.get("status") != "completed":
+        reader.fail("/status", "fhir.unsupported", "only completed responses are imported")
+    return reader, qr
+
+
+def _supply_assessors(data: JsonObject, supplied: Supplied) -> None:
+    if "assessors" not in data and supplied.assessors:
+        data["assessors"] = [{"id": ident, "role": role} for ident, role in supplied.assessors]
 
 
 def _assessment(
@@ -1145,8 +1193,16 @@ def _read_answer(
     levels: list[JsonValue] = []
     caregivers: JsonObject = {}
     allowed = (EXT_CAREGIVER,) if item.per_caregiver else ()
+    records: Entries = {}
+    record_ids = [_EVIDENCE + item.id, _NOTE + item.id]
     for answer, at in reader.array(question.get("answer"), pointer + "/answer"):
-        value = reader.object(answer, at, frozenset({"valueCoding", "extension"}))
+        value = reader.object(answer, at, frozenset({"valueCoding", "extension", "item"}))
+        for link_id, found_here in reader.items(value, at, record_ids, record_ids[:1]).items():
+            if link_id in records and link_id != record_ids[0]:
+                reader.fail(
+                    found_here[0][1] + "/linkId", "fhir.duplicate", "the note is given twice"
+                )
+            records.setdefault(link_id, []).extend(found_here)
         levels.append(reader.code(value.get("valueCoding"), at + "/valueCoding", system, codes))
         found = reader.extensions(value, at, allowed)
         if item.per_caregiver:
@@ -1176,12 +1232,37 @@ def _read_answer(
     for ext, at in found.get(EXT_EVIDENCE, []):
         reader.origin[f"{path}/evidence/{len(evidence)}"] = at
         evidence.append(_read_evidence(reader, ext, at))
+    for group, at in records.get(record_ids[0], []):
+        reader.origin[f"{path}/evidence/{len(evidence)}"] = at
+        evidence.append(_read_evidence_items(reader, item.id, group, at))
     if evidence:
         result["evidence"] = evidence
-    for ext, at in found.get(EXT_NOTE, []):
-        result["note"] = reader.value(ext, "valueString", str, at)
+    notes = [
+        (reader.value(ext, "valueString", str, at), at) for ext, at in found.get(EXT_NOTE, [])
+    ] + [reader.answer(note, at, "valueString") for note, at in records.get(record_ids[1], [])]
+    if len(notes) > 1:
+        reader.fail(notes[1][1], "fhir.duplicate", "the note is given twice")
+    for note, at in notes[:1]:
+        result["note"] = note
         reader.origin[f"{path}/note"] = at
     return result
+
+
+def _read_evidence_items(
+    reader: _Reader, item_id: str, group: JsonObject, pointer: str
+) -> JsonObject:
+    """One evidence group of an answer (``answer.item``), as a form filler returns it."""
+    reader.object(group, pointer, _GROUP_KEYS)
+    names = {f"{_EVIDENCE}{item_id}.{name}": (name, kind) for name, kind in _EVIDENCE_PARTS}
+    evidence: JsonObject = {}
+    for link_id, found in reader.items(group, pointer, list(names), ()).items():
+        name, kind = names[link_id]
+        evidence[name], _ = reader.answer(
+            *found[0], "valueDate" if kind == "date" else "valueString"
+        )
+    if "observation" not in evidence:
+        reader.fail(pointer, "fhir.missing", "evidence needs an observation")
+    return evidence
 
 
 def _read_evidence(reader: _Reader, ext: JsonObject, pointer: str) -> JsonObject:
@@ -1224,17 +1305,33 @@ def _read_field(
                 )
             values.append(group)
             continue
+        if field.repeats:  # a list of values: the answers of one item (qrs-2)
+            key = _VALUE_KEY[field.type]
+            answers = reader.object(item, pointer, _FIELD_KEYS).get("answer")
+            for answer, at in reader.array(answers, pointer + "/answer"):
+                one = reader.object(answer, at, frozenset({key}))
+                value = reader.value(one, key, _PYTHON_TYPE[key], at)
+                reader.origin[f"/{path}/{len(values)}"] = f"{at}/{key}"
+                values.append(_field_value(reader, instrument, field, value, f"{at}/{key}"))
+            continue
         value, at = reader.answer(item, pointer, _VALUE_KEY[field.type])
         reader.origin[here] = at
-        if field.type in ("choice", "outcome") and value is not None:
-            codes = (
-                [outcome.id for outcome in instrument.outcomes]
-                if field.type == "outcome"
-                else list(field.codes)
-            )
-            value = reader.code(value, at, _field_system(instrument, field), codes)
-        values.append(value)
+        values.append(_field_value(reader, instrument, field, value, at))
     return values if field.repeats else values[0]
+
+
+def _field_value(
+    reader: _Reader, instrument: Instrument, field: _Field, value: JsonValue, at: str
+) -> JsonValue:
+    """A field's answer value; a coding's code, checked against the field's codes."""
+    if field.type in ("choice", "outcome") and value is not None:
+        codes = (
+            [outcome.id for outcome in instrument.outcomes]
+            if field.type == "outcome"
+            else list(field.codes)
+        )
+        return reader.code(value, at, _field_system(instrument, field), codes)
+    return value
 
 
 def _moved(origin: dict[str, str], problems: Sequence[Problem]) -> list[Problem]:
@@ -1249,3 +1346,145 @@ def _moved(origin: dict[str, str], problems: Sequence[Problem]) -> list[Problem]
             pointer = pointer.rpartition("/")[0]
         moved.append(Problem(target, problem.code, problem.reason))
     return sorted(set(moved))
+
+
+# --------------------------------------------------------------------------------------------
+# A response to a Questionnaire that ``fhir instrument`` converted
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Mapping:
+    """The verbatim FHIR names of a converted instrument (its ``extensions.fhir``)."""
+
+    questionnaire: str
+    items: Mapping[str, str]
+    """linkId → item id."""
+    levels: Mapping[str, Mapping[tuple[str | None, str], str]]
+    """Scale id → (system, code) → level id."""
+    computed: frozenset[str]
+    """linkIds of the calculated items (ignored: kwg computes the indices)."""
+
+    @classmethod
+    def read(cls, value: JsonValue) -> _Mapping:
+        """The mapping, or :class:`DocumentError` (``fhir.invalid-extension``) when the
+        instrument's ``extensions.fhir`` is not what ``fhir instrument`` writes."""
+        try:
+            data = typing.cast(JsonObject, value)
+            items = {
+                str(link): str(item)
+                for item, link in typing.cast(JsonObject, data["items"]).items()
+            }
+            levels: dict[str, dict[tuple[str | None, str], str]] = {}
+            for scale, codes in typing.cast(JsonObject, data["levels"]).items():
+                levels[scale] = {}
+                for level, code in typing.cast(JsonObject, codes).items():
+                    coding = typing.cast(JsonObject, code)
+                    system = coding.get("system")
+                    key = (None if system is None else str(system), str(coding["code"]))
+                    levels[scale][key] = level
+            computed = frozenset(
+                str(link) for link in typing.cast(JsonObject, data["indices"]).values()
+            )
+            return cls(str(data["questionnaire"]), items, levels, computed)
+        except (KeyError, TypeError, AttributeError):
+            reason = "the instrument's FHIR mapping is not as fhir instrument writes it"
+            raise DocumentError(
+                Problem(f"/extensions/{MAPPING_KEY}", "fhir.invalid-extension", reason)
+            ) from None
+
+
+def _converted_assessment(
+    resource: JsonValue, compiled: CompiledInstrument, value: JsonValue, supplied: Supplied
+) -> Assessment:
+    """An assessment from a response to a converted Questionnaire: its answers by the
+    verbatim linkIds and codes the instrument keeps; ids and age from ``supplied``."""
+    instrument = compiled.instrument
+    mapping = _Mapping.read(value)
+    canonicals = [mapping.questionnaire, mapping.questionnaire.partition("|")[0]]
+    reason = (
+        f"the response does not answer the Questionnaire instrument {instrument.id} was made of"
+    )
+    reader, qr = _opened(resource, _CONVERTED_TOP, canonicals if canonicals[0] else [], reason)
+    data: JsonObject = {"document_type": "assessment"}
+    identifier = qr.get("identifier")
+    if identifier is None:
+        data["id"] = _identifier(reader, None, "/identifier", "", supplied.assessment_id)
+    else:
+        ident = reader.object(identifier, "/identifier", frozenset({"system", "value", "use"}))
+        data["id"] = reader.value(ident, "value", str, "/identifier")
+    data["instrument"] = {"id": instrument.id, "version": instrument.version}
+    data["assessment_date"] = _authored(reader, qr)
+    reader.origin.update({"/id": "/identifier/value", "/assessment_date": "/authored"})
+    reference = qr.get("subject")
+    keys = frozenset({"identifier", "reference", "display", "type"})
+    subject_ref = {} if reference is None else reader.object(reference, "/subject", keys)
+    case = subject_ref.get("identifier")
+    if case is not None:
+        case_object = reader.object(case, "/subject/identifier", frozenset({"system", "value"}))
+        case_id = reader.value(case_object, "value", str, "/subject/identifier")
+    else:
+        case_id = _identifier(reader, None, "/subject", "", supplied.case_id)
+    data["subject"] = {"case_id": case_id}
+    if supplied.age_months is None:
+        reader.fail("/subject", "fhir.missing", "the child's age is missing (give it as an option)")
+    else:
+        typing.cast(JsonObject, data["subject"])["age_months"] = supplied.age_months
+    answers: JsonObject = {}
+    _converted_items(reader, instrument, mapping, qr, "", answers)
+    if answers:
+        data["answers"] = answers
+    _supply_assessors(data, supplied)
+    return _assessment(reader, data, compiled, None)
+
+
+def _converted_items(
+    reader: _Reader,
+    instrument: Instrument,
+    mapping: _Mapping,
+    owner: JsonObject,
+    pointer: str,
+    answers: JsonObject,
+) -> None:
+    """Every answered item, at any depth: groups are read through, calculated items skipped."""
+    if "item" not in owner:
+        return
+    items = {item.id: item for item in instrument.items}
+    for element, at in reader.array(owner["item"], pointer + "/item"):
+        item = reader.object(element, at, frozenset({"linkId", "text", "answer", "item"}))
+        link_id = reader.value(item, "linkId", str, at)
+        if not isinstance(link_id, str) or link_id in mapping.computed:
+            continue
+        if link_id not in mapping.items:
+            if "answer" in item:
+                reason = "the linkId is not an item of the converted instrument"
+                reader.fail(at + "/linkId", "fhir.unknown-item", reason)
+            _converted_items(reader, instrument, mapping, item, at, answers)
+            continue
+        question = items[mapping.items[link_id]]
+        if question.id in answers:
+            reader.fail(at + "/linkId", "fhir.duplicate", "the item appears more than once")
+            continue
+        reader.origin[f"/answers/{question.id}"] = at
+        levels: list[JsonValue] = []
+        codes = mapping.levels.get(question.scale, {})
+        for answer, answer_at in reader.array(item.get("answer"), at + "/answer"):
+            value = reader.object(answer, answer_at, frozenset({"valueCoding"}))
+            coding_at = answer_at + "/valueCoding"
+            coding = reader.object(value.get("valueCoding"), coding_at, _CODING_KEYS)
+            code = reader.value(coding, "code", str, coding_at)
+            system = coding.get("system")
+            level = codes.get((system if isinstance(system, str) else None, str(code)))
+            if level is None and code is not None:
+                reason = "the coding is not an answer option of this question"
+                reader.fail(coding_at, "fhir.unknown-code", reason)
+            levels.append(level)
+        if question.response == "multiple":
+            answers[question.id] = {"levels": levels}
+        else:
+            if len(levels) > 1:
+                reader.fail(at + "/answer", "fhir.cardinality", "the question takes one answer")
+            answers[question.id] = {"level": levels[0] if levels else None}
+
+
+_CODING_KEYS = frozenset({"system", "code", "display", "version", "userSelected"})
