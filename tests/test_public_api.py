@@ -89,7 +89,6 @@ EXPECTED = [
     "Statistic",
     "StatisticFormat",
     "Summary",
-    "TraceInput",
     "TraceStep",
     "Unknowns",
     "WriteError",

@@ -128,7 +128,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
         "",
     ]
     raised = [flag for flag in summary.flags if flag.raised]
-    acute = [flag for flag in raised if flag.severity == "acute"]
+    acute = [flag for flag in raised if flags[flag.id].severity == "acute"]
     if acute:
         names = ", ".join(_label(flags[f.id].label, f.id, lang) for f in acute)
         lines.append(f"!! {w('flags')}: {names}")
@@ -165,7 +165,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
     if raised:
         lines.append(f"{w('flags')}:")
         lines.extend(
-            f"  {label('severity', flag.severity, lang):<8} "
+            f"  {label('severity', flags[flag.id].severity, lang):<8} "
             f"{_label(flags[flag.id].label, flag.id, lang)}"
             for flag in raised
         )
@@ -175,7 +175,9 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             value = "—" if result.value is None else num(result.value)
             band = f"  {band_name(result.id, result.band)}" if result.band else ""
             name = _label(indices[result.id].label, result.id, lang)
-            lines.append(f"  {label('side', result.side, lang):<10} {name}: {value}{band}")
+            lines.append(
+                f"  {label('side', indices[result.id].side, lang):<10} {name}: {value}{band}"
+            )
     lines.append(
         f"{w('resources')}: "
         + ", ".join(
@@ -211,7 +213,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
         width = max(map(len, results))
         lines.extend(
             f"  {result:<{width}} "
-            f"{_label(checks[check.id].label, check.id, lang)} ({check.legal_reference})"
+            f"{_label(checks[check.id].label, check.id, lang)} ({checks[check.id].legal_reference})"
             for result, check in zip(results, summary.process_checks, strict=True)
         )
     if summary.warnings:
