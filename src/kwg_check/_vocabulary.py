@@ -62,10 +62,11 @@ def label(concept: str, ident: str, lang: Lang) -> str:
     return ident if phrase is None else phrase.pick(lang)
 
 
-def localized(text: LocalizedText, lang: Lang) -> str:
-    """An instrument's text in ``lang``; a text not (yet) translated into ``lang`` is shown
-    in another language it has: English, German, then its first (``lint`` warns about a
-    missing translation with ``lint.translation-missing``)."""
+def localized(text: LocalizedText, lang: str) -> str:
+    """An instrument's text in ``lang`` (any tag: a French instrument's texts are shown in
+    French, see :func:`kwg_check._types.text_language`); a text not (yet) translated into
+    ``lang`` is shown in another language it has: English, German, then its first
+    (``lint`` warns about a missing translation with ``lint.translation-missing``)."""
     given = text.translations
     for tag in (lang, "en", "de"):
         if tag in given:

@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
@@ -36,7 +37,7 @@ from ._documents import (
     parse_summary,
 )
 from ._engine import score_json
-from ._errors import DocumentError, KwgCheckError, Problem
+from ._errors import DocumentError, KwgCheckError, LanguageFallbackWarning, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
 from ._lifecycle import parse_instrument_or_variant
 from ._model import Assessment, Instrument, InstrumentVariant, Summary
@@ -55,6 +56,7 @@ from ._types import (
     Lang,
     default_language,
     language,
+    library_language,
 )
 from ._version import __version__
 
@@ -1362,6 +1364,28 @@ def _discard_stdout() -> None:
         pass  # no file descriptor (a captured or replaced stdout): nothing flushes it at exit
 
 
+@contextlib.contextmanager
+def _notes() -> Iterator[None]:
+    """Say once, as a ``note:`` line on stderr, that the library's words fall back to
+    English for an instrument in a language it does not write; other warnings pass on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LanguageFallbackWarning)
+        try:
+            yield
+        finally:
+            fallbacks: dict[str, None] = {}
+            for shown in caught:
+                if isinstance(shown.message, LanguageFallbackWarning):
+                    fallbacks[shown.message.language] = None
+                else:
+                    warnings.showwarning(
+                        shown.message, shown.category, shown.filename, shown.lineno
+                    )
+            for tag in fallbacks:
+                note = phrase("cli.language-fallback", library_language(tag), tag=tag)
+                print(f"kwg-check: {note}", file=sys.stderr)
+
+
 _LANG = default_language(None)
 """The language of what is said before or outside a command: no instrument is involved."""
 
@@ -1382,7 +1406,8 @@ def _run(argv: Sequence[str] | None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         _refuse_output_over_input(args)
-        return handler(args)
+        with _notes():
+            return handler(args)
     except _UsageError as error:
         print(f"kwg-check: error: {error.said(_lang(args))}", file=sys.stderr)
         return EXIT_USAGE
