@@ -40,7 +40,14 @@ def _outputs(lang: kwg_check.Lang | None) -> dict[str, str]:
     instrument = _instrument()
     assessment = kwg_check.parse_assessment(_assessment_data())
     summary = kwg_check.score_assessment(assessment, instrument)
+    colleague_data = _assessment_data()
+    colleague_data["assessors"] = [{"id": "sw-2", "role": "social_worker"}]
+    colleague = kwg_check.parse_assessment(colleague_data)
+    consultation = kwg_check.consult([assessment, colleague], instrument)
+    agreement = kwg_check.agreement([assessment], [colleague], instrument)
     return {
+        "consult": kwg_check.render_consultation(consultation, lang=lang, format="md"),
+        "agreement": kwg_check.render_agreement(agreement, lang=lang, format="md"),
         "text": kwg_check.summary_text(summary, instrument, lang=lang),
         "describe": kwg_check.describe_instrument(instrument, lang=lang),
         "report": kwg_check.render_report(assessment, instrument, lang=lang, format="md"),
@@ -51,10 +58,16 @@ def test_without_lang_the_texts_stay_french_and_the_library_speaks_english() -> 
     with pytest.warns(kwg_check.LanguageFallbackWarning) as caught:
         outputs = _outputs(None)
     assert {warning.message.language for warning in caught} == {"fr"}  # type: ignore[union-attr]
-    library_words = {"text": "Outcome", "describe": "Scales", "report": "Final outcome"}
+    library_words = {
+        "consult": "consultation",
+        "agreement": "Agreement",
+        "text": "Outcome",
+        "describe": "Scales",
+        "report": "Final outcome",
+    }
     for name, output in outputs.items():
         assert library_words[name] in output, name
-        assert "Préoccupation" in output or "Soins de base" in output, name
+        assert [label for label in FRENCH_LABELS if label in output], name
         found = [label for label in ENGLISH_LABELS if label in output]
         assert not found, f"{name}: the English translation shown: {found}"
 

@@ -57,6 +57,7 @@ from ._types import (
     default_language,
     language,
     library_language,
+    text_language,
 )
 from ._version import __version__
 
@@ -321,8 +322,9 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
 
     registry = bundled_registry()
     for entry in registry.entries():
-        lang = language(args.lang, registry.get(entry.id, entry.version))
-        title = localized(entry.title, lang)
+        instrument = registry.get(entry.id, entry.version)
+        language(args.lang, instrument)  # a language the instrument is not written in: refused
+        title = localized(entry.title, text_language(args.lang, instrument))
         print(f"{entry.id}\t{entry.version}\t{title}")
     return EXIT_OK
 
