@@ -177,9 +177,10 @@ def _hook_repository(target: Path) -> str:
 
 
 def _documented_config(repository: Path, rev: str) -> str:
-    """The .pre-commit-config.yaml of docs/integration.md, pointed at ``repository``."""
+    """The first .pre-commit-config.yaml of docs/integration.md (validation; the second adds
+    the version-bump hook, tested in test_instrument_diff), pointed at ``repository``."""
     page = (ROOT / "docs" / "integration.md").read_text(encoding="utf-8")
-    (config,) = [
+    config, *_ = [
         block
         for block in re.findall(r"^```yaml\n(.*?)^```$", page, flags=re.DOTALL | re.MULTILINE)
         if block.startswith("# .pre-commit-config.yaml")
@@ -225,8 +226,9 @@ def test_pre_commit_hook_of_this_repository_in_a_consumer_repository(tmp_path: P
 
 def test_pre_commit_hook_definition_runs_kwg_check_validate_on_json_and_yaml() -> None:
     """What other repositories get: the command, the file types, the id the docs name."""
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "kwg-check-validate"
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["kwg-check-validate", "kwg-check-instrument-version"]
+    hook = hooks[0]
     assert hook["entry"] == "kwg-check validate"
     assert hook["language"] == "python"
     assert set(hook["types_or"]) == {"json", "yaml"}

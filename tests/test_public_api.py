@@ -90,7 +90,6 @@ EXPECTED = [
     "Statistic",
     "StatisticFormat",
     "Summary",
-    "TraceInput",
     "TraceStep",
     "Unknowns",
     "WriteError",

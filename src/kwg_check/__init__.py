@@ -94,7 +94,6 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
         Resource,
         Scale,
         Summary,
-        TraceInput,
         TraceStep,
     )
     from ._model._types import LocalizedText
@@ -203,7 +202,6 @@ __all__ = [
     "Statistic",
     "StatisticFormat",
     "Summary",
-    "TraceInput",
     "TraceStep",
     "Unknowns",
     "WriteError",
@@ -342,7 +340,6 @@ _HOMES: dict[str, str] = {
     "Resource": "._model",
     "Scale": "._model",
     "Summary": "._model",
-    "TraceInput": "._model",
     "TraceStep": "._model",
     "LocalizedText": "._model._types",
     "MigrationResult": "._lifecycle",

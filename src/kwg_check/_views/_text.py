@@ -136,7 +136,7 @@ def render_summary_text(
         "",
     ]
     raised = [flag for flag in summary.flags if flag.raised]
-    acute = [flag for flag in raised if flag.severity == "acute"]
+    acute = [flag for flag in raised if flags[flag.id].severity == "acute"]
     if acute:
         names = ", ".join(_label(flags[f.id].label, f.id, texts) for f in acute)
         lines.append(f"!! {w('flags')}: {names}")
@@ -173,7 +173,7 @@ def render_summary_text(
     if raised:
         lines.append(f"{w('flags')}:")
         lines.extend(
-            f"  {label('severity', flag.severity, lang):<8} "
+            f"  {label('severity', flags[flag.id].severity, lang):<8} "
             f"{_label(flags[flag.id].label, flag.id, texts)}"
             for flag in raised
         )
@@ -183,7 +183,9 @@ def render_summary_text(
             value = "—" if result.value is None else num(result.value)
             band = f"  {band_name(result.id, result.band)}" if result.band else ""
             name = _label(indices[result.id].label, result.id, texts)
-            lines.append(f"  {label('side', result.side, lang):<10} {name}: {value}{band}")
+            lines.append(
+                f"  {label('side', indices[result.id].side, lang):<10} {name}: {value}{band}"
+            )
     lines.append(
         f"{w('resources')}: "
         + ", ".join(
@@ -219,7 +221,8 @@ def render_summary_text(
         width = max(map(len, results))
         lines.extend(
             f"  {result:<{width}} "
-            f"{_label(checks[check.id].label, check.id, texts)} ({check.legal_reference})"
+            f"{_label(checks[check.id].label, check.id, texts)} "
+            f"({checks[check.id].legal_reference})"
             for result, check in zip(results, summary.process_checks, strict=True)
         )
     if summary.warnings:
