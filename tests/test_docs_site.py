@@ -193,7 +193,7 @@ def test_command_line_walkthrough_of_the_getting_started_page_runs(tmp_path: Pat
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "verified" in result.stderr
+    assert "bestätigt" in result.stderr
     assert json.loads((tmp_path / "summary.json").read_text())["document_type"] == "summary"
 
 

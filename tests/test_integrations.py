@@ -88,14 +88,14 @@ def test_validate_a_directory_of_valid_documents_exits_0(
     code = cli.main(["validate", str(tmp_path), str(INSTRUMENTS / "kwg_8a.yaml")])
     assert code == 0
     count = len(list(INSTRUMENTS.glob("*.yaml"))) + 1
-    assert f"{count} file(s) checked, 0 invalid" in capsys.readouterr().err
+    assert f"{count} Dateien geprüft, 0 ungültig" in capsys.readouterr().err
 
 
 def test_validate_a_missing_path_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["validate", str(tmp_path / "no-such-directory")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "Datei nicht gefunden" in capsys.readouterr().err
 
 
 # --- check-jsonschema -----------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_ajv_script_exit_codes_and_problem_lines(tmp_path: Path) -> None:
 
     result = _run(["node", script, "schemas/assessment.schema.json", str(good)])
     assert (result.returncode, result.stdout) == (0, ""), result.stderr
-    assert "1 file(s) checked, 0 invalid" in result.stderr
+    assert "1 Datei geprüft, 0 ungültig" in result.stderr
 
     files = [str(good), str(broken), str(unreadable)]
     result = _run(["node", script, "schemas/assessment.schema.json", *files])

@@ -67,6 +67,7 @@ EXPECTED = [
     "JsonValue",
     "Judgement",
     "KwgCheckError",
+    "LanguageFallbackWarning",
     "Lang",
     "Limits",
     "LoadError",

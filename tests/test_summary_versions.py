@@ -42,7 +42,7 @@ def test_a_v1_summary_verifies_on_the_command_line(
     code = main(["verify", str(summary), str(FIXTURES / f"{name}.assessment.json")])
     _, err = capsys.readouterr()
     assert code == 0, err
-    assert "verified" in err
+    assert "bestätigt" in err
 
 
 def test_a_changed_v1_summary_does_not_verify(

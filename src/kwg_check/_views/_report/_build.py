@@ -53,9 +53,12 @@ def _build(
     comparison: Comparison | None,
     trace: bool,
     resolved: Sequence[Assessment] = (),
+    *,
+    texts: str | None = None,
 ) -> _Document:
-    """The decision first (page 1 in print), then the details, then the appendix."""
-    labels = _Labels([instrument], lang)
+    """The decision first (page 1 in print), then the details, then the appendix; the
+    instrument's texts in ``texts`` (default: ``lang``)."""
+    labels = _Labels([instrument], lang, texts)
     header: list[_Block] = [_Facts(tuple(_header_facts(assessment, summary, instrument, labels)))]
     if instrument.disclaimer is not None:
         disclaimer = f"{labels.w('disclaimer')}: {labels.t(instrument.disclaimer)}"
