@@ -285,8 +285,8 @@ def test_cli_uses_the_available_cores_unless_jobs_is_given(
     def spy(*args: object, jobs: int, **kwargs: object) -> None:
         seen.append(jobs)
 
-    monkeypatch.setattr("kwg_check.cli.available_cores", lambda: 7)
-    monkeypatch.setattr("kwg_check.cli.write_batch", spy)
+    monkeypatch.setattr("kwg_check._batch.available_cores", lambda: 7)  # imported on use
+    monkeypatch.setattr("kwg_check._batch.write_batch", spy)
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"")
     main(["score-batch", str(source), "-o", str(tmp_path / "a.jsonl")])

@@ -151,9 +151,7 @@ def test_authoring_guide_builds_a_valid_instrument_and_the_promised_summary() ->
     summary = kwg_check.score_assessment(kwg_check.parse_assessment(data), compiled)
     document: Any = kwg_check.dump_document(summary)
     assert document["outcome"]["computed"] == "clarify"
-    assert document["indices"] == [
-        {"id": "care_load", "side": "risk", "value": "3", "band": "high"}
-    ]
+    assert document["indices"] == [{"id": "care_load", "value": "3", "band": "high"}]
     assert document["unknowns"]["items"] == ["injuries"]
     assert document["unknowns"]["clarify_first"] == ["injuries"]
     assert document["unknowns"]["range"] == {

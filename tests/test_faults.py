@@ -468,7 +468,7 @@ def test_ctrl_c_in_any_command_is_exit_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kwg_check.cli.render_report", interrupted)
+    monkeypatch.setattr("kwg_check._api.render_report", interrupted)  # imported on use
     assessment = tmp_path / "a.json"
     assessment.write_text(json.dumps(kwg_check.example_data("kwg8a-grey-zone-unknowns")))
     report = tmp_path / "r.html"
