@@ -176,7 +176,7 @@ def test_the_trace_appendix_breaks_no_identifier_and_no_header_inside(
     browser.set_window_size(794, 1123)  # A4 at 96 dpi: the width the print has
     spans = browser.find_elements(By.CSS_SELECTOR, "span.id")
     headers = browser.find_elements(By.CSS_SELECTOR, "table.trace th")
-    assert len(spans) > 100
+    assert len(spans) > 30  # the appendix holds the decision steps (summary v2) and their ids
     assert len(headers) == 6
     lines = browser.execute_script(
         "return arguments[0].map(e => e.getClientRects().length);", spans

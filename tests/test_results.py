@@ -88,9 +88,12 @@ def test_every_cell_of_the_action_matrix(level: str, finding: str) -> None:
     steps = [s for s in summary.trace if s.kind == "result"]
     assert steps[-1].result == MATRIX[level, finding]
     assert all(s.result is False for s in steps[:-1])
-    # The primary outcome is an input of the rows that read it.
-    first = steps[0]
-    assert [(i.ref, i.outcome) for i in first.inputs if i.ref == "outcome"] == [("outcome", level)]
+    # The rows are tried in the table's order up to the first that matches; what a row reads
+    # (the primary outcome, the finding) is in the instrument and the summary's sections.
+    (action_result,) = compiled("family_reassessment").instrument.results
+    rows = [row.id for row in action_result.table]
+    assert [s.explanation.params["rule"] for s in steps] == rows[: len(steps)]
+    assert {s.id for s in steps} == {"action"}
 
 
 @pytest.mark.parametrize(
