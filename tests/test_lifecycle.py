@@ -378,3 +378,29 @@ def test_cli_migrate_writes_the_assessment_and_lists_what_was_not_carried(
     assert migrated.migrated_from is not None
     assert migrated.migrated_from.id == "kwg_8a_musterstadt"
     assert main(["migrate", str(source), "--to", "kwg_8a@7.0.0"]) == 1
+
+
+def test_the_impact_of_the_county_variant_over_the_bundled_examples() -> None:
+    """The county moves the cut-off of "elevated" risk from 8 to 7 and adds an item no
+    example answers. By hand from the examples' risk totals under 1.1.0 (3.0, 3.5, 6.0, 10.0,
+    15.5, 15.5, 17.0, 17.5, 18.5, 27.0, 29.0, 34.5): none lies in [7, 8), so no band moves,
+    and the unanswered new item counts nothing; every outcome stays as it was."""
+    examples = [
+        kwg_check.parse_assessment(kwg_check.example_data(e.name))
+        for e in kwg_check.examples()
+        if e.name.startswith("kwg8a-")
+    ]
+    totals = sorted(
+        next(i.value for i in kwg_check.score_assessment(a, NEW).indices if i.id == "risk_total")
+        or 0
+        for a in examples
+    )
+    assert not [t for t in totals if 7 <= t < 8]
+    impact = kwg_check.instrument_impact(NEW, REGISTRY.get("kwg_8a_musterstadt"), examples)
+    assert (impact.assessments, impact.changed, impact.failed) == (12, 0, ())
+    assert impact.table == {
+        "no_need": {"no_need": 1},
+        "need_for_help": {"need_for_help": 3},
+        "latent": {"latent": 6},
+        "acute": {"acute": 2},
+    }
