@@ -947,6 +947,13 @@ VOCABULARY: Mapping[str, W] = {
         "vorsichtig: eine Schranke aller Möglichkeiten, eventuell weiter",
     ),
     "report.clarify": W("Clarify first", "Zuerst klären"),
+    "report.results": W("Further results", "Weitere Ergebnisse"),
+    "report.result.range": W(
+        "the unknowns allow {low} to {high}", "das Unbekannte lässt {low} bis {high} zu"
+    ),
+    "report.result.clarify": W("clarify first: {items}", "zuerst klären: {items}"),
+    "report.index.range": W("Range under unknowns", "Spanne bei Unbekanntem"),
+    "report.index.range.value": W("{low} to {high}", "{low} bis {high}"),
     "report.clarify.none": W(
         "No single unknown item could change the outcome by itself.",
         "Kein einzelnes unbekanntes Merkmal könnte das Ergebnis allein ändern.",
