@@ -377,6 +377,7 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.id": W("Id", "Kennung"),
     "sheet.version": W("Version", "Version"),
     "sheet.licence": W("Licence", "Lizenz"),
+    "sheet.subjects": W("Assesses", "Eingeschätzt werden"),
     "sheet.method": W("Method", "Methode"),
     "sheet.method.decision_table": W("decision table", "Entscheidungstabelle"),
     "sheet.method.professional_judgement": W(
