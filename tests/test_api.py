@@ -33,6 +33,7 @@ LAYERS = {
     "_instrument_diff": 5,
     "_types": 5,
     "_vocabulary": 5,
+    "_phrases": 5,
     "_batch": 6,
     "_check": 6,
     "_views": 6,

@@ -221,12 +221,12 @@ def test_the_cli_shows_progress_only_on_a_terminal(
     source.write_bytes(example_line("kwg8a-no-need-preschool") + b"\n")
     output = str(tmp_path / "out.jsonl")
     assert main(["score-batch", str(source), "-o", output]) == 0
-    assert capsys.readouterr().err == "1 line(s): 1 scored, 0 invalid\n"
+    assert capsys.readouterr().err == "1 Zeile: 1 bewertet, 0 ungültig\n"
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["score-batch", str(source), "-o", output]) == 0
-    bar, _, count = terminal.getvalue().rpartition("1 line(s)")
-    assert count == ": 1 scored, 0 invalid\n"
+    bar, _, count = terminal.getvalue().rpartition("1 Zeile")
+    assert count == ": 1 bewertet, 0 ungültig\n"
     assert "1 lines" in bar  # tqdm's counter with the unit " lines"
 
 
@@ -239,7 +239,7 @@ def test_cli_exit_code_is_1_when_any_line_is_invalid_and_output_has_every_line(
     output = tmp_path / "out.jsonl"
     assert main(["score-batch", str(source), "-o", str(output), "--jobs", "1"]) == 1
     assert [r["line"] for r in records(output.read_bytes())] == [1, 2, 3, 4]
-    assert capsys.readouterr().err == "4 line(s): 2 scored, 2 invalid\n"
+    assert capsys.readouterr().err == "4 Zeilen: 2 bewertet, 2 ungültig\n"
 
 
 def test_cli_reads_stdin_and_writes_stdout_by_default(
@@ -268,7 +268,7 @@ def test_cli_missing_input_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["score-batch", str(tmp_path / "absent.jsonl")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "Datei nicht gefunden" in capsys.readouterr().err
 
 
 def test_available_cores_counts_the_cores_this_process_may_use() -> None:
@@ -285,8 +285,8 @@ def test_cli_uses_the_available_cores_unless_jobs_is_given(
     def spy(*args: object, jobs: int, **kwargs: object) -> None:
         seen.append(jobs)
 
-    monkeypatch.setattr("kwg_check.cli.available_cores", lambda: 7)
-    monkeypatch.setattr("kwg_check.cli.write_batch", spy)
+    monkeypatch.setattr("kwg_check._batch.available_cores", lambda: 7)  # imported on use
+    monkeypatch.setattr("kwg_check._batch.write_batch", spy)
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"")
     main(["score-batch", str(source), "-o", str(tmp_path / "a.jsonl")])

@@ -282,6 +282,16 @@ def test_decision_table_outcomes_never_rise_and_end_with_the_default() -> None:
     assert all(rule.rationale.de and rule.rationale.en for rule in table)
 
 
+def test_the_grey_zone_protection_plan_names_the_concerns_no_resource_answers() -> None:
+    """The grey-zone case ties resources or planned help to most of its concerns;
+    appearance and parenting have none yet, so the plan is not complete."""
+    summary = _example("kwg8a-grey-zone-unknowns")
+    (check,) = (c for c in summary.process_checks if c.id == "protection_plan")
+    assert check.result == "fail"
+    assert check.reason is not None
+    assert check.reason.params["domains"] == ["appearance", "parenting"]
+
+
 def test_process_checks_cite_the_law() -> None:
     checks = {c.id: (c.requirement.check, c.legal_reference) for c in _instrument().process_checks}
     assert checks == {
@@ -290,6 +300,7 @@ def test_process_checks_cite_the_law() -> None:
         "child_involved": ("participation", "§ 8a Abs. 1 Satz 2 SGB VIII"),
         "specialist_consulted": ("consultation", "§ 8a Abs. 4 Satz 1 Nr. 2 SGB VIII"),
         "evidence_documented": ("evidence", "§ 8a Abs. 1 SGB VIII; Dokumentationspflicht"),
+        "protection_plan": ("concerns_answered", "§ 8a Abs. 1 SGB VIII; § 36 Abs. 2 SGB VIII"),
     }
 
 
@@ -446,7 +457,9 @@ def test_no_need_preschool() -> None:
     # 3.5 is below the "strains" threshold 4, so no rule but the default matches.
     assert _rule_steps(summary)[-2:] == [("strains", False), ("default", "no_need")]
     assert summary.outcome.forms_of_endangerment == []
-    assert _checks(summary) == ALL_PASS
+    assert _checks(summary) == ALL_PASS | {
+        "protection_plan": "not_applicable"
+    }  # below latent: no protection plan asked
     assert summary.warnings == []
 
 
@@ -473,7 +486,9 @@ def test_need_for_help_school_child() -> None:
     assert ("elevated_without_support", False) in _rule_steps(summary)
     assert _rule_steps(summary)[-1] == ("elevated", "need_for_help")
     assert summary.outcome.forms_of_endangerment == ["neglect"]
-    assert _checks(summary) == ALL_PASS
+    assert _checks(summary) == ALL_PASS | {
+        "protection_plan": "not_applicable"
+    }  # below latent: no protection plan asked
 
 
 def test_latent_infant_feeding_raised_by_the_infant_policy() -> None:
@@ -499,7 +514,9 @@ def test_latent_infant_feeding_raised_by_the_infant_policy() -> None:
     assert (summary.outcome.computed, summary.outcome.final) == ("latent", "latent")
     assert summary.outcome.traffic_light == "yellow"
     # The infant could not be interviewed; the documented reason makes the check pass.
-    assert _checks(summary) == ALL_PASS
+    assert _checks(summary) == ALL_PASS | {
+        "protection_plan": "fail"
+    }  # a concern no resource or planned help answers
     items = {item.id: item for item in summary.items}
     assert items["child_statements"].status == "not_applicable"
     assert items["infant_feeding"].concerning is True
@@ -543,7 +560,9 @@ def test_acute_teenager_without_cooperation() -> None:
         "physical_abuse",  # the young person's statement about being grabbed
         "sexual_violence",  # danger of exploitation
     ]
-    assert _checks(summary) == ALL_PASS
+    assert _checks(summary) == ALL_PASS | {
+        "protection_plan": "fail"
+    }  # a concern no resource or planned help answers
     # The 2023 file entry is older than 90 days: a warning, never a block.
     assert [w.code for w in summary.warnings] == ["evidence.stale"]
     assert summary.warnings[0].pointer.startswith("/answers/prior_endangerment/evidence/0")
@@ -607,7 +626,7 @@ def test_grey_zone_with_unknowns() -> None:
     ]
     # The parents were not reached (reason documented: pass); one concerning rating lacks
     # evidence (the school's written report is still missing).
-    assert _checks(summary) == ALL_PASS | {"evidence_documented": "fail"}
+    assert _checks(summary) == ALL_PASS | {"evidence_documented": "fail", "protection_plan": "fail"}
     assert [(w.code, w.pointer) for w in summary.warnings] == [
         ("evidence.missing", "/answers/school_support/evidence")
     ]
@@ -654,7 +673,9 @@ def test_acute_floor_holds_despite_resources_and_protective_factors() -> None:
     assert summary.outcome.forms_of_endangerment == ["physical_abuse"]
     available = sum(r.available for r in summary.resources)
     assert available == 5  # every category has an available resource, yet the floor holds
-    assert _checks(summary) == ALL_PASS
+    assert _checks(summary) == ALL_PASS | {
+        "protection_plan": "fail"
+    }  # a concern no resource or planned help answers
 
 
 def test_override_cannot_go_below_the_floor() -> None:
@@ -691,7 +712,9 @@ def test_override_one_level_up_shows_computed_and_final() -> None:
     )
     assert outcome.override.levels == 1
     assert (outcome.traffic_light, outcome.statistic_category) == ("yellow", "latent_endangerment")
-    assert _checks(summary) == ALL_PASS
+    assert _checks(summary) == ALL_PASS | {
+        "protection_plan": "fail"
+    }  # a concern no resource or planned help answers
 
 
 @pytest.mark.parametrize(
@@ -732,7 +755,9 @@ def test_provider_consults_the_child_protection_specialist() -> None:
     }
     assert _raised(summary) == []
     assert _rule_steps(summary)[-1] == ("elevated_without_support", "latent")
-    assert _checks(summary) == ALL_PASS | {"specialist_consulted": "pass"}
+    assert _checks(summary) == ALL_PASS | {"specialist_consulted": "pass"} | {
+        "protection_plan": "fail"
+    }  # a concern no resource or planned help answers
     data = _example_data("kwg8a-provider-kita-specialist-consulted")
     del data["consultations"]
     assert _checks(_score(data))["specialist_consulted"] == "fail"

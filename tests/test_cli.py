@@ -48,7 +48,7 @@ def test_validate_accepts_every_bundled_instrument_and_example(
     files += [write(tmp_path, f"{e.name}.json", example(e.name)) for e in kwg_check.examples()]
     code, out, err = run(["validate", *files], capsys)
     assert (code, out) == (0, "")
-    assert f"{len(files)} file(s) checked, 0 invalid" in err
+    assert f"{len(files)} Dateien geprüft, 0 ungültig" in err
 
 
 def test_validate_prints_one_line_per_problem_and_exits_1(
@@ -198,7 +198,7 @@ def test_verify_accepts_a_fresh_summary_and_reports_a_tampered_one(
     stored.write_text(out, encoding="utf-8")
     code, _, err = run(["verify", str(stored), assessment], capsys)
     assert code == 0
-    assert "verified" in err
+    assert "bestätigt" in err
 
     tampered = json.loads(out)
     tampered["outcome"]["final"] = "acute"
@@ -301,7 +301,7 @@ def test_validate_rejects_an_assessment_whose_instrument_is_unknown(
     assert out.startswith(f"{path}:/instrument: registry.unknown-instrument: ")
     assert hint in out
     assert "kwg-check instruments" in out
-    assert "1 file(s) checked, 1 invalid" in err
+    assert "1 Datei geprüft, 1 ungültig" in err
     code, out, _ = run(["validate", "--format", "json", path], capsys)
     assert code == 1
     assert [(r["valid"], r["problems"][0]["code"]) for r in json.loads(out)] == [
@@ -309,7 +309,7 @@ def test_validate_rejects_an_assessment_whose_instrument_is_unknown(
     ]
     code, out, err = run(["validate", "--schema-only", path], capsys)
     assert (code, out) == (0, "")
-    assert "1 file(s) checked, 0 invalid" in err
+    assert "1 Datei geprüft, 0 ungültig" in err
 
 
 def _summary(name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> dict[str, object]:
@@ -339,7 +339,7 @@ def test_validate_checks_a_summary_against_its_instrument(
         [f"{bad}:/items/0/id", "summary.unknown-reference"],
         [f"{unknown}:/instrument", "registry.unknown-instrument"],
     ]
-    assert "3 file(s) checked, 2 invalid" in err
+    assert "3 Dateien geprüft, 2 ungültig" in err
     code, out, _ = run(["validate", "--schema-only", good, bad, unknown], capsys)
     assert (code, out) == (0, "")
 
@@ -350,7 +350,7 @@ def test_validate_accepts_the_bundled_instrument_file_given_explicitly(
     bundled = str(ROOT / "src/kwg_check/data/instruments/kwg_8a-1.1.0.yaml")
     code, out, err = run(["validate", bundled, "--instrument", bundled], capsys)
     assert (code, out) == (0, "")
-    assert "1 file(s) checked, 0 invalid" in err
+    assert "1 Datei geprüft, 0 ungültig" in err
 
 
 def test_a_different_instrument_with_a_known_id_and_version_names_both_sources(
@@ -385,7 +385,7 @@ def test_validate_knows_the_instruments_of_every_directory_given(
     assert (code, out) == (0, "")
     code, _, err = run(["validate", assessment, "--instruments", str(tmp_path / "no")], capsys)
     assert code == 2
-    assert "no such directory" in err
+    assert "Verzeichnis nicht gefunden" in err
 
 
 # --- verify compares empty lists as values (issue 12, item 7) -------------------------------
@@ -413,7 +413,7 @@ def test_verify_shows_an_emptied_list_as_one_difference_with_both_values(
         f"{path}:/unknowns/clarify_first: verify.difference: "
         f"stored {json.dumps(stored)}, recomputed {json.dumps(recomputed)}"
     ]
-    assert "1 difference(s)" in err
+    assert "1 Abweichung" in err
 
 
 # --- messages that named the wrong thing (issue 12, item 8) ---------------------------------
@@ -429,8 +429,8 @@ def test_a_directory_where_one_file_is_expected_is_a_usage_error(
 ) -> None:
     code, out, err = run([part.format(dir=tmp_path) for part in argv], capsys)
     assert (code, out) == (2, "")
-    assert f"{tmp_path}: is a directory" in err
-    assert "no such file" not in err
+    assert f"{tmp_path}: ist ein Verzeichnis" in err
+    assert "Datei nicht gefunden" not in err
 
 
 def test_an_unknown_instrument_id_on_the_command_line_suggests_the_closest(

@@ -14,7 +14,7 @@ from kwg_check._codes import CODES, WARNINGS
 PACKAGE = Path(kwg_check.__file__).resolve().parent
 CODE_LIKE = re.compile(r"[a-z]+\.[a-z0-9_-]+")
 KEBAB = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*")
-WORD_LOOKUPS = {"w", "word", "plural", "label", "sheet"}
+WORD_LOOKUPS = {"w", "word", "plural", "label", "sheet", "phrase", "_UsageError", "_stopped"}
 """Functions that look up the views' own words, whose keys look like codes but are none."""
 
 

@@ -36,7 +36,7 @@ def _condition_classes() -> set[type[Part]]:
 
 def test_declaration_lists_every_condition_class() -> None:
     assert set(TAG_OF_KIND) == _condition_classes()
-    assert len(TAG_OF_KIND) == 10
+    assert len(TAG_OF_KIND) == 11
 
 
 def test_each_kind_is_tagged_with_its_one_key() -> None:
@@ -58,6 +58,7 @@ def test_each_key_parses_to_its_kind(kind: type[Part]) -> None:
         "band": {"index": "x", "band": "b"},
         "flag": "f",
         "age_months": {"from_months": 1},
+        "result": {"result": "r", "at_least": "v"},
     }
     tag = TAG_OF_KIND[kind]
     parsed = TypeAdapter(Condition).validate_python({tag: examples[tag]})

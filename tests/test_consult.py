@@ -171,7 +171,7 @@ def test_one_assessment_is_a_usage_error_and_too_few_in_the_api(
 ) -> None:
     first, _ = _pair()
     assert main(["consult", *_files(tmp_path, first)]) == 2
-    assert "at least two" in capsys.readouterr().err
+    assert "mindestens zwei" in capsys.readouterr().err
     with pytest.raises(kwg_check.ComparisonError) as caught:
         _consult(first)
     assert caught.value.code == "consult.too-few"

@@ -151,9 +151,7 @@ def test_authoring_guide_builds_a_valid_instrument_and_the_promised_summary() ->
     summary = kwg_check.score_assessment(kwg_check.parse_assessment(data), compiled)
     document: Any = kwg_check.dump_document(summary)
     assert document["outcome"]["computed"] == "clarify"
-    assert document["indices"] == [
-        {"id": "care_load", "side": "risk", "value": "3", "band": "high"}
-    ]
+    assert document["indices"] == [{"id": "care_load", "value": "3", "band": "high"}]
     assert document["unknowns"]["items"] == ["injuries"]
     assert document["unknowns"]["clarify_first"] == ["injuries"]
     assert document["unknowns"]["range"] == {
@@ -193,7 +191,7 @@ def test_command_line_walkthrough_of_the_getting_started_page_runs(tmp_path: Pat
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "verified" in result.stderr
+    assert "bestätigt" in result.stderr
     assert json.loads((tmp_path / "summary.json").read_text())["document_type"] == "summary"
 
 

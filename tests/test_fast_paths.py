@@ -45,7 +45,7 @@ from kwg_check._io import (
 )
 from kwg_check._model import Summary
 from kwg_check._model._trusted import construct, dump
-from kwg_check._model.summary import TraceInput
+from kwg_check._model.summary import ItemResult
 from strategies import examples
 
 # --------------------------------------------------------------------------------------------
@@ -248,21 +248,21 @@ def test_constructed_summary_equals_the_validated_one(name: str, data: dict[str,
 
 def test_dump_writes_fields_in_model_order_whatever_the_order_given() -> None:
     """The JSON value lists fields as ``model_dump`` does, in the model's order."""
-    given = {"weight": Decimal("2.50"), "ref": "x", "raised": False, "level": "low"}
-    expected = TraceInput.model_validate(given).model_dump(
+    given = {"weight": Decimal("2.50"), "id": "x", "concerning": True, "level": "low"}
+    expected = ItemResult.model_validate(given).model_dump(
         mode="json", by_alias=True, exclude_defaults=True
     )
-    assert list(dump(TraceInput, given).items()) == list(expected.items())
-    assert list(expected) == ["ref", "level", "weight", "raised"]
+    assert list(dump(ItemResult, given).items()) == list(expected.items())
+    assert list(expected) == ["id", "level", "weight", "concerning"]
 
 
 @pytest.mark.parametrize("build", [construct, dump])
 def test_trusted_building_rejects_unknown_fields_and_null(build: Any) -> None:
     """Trusted input still has a shape: a stray key or a null is a programming error."""
     with pytest.raises(TypeError):
-        build(TraceInput, {"ref": "x", "surprise": 1})
+        build(ItemResult, {"id": "x", "surprise": 1})
     with pytest.raises(TypeError):
-        build(TraceInput, {"ref": "x", "level": None})
+        build(ItemResult, {"id": "x", "level": None})
 
 
 # --------------------------------------------------------------------------------------------

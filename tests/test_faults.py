@@ -32,7 +32,7 @@ from kwg_check import _batch
 from kwg_check.cli import main
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="uses /proc and /dev/full")
-STOPPED = re.compile(r"^kwg-check: error: (\d+) line\(s\) written before the run stopped: .+\n$")
+STOPPED = re.compile(r"^kwg-check: error: (\d+) Zeilen? vor dem Abbruch geschrieben: .+\n$")
 
 
 def example_line(name: str) -> bytes:
@@ -111,7 +111,7 @@ def test_score_batch_refuses_an_output_that_is_its_input_and_leaves_it_untouched
         given = "-"
         monkeypatch.setattr("sys.stdin", source.open("r"))
     assert main(["score-batch", given, "-o", str(output)]) == 2
-    assert "the output is the input" in one_line_error(capsys.readouterr().err)
+    assert "die Ausgabe ist die Eingabe" in one_line_error(capsys.readouterr().err)
     assert source.read_bytes() == content
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")) == []
 
@@ -128,7 +128,7 @@ def test_report_refuses_to_write_over_any_of_its_inputs(
     argv = ["report", str(assessment), "--format", "md", "-o"]
     argv += [str(assessment)] if option is None else [str(other), option, str(other)]
     assert main(argv) == 2
-    assert "the output is the input" in one_line_error(capsys.readouterr().err)
+    assert "die Ausgabe ist die Eingabe" in one_line_error(capsys.readouterr().err)
     assert other.read_bytes() == before
     assert assessment.read_bytes() == before
 
@@ -158,7 +158,7 @@ def test_a_batch_that_runs_out_of_space_keeps_the_old_output_and_resumes_to_the_
     assert main(["score-batch", str(source), "-o", str(output), "--resume"]) == 1
     assert output.read_bytes() == full
     assert not partial.exists()
-    assert capsys.readouterr().err == "150 line(s): 136 scored, 14 invalid\n"
+    assert capsys.readouterr().err == "150 Zeilen: 136 bewertet, 14 ungültig\n"
 
 
 @linux_only
@@ -171,7 +171,7 @@ def test_a_report_that_runs_out_of_space_keeps_the_old_report(tmp_path: Path) ->
     argv = ["report", str(assessment), "--format", "md", "-o", str(report)]
     run = command(*argv, limit=2000)
     assert run.returncode == 2
-    assert "old.md: cannot write (File too large)" in one_line_error(run.stderr)
+    assert "old.md: Schreiben nicht möglich (File too large)" in one_line_error(run.stderr)
     assert report.read_bytes() == before
     assert {p.name for p in tmp_path.iterdir()} == {"a.json", "old.md"}
 
@@ -212,7 +212,7 @@ def test_resume_continues_from_the_complete_records_and_gives_the_full_output(
     assert main(["score-batch", str(source), "-o", str(output), "--resume"]) == 1
     assert output.read_bytes() == full
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
-    assert capsys.readouterr().err == "150 line(s): 136 scored, 14 invalid\n"
+    assert capsys.readouterr().err == "150 Zeilen: 136 bewertet, 14 ungültig\n"
 
 
 def test_resume_without_an_earlier_output_scores_everything(
@@ -249,7 +249,7 @@ def test_resume_refuses_an_output_of_another_run_and_changes_nothing(
     output = tmp_path / "out.jsonl"
     output.write_bytes(earlier)
     assert main(["score-batch", str(source), "-o", str(output), "--resume"]) == 2
-    assert "cannot resume" in one_line_error(capsys.readouterr().err)
+    assert "Fortsetzen nicht möglich" in one_line_error(capsys.readouterr().err)
     assert output.read_bytes() == earlier
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 
@@ -258,7 +258,7 @@ def test_resume_to_standard_output_is_a_usage_error(
     scored: tuple[Path, bytes], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["score-batch", str(scored[0]), "--resume"]) == 2
-    assert "--resume needs -o" in one_line_error(capsys.readouterr().err)
+    assert "--resume braucht -o" in one_line_error(capsys.readouterr().err)
 
 
 def test_first_line_numbers_a_partial_input_as_lines_of_the_whole(
@@ -277,7 +277,7 @@ def test_first_line_numbers_a_partial_input_as_lines_of_the_whole(
     argv = ["score-batch", str(rest), "-o", str(output), "--first-line", "101", "--resume"]
     assert main(argv) == 1
     assert output.read_bytes() == tail
-    assert capsys.readouterr().err.endswith("50 line(s): 45 scored, 5 invalid\n")
+    assert capsys.readouterr().err.endswith("50 Zeilen: 45 bewertet, 5 ungültig\n")
 
 
 @linux_only
@@ -328,7 +328,7 @@ def test_an_output_path_that_cannot_be_written_is_one_line_and_exit_2(
         argv = ["report", str(assessment), "-o", target]
     assert main(argv) == 2
     message = one_line_error(capsys.readouterr().err)
-    assert ("is a directory" if bad == "directory" else "cannot write") in message
+    assert ("ist ein Verzeichnis" if bad == "directory" else "Schreiben nicht möglich") in message
 
 
 @linux_only
@@ -339,7 +339,7 @@ def test_score_batch_to_a_full_device_stops_with_exit_3_and_the_count(
     assert main(["score-batch", str(scored[0]), "-o", "/dev/full"]) == 3
     message = one_line_error(capsys.readouterr().err)
     assert message == (
-        "kwg-check: error: 0 line(s) written before the run stopped: No space left on device\n"
+        "kwg-check: error: 0 Zeilen vor dem Abbruch geschrieben: No space left on device\n"
     )
 
 
@@ -398,7 +398,8 @@ def test_every_command_ends_a_full_standard_output_with_one_line(
         else:
             assert code == 2, argv
             assert message == (
-                "kwg-check: error: cannot write to standard output (No space left on device)\n"
+                "kwg-check: error: Schreiben auf die Standardausgabe nicht möglich "
+                "(No space left on device)\n"
             ), argv
 
 
@@ -452,8 +453,8 @@ def test_ctrl_c_in_a_batch_is_exit_130_with_the_count_and_a_resumable_output(
     output = tmp_path / "out.jsonl"
     assert main(["score-batch", "-", "-o", str(output), "--jobs", "1"]) == 130
     message = one_line_error(capsys.readouterr().err)
-    assert message.startswith("kwg-check: error: 64 line(s) written before the run stopped: ")
-    assert "interrupted" in message
+    assert message.startswith("kwg-check: error: 64 Zeilen vor dem Abbruch geschrieben: ")
+    assert "abgebrochen" in message
     assert not output.exists()
     assert (tmp_path / "out.jsonl.partial").read_bytes() == cut(full, 64, 0)
     # One job: the fake stdin above cannot be closed, which a forked worker does at start.
@@ -467,12 +468,12 @@ def test_ctrl_c_in_any_command_is_exit_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kwg_check.cli.render_report", interrupted)
+    monkeypatch.setattr("kwg_check._api.render_report", interrupted)  # imported on use
     assessment = tmp_path / "a.json"
     assessment.write_text(json.dumps(kwg_check.example_data("kwg8a-grey-zone-unknowns")))
     report = tmp_path / "r.html"
     assert main(["report", str(assessment), "-o", str(report)]) == 130
-    assert one_line_error(capsys.readouterr().err) == "kwg-check: interrupted\n"
+    assert one_line_error(capsys.readouterr().err) == "kwg-check: abgebrochen\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
 
 
@@ -499,7 +500,7 @@ def test_a_killed_worker_stops_the_batch_with_exit_3_and_the_count(
     message = one_line_error(capsys.readouterr().err)
     match = STOPPED.match(message)
     assert match is not None
-    assert "a worker process died" in message
+    assert "ein Arbeitsprozess ist abgestürzt" in message
     assert int(match[1]) in (0, 64)
     assert not output.exists()
 

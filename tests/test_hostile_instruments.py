@@ -117,6 +117,10 @@ def test_a_long_index_chain_scores_and_clarifies_like_a_full_evaluation() -> Non
     assert summary.outcome.computed == "low"
     assert summary.unknowns is not None
     assert summary.unknowns.clarify_first == ["i0", "i500", "i1000"]
+    # The index ranges of so deep a chain stop at the work budget (each evaluation runs
+    # down the chain; unbounded, they took minutes) and keep the sound abstract bound.
+    assert summary.unknowns.indices is not None
+    assert "conservative" in {r.method for r in summary.unknowns.indices}
 
 
 def test_the_applicability_chain_is_clarified_like_a_full_evaluation() -> None:

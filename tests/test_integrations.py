@@ -88,14 +88,14 @@ def test_validate_a_directory_of_valid_documents_exits_0(
     code = cli.main(["validate", str(tmp_path), str(INSTRUMENTS / "kwg_8a.yaml")])
     assert code == 0
     count = len(list(INSTRUMENTS.glob("*.yaml"))) + 1
-    assert f"{count} file(s) checked, 0 invalid" in capsys.readouterr().err
+    assert f"{count} Dateien geprüft, 0 ungültig" in capsys.readouterr().err
 
 
 def test_validate_a_missing_path_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["validate", str(tmp_path / "no-such-directory")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "Datei nicht gefunden" in capsys.readouterr().err
 
 
 # --- check-jsonschema -----------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_ajv_script_exit_codes_and_problem_lines(tmp_path: Path) -> None:
 
     result = _run(["node", script, "schemas/assessment.schema.json", str(good)])
     assert (result.returncode, result.stdout) == (0, ""), result.stderr
-    assert "1 file(s) checked, 0 invalid" in result.stderr
+    assert "1 Datei geprüft, 0 ungültig" in result.stderr
 
     files = [str(good), str(broken), str(unreadable)]
     result = _run(["node", script, "schemas/assessment.schema.json", *files])
@@ -177,9 +177,10 @@ def _hook_repository(target: Path) -> str:
 
 
 def _documented_config(repository: Path, rev: str) -> str:
-    """The .pre-commit-config.yaml of docs/integration.md, pointed at ``repository``."""
+    """The first .pre-commit-config.yaml of docs/integration.md (validation; the second adds
+    the version-bump hook, tested in test_instrument_diff), pointed at ``repository``."""
     page = (ROOT / "docs" / "integration.md").read_text(encoding="utf-8")
-    (config,) = [
+    config, *_ = [
         block
         for block in re.findall(r"^```yaml\n(.*?)^```$", page, flags=re.DOTALL | re.MULTILINE)
         if block.startswith("# .pre-commit-config.yaml")
@@ -225,8 +226,9 @@ def test_pre_commit_hook_of_this_repository_in_a_consumer_repository(tmp_path: P
 
 def test_pre_commit_hook_definition_runs_kwg_check_validate_on_json_and_yaml() -> None:
     """What other repositories get: the command, the file types, the id the docs name."""
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "kwg-check-validate"
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["kwg-check-validate", "kwg-check-instrument-version"]
+    hook = hooks[0]
     assert hook["entry"] == "kwg-check validate"
     assert hook["language"] == "python"
     assert set(hook["types_or"]) == {"json", "yaml"}

@@ -148,7 +148,8 @@ def test_html_report_has_every_section_and_the_outcome_first(name: str, lang: st
         label = next(f.label for f in instrument.flags if f.id == flag.id)
         shown = label.translations[lang] in first_page
         assert shown == flag.raised, flag.id
-    acute = any(f.raised and f.severity == "acute" for f in summary.flags)
+    severity = {flag.id: flag.severity for flag in instrument.flags}
+    acute = any(f.raised and severity[f.id] == "acute" for f in summary.flags)
     alerts = [attrs for tag, attrs in tags.tags if attrs.get("role") == "alert"]
     assert len(alerts) == int(acute)
     if acute:
@@ -297,7 +298,8 @@ def test_the_decision_comes_first_with_its_colour_range_clarify_first_and_failed
             assert checks[check.id] not in text
     for flag in summary.flags:
         flag_label = next(label(f) for f in instrument.flags if f.id == flag.id)
-        assert (flag_label in text) == (flag.raised and flag.severity != "acute")
+        severity = next(f.severity for f in instrument.flags if f.id == flag.id)
+        assert (flag_label in text) == (flag.raised and severity != "acute")
 
 
 @pytest.mark.parametrize(
@@ -351,8 +353,8 @@ def test_identifiers_and_dates_are_never_broken_inside() -> None:
     assert '<span class="id">28.04.2026</span>' in _section(document, "items")
     trace = _section(document, "appendix")
     step_ids = {step.id for step in summary.trace}
-    assert "infant_crying_stress" in step_ids
-    assert '<td><span class="id">infant_crying_stress</span></td>' in trace
+    assert "high_risk_no_cooperation" in step_ids
+    assert '<td><span class="id">high_risk_no_cooperation</span></td>' in trace
     assert re.search(r"<td>[a-z_]{20}", trace) is None  # every id cell is wrapped
 
 
@@ -901,10 +903,10 @@ def test_unremarkable_items_share_rows_and_only_concerning_levels_show_anchors()
         answer = assessment.answers.get(result.id)
         written = answer is not None and bool(answer.evidence or answer.note)
         if result.status == "not_applicable":
-            shared.add((result.domain, "not applicable"))
+            shared.add((instrument_items[result.id].domain, "not applicable"))
         elif result.status == "answered" and not result.concerning and not written:
             quiet.append(result.id)
-            shared.add((result.domain, str(answer.level if answer else None)))
+            shared.add((instrument_items[result.id].domain, str(answer.level if answer else None)))
         else:
             own.append(result.id)
         if result.concerning and answer is not None and answer.level is not None:

@@ -35,23 +35,19 @@ def assessment_of(name: str) -> Assessment:
 
 
 def kwg8a_with_check(**requirement: Any) -> kwg_check.Instrument:
-    """The bundled kwg_8a (not edited) with a concerns_answered check: a test instrument."""
+    """The bundled kwg_8a with its concerns_answered check (``protection_plan``, the sixth)
+    given another requirement: a test instrument."""
     data: Any = kwg_check.dump_document(
         kwg_check.resolve_instrument(assessment_of(GREY)).instrument
     )
-    data["process_checks"].append(
-        {
-            "id": "concerns_answered",
-            "label": {"de": "Schutzplan", "en": "Protection plan"},
-            "legal_reference": "§ 8a Abs. 1 SGB VIII",
-            "requirement": {"check": "concerns_answered", **requirement},
-        }
-    )
+    (check,) = (c for c in data["process_checks"] if c["id"] == "protection_plan")
+    assert data["process_checks"].index(check) == 5
+    check["requirement"] = {"check": "concerns_answered", **requirement}
     return kwg_check.parse_instrument(data)
 
 
 def check_result(summary: Summary) -> tuple[str, str, dict[str, Any]]:
-    check = next(c for c in summary.process_checks if c.id == "concerns_answered")
+    check = next(c for c in summary.process_checks if c.id == "protection_plan")
     return check.result, check.reason.code, dict(check.reason.params)
 
 
@@ -184,8 +180,8 @@ def test_the_check_fails_at_latent_endangerment_and_names_the_open_concerns() ->
         "concerns_open",
         {"domains": ["appearance", "parenting"]},
     )
-    step = next(s for s in summary.trace if s.kind == "check" and s.id == "concerns_answered")
-    assert [i.ref for i in step.inputs] == [
+    assert summary.protection is not None
+    assert [c.domain for c in summary.protection.concerns] == [
         "basic_care",
         "development",
         "appearance",

@@ -26,8 +26,9 @@ import referencing.exceptions
 from kwg_check._errors import NotFoundError
 from kwg_check._schema import (
     DIALECT,
-    SCHEMA_BASE,
+    SCHEMA_MAJOR,
     SCHEMA_NAMES,
+    SCHEMA_ROOT,
     SchemaGenerationError,
     _verify,
     generate_schema,
@@ -135,7 +136,8 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
     schema = json.loads(schema_text(name))
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == DIALECT
-    assert schema["$id"] == f"{SCHEMA_BASE}{name}.schema.json" == schema_id(name)
+    major = SCHEMA_MAJOR[name]
+    assert schema["$id"] == f"{SCHEMA_ROOT}v{major}/{name}.schema.json" == schema_id(name)
     assert schema["title"]
     assert schema["description"]
 
@@ -393,7 +395,7 @@ def test_registry_holds_the_three_bundled_schemas(no_network: list[object]) -> N
     "uri",
     [
         "https://example.org/remote.schema.json",
-        f"{SCHEMA_BASE}questionnaire.schema.json",
+        f"{SCHEMA_ROOT}v1/questionnaire.schema.json",
         "https://json-schema.org/draft/2019-09/schema",
         "file:///etc/hostname",
     ],

@@ -8,11 +8,14 @@ library and ``kwg-check verify`` read and verify them as they are.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import kwg_check
+from kwg_check._model._summary_v1 import is_v1
 from kwg_check.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "summaries_v1"
@@ -39,7 +42,7 @@ def test_a_v1_summary_verifies_on_the_command_line(
     code = main(["verify", str(summary), str(FIXTURES / f"{name}.assessment.json")])
     _, err = capsys.readouterr()
     assert code == 0, err
-    assert "verified" in err
+    assert "bestätigt" in err
 
 
 def test_a_changed_v1_summary_does_not_verify(
@@ -75,6 +78,39 @@ def test_a_member_added_later_is_compared_when_the_summary_has_it() -> None:
     assert pointers == ["/unknowns/indices/0/highest"]
 
 
+V1_SCHEMA = Path(__file__).parent.parent / "schemas" / "v1" / "summary.schema.json"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_v1_summary_is_valid_under_the_frozen_v1_schema_only(name: str) -> None:
+    """The major version went up because v1 summaries no longer validate (issue 17); the
+    frozen v1 schema still describes them."""
+    frozen = json.loads(V1_SCHEMA.read_text(encoding="utf-8"))
+    assert frozen["$id"] == "https://schemas.kwg-check.de/v1/summary.schema.json"
+    current = json.loads(kwg_check.schema_text("summary"))
+    assert current["$id"] == "https://schemas.kwg-check.de/v2/summary.schema.json"
+    data = json.loads((FIXTURES / f"{name}.summary.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(frozen).iter_errors(data)) == []
+    assert list(jsonschema.Draft202012Validator(current).iter_errors(data)) != []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_v1_summary_reads_as_the_v2_summary_scored_now(name: str) -> None:
+    """Reading a v1 summary leaves out what v2 does not hold; the rest is the same summary
+    the engine writes today (engine version aside), in v2's shape."""
+    data = json.loads((FIXTURES / f"{name}.summary.json").read_text(encoding="utf-8"))
+    assert is_v1(data)
+    read = kwg_check.dump_document(kwg_check.load_summary(FIXTURES / f"{name}.summary.json"))
+    assessment = kwg_check.load_assessment(FIXTURES / f"{name}.assessment.json")
+    fresh = kwg_check.dump_document(kwg_check.score_assessment(assessment))
+    assert not is_v1(fresh)
+    fresh.pop("protection", None)  # added after v1: a v1 summary never has it
+    unknowns = fresh["unknowns"]
+    assert isinstance(unknowns, dict)
+    unknowns.pop("indices", None)  # added after v1 (issue 13)
+    assert {**read, "engine": None} == {**fresh, "engine": None}
+
+
 def test_a_summary_written_before_protection_existed_still_verifies() -> None:
     """``protection`` came after the first format: a stored summary without it verifies, and
     a wrong one is a difference."""
@@ -91,3 +127,16 @@ def test_a_summary_written_before_protection_existed_still_verifies() -> None:
     ]
     assert pointers
     assert all(p.startswith("/protection/unanswered") for p in pointers)
+
+
+def test_reading_a_malformed_v1_summary_gives_document_errors_only() -> None:
+    """The v1 reading passes values of an unexpected shape on for the model to report: an
+    object where a trace step's kind should be drops that step (v2 reads decisions only),
+    one where the final outcome should be is a problem with its pointer, never a crash."""
+    data = json.loads((FIXTURES / "spj-high-risk.summary.json").read_text(encoding="utf-8"))
+    data["trace"][0]["kind"] = {"not": "a kind"}
+    data["outcome"]["final"] = {"not": "an outcome"}
+    assert is_v1(data)
+    with pytest.raises(kwg_check.DocumentError) as info:
+        kwg_check.parse_summary(data)
+    assert [p.pointer for p in info.value.problems] == ["/outcome/final"]

@@ -15,11 +15,9 @@ from hypothesis import strategies as st
 
 from kwg_check._model._types import EndangermentForm
 from kwg_check._model.assessment import Initiator, ResourceCategory
-from kwg_check._model.instrument import StatisticCategory
+from kwg_check._model.instrument import Flag, Index, StatisticCategory
 from kwg_check._model.summary import (
     CheckResult,
-    FlagResult,
-    IndexResult,
     Message,
     OutcomeRange,
     Warning,
@@ -63,8 +61,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "category": get_args(StatisticCategory),
     "resource": get_args(ResourceCategory),
     "initiator": get_args(Initiator),
-    "severity": _literal(FlagResult.model_fields["severity"].annotation),
-    "side": _literal(IndexResult.model_fields["side"].annotation),
+    "severity": _literal(Flag.model_fields["severity"].annotation),
+    "side": _literal(Index.model_fields["side"].annotation),
     "check_result": _literal(CheckResult.model_fields["result"].annotation),
     "range_method": _literal(OutcomeRange.model_fields["method"].annotation),
     "traffic": ("green", "yellow", "red"),

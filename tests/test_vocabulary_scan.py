@@ -14,16 +14,20 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 import kwg_check
+from kwg_check import cli
+from kwg_check._io import dump_json
 from kwg_check._registry import bundled_registry, example_data, examples
 from kwg_check._types import Lang
 from kwg_check._views._report._labels import _Labels
 from kwg_check._views._stats import render_statistic, tabulate_statistic
 from kwg_check._views._text import render_summary_text
 from kwg_check._vocabulary import VOCABULARY, localized
+from test_lifecycle import _answers, _later
 from test_vocabulary import CONCEPTS
 
 WORD = re.compile(r"[^\W\d_]{4,}")
@@ -160,3 +164,51 @@ def test_process_check_names_start_in_one_column_whatever_the_result_word(lang: 
     columns = {line.index(label) for label in labels for line in text.splitlines() if label in line}
     assert len(labels) > 1
     assert len(columns) == 1
+
+
+PROBLEM_LINE = re.compile(r"^.*: [a-z]+\.[a-z0-9-]+: .*$", re.MULTILINE)
+"""A machine-readable ``FILE:POINTER: CODE: reason`` line: codes and English reasons are the
+contract of the command line, not words for people."""
+
+
+def _said_on_stderr(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``kwg-check`` says to people on stderr, without its problem lines and without
+    the ``kwg-check: error:`` prefix that argparse's own usage errors share."""
+    cli.main(argv)
+    return PROBLEM_LINE.sub("", capsys.readouterr().err).replace("kwg-check: error: ", "")
+
+
+def test_cli_messages_are_german_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate, lint, verify, migrate and score-batch count and complain in German when no
+    instrument says otherwise (the bundled ones are German)."""
+    assessed = "kwg8a-grey-zone-unknowns"
+    assessment = tmp_path / "a.json"
+    assessment.write_text(dump_json(example_data(assessed)))
+    summary = tmp_path / "s.json"
+    scored = kwg_check.score_assessment(kwg_check.parse_assessment(example_data(assessed)))
+    summary.write_text(dump_json(kwg_check.dump_document(scored)))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    later = tmp_path / "later.json"
+    later.write_text(dump_json(kwg_check.dump_document(_later())))
+    losing = tmp_path / "losing.json"
+    losing.write_text(dump_json(kwg_check.dump_document(_answers(sleep="insufficient"))))
+    lines = tmp_path / "in.jsonl"
+    lines.write_text(json.dumps(example_data(assessed)) + "\n{}\n")
+    instrument = str(Path(kwg_check.__file__).parent / "data/instruments/kwg_8a.yaml")
+    runs = {
+        "validate": ["validate", str(assessment), str(bad), instrument],
+        "lint": ["lint", instrument],
+        "verify": ["verify", str(summary), str(assessment)],
+        "migrate": ["migrate", str(losing), "--to", str(later), "-o", str(tmp_path / "m.json")],
+        "score-batch": ["score-batch", str(lines), "-o", str(tmp_path / "out.jsonl")],
+        "usage": ["validate", str(tmp_path / "missing.json")],
+        "batch usage": ["score-batch", str(lines), "--resume"],
+    }
+    for name, argv in runs.items():
+        said = _said_on_stderr(argv, capsys)
+        assert said.strip(), name
+        found = sorted(_words(said) & foreign_words("de"))
+        assert not found, f"{name}: {found} in {said!r}"

@@ -169,6 +169,16 @@ def cli_page() -> str:
         "by its reader (`| head`). Problems are printed as `FILE:POINTER: CODE: reason`; every",
         "other failure is one line on standard error, never a traceback.",
         "",
+        "Two kinds of text, two rules. The problem lines `FILE:POINTER: CODE: reason` are for",
+        "machines and logs: codes are the contract and reasons stay English, as do this",
+        "`--help` text (argparse's) and the `kwg-check: error:` prefix. Everything else said to",
+        "people on standard error (counts such as `3 Dateien geprüft, 1 ungültig`, usage errors,",
+        "notes) is in the user's language: `--lang` where the command has it, else the",
+        "instrument's language, else German (no instrument involved: `validate`,",
+        "`score-batch`, usage errors). An instrument in a language the library does not write",
+        "(say French) keeps its own texts; the library's words are then English, and the",
+        "command says so once in a `kwg-check: note:` line.",
+        "",
     ]
     for title, text in helps:
         lines += [f"## `{title}`", "", "```text", text.rstrip("\n"), "```", ""]

@@ -40,7 +40,14 @@ from ._io import DEFAULT_LIMITS, JsonValue, Limits, load_bytes, load_path
 from ._lifecycle import MigrationResult, migrate
 from ._model import Assessment, Instrument, Summary
 from ._registry import InstrumentRegistry, bundled_registry
-from ._types import InstrumentDiffFormat, InstrumentLike, Lang, ReportFormat, language
+from ._types import (
+    InstrumentDiffFormat,
+    InstrumentLike,
+    Lang,
+    ReportFormat,
+    language,
+    text_language,
+)
 from ._views import _fhir, _fhir_instrument, _instrument_diff
 from ._views._agreement import Agreement, tabulate_agreement
 from ._views._compare import Comparison, Side, check_comparable, comparison
@@ -296,7 +303,8 @@ def summary_text(
     labels; without ``lang`` the text is in the instrument's language.
     """
     document = _summary_instrument(summary, instrument, registry)
-    return render_summary_text(summary, document, language(lang, document))
+    texts = text_language(lang, document)
+    return render_summary_text(summary, document, language(lang, document), texts)
 
 
 def _side(document: Assessment | Summary, registry: InstrumentRegistry) -> Side:

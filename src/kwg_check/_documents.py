@@ -21,6 +21,7 @@ from ._errors import DocumentError, Problem, WriteError
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, plain_fingerprint
 from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._model._problems import check_limits, problems_from
+from ._model._summary_v1 import from_v1, is_v1
 
 __all__ = [
     "Document",
@@ -97,7 +98,14 @@ def parse_summary(data: JsonValue, *, limits: Limits = DEFAULT_LIMITS) -> Summar
 
     ``limits`` as for :func:`parse_instrument`.
     """
-    return Summary._parse(data, limits)
+    if limits is not None:
+        check_limits(data, limits)
+    return Summary._parse(_current(data), None)
+
+
+def _current(data: JsonValue) -> JsonValue:
+    """A summary of the first format read as the current one (see ``_model._summary_v1``)."""
+    return from_v1(data) if isinstance(data, dict) and is_v1(data) else data
 
 
 def parse_instrument_variant(
@@ -124,12 +132,13 @@ def parse_loaded(model: type[_M], data: JsonValue) -> _M:
     """Validate a value a loader (``load_bytes``, ``load_path``) returned: its limits are
     proven already, so the value is not walked a second time. Internal: for values from
     anywhere else use ``parse_*``."""
-    return model._parse(data, None)
+    return model._parse(_current(data) if model is Summary else data, None)
 
 
 def parse_loaded_document(data: JsonValue) -> Document:
     """:func:`parse_document` for a value a loader returned (see :func:`parse_loaded`)."""
-    return _MODELS[document_type(data)]._parse(data, None)
+    model = _MODELS[document_type(data)]
+    return model._parse(_current(data) if model is Summary else data, None)
 
 
 def dump_document(doc: Document) -> dict[str, JsonValue]:

@@ -40,6 +40,7 @@ __all__ = [
     "DocumentError",
     "InstrumentMismatchError",
     "KwgCheckError",
+    "LanguageFallbackWarning",
     "LoadError",
     "NotFoundError",
     "OverrideError",
@@ -173,3 +174,17 @@ class ArgumentError(KwgCheckError, ValueError):
 class WriteError(KwgCheckError, ValueError):
     """A value cannot be written as JSON: it is no JSON value, or it nests too deeply to be
     written. Also a ``ValueError``, as ``json.dumps`` raises for such values."""
+
+
+class LanguageFallbackWarning(UserWarning):
+    """An output of an instrument in a language the library does not write (say French):
+    the instrument's texts stay in its language, the library's own words are English.
+    No error, so a warning: issued when the output's language is chosen, and shown once
+    (Python's default filter; ``kwg-check`` prints it as one ``note:`` line)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            f"the library does not write {language}: its own words are English, "
+            f"the instrument's texts stay in {language}"
+        )
+        self.language = language

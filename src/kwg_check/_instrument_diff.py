@@ -508,33 +508,39 @@ def tabulate_impact(
     return Impact(old, new, diff, count, ordered, tuple(changes))
 
 
-_COLLECTIONS = {
-    "applicability": "items",
-    "item": "items",
-    "index": "indices",
-    "band": "indices",
-    "flag": "flags",
-    "rule": "decision_table",
-    "policy_override": "policy_overrides",
-    "check": "process_checks",
-}
-"""Which instrument list a trace step's id belongs to."""
+_COLLECTIONS = {"rule": "decision_table", "policy_override": "policy_overrides"}
+"""Which instrument list a decision step's id belongs to."""
+
+
+def _results(summary: Summary) -> set[tuple[str, str, object]]:
+    """Every element's result as ``(instrument list, id, result)``: the items, indices,
+    flags and checks from their sections, the rules and policy overrides from the trace."""
+    results: set[tuple[str, str, object]] = set()
+    results |= {("items", i.id, (i.status, i.level, i.points)) for i in summary.items}
+    results |= {("indices", i.id, (i.value, i.band)) for i in summary.indices}
+    results |= {("flags", f.id, f.raised) for f in summary.flags}
+    results |= {("process_checks", c.id, c.result) for c in summary.process_checks}
+    results |= {
+        (_COLLECTIONS[s.kind], s.id, s.result) for s in summary.trace if s.kind in _COLLECTIONS
+    }
+    return results
 
 
 def _causes(
     diff: InstrumentDiff, old: Summary, new: Summary, scales: Mapping[str, str]
 ) -> tuple[str, ...]:
-    """Score-affecting differences touching the trace steps whose results differ (their
-    elements, their inputs, the scales of their items), and those of the instrument itself;
-    every score-affecting difference when none touches them (a cause is never hidden)."""
-    steps = {(s.kind, s.id, s.result) for s in old.trace} ^ {
-        (s.kind, s.id, s.result) for s in new.trace
+    """Score-affecting differences touching the elements whose results differ (their
+    elements, the inputs of differing decisions, the scales of their items), and those of
+    the instrument itself; every score-affecting difference when none touches them (a cause
+    is never hidden)."""
+    differing = _results(old) ^ _results(new)
+    touched = {(collection, ident) for collection, ident, _ in differing}
+    refs = {
+        ref
+        for step in [*old.trace, *new.trace]
+        if (_COLLECTIONS.get(step.kind), step.id, step.result) in differing
+        for ref in step.inputs
     }
-    touched = {(_COLLECTIONS[kind], ident) for kind, ident, _ in steps if kind in _COLLECTIONS}
-    inputs = [
-        step for step in [*old.trace, *new.trace] if (step.kind, step.id, step.result) in steps
-    ]
-    refs = {ref.ref for step in inputs for ref in step.inputs}
     touched |= {(collection, ref) for ref in refs for collection in ("items", "indices", "flags")}
     touched |= {("outcomes", primary_outcome(old)), ("outcomes", primary_outcome(new))}
     touched |= {("scales", scales[i]) for c, i in touched if c == "items" and i in scales}

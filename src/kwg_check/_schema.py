@@ -55,8 +55,9 @@ if TYPE_CHECKING:  # jsonschema is imported where a document is checked against 
 
 __all__ = [
     "DIALECT",
-    "SCHEMA_BASE",
+    "SCHEMA_MAJOR",
     "SCHEMA_NAMES",
+    "SCHEMA_ROOT",
     "SchemaGenerationError",
     "generate_schema",
     "registry",
@@ -70,8 +71,12 @@ __all__ = [
 SCHEMA_NAMES = ("instrument", "assessment", "summary", "instrument_variant")
 """Names of the published schemas, one per document type (a local variant of an instrument
 has its own; it resolves into an instrument)."""
-SCHEMA_BASE = "https://schemas.kwg-check.de/v1/"
-"""Base URI of the published schemas; the major version of the format is in the path."""
+SCHEMA_ROOT = "https://schemas.kwg-check.de/"
+"""Root URI of the published schemas; ``v<major>/<name>.schema.json`` below it."""
+SCHEMA_MAJOR = {"instrument": 1, "assessment": 1, "summary": 2, "instrument_variant": 1}
+"""Major version of each document format, in its schema's ``$id``: it goes up when documents
+of the format before no longer validate (summary v2: the compact summary of issue 17; the
+v1 summary schema is kept, frozen, in ``schemas/v1/``)."""
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -150,7 +155,7 @@ def schema_id(name: str) -> str:
     """The ``$id`` of a published schema."""
     if name not in _MODELS:
         _unknown(name)
-    return f"{SCHEMA_BASE}{name}.schema.json"
+    return f"{SCHEMA_ROOT}v{SCHEMA_MAJOR[name]}/{name}.schema.json"
 
 
 def generate_schema(name: str) -> dict[str, JsonValue]:

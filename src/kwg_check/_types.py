@@ -17,13 +17,14 @@ import os
 import re
 import types
 import typing
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, TypeAlias, TypeVar, get_args
 
 import attrs
 
 from ._engine import CompiledInstrument
-from ._errors import ArgumentError, Problem
+from ._errors import ArgumentError, LanguageFallbackWarning, Problem
 from ._io import JsonValue
 from ._model import Assessment, Instrument, Summary
 
@@ -50,6 +51,7 @@ __all__ = [
     "language",
     "library_fallback",
     "library_language",
+    "text_language",
 ]
 
 Lang: TypeAlias = Literal["de", "en"]
@@ -129,9 +131,14 @@ def language(lang: str | None, instrument: InstrumentLike | None) -> Lang:
     """The language to write in: ``lang`` when given, else the instrument's default.
 
     Raises :class:`ArgumentError` (``argument.language``) for a language the library does
-    not write, or one the instrument is not written in.
+    not write, or one the instrument is not written in. Without ``lang``, an instrument in
+    a language the library does not write gets English and a
+    :class:`~kwg_check.LanguageFallbackWarning` (its texts: :func:`text_language`).
     """
     if lang is None:
+        fallback = library_fallback(instrument)
+        if fallback is not None:
+            warnings.warn(LanguageFallbackWarning(fallback), stacklevel=1)
         return default_language(instrument)
     if instrument is not None and lang not in _document(instrument).languages:
         written = ", ".join(_document(instrument).languages)
@@ -142,6 +149,15 @@ def language(lang: str | None, instrument: InstrumentLike | None) -> Lang:
             return known
     reason = f"the language must be one of {', '.join(LANGUAGES)}"
     raise ArgumentError(Problem("", "argument.language", reason))
+
+
+def text_language(lang: str | None, instrument: InstrumentLike | None) -> str:
+    """The language of the instrument's own texts: ``lang`` when given, else the
+    instrument's default language, also one the library does not write (a French
+    instrument's labels stay French while the library's words fall back to English)."""
+    if lang is not None or instrument is None:
+        return lang or DEFAULT_LANGUAGE
+    return _document(instrument).languages[0]
 
 
 def checked_format(format: str, allowed: Sequence[_F]) -> _F:

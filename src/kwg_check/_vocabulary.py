@@ -25,10 +25,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 
-import attrs
-
 from ._model._types import LocalizedText, format_decimal
 from ._model.summary import Message, Warning
+from ._phrases import CLI_PHRASES, W
 from ._types import Lang
 
 __all__ = [
@@ -43,25 +42,6 @@ __all__ = [
     "render_warning",
     "word",
 ]
-
-
-@attrs.frozen
-class W:
-    """One phrase in English and German; a counting phrase also has its plural forms."""
-
-    en: str
-    de: str
-    en_plural: str | None = None
-    de_plural: str | None = None
-
-    def pick(self, lang: Lang, count: int | None = None) -> str:
-        """The phrase in ``lang``; the plural form when ``count`` is given and not one."""
-        plural = count is not None and count != 1
-        match lang:
-            case "de":
-                return (self.de_plural or self.de) if plural else self.de
-            case "en":
-                return (self.en_plural or self.en) if plural else self.en
 
 
 def word(key: str, lang: Lang, **fields: object) -> str:
@@ -82,10 +62,11 @@ def label(concept: str, ident: str, lang: Lang) -> str:
     return ident if phrase is None else phrase.pick(lang)
 
 
-def localized(text: LocalizedText, lang: Lang) -> str:
-    """An instrument's text in ``lang``; a text not (yet) translated into ``lang`` is shown
-    in another language it has: English, German, then its first (``lint`` warns about a
-    missing translation with ``lint.translation-missing``)."""
+def localized(text: LocalizedText, lang: str) -> str:
+    """An instrument's text in ``lang`` (any tag: a French instrument's texts are shown in
+    French, see :func:`kwg_check._types.text_language`); a text not (yet) translated into
+    ``lang`` is shown in another language it has: English, German, then its first
+    (``lint`` warns about a missing translation with ``lint.translation-missing``)."""
     given = text.translations
     for tag in (lang, "en", "de"):
         if tag in given:
@@ -176,6 +157,7 @@ def render_warning(warning: Warning, lang: Lang, name: Namer | None = None) -> s
 
 
 VOCABULARY: Mapping[str, W] = {
+    **CLI_PHRASES,
     "levels": W("{n} level", "{n} Stufe", "{n} levels", "{n} Stufen"),
     "role.social_worker": W("social worker", "sozialpädagogische Fachkraft"),
     "role.team_lead": W("team lead", "Teamleitung"),

@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
@@ -36,10 +37,11 @@ from ._documents import (
     parse_summary,
 )
 from ._engine import score_json
-from ._errors import DocumentError, KwgCheckError, Problem
+from ._errors import DocumentError, KwgCheckError, LanguageFallbackWarning, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
 from ._lifecycle import parse_instrument_or_variant
 from ._model import Assessment, Instrument, InstrumentVariant, Summary
+from ._phrases import phrase
 from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
 from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
@@ -51,7 +53,11 @@ from ._types import (
     LANGUAGES,
     REPORT_FORMATS,
     STATISTIC_FORMATS,
+    Lang,
+    default_language,
     language,
+    library_language,
+    text_language,
 )
 from ._version import __version__
 
@@ -71,16 +77,24 @@ EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE
 _Document = TypeVar("_Document")
 
 
+_Said = Callable[[Lang], str]
+"""A sentence for people, written in the language chosen when it is printed."""
+
+
 class _UsageError(Exception):
-    """A problem with the command line itself (exit 2)."""
+    """A problem with the command line itself (exit 2), said in the user's language."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.said: _Said = lambda lang: phrase(key, lang, **fields)
 
 
 class _Stopped(Exception):
     """A run that ended before its end (one line on stderr, the given exit code)."""
 
-    def __init__(self, reason: str, code: int) -> None:
-        super().__init__(reason)
-        self.code = code
+    def __init__(self, said: _Said, code: int) -> None:
+        super().__init__(said("en"))
+        self.said, self.code = said, code
 
 
 class _InvalidFile(Exception):
@@ -94,8 +108,8 @@ class _InvalidFile(Exception):
 def _not_a_file(path: str) -> _UsageError:
     """The usage error for an input path that is no file, worded the same by every command."""
     if Path(path).is_dir():
-        return _UsageError(f"{path}: is a directory; this command reads one file")
-    return _UsageError(f"{path}: no such file")
+        return _UsageError("cli.reads-one-file", path=path)
+    return _UsageError("cli.no-such-file", path=path)
 
 
 def _read(path: str) -> JsonValue:
@@ -144,7 +158,7 @@ def _registry(
         return bundled_registry()
     for directory in directories:
         if not Path(directory).is_dir():
-            raise _UsageError(f"{directory}: no such directory")
+            raise _UsageError("cli.no-such-directory", path=directory)
     registry = InstrumentRegistry()
     below = [str(path) for directory in directories for path in instrument_files_in(directory)]
     for path in [*instrument_files, *below]:
@@ -204,8 +218,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        with_warnings = f", {warned} with lint warnings" if warned else ""
-        print(f"{len(files)} file(s) checked, {invalid} invalid{with_warnings}", file=sys.stderr)
+        lang = default_language(None)  # many files, perhaps of several instruments
+        said = phrase("cli.files-checked", lang, len(files), invalid=invalid)
+        if warned:
+            said += phrase("cli.with-lint-warnings", lang, warned)
+        print(said, file=sys.stderr)
     return EXIT_INVALID if invalid or (args.strict and warned) else EXIT_OK
 
 
@@ -217,8 +234,11 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     report: list[JsonValue] = []
     warned = 0
     files = _expand(args.files)
+    languages: set[Lang] = set()
     for name in files:
         instrument = _load(name, parse_instrument_or_variant)
+        if isinstance(instrument, Instrument):
+            languages.add(default_language(instrument))
         try:
             warnings = lint_instrument(instrument)
         except KwgCheckError as error:  # a variant whose base is not known
@@ -231,7 +251,8 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(f"{len(files)} instrument(s) checked, {warned} with warnings", file=sys.stderr)
+        lang = languages.pop() if len(languages) == 1 else default_language(None)
+        print(phrase("cli.instruments-checked", lang, len(files), warned=warned), file=sys.stderr)
     return EXIT_INVALID if args.strict and warned else EXIT_OK
 
 
@@ -257,6 +278,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
 _DIFFERENCE = "verify.difference"
 
 
+def _known(registry: InstrumentRegistry, assessment: Assessment) -> Instrument | None:
+    """The registry's instrument of ``assessment``, for the language to speak in."""
+    ref = assessment.instrument
+    try:
+        return registry.get(ref.id, ref.version)
+    except KwgCheckError:
+        return None
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from ._api import verify_summary
 
@@ -265,6 +295,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
     differences = verify_summary(summary, assessment, instrument, registry=registry)
+    lang = default_language(instrument or _known(registry, assessment))
     for difference in differences:
         stored, recomputed = (
             "(absent)" if value is None else json.dumps(value, ensure_ascii=False)
@@ -275,15 +306,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             f"stored {stored}, recomputed {recomputed}"
         )
     if differences:
-        print(f"{len(differences)} difference(s)", file=sys.stderr)
+        print(phrase("cli.differences", lang, len(differences)), file=sys.stderr)
         return EXIT_INVALID
     if summary.engine.version != __version__:
-        print(
-            f"verified (stored by engine {summary.engine.version}, re-scored by {__version__})",
-            file=sys.stderr,
-        )
+        stored = summary.engine.version
+        said = phrase("cli.verified-other-engine", lang, stored=stored, current=__version__)
+        print(said, file=sys.stderr)
     else:
-        print("verified", file=sys.stderr)
+        print(phrase("cli.verified", lang), file=sys.stderr)
     return EXIT_OK
 
 
@@ -292,8 +322,9 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
 
     registry = bundled_registry()
     for entry in registry.entries():
-        lang = language(args.lang, registry.get(entry.id, entry.version))
-        title = localized(entry.title, lang)
+        instrument = registry.get(entry.id, entry.version)
+        language(args.lang, instrument)  # a language the instrument is not written in: refused
+        title = localized(entry.title, text_language(args.lang, instrument))
         print(f"{entry.id}\t{entry.version}\t{title}")
     return EXIT_OK
 
@@ -352,7 +383,8 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     _write(dump_json(dump_document(migrated)), args.output)
     _print_problems(args.assessment, losses, sys.stderr)
     if losses:
-        print(f"{len(losses)} answer(s) not carried over (now unknown)", file=sys.stderr)
+        lang = default_language(target)
+        print(phrase("cli.not-carried-over", lang, len(losses)), file=sys.stderr)
     return EXIT_OK
 
 
@@ -382,15 +414,15 @@ def _output_file(
     complete records of an earlier output: ``(file they are in, how far)``."""
     target = Path(os.path.realpath(output))
     if target.is_dir():
-        raise _UsageError(f"{output}: is a directory")
+        raise _UsageError("cli.is-directory", path=output)
     direct = target.exists() and not target.is_file()
     if direct and resume is not None:
-        raise _UsageError(f"{output}: --resume needs a regular file")
+        raise _UsageError("cli.resume-regular-file", path=output)
     path = target if direct else _partial(target)
     try:
         stream = _start_output(path, direct, resume)
     except OSError as error:
-        raise _UsageError(f"{output}: cannot write ({error.strerror})") from None
+        raise _UsageError("cli.cannot-write", path=output, reason=error.strerror) from None
     try:
         with stream:
             yield stream
@@ -405,7 +437,7 @@ def _output_file(
         if not direct and not (keep_partial and path.exists() and path.stat().st_size):
             path.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise _UsageError(f"{output}: cannot write ({error.strerror})") from None
+            raise _UsageError("cli.cannot-write", path=output, reason=error.strerror) from None
         raise
 
 
@@ -443,7 +475,7 @@ def _refuse_output_over_input(args: argparse.Namespace) -> None:
         except (OSError, ValueError):
             continue
         if (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
-            raise _UsageError(f"{output}: the output is the input {name}; nothing was written")
+            raise _UsageError("cli.output-is-input", path=output, name=name)
 
 
 _INPUT_ARGUMENTS: tuple[str, ...] = ("input", "files", "summaries", "assessment", "summary")
@@ -467,7 +499,7 @@ def _open_input(path: str, stack: contextlib.ExitStack) -> BinaryIO:
     try:
         return stack.enter_context(open(path, "rb"))
     except OSError as error:
-        raise _UsageError(f"{path}: cannot read ({error.strerror})") from None
+        raise _UsageError("cli.cannot-read", path=path, reason=error.strerror) from None
 
 
 def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoint] | None:
@@ -475,7 +507,7 @@ def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoi
     from ._batch import resume_point, skip_done
 
     if args.output is None or args.output == "-":
-        raise _UsageError("--resume needs -o FILE: the output to continue")
+        raise _UsageError("cli.resume-needs-output")
     target = Path(os.path.realpath(args.output))
     earlier = next((p for p in (_partial(target), target) if p.is_file()), None)
     if earlier is None:
@@ -485,9 +517,9 @@ def _resume(args: argparse.Namespace, source: BinaryIO) -> tuple[Path, ResumePoi
             point = resume_point(stream, args.first_line)
         skip_done(source, point, registry=_batch_registry(args))
     except ValueError as error:
-        raise _UsageError(f"{earlier}: cannot resume: {error}") from None
+        raise _UsageError("cli.cannot-resume", path=earlier, reason=error) from None
     except OSError as error:
-        raise _UsageError(f"{earlier}: cannot resume ({error.strerror})") from None
+        raise _UsageError("cli.cannot-resume-os", path=earlier, reason=error.strerror) from None
     return earlier, point
 
 
@@ -530,21 +562,35 @@ def _cmd_score_batch(args: argparse.Namespace) -> int:
         except BrokenPipeError:
             raise
         except (OSError, BrokenProcessPool) as error:
-            reason = error.strerror if isinstance(error, OSError) else "a worker process died"
-            message = _stopped(count, args, reason or "input/output error")
-            raise _Stopped(message, EXIT_INCOMPLETE) from None
+            if isinstance(error, OSError):
+                said = _stopped("cli.io-error", count, args, error.strerror)
+            else:
+                said = _stopped("cli.worker-died", count, args)
+            raise _Stopped(said, EXIT_INCOMPLETE) from None
         except KeyboardInterrupt:
-            raise _Stopped(_stopped(count, args, "interrupted"), EXIT_INTERRUPTED) from None
-    print(f"{count.lines} line(s): {count.scored} scored, {count.invalid} invalid", file=sys.stderr)
+            said = _stopped("cli.interrupted", count, args)
+            raise _Stopped(said, EXIT_INTERRUPTED) from None
+    lang = default_language(None)  # lines of any instrument
+    done = phrase("cli.batch-count", lang, count.lines, scored=count.scored, invalid=count.invalid)
+    print(done, file=sys.stderr)
     return EXIT_INVALID if count.invalid else EXIT_OK
 
 
-def _stopped(count: BatchCount, args: argparse.Namespace, reason: str) -> str:
+def _stopped(
+    otherwise: str, count: BatchCount, args: argparse.Namespace, reason: str | None = None
+) -> _Said:
+    """Why and where a batch stopped: the system's ``reason`` or else the phrase
+    ``otherwise``, and where the complete lines are."""
+    lines, output = count.lines, args.output
 
-    message = f"{count.lines} line(s) written before the run stopped: {reason}"
-    if count.lines and args.output not in (None, "-"):
-        message += f"; they are in {args.output}.partial, continue with --resume"
-    return message
+    def said(lang: Lang) -> str:
+        why = reason or phrase(otherwise, lang)
+        message = phrase("cli.batch-stopped", lang, lines, reason=why)
+        if lines and output not in (None, "-"):
+            message += phrase("cli.batch-partial", lang, partial=f"{output}.partial")
+        return message
+
+    return said
 
 
 def _months(text: str) -> int:
@@ -564,7 +610,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
     for path in args.summaries:
         if path != "-" and not Path(path).exists():
-            raise _UsageError(f"{path}: no such file or directory")
+            raise _UsageError("cli.no-such-path", path=path)
     statistic = read_statistic(
         args.summaries, lambda name, problems: _print_problems(name, problems, sys.stderr)
     )
@@ -578,7 +624,7 @@ def _write_json(value: JsonValue, output: str | None) -> int:
 
 
 def _cmd_fhir_without_subcommand(args: argparse.Namespace) -> int:
-    raise _UsageError("fhir needs a subcommand: questionnaire, response, import or instrument")
+    raise _UsageError("cli.fhir-subcommand")
 
 
 def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
@@ -718,7 +764,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
     for path in args.assessments:
         if path != "-" and not Path(path).exists():
-            raise _UsageError(f"{path}: no such file or directory")
+            raise _UsageError("cli.no-such-path", path=path)
     unread = 0
 
     def assessments() -> Iterator[Assessment]:
@@ -757,7 +803,7 @@ def _cmd_consult(args: argparse.Namespace) -> int:
     from ._views._consult import render_consultation
 
     if len(args.assessments) < 2:
-        raise _UsageError("consult needs at least two assessments (ASSESSMENT ASSESSMENT...)")
+        raise _UsageError("cli.consult-two")
     assessments = [_load(name, parse_assessment) for name in args.assessments]
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
     registry = _registry((), args.instruments)
@@ -1288,23 +1334,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CLOSED_PIPE
     except OSError as error:
         _discard_stdout()
-        print(f"kwg-check: error: {_os_reason(error)}", file=sys.stderr)
+        print(f"kwg-check: error: {_os_reason(error, _LANG)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("kwg-check: interrupted", file=sys.stderr)
+        print(f"kwg-check: {phrase('cli.interrupted', _LANG)}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EPIPE})
 
 
-def _os_reason(error: OSError) -> str:
-    """One line for an operating-system error no command handled itself."""
+def _os_reason(error: OSError, lang: Lang) -> str:
+    """One line for an operating-system error no command handled itself (the system's
+    own reason, as the system words it)."""
     reason = error.strerror or type(error).__name__
     if error.filename:
         return f"{error.filename}: {reason}"
     if error.errno in _WRITE_ERRORS:
-        return f"cannot write to standard output ({reason})"
+        return phrase("cli.cannot-write-stdout", lang, reason=reason)
     return reason
 
 
@@ -1319,6 +1366,39 @@ def _discard_stdout() -> None:
         pass  # no file descriptor (a captured or replaced stdout): nothing flushes it at exit
 
 
+@contextlib.contextmanager
+def _notes() -> Iterator[None]:
+    """Say once, as a ``note:`` line on stderr, that the library's words fall back to
+    English for an instrument in a language it does not write; other warnings pass on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LanguageFallbackWarning)
+        try:
+            yield
+        finally:
+            fallbacks: dict[str, None] = {}
+            for shown in caught:
+                if isinstance(shown.message, LanguageFallbackWarning):
+                    fallbacks[shown.message.language] = None
+                else:
+                    warnings.showwarning(
+                        shown.message, shown.category, shown.filename, shown.lineno
+                    )
+            for tag in fallbacks:
+                note = phrase("cli.language-fallback", library_language(tag), tag=tag)
+                print(f"kwg-check: {note}", file=sys.stderr)
+
+
+_LANG = default_language(None)
+"""The language of what is said before or outside a command: no instrument is involved."""
+
+
+def _lang(args: argparse.Namespace) -> Lang:
+    """The language of a usage error: ``--lang`` where the command has it and it was
+    given, else the default (the instrument is not known yet)."""
+    given: Lang | None = getattr(args, "lang", None)
+    return given or _LANG
+
+
 def _run(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -1328,12 +1408,13 @@ def _run(argv: Sequence[str] | None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         _refuse_output_over_input(args)
-        return handler(args)
+        with _notes():
+            return handler(args)
     except _UsageError as error:
-        print(f"kwg-check: error: {error}", file=sys.stderr)
+        print(f"kwg-check: error: {error.said(_lang(args))}", file=sys.stderr)
         return EXIT_USAGE
     except _Stopped as error:
-        print(f"kwg-check: error: {error}", file=sys.stderr)
+        print(f"kwg-check: error: {error.said(_lang(args))}", file=sys.stderr)
         return error.code
     except _InvalidFile as error:
         _print_problems(error.name, error.problems, sys.stderr)

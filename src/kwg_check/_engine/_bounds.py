@@ -115,6 +115,7 @@ class Box:
         "ranks",
         "results",
         "values",
+        "work",
     )
 
     def __init__(
@@ -129,6 +130,8 @@ class Box:
         self.values: list[Span] = [NONE_SPAN] * n_indices
         self.bands: list[Span] = [NONE_SPAN] * n_indices
         self.raised: list[int] = [FALSE] * n_flags
+        self.work = 0
+        """Item, index and flag evaluations done on this box so far (a search's budget)."""
         # Set by ``Abstract.results`` only: the primary outcome's (least, most severe) and
         # each further result's possible values.
         self.outcome: tuple[int, int] | None = None
@@ -181,6 +184,7 @@ class Abstract:
     def _update(
         self, box: Box, items: Sequence[int], indices: Sequence[int], flags: Sequence[int]
     ) -> None:
+        box.work += len(items) + len(indices) + len(flags)
         for pos in items:
             applies = self.applies[pos]
             mask = TRUE if applies is None else applies(box)

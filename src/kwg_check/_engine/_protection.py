@@ -23,7 +23,6 @@ Ids a resource or goal addresses must be items or domains of the instrument
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from kwg_check._errors import Problem
@@ -109,19 +108,16 @@ def concerns_check(
     req: ConcernsAnsweredCheck,
     plan: dict[str, Any],
     final: str | None,
-) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
-    """The ``concerns_answered`` requirement: result, reason and trace inputs."""
+) -> tuple[str, dict[str, Any]]:
+    """The ``concerns_answered`` requirement: result and reason (what answers each concern
+    is the summary's ``protection``)."""
     if req.from_outcome is not None:
         rank = compiled.outcome_rank
         if final is None or rank[final] < rank[req.from_outcome]:
             reason = {"code": "concerns_below_outcome", "params": {"outcome": req.from_outcome}}
-            return "not_applicable", reason, []
+            return "not_applicable", reason
     open_ = [c["domain"] for c in plan["concerns"] if not c["resources"] and not c["planned"]]
-    inputs = [
-        {"ref": c["domain"], "value": Decimal(len(c["resources"]) + len(c["planned"]))}
-        for c in plan["concerns"]
-    ]
     if open_:
-        return "fail", {"code": "concerns_open", "params": {"domains": open_}}, inputs
+        return "fail", {"code": "concerns_open", "params": {"domains": open_}}
     n = len(plan["concerns"])
-    return "pass", {"code": "concerns_answered", "params": {"n": n}}, inputs
+    return "pass", {"code": "concerns_answered", "params": {"n": n}}

@@ -25,9 +25,9 @@ Range methods:
 * ``branch_and_bound``: otherwise, exact: ``Search`` assigns the free items one by one and
   bounds each partial assignment by an abstract evaluation (``_bounds``), skipping those
   that cannot widen the range found so far;
-* ``conservative``: the search was cut off (``SEARCH_BUDGET``, ``MAX_SEARCH_DEPTH``, or an
-  item with too many summed selections to list): the abstract bound of all completions,
-  never narrower than the truth.
+* ``conservative``: the search was cut off (``SEARCH_BUDGET``, ``WORK_BUDGET``,
+  ``MAX_SEARCH_DEPTH``, or an item with too many summed selections to list): the abstract
+  bound of all completions, never narrower than the truth.
 
 Index ranges (``index_ranges``): every index's lowest and highest value over the
 completions, each searched the same way over the free items that reach the index
@@ -83,6 +83,10 @@ EXHAUSTIVE_LIMIT = 64
 MONOTONE_LIMIT = 4096
 """Monotone instruments: at most this many combinations of free context answers."""
 SEARCH_BUDGET = 20_000
+WORK_BUDGET = 1_000_000
+"""Item, index and flag evaluations all searches of one summary may take together: a deep
+chain of indices makes each evaluation long, so the count of evaluations alone would not
+bound the time (a 1,500-deep chain took minutes). Beyond it, ``conservative``."""
 """Abstract evaluations one branch-and-bound search may take before it gives up."""
 MAX_SEARCH_DEPTH = 200
 """More free items than this reaching one objective: its bound is not searched."""
@@ -257,7 +261,7 @@ class Search:
         root = objective(self.box)
         if not items or root is None:
             return root, True
-        if not self.listed or len(items) > MAX_SEARCH_DEPTH:
+        if not self.listed or len(items) > MAX_SEARCH_DEPTH or self.box.work > WORK_BUDGET:
             return root, False
         best: list[Decimal | int | None] = [None]
         budget = [SEARCH_BUDGET]
@@ -290,6 +294,8 @@ class Search:
                 break  # the parent's promise is kept (nothing can beat it), or time is up
             self.abstract.choose(self.box, pos, choice, self.only)
             budget[0] -= 1
+            if self.box.work > WORK_BUDGET:
+                budget[0] = -1
             value = objective(self.box)
             if value is not None and value >= bound:
                 # As promising as the parent: visited at once, it may end the search here.

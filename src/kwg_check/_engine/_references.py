@@ -1,7 +1,7 @@
 """Checks of a stored summary against its compiled instrument: do its references exist?
 
 A summary names the instrument it was computed with (id, version, fingerprint) and refers to
-the instrument's items, domains, levels, indices, bands, flags, outcomes and process checks
+the instrument's items, levels, indices, bands, flags, outcomes and process checks
 by id. This module checks that each of those ids exists in the instrument, so a summary that
 cannot belong to the instrument is rejected by ``validate`` as an assessment with an unknown
 item is.
@@ -32,15 +32,11 @@ def summary_problems(compiled: CompiledInstrument, summary: Summary) -> list[Pro
     problems = reference_problems(compiled, summary.instrument, "summary")
     if problems:
         return problems  # another instrument: its ids would all look wrong
-    domains, checks = set(compiled.domains), {check.id for check in compiled.checks}
+    checks = {check.id for check in compiled.checks}
     found = (  # in the order of the summary's fields
         *_outcome_problems(compiled, summary),
         *_item_problems(compiled, summary),
         *_index_and_flag_problems(compiled, summary),
-        *(
-            _missing(f"/completeness/domains/{n}/domain", result.domain, domains, "domain")
-            for n, result in enumerate(summary.completeness.domains)
-        ),
         *_unknown_problems(compiled, summary),
         *(
             _missing(f"/process_checks/{n}/id", result.id, checks, "process check")
@@ -64,10 +60,8 @@ def _missing(
 
 
 def _item_problems(compiled: CompiledInstrument, summary: Summary) -> Iterator[Problem | None]:
-    domains = set(compiled.domains)
     for n, result in enumerate(summary.items):
         yield _missing(f"/items/{n}/id", result.id, compiled.item_pos, "item")
-        yield _missing(f"/items/{n}/domain", result.domain, domains, "domain")
         pos = compiled.item_pos.get(result.id)
         if pos is not None:
             scale = compiled.items[pos].scale
@@ -88,8 +82,6 @@ def _index_and_flag_problems(
     flags = {flag.id for flag in compiled.flags}
     for n, flag in enumerate(summary.flags):
         yield _missing(f"/flags/{n}/id", flag.id, flags, "flag")
-        outcome = flag.minimum_outcome
-        yield _missing(f"/flags/{n}/minimum_outcome", outcome, compiled.outcome_rank, "outcome")
 
 
 def _outcome_problems(compiled: CompiledInstrument, summary: Summary) -> Iterator[Problem | None]:

@@ -58,21 +58,24 @@ The specification, step by step:
    (more than ``stale_after_days`` days before it), ``answer.not-applicable``,
    ``override.not-applied``, ``judgement.missing``; sorted by pointer, then code.
 10. **Unknowns**: see ``_range``.
-11. **Trace**, numbered from 1, each result in exactly one step: ``applicability`` (items with
-    ``applies_when``; inputs: what the condition read), ``item`` (applicable non-context
-    items; inputs: level, points, weight — per selected level or per caregiver where several
-    were given; result: the counted points), ``index`` (inputs: the counted items with level,
-    points and weight, or the input indices with value and band; result: the value),
-    ``band`` (input: the value; result: the band), ``flag`` (inputs: what it read),
-    ``completeness`` (inputs: applicable, known, minimum; result: the ratio), ``rule`` (each
-    rule tried until the first match; result: its outcome, or false), ``policy_override``
-    (each one that holds; result: its minimum outcome), ``floor`` (inputs: the raised flags
-    with their minimum outcomes), ``override`` or ``judgement``, ``check`` and finally
-    ``outcome`` (inputs: computed, floor and the professionals' outcome; result: the final
-    outcome). The computed outcome is the most severe of the matching rule's, the policy
-    overrides' and the floor's results. Explanations, process-check reasons and warnings are
-    messages: a code and its parameters (ids, integers, exact decimals as strings), never a
-    sentence, so the summary is language-neutral and each view renders it in its language.
+11. **Trace** (summary format v2), numbered from 1: only the decisions, each result in
+    exactly one step, each input a reference (a flag id or an outcome member) whose value is
+    in the summary's own sections. ``completeness``
+    (result: the ratio; its counts are ``completeness``), ``rule`` (each rule tried until the
+    first match; result: its outcome, or false; what it read is named by its condition in
+    the instrument),
+    ``policy_override`` (each one that holds; result: its minimum outcome), ``floor``
+    (inputs: the raised flags with a minimum outcome), ``override`` or ``judgement``, and
+    finally ``outcome`` (inputs: computed, floor and the professionals' outcome; result: the
+    final outcome). Everything else is recomputed from the sections and the instrument:
+    ``items`` hold each item's status (left out: answered), counting level and points (and
+    a weight other than 1), ``indices`` the values and bands the instrument's aggregations
+    and cut-offs give them, ``flags`` the state of each condition, ``process_checks`` each
+    result and reason. The computed outcome is the most severe of the matching rule's, the
+    policy overrides' and the floor's results. Explanations, process-check reasons and
+    warnings are messages: a code and its parameters (ids, integers, exact decimals as
+    strings), never a sentence, so the summary is language-neutral and each view renders it
+    in its language.
 """
 
 from __future__ import annotations
@@ -94,14 +97,11 @@ from kwg_check._version import __version__
 from ._assessment import ages, assessment_problems, member_ages, raw_answers
 from ._compile import document_fingerprint
 from ._evaluate import (
-    ARITHMETIC,
     CONTEXT,
-    POLES,
     Decision,
     decide,
     decide_results,
     evaluate,
-    prorate_counts,
     round_quotient,
 )
 from ._protection import concerns_check, protection
@@ -112,7 +112,7 @@ from ._range import (
     result_clarify_first,
     result_ranges,
 )
-from ._runtime import AGE_OF, CIndex, CItem, CompiledInstrument, Raw, Ref, State
+from ._runtime import CIndex, CItem, CompiledInstrument, Raw, State
 
 __all__ = ["score", "score_document", "score_json"]
 
@@ -182,22 +182,6 @@ def _present(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def _rated(ref: str, level: str | None, points: Decimal | None, weight: Decimal) -> dict[str, Any]:
-    """The trace input of a rated item, without the ``_present`` detour: it is the most
-    frequent object of a summary."""
-    rated: dict[str, Any] = {"ref": ref}
-    if level is not None:
-        rated["level"] = level
-    if points is not None:
-        rated["points"] = points
-    rated["weight"] = weight
-    return rated
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else format_decimal(value)
-
-
 def _message(code: str, **params: str | int | list[str] | Decimal | None) -> Message:
     """A message of the summary: its code and its present parameters (decimals as exact
     strings), the data a view renders as a sentence in its language."""
@@ -227,11 +211,11 @@ class _Scoring:
         self,
         kind: str,
         ident: str,
-        inputs: Sequence[dict[str, Any]],
+        inputs: Sequence[str],
         result: str | bool | None,
         explanation: Message,
     ) -> None:
-        step: dict[str, Any] = {"step": len(self.trace) + 1, "kind": kind, "id": ident}
+        step: dict[str, Any] = {"kind": kind, "id": ident}
         if inputs:  # defaults are left out, as the summary's JSON leaves them out
             step["inputs"] = list(inputs)
         if result is not None:
@@ -255,47 +239,10 @@ class _Scoring:
             return None
         return answer.level
 
-    def ref_input(self, ref: Ref) -> dict[str, Any]:
-        s, c = self.s, self.c
-        if ref.kind == "item":
-            rank = s.rank[ref.pos]
-            item = c.items[ref.pos]
-            return _present(ref=item.id, level=None if rank is None else item.scale.levels[rank])
-        if ref.kind == "index":
-            return _present(ref=c.indices[ref.pos].id, value=s.values[ref.pos])
-        if ref.kind == "band":
-            index = c.indices[ref.pos]
-            band = s.bands[ref.pos]
-            return _present(ref=index.id, band=None if band is None else index.band_ids[band])
-        if ref.kind == "flag":
-            return {"ref": c.flags[ref.pos].id, "raised": s.raised[ref.pos]}
-        if ref.kind == "outcome":
-            return _present(ref="outcome", outcome=self.outcome_id(s.outcome))
-        if ref.kind == "result":
-            value = s.results[ref.pos]
-            result = c.results[ref.pos]
-            return _present(ref=result.id, outcome=None if value is None else result.values[value])
-        age = s.age[ref.pos]
-        name = "age_months" if ref.pos == 0 else f"{AGE_OF[ref.pos]}.age_months"
-        return _present(ref=name, value=None if age is None else Decimal(age))
-
     # -- the run ----------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
-        for pos in self.c.item_order:
-            self.item_steps(self.c.items[pos])
-        for pos in self.c.index_order:
-            self.index_steps(self.c.indices[pos])
-        for pos in self.c.flag_order:
-            flag = self.c.flags[pos]
-            raised = self.s.raised[pos]
-            self.step(
-                "flag",
-                flag.id,
-                [self.ref_input(r) for r in flag.refs],
-                raised,
-                _message("flag_raised" if raised else "flag_not_raised", flag=flag.id),
-            )
+        self.applicability_warnings()
         completeness = self.completeness()
         sufficient = bool(completeness["sufficient"])
         table = self.c.method == "decision_table" and sufficient
@@ -321,23 +268,10 @@ class _Scoring:
             "outcome": outcome,
             "items": [self.item_result(item) for item in self.c.items],
             "indices": [
-                _present(
-                    id=ix.id,
-                    side=ix.side,
-                    value=self.s.values[ix.pos],
-                    band=self.band_id(ix),
-                )
+                _present(id=ix.id, value=self.s.values[ix.pos], band=self.band_id(ix))
                 for ix in self.c.indices
             ],
-            "flags": [
-                _present(
-                    id=f.id,
-                    severity=f.severity,
-                    raised=self.s.raised[f.pos],
-                    minimum_outcome=self.outcome_id(f.minimum),
-                )
-                for f in self.c.flags
-            ],
+            "flags": [{"id": f.id, "raised": self.s.raised[f.pos]} for f in self.c.flags],
             "completeness": completeness,
             "unknowns": self.unknowns(decision.computed if table else None),
             "resources": self.resources(),
@@ -354,15 +288,14 @@ class _Scoring:
         for pos in self.c.result_order:
             result = self.c.results[pos]
             for row in result.rows[: matched[pos] + 1]:
-                inputs = [self.ref_input(r) for r in row.refs]
                 if row.pos != matched[pos]:
                     words = _message("result_row_does_not_match", result=result.id, rule=row.id)
-                    self.step("result", result.id, inputs, False, words)
+                    self.step("result", result.id, [], False, words)
                     continue
                 value = result.values[row.outcome]
                 code = "result_default_row" if row.when is None else "result_row_matches"
                 words = _message(code, result=result.id, rule=row.id, outcome=value)
-                self.step("result", result.id, inputs, value, words)
+                self.step("result", result.id, [], value, words)
 
     def results(self) -> list[dict[str, Any]]:
         """Value, range and what to clarify first of every further result."""
@@ -421,96 +354,24 @@ class _Scoring:
 
     # -- items ------------------------------------------------------------------------------
 
-    def item_steps(self, item: CItem) -> None:
-        pos, s = item.pos, self.s
-        if item.applies is not None:
-            applies = s.applicable[pos]
-            self.step(
-                "applicability",
-                item.id,
-                [self.ref_input(r) for r in item.applies_refs],
-                applies,
-                _message("item_applies" if applies else "item_does_not_apply", item=item.id),
-            )
-        if not s.applicable[pos]:
-            if item.id in self.a.answers:
-                self.warn(
-                    f"/answers/{item.id}",
-                    "answer.not-applicable",
-                    item=item.id,
-                )
-            return
-        if item.kind == "context":
-            return
-        inputs, explanation = self.item_inputs(item)
-        self.step("item", item.id, inputs, _decimal(s.points[pos]), explanation)
-
-    def item_inputs(self, item: CItem) -> tuple[list[dict[str, Any]], Message]:
-        pos, scale = item.pos, item.scale
-        status, points = self.s.status[pos], self.s.points[pos]
-        answer = self.a.answers.get(item.id)
-        if status == "missing" or answer is None:
-            return (
-                [{"ref": item.id, "weight": item.weight}],
-                _message("item_not_answered", item=item.id),
-            )
-
-        def level_points(level: str) -> Decimal | None:
-            rank = scale.rank.get(level)
-            if not scale.scored:
-                return None
-            return scale.points[rank] if rank is not None else scale.unknown_points
-
-        if answer.caregivers is not None:
-            inputs = [
-                _rated(
-                    f"/answers/{item.id}/caregivers/{caregiver}",
-                    level,
-                    level_points(level),
-                    item.weight,
-                )
-                for caregiver, level in sorted(answer.caregivers.items())
-            ]
-            if status == "unknown":
-                code = "caregivers_unknown_" + ("left_out" if points is None else "scored")
-                return inputs, _message(code, n=len(inputs), points=points)
-            side = "lowest" if item.kind == "protective" else "highest"
-            return inputs, _message(
-                f"caregivers_{side}", n=len(inputs), item=item.id, level=self.level(pos)
-            )
-        if answer.levels is not None and status == "answered":
-            ranks = sorted(scale.rank[level] for level in answer.levels)
-            if item.combine == "sum":
-                inputs = [
-                    _rated(item.id, scale.levels[r], level_points(scale.levels[r]), item.weight)
-                    for r in ranks
-                ]
-                return inputs, _message("levels_summed", n=len(ranks))
-            top = ranks[-1]
-            inputs = [
-                _rated(item.id, scale.levels[top], level_points(scale.levels[top]), item.weight)
-            ]
-            return inputs, _message("levels_highest", n=len(ranks))
-        inputs = [_rated(item.id, self.level(pos), points, item.weight)]
-        if not scale.scored and status == "answered":
-            return inputs, _message("level_recorded", item=item.id, level=self.level(pos))
-        if status == "unknown":
-            code = "item_unknown_" + ("left_out" if points is None else "scored")
-            return inputs, _message(code, item=item.id, points=points)
-        return inputs, _message(
-            "level_scored", item=item.id, level=self.level(pos), points=points or Decimal(0)
-        )
+    def applicability_warnings(self) -> None:
+        """An answer to an item that does not apply is not scored, and said so."""
+        for item in self.c.items:
+            if not self.s.applicable[item.pos] and item.id in self.a.answers:
+                self.warn(f"/answers/{item.id}", "answer.not-applicable", item=item.id)
 
     def item_result(self, item: CItem) -> dict[str, Any]:
         pos = item.pos
         answer = self.a.answers.get(item.id)
-        result: dict[str, Any] = {"id": item.id, "domain": item.domain, "kind": item.kind}
-        result["status"] = self.s.status[pos]
+        result: dict[str, Any] = {"id": item.id}
+        if (status := self.s.status[pos]) != "answered":
+            result["status"] = status
         if (level := self.level(pos)) is not None:
             result["level"] = level
         if (points := self.s.points[pos]) is not None:
             result["points"] = points
-        result["weight"] = item.weight
+            if item.weight != 1:
+                result["weight"] = item.weight
         if self.concerning(item):
             result["concerning"] = True
         rank = self.s.rank[pos]
@@ -534,137 +395,32 @@ class _Scoring:
         band = self.s.bands[index.pos]
         return None if band is None else index.band_ids[band]
 
-    def index_steps(self, index: CIndex) -> None:
-        s, c = self.s, self.c
-        inputs: list[dict[str, Any]] = []
-        for i in index.items:
-            rank = s.rank[i]
-            if index.aggregation == "count_at_least":
-                assert index.at_least is not None
-                counted = rank is not None and rank >= index.at_least
-            elif index.aggregation in POLES:
-                poles = c.items[i].scale.poles
-                counted = rank is not None and poles[rank] == POLES[index.aggregation]
-            else:
-                counted = s.points[i] is not None
-            if counted:
-                item = c.items[i]
-                inputs.append(_rated(item.id, self.level(i), s.points[i], item.weight))
-        for j in index.inputs:
-            inputs.append(
-                _present(ref=c.indices[j].id, value=s.values[j], band=self.band_id(c.indices[j]))
-            )
-        value = s.values[index.pos]
-        self.step("index", index.id, inputs, _decimal(value), self.index_words(index, inputs))
-        if index.band_ids:
-            band = self.band_id(index)
-            if value is None:
-                words = _message("band_none", index=index.id)
-            elif index.aggregation == "max_band":
-                words = _message("band_highest_input", index=index.id, band=band)
-            else:
-                assert s.bands[index.pos] is not None
-                rank = s.bands[index.pos] or 0
-                if rank == 0:
-                    words = _message("band_below_cutoffs", index=index.id, value=value, band=band)
-                else:
-                    cut = index.cutoffs[rank - 1]
-                    words = _message(
-                        "band_cutoff_reached", index=index.id, value=value, cutoff=cut, band=band
-                    )
-            self.step("band", index.id, [_present(ref=index.id, value=value)], band, words)
-
-    def index_words(self, index: CIndex, inputs: Sequence[dict[str, Any]]) -> Message:
-        agg = index.aggregation
-        if agg == "count_at_least":
-            assert index.at_least is not None
-            level = self.c.items[index.items[0]].scale.levels[index.at_least]
-            item = self.c.items[index.items[0]].id
-            return _message("count_at_least", item=item, level=level)
-        if agg == "max_band":
-            return _message("max_band")
-        if agg in POLES:
-            return _message(agg)
-        if agg == "prorated_sum":
-            return self.prorated_words(index)
-        if agg in ARITHMETIC:
-            return self.arithmetic_words(index)
-        if self.s.values[index.pos] is None:
-            return _message(f"{agg}_empty")
-        items = sum(1 for i in inputs if "points" in i)  # an item's input carries points
-        indices = sum(1 for i in inputs if "value" in i)  # an index's input carries its value
-        if agg == "mean":
-            return _message(
-                agg, item_count=items, index_count=indices, mode=index.mode, n=index.places
-            )
-        return _message(agg, item_count=items, index_count=indices)
-
-    def prorated_words(self, index: CIndex) -> Message:
-        applicable, answered = prorate_counts(index, self.s)
-        if self.s.values[index.pos] is None:
-            return _message(
-                "prorated_sum_empty",
-                answered=answered,
-                applicable=applicable,
-                minimum=index.minimum_answered,
-            )
-        return _message(
-            "prorated_sum",
-            answered=answered,
-            applicable=applicable,
-            mode=index.mode,
-            n=index.places,
-        )
-
-    def arithmetic_words(self, index: CIndex) -> Message:
-        agg = index.aggregation
-        if self.s.values[index.pos] is None:
-            return _message("arithmetic_empty")
-        first = self.c.indices[index.inputs[0]].id
-        if agg == "difference":
-            return _message(agg, index=first, minus=self.c.indices[index.inputs[1]].id)
-        if agg == "scaled" and index.mode is None:
-            return _message(agg, index=first, factor=index.factor)
-        code = "scaled_rounded" if agg == "scaled" else agg
-        return _message(code, index=first, factor=index.factor, mode=index.mode, n=index.places)
-
     # -- completeness -----------------------------------------------------------------------
 
     def completeness(self) -> dict[str, Any]:
         s, c = self.s, self.c
-        per_domain = {domain: [0, 0] for domain in c.domains}
-        for item in c.items:
-            if s.applicable[item.pos] and item.kind != "context":
-                counts = per_domain[item.domain]
-                counts[0] += 1
-                counts[1] += s.status[item.pos] == "answered"
-        applicable = sum(counts[0] for counts in per_domain.values())
-        known = sum(counts[1] for counts in per_domain.values())
+        counted = [
+            s.status[item.pos]
+            for item in c.items
+            if s.applicable[item.pos] and item.kind != "context"
+        ]
+        applicable, known = len(counted), counted.count("answered")
         ratio = round_quotient(
             Decimal(known if applicable else 1), applicable or 1, RATIO_PLACES, "half_up"
         )
         minimum = c.minimum_completeness
         sufficient = minimum is None or ratio >= minimum
-        inputs = [
-            {"ref": "applicable", "value": Decimal(applicable)},
-            {"ref": "known", "value": Decimal(known)},
-        ]
         words = _message("completeness", known=known, n=applicable)
         if minimum is not None:
-            inputs.append({"ref": "minimum_completeness", "value": minimum})
             code = "completeness_met" if sufficient else "completeness_not_met"
             words = _message(code, known=known, n=applicable, minimum=minimum)
-        self.step("completeness", "completeness", inputs, format_decimal(ratio), words)
+        self.step("completeness", "completeness", [], format_decimal(ratio), words)
         return _present(
             applicable=applicable,
             known=known,
             ratio=ratio,
             minimum=minimum,
             sufficient=sufficient,
-            domains=[
-                {"domain": domain, "applicable": counts[0], "known": counts[1]}
-                for domain, counts in per_domain.items()
-            ],
         )
 
     # -- outcome ----------------------------------------------------------------------------
@@ -673,32 +429,27 @@ class _Scoring:
         c = self.c
         if decision.rule is not None:
             for rule in c.rules[: decision.rule + 1]:
-                inputs = [self.ref_input(r) for r in rule.refs]
                 if rule.pos == decision.rule:
                     outcome = c.outcomes[rule.outcome].id
                     code = "default_rule_applies" if rule.when is None else "rule_matches"
                     words = _message(code, rule=rule.id, outcome=outcome)
-                    self.step("rule", rule.id, inputs, outcome, words)
+                    self.step("rule", rule.id, [], outcome, words)
                 else:
                     words = _message("rule_does_not_match", rule=rule.id)
-                    self.step("rule", rule.id, inputs, False, words)
+                    self.step("rule", rule.id, [], False, words)
         for pos in decision.policies:
             policy = c.policies[pos]
             minimum = c.outcomes[policy.minimum].id
             self.step(
                 "policy_override",
                 policy.id,
-                [self.ref_input(r) for r in policy.refs],
+                [],
                 minimum,
                 _message("policy_holds", policy=policy.id, outcome=minimum),
             )
         if decision.floor is not None:
             floor = c.outcomes[decision.floor].id
-            inputs = [
-                {"ref": f.id, "raised": True, "outcome": c.outcomes[f.minimum].id}
-                for f in c.flags
-                if f.minimum is not None and self.s.raised[f.pos]
-            ]
+            inputs = [f.id for f in c.flags if f.minimum is not None and self.s.raised[f.pos]]
             self.step(
                 "floor",
                 "floor",
@@ -729,7 +480,7 @@ class _Scoring:
                 self.step(
                     "judgement",
                     "final_rating",
-                    [{"ref": "final_rating", "outcome": rating.outcome}],
+                    ["final_rating"],
                     rating.outcome,
                     _message("final_rating", author=rating.author, outcome=rating.outcome),
                 )
@@ -797,10 +548,7 @@ class _Scoring:
         self.step(
             "override",
             "override",
-            [
-                {"ref": "computed", "outcome": computed_id},
-                {"ref": "override", "outcome": override.outcome},
-            ],
+            ["computed", "override"],
             override.outcome,
             _message(
                 "override_applied",
@@ -818,12 +566,9 @@ class _Scoring:
         }
 
     def outcome_step(self, outcome: dict[str, Any]) -> None:
-        inputs = []
-        for key in ("computed", "floor"):
-            if key in outcome:
-                inputs.append({"ref": key, "outcome": outcome[key]})
+        inputs = [key for key in ("computed", "floor") if key in outcome]
         if "override" in outcome:
-            inputs.append({"ref": outcome["override"]["kind"], "outcome": outcome["final"]})
+            inputs.append(outcome["override"]["kind"])
         final = outcome.get("final")
         status = outcome["status"]
         if status == "not_assessable":
@@ -841,59 +586,45 @@ class _Scoring:
 
     def check(self, pos: int) -> dict[str, Any]:
         check = self.c.checks[pos]
-        inputs = [self.ref_input(r) for r in check.refs]
         if check.applies is not None and not check.applies(self.s):
             result, reason = "not_applicable", _message("check_not_applicable")
         else:
-            result, reason, more = self.requirement(check.requirement)
-            inputs.extend(more)
-        self.step("check", check.id, inputs, result, reason)
-        return {
-            "id": check.id,
-            "result": result,
-            "legal_reference": check.legal_reference,
-            "reason": reason,
-        }
+            result, reason = self.requirement(check.requirement)
+        return {"id": check.id, "result": result, "reason": reason}
 
-    def requirement(self, req: Any) -> tuple[str, Message, list[dict[str, Any]]]:
+    def requirement(self, req: Any) -> tuple[str, Message]:
         a = self.a
         kind = req.check
         if kind == "min_assessors":
             count = len({assessor.id for assessor in a.assessors})
             ok = count >= req.count
-            return (
-                "pass" if ok else "fail",
-                _message("assessors_counted", n=count, required=req.count),
-                [{"ref": "assessors", "value": Decimal(count)}],
+            return "pass" if ok else "fail", _message(
+                "assessors_counted", n=count, required=req.count
             )
         if kind == "participation":
             party = req.party
             record = getattr(a.participation, party)
             if record is None:
-                return "fail", _message(f"{party}_not_recorded"), []
+                return "fail", _message(f"{party}_not_recorded")
             if record.involved:
-                return "pass", _message(f"{party}_involved"), []
+                return "pass", _message(f"{party}_involved")
             if record.reason_if_not and record.reason_if_not.strip():
-                return "pass", _message(f"{party}_not_involved_reason"), []
-            return "fail", _message(f"{party}_not_involved_no_reason"), []
+                return "pass", _message(f"{party}_not_involved_reason")
+            return "fail", _message(f"{party}_not_involved_no_reason")
         if kind == "consultation":
             ok = any(consultation.role == req.role for consultation in a.consultations)
             code = "role_consulted" if ok else "role_not_consulted"
-            return "pass" if ok else "fail", _message(code, role=req.role), []
+            return "pass" if ok else "fail", _message(code, role=req.role)
         if kind == "assessor_role":
             ok = any(assessor.role == req.role for assessor in a.assessors)
             code = "assessor_role_present" if ok else "assessor_role_missing"
-            return "pass" if ok else "fail", _message(code, role=req.role), []
+            return "pass" if ok else "fail", _message(code, role=req.role)
         if kind == "concerns_answered":
             return concerns_check(self.c, req, self.plan, self.final_id)
         failing = self.lacking_evidence()
         if not failing:
-            return "pass", _message("evidence_complete"), []
-        return (
-            "fail",
-            _message("evidence_lacking", items=[item.id for item in failing]),
-            [_present(ref=item.id, level=self.level(item.pos)) for item in failing],
-        )
+            return "pass", _message("evidence_complete")
+        return "fail", _message("evidence_lacking", items=[item.id for item in failing])
 
     def lacking_evidence(self) -> list[CItem]:
         failing = []

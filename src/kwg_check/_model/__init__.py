@@ -3,7 +3,7 @@
 from .assessment import Answer, Assessment, Evidence, Judgement, Resource
 from .conditions import Condition
 from .instrument import Flag, Index, Instrument, Item, Outcome, Scale
-from .summary import Summary, TraceInput, TraceStep
+from .summary import Summary, TraceStep
 from .variant import InstrumentVariant
 
 __all__ = [
@@ -21,6 +21,5 @@ __all__ = [
     "Resource",
     "Scale",
     "Summary",
-    "TraceInput",
     "TraceStep",
 ]

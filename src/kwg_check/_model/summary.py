@@ -2,7 +2,13 @@
 
 A summary holds no free text from the assessment (no observations, notes or
 justifications): it can go into statistics and audits. Every number and outcome in it is the
-result of exactly one trace step, so it can be recomputed by hand.
+result of the summary's own sections read with the instrument, so it can be recomputed by
+hand: ``items`` hold each rated item's level and points, ``indices`` and ``flags`` the values
+the instrument's aggregations and conditions give them, and the trace only the decision steps
+(completeness, rules, policy overrides, floor, override, outcome), each naming the ids it
+read. Nothing the instrument already states (an item's domain, kind or weight of 1, an
+index's side, a flag's severity, a check's legal reference) is copied into it (summary
+format v2; the first format, v1, is read by ``_summary_v1``).
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ __all__ = [
     "CheckResult",
     "Completeness",
     "Concern",
-    "DomainCompleteness",
     "EngineRef",
     "FlagResult",
     "IndexRange",
@@ -49,14 +54,12 @@ __all__ = [
     "Summary",
     "SummaryAssessmentRef",
     "SummaryInstrumentRef",
-    "TraceInput",
     "TraceStep",
     "Unknowns",
     "Warning",
 ]
 
 Count = Annotated[int, Field(ge=0, le=1_000_000), JSON_INT]
-StepNo = Annotated[int, Field(ge=1, le=1_000_000), JSON_INT]
 ParamText = Annotated[str, Field(max_length=200)]
 ParamValue = (
     ParamText
@@ -64,19 +67,14 @@ ParamValue = (
     | Annotated[list[ParamText], Field(max_length=10_000)]
 )
 Params = dict[Annotated[str, Field(pattern=NAME_PATTERN)], ParamValue]
+StepRef = Annotated[str, Field(min_length=1, max_length=200)]
 StepKind = Literal[
-    "applicability",
-    "item",
-    "index",
-    "band",
-    "flag",
     "completeness",
     "rule",
     "policy_override",
     "floor",
     "override",
     "judgement",
-    "check",
     "outcome",
     "result",
 ]
@@ -173,20 +171,17 @@ class ItemResult(Part):
     """How one item was rated and counted."""
 
     id: Id
-    """Item id."""
-    domain: Id
-    """Domain id."""
-    kind: Literal["risk", "protective", "safety", "context"]
-    """Item kind."""
-    status: Literal["answered", "unknown", "missing", "not_applicable"]
-    """answered: a known level; unknown: rated 'not assessable'; missing: no answer;
-    not_applicable: the item does not apply (an answer, if any, is not scored)."""
+    """Item id (its domain, kind and scale are the instrument's)."""
+    status: Literal["answered", "unknown", "missing", "not_applicable"] = "answered"
+    """answered (the default, left out): a known level; unknown: rated 'not assessable';
+    missing: no answer; not_applicable: the item does not apply (an answer, if any, is not
+    scored)."""
     level: Id | None = None
     """The level that counts (for several caregivers the more severe one)."""
     points: Exact | None = None
     """Points counted before weighting (absent when nothing counts)."""
-    weight: Exact
-    """The item's weight."""
+    weight: Exact | None = None
+    """The item's weight where it counts and is not 1 (absent: 1, or nothing counted)."""
     concerning: bool = False
     """Rated at or above the item's concerning level."""
     pole: Literal["strength", "neutral", "concern"] | None = None
@@ -201,9 +196,7 @@ class IndexResult(Part):
     """One index value and band."""
 
     id: Id
-    """Index id."""
-    side: Literal["risk", "protective", "needs", "other"]
-    """Side of the profile."""
+    """Index id (its side, aggregation and inputs are the instrument's)."""
     value: Exact | None = None
     """The value; absent when nothing could be aggregated."""
     band: Id | None = None
@@ -214,24 +207,9 @@ class FlagResult(Part):
     """Whether a flag is raised."""
 
     id: Id
-    """Flag id."""
-    severity: Literal["acute", "serious", "notice"]
-    """Flag severity."""
+    """Flag id (its severity and minimum outcome are the instrument's)."""
     raised: bool
     """Whether the flag's condition holds."""
-    minimum_outcome: Id | None = None
-    """Floor the flag forces while raised."""
-
-
-class DomainCompleteness(Part):
-    """Completeness of one domain."""
-
-    domain: Id
-    """Domain id."""
-    applicable: Count
-    """Applicable items (context items excluded)."""
-    known: Count
-    """Applicable items answered with a known level."""
 
 
 class Completeness(Part):
@@ -246,9 +224,8 @@ class Completeness(Part):
     minimum: Exact | None = None
     """The instrument's minimum completeness."""
     sufficient: bool
-    """Whether the minimum is met."""
-    domains: list[DomainCompleteness]
-    """Per domain, in instrument order."""
+    """Whether the minimum is met (the counts per domain follow from ``items`` and the
+    instrument's domains)."""
 
 
 class OutcomeRange(Part):
@@ -379,11 +356,9 @@ class CheckResult(Part):
     """Result of one process check."""
 
     id: Id
-    """Check id."""
+    """Check id (its legal reference is the instrument's)."""
     result: Literal["pass", "fail", "not_applicable"]
     """Outcome of the check."""
-    legal_reference: Annotated[str, Field(min_length=1, max_length=200)]
-    """The norm behind the check."""
     reason: Message
     """Why, as a message the views render in their language."""
 
@@ -399,38 +374,19 @@ class Warning(Part):
     """The values the warning names; the views render code and parameters in their language."""
 
 
-class TraceInput(Part):
-    """One input of a trace step."""
-
-    ref: Annotated[str, Field(min_length=1, max_length=200)]
-    """What the input is: an item, index or flag id, or an assessment field."""
-    level: Id | None = None
-    """The item's level."""
-    points: Exact | None = None
-    """The level's points."""
-    weight: Exact | None = None
-    """The item's weight."""
-    value: Exact | None = None
-    """An index value."""
-    band: Id | None = None
-    """An index band."""
-    raised: bool | None = None
-    """A flag's state."""
-    outcome: Id | None = None
-    """An outcome."""
-
-
 class TraceStep(Part):
-    """One step of the computation."""
+    """One decision step of the computation (the other results are the summary's sections)."""
 
-    step: StepNo
-    """Position in the trace, from 1."""
     kind: StepKind
     """What the step computed."""
     id: Annotated[str, Field(min_length=1, max_length=200)]
-    """The instrument element (item, index, flag, rule, check id) or ``outcome``."""
-    inputs: list[TraceInput] = Field(default_factory=list)
-    """What the step used."""
+    """The instrument element (rule or policy override id), or ``completeness``, ``floor``,
+    ``override``, ``final_rating``, ``outcome``."""
+    inputs: list[StepRef] = Field(default_factory=list)
+    """What the step read beyond what the instrument states, by reference: the raised flags
+    of a floor (their states are in ``flags``), or the outcome members ``computed``,
+    ``floor``, ``override``, ``discretionary_override``, ``final_rating``. A rule or policy
+    override reads what its condition names in the instrument."""
     result: Annotated[str, Field(max_length=200)] | bool | None = None
     """The result: a decimal or an id as a string, a boolean, or absent for nothing."""
     explanation: Message
@@ -473,4 +429,4 @@ class Summary(Document):
     warnings: list[Warning]
     """Warnings that did not block scoring."""
     trace: list[TraceStep]
-    """The computation, step by step."""
+    """The decisions, step by step (a step's number is its position, from 1)."""

@@ -42,7 +42,14 @@ from typing import Literal
 import attrs
 
 from .._model import Instrument, Summary
-from .._types import AGREEMENT_FORMATS, AgreementFormat, Lang, checked_format, language
+from .._types import (
+    AGREEMENT_FORMATS,
+    AgreementFormat,
+    Lang,
+    checked_format,
+    language,
+    text_language,
+)
 from .._vocabulary import format_number, localized, word
 
 __all__ = [
@@ -222,10 +229,11 @@ def _json(result: Agreement) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def _label(result: Agreement, row: str, lang: Lang) -> str:
-    """An item's label, or the outcome's row name (``row`` empty)."""
+def _label(result: Agreement, row: str, lang: Lang, texts: str) -> str:
+    """An item's label (in ``texts``, the language of the instrument's texts), or the
+    outcome's row name (``row`` empty)."""
     item = next((item for item in result.instrument.items if item.id == row), None)
-    return word("agreement.outcome", lang) if item is None else localized(item.label, lang)
+    return word("agreement.outcome", lang) if item is None else localized(item.label, texts)
 
 
 def _cell(value: int | Fraction | None, lang: Lang) -> str:
@@ -235,8 +243,8 @@ def _cell(value: int | Fraction | None, lang: Lang) -> str:
     return "–" if rounded is None else format_number(rounded.normalize(), lang)
 
 
-def _markdown(result: Agreement, lang: Lang) -> str:
-    title = localized(result.instrument.title, lang)
+def _markdown(result: Agreement, lang: Lang, texts: str) -> str:
+    title = localized(result.instrument.title, texts)
     heads = [word(f"agreement.column.{column}", lang) for column in _COLUMNS]
     lines = [
         f"# {word('agreement.title', lang)}: {title} {result.instrument.version}",
@@ -248,19 +256,19 @@ def _markdown(result: Agreement, lang: Lang) -> str:
     ]
     for _, row, rating in _rows(result):
         cells = " | ".join(_cell(getattr(rating, column), lang) for column in _COLUMNS)
-        lines.append(f"| {_label(result, row, lang)} | {cells} |")
+        lines.append(f"| {_label(result, row, lang, texts)} | {cells} |")
     lines += ["", word("agreement.note", lang)]
     return "\n".join(lines) + "\n"
 
 
-def _csv(result: Agreement, lang: Lang) -> str:
+def _csv(result: Agreement, lang: Lang, texts: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("kind", "item", "label", *_COLUMNS))
     for kind, row, rating in _rows(result):
         numbers = (_number(getattr(rating, column)) for column in _COLUMNS)
         cells = ("" if number is None else str(number) for number in numbers)
-        writer.writerow((kind, row, _label(result, row, lang), *cells))
+        writer.writerow((kind, row, _label(result, row, lang, texts), *cells))
     return out.getvalue()
 
 
@@ -276,10 +284,11 @@ def render_agreement(
     """
     result = agreement
     chosen = language(lang, result.instrument)
+    texts = text_language(lang, result.instrument)
     match checked_format(format, AGREEMENT_FORMATS):
         case "json":
             return _json(result)
         case "csv":
-            return _csv(result, chosen)
+            return _csv(result, chosen, texts)
         case "md":
-            return _markdown(result, chosen)
+            return _markdown(result, chosen, texts)

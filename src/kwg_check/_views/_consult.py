@@ -41,7 +41,14 @@ from .._errors import ComparisonError, Problem
 from .._io import JsonValue
 from .._model import Assessment, Instrument, Summary
 from .._model.assessment import Answer
-from .._types import CONSULT_FORMATS, ConsultFormat, Lang, checked_format, language
+from .._types import (
+    CONSULT_FORMATS,
+    ConsultFormat,
+    Lang,
+    checked_format,
+    language,
+    text_language,
+)
 from .._vocabulary import localized, word
 
 __all__ = [
@@ -311,16 +318,18 @@ class _Labels:
 
     instrument: Instrument
     lang: Lang
+    texts: str
+    """The language of the instrument's texts (its own when the library falls back)."""
 
     def item(self, ident: str) -> str:
         found = next(item for item in self.instrument.items if item.id == ident)
-        return localized(found.label, self.lang)
+        return localized(found.label, self.texts)
 
     def outcome(self, ident: str | None) -> str:
         if ident is None:
             return word("consult.no-outcome", self.lang)
         found = next(outcome for outcome in self.instrument.outcomes if outcome.id == ident)
-        return localized(found.label, self.lang)
+        return localized(found.label, self.texts)
 
     def answer(self, ident: str, value: JsonValue) -> str:
         """An answer in words: level labels (per caregiver ``id: level``)."""
@@ -337,9 +346,9 @@ class _Labels:
         scale = next(scale for scale in self.instrument.scales if scale.id == item.scale)
         found = next((entry for entry in scale.levels if entry.id == level), None)
         if found is not None:
-            return localized(found.label, self.lang)
+            return localized(found.label, self.texts)
         if scale.unknown is not None and scale.unknown.id == level:
-            return localized(scale.unknown.label, self.lang)
+            return localized(scale.unknown.label, self.texts)
         return level
 
 
@@ -439,7 +448,8 @@ def render_consultation(
     """The consultation as plain text, JSON (stable ids only), Markdown or one HTML file;
     without ``lang`` in the instrument's language."""
     result = consultation
-    labels = _Labels(result.instrument, language(lang, result.instrument))
+    texts = text_language(lang, result.instrument)
+    labels = _Labels(result.instrument, language(lang, result.instrument), texts)
     match checked_format(format, CONSULT_FORMATS):
         case "json":
             return _json(result)

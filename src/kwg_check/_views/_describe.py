@@ -52,7 +52,7 @@ from .._model.instrument import (
     ProcessCheck,
     Scale,
 )
-from .._types import InstrumentLike, Lang, language
+from .._types import InstrumentLike, Lang, language, text_language
 from .._vocabulary import format_number, label, localized, plural, word
 
 __all__ = ["describe_instrument"]
@@ -74,7 +74,8 @@ def describe_instrument(
     """
     if isinstance(instrument, CompiledInstrument):
         instrument = instrument.instrument
-    return _Sheet(instrument, language(lang, instrument), variant).render()
+    texts = text_language(lang, instrument)
+    return _Sheet(instrument, language(lang, instrument), variant, texts).render()
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -193,11 +194,17 @@ class _Sheet:
     """Builds the sheet's lines section by section, in instrument order."""
 
     def __init__(
-        self, instrument: Instrument, lang: Lang, variant: InstrumentVariant | None = None
+        self,
+        instrument: Instrument,
+        lang: Lang,
+        variant: InstrumentVariant | None = None,
+        texts: str | None = None,
     ) -> None:
         self.ins = instrument
         self.variant = variant
         self.lang: Lang = lang
+        self.texts: str = texts or lang
+        """The language of the instrument's texts (its own when the library falls back)."""
         self.lines: list[str] = []
         self.whole = _whole_valued(instrument)
 
@@ -207,7 +214,7 @@ class _Sheet:
         return word(f"sheet.{key}", self.lang, **fields)
 
     def t(self, text: LocalizedText) -> str:
-        return localized(text, self.lang)
+        return localized(text, self.texts)
 
     def num(self, value: Decimal) -> str:
         return format_number(value, self.lang)

@@ -17,18 +17,19 @@ from .._vocabulary import format_date, format_number, label, localized, render_w
 __all__ = ["render_summary_text"]
 
 
-def _label(text: LocalizedText | None, fallback: str, lang: Lang) -> str:
-    return fallback if text is None else localized(text, lang)
+def _label(text: LocalizedText | None, fallback: str, texts: str) -> str:
+    """An instrument's text in ``texts``, the language of its texts (see ``text_language``)."""
+    return fallback if text is None else localized(text, texts)
 
 
-def _unanswered(summary: Summary, instrument: Instrument, lang: Lang) -> list[str]:
+def _unanswered(summary: Summary, instrument: Instrument, lang: Lang, texts: str) -> list[str]:
     """The concerns no available resource answers yet: the protection plan's gaps."""
     plan = summary.protection
     if plan is None or not plan.unanswered:
         return []
     domains = {domain.id: domain for domain in instrument.domains}
     names = ", ".join(
-        f"{_label(domains[d].label if d in domains else None, d, lang)} [{d}]"
+        f"{_label(domains[d].label if d in domains else None, d, texts)} [{d}]"
         for d in plan.unanswered
     )
     return [f"{word('text.unanswered', lang)}: {names}"]
@@ -62,17 +63,20 @@ def _members_line(summary: Summary, lang: Lang) -> list[str]:
     return [f"{word('text.members', lang)}: {', '.join(shown)}"]
 
 
-def result_lines(summary: Summary, instrument: Instrument, lang: Lang) -> list[str]:
+def result_lines(
+    summary: Summary, instrument: Instrument, lang: Lang, texts: str | None = None
+) -> list[str]:
     """The further results: each value by label and id, with the values the unknowns allow
     and what to clarify first (shared by the text and the report, which indent alike)."""
+    texts = texts or lang
     lines: list[str] = []
     definitions = {result.id: result for result in instrument.results}
     items = {item.id: item for item in instrument.items}
     for entry in summary.results or ():
         result = definitions[entry.id]
-        names = {value.id: _label(value.label, value.id, lang) for value in result.outcomes}
+        names = {value.id: _label(value.label, value.id, texts) for value in result.outcomes}
         lines.append(
-            f"{_label(result.label, entry.id, lang)}: {names[entry.value]} [{entry.value}]"
+            f"{_label(result.label, entry.id, texts)}: {names[entry.value]} [{entry.value}]"
         )
         if entry.range is not None:
             lines.append(
@@ -82,14 +86,18 @@ def result_lines(summary: Summary, instrument: Instrument, lang: Lang) -> list[s
             )
         if entry.clarify_first:
             clarify = ", ".join(
-                f"{_label(items[i].label, i, lang)} [{i}]" for i in entry.clarify_first
+                f"{_label(items[i].label, i, texts)} [{i}]" for i in entry.clarify_first
             )
             lines.append(f"  {word('text.clarify', lang)}: {clarify}")
     return lines
 
 
-def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) -> str:
-    """Render the summary as plain text lines (the instrument gives the labels)."""
+def render_summary_text(
+    summary: Summary, instrument: Instrument, lang: Lang, texts: str | None = None
+) -> str:
+    """Render the summary as plain text lines (the instrument gives the labels, in
+    ``texts``: its own language when the library's words fall back to English)."""
+    texts = texts or lang
 
     def w(key: str) -> str:
         return word(f"text.{key}", lang)
@@ -106,31 +114,31 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
     def band_name(index_id: str, band_id: str) -> str:
         for band in indices[index_id].bands or ():
             if band.id == band_id:
-                return _label(band.label, band_id, lang)
+                return _label(band.label, band_id, texts)
         return band_id
 
     def outcome_name(outcome_id: str | None) -> str:
         if outcome_id is None:
             return "—"
-        return f"{_label(outcomes[outcome_id].label, outcome_id, lang)} [{outcome_id}]"
+        return f"{_label(outcomes[outcome_id].label, outcome_id, texts)} [{outcome_id}]"
 
     def item_name(kind: str, ident: str, params: Mapping[str, object]) -> str:
         """A warning names items by label and id, like the rest of the text."""
         if kind == "item" and ident in items:
-            return f"{_label(items[ident].label, ident, lang)} [{ident}]"
+            return f"{_label(items[ident].label, ident, texts)} [{ident}]"
         return ident
 
     out = summary.outcome
     lines = [
-        f"{_label(instrument.title, instrument.id, lang)} ({instrument.id} {instrument.version})",
+        f"{_label(instrument.title, instrument.id, texts)} ({instrument.id} {instrument.version})",
         _subject_line(summary, lang),
         *_members_line(summary, lang),
         "",
     ]
     raised = [flag for flag in summary.flags if flag.raised]
-    acute = [flag for flag in raised if flag.severity == "acute"]
+    acute = [flag for flag in raised if flags[flag.id].severity == "acute"]
     if acute:
-        names = ", ".join(_label(flags[f.id].label, f.id, lang) for f in acute)
+        names = ", ".join(_label(flags[f.id].label, f.id, texts) for f in acute)
         lines.append(f"!! {w('flags')}: {names}")
     if out.status == "not_assessable":
         lines.append(f"{w('outcome')}: {w('not_assessable')}")
@@ -144,7 +152,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
     policies = {policy.id: policy for policy in instrument.policy_overrides}
     for step in summary.trace:
         if step.kind == "policy_override" and step.id in policies:
-            name = _label(policies[step.id].rationale, step.id, lang)
+            name = _label(policies[step.id].rationale, step.id, texts)
             lines.append(f"  {w('policy')} [{step.id}]: {name}")
     if out.floor is not None:
         lines.append(f"  {w('floor')}: {outcome_name(out.floor)}")
@@ -158,15 +166,15 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             f"{w('statistic')}: "
             f"{label('category', out.statistic_category, lang) if out.statistic_category else '—'}"
         )
-    lines.extend(result_lines(summary, instrument, lang))
+    lines.extend(result_lines(summary, instrument, lang, texts))
     if out.forms_of_endangerment:
         forms = ", ".join(label("form", form, lang) for form in out.forms_of_endangerment)
         lines.append(f"{w('forms')}: {forms}")
     if raised:
         lines.append(f"{w('flags')}:")
         lines.extend(
-            f"  {label('severity', flag.severity, lang):<8} "
-            f"{_label(flags[flag.id].label, flag.id, lang)}"
+            f"  {label('severity', flags[flag.id].severity, lang):<8} "
+            f"{_label(flags[flag.id].label, flag.id, texts)}"
             for flag in raised
         )
     if summary.indices:
@@ -174,8 +182,10 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
         for result in summary.indices:
             value = "—" if result.value is None else num(result.value)
             band = f"  {band_name(result.id, result.band)}" if result.band else ""
-            name = _label(indices[result.id].label, result.id, lang)
-            lines.append(f"  {label('side', result.side, lang):<10} {name}: {value}{band}")
+            name = _label(indices[result.id].label, result.id, texts)
+            lines.append(
+                f"  {label('side', indices[result.id].side, lang):<10} {name}: {value}{band}"
+            )
     lines.append(
         f"{w('resources')}: "
         + ", ".join(
@@ -183,7 +193,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             for r in summary.resources
         )
     )
-    lines.extend(_unanswered(summary, instrument, lang))
+    lines.extend(_unanswered(summary, instrument, lang, texts))
     done = summary.completeness
     minimum = f"; {w('minimum')} {num(done.minimum)}" if done.minimum is not None else ""
     lines.append(
@@ -192,7 +202,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
     )
     unknowns = summary.unknowns
     if unknowns.items:
-        names = ", ".join(_label(items[i].label, i, lang) for i in unknowns.items)
+        names = ", ".join(_label(items[i].label, i, texts) for i in unknowns.items)
         lines.append(f"{w('unknown')}: {names}")
         if unknowns.range.lowest is not None:
             lines.append(
@@ -202,7 +212,7 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
             )
         if unknowns.clarify_first:
             names = ", ".join(
-                f"{_label(items[i].label, i, lang)} [{i}]" for i in unknowns.clarify_first
+                f"{_label(items[i].label, i, texts)} [{i}]" for i in unknowns.clarify_first
             )
             lines.append(f"  {w('clarify')}: {names}")
     if summary.process_checks:
@@ -211,7 +221,8 @@ def render_summary_text(summary: Summary, instrument: Instrument, lang: Lang) ->
         width = max(map(len, results))
         lines.extend(
             f"  {result:<{width}} "
-            f"{_label(checks[check.id].label, check.id, lang)} ({check.legal_reference})"
+            f"{_label(checks[check.id].label, check.id, texts)} "
+            f"({checks[check.id].legal_reference})"
             for result, check in zip(results, summary.process_checks, strict=True)
         )
     if summary.warnings:

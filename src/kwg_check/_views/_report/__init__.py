@@ -38,6 +38,7 @@ from ..._types import (
     ReportFormat,
     checked_format,
     language,
+    text_language,
 )
 from ..._version import __version__
 from .._compare import Comparison
@@ -70,8 +71,11 @@ def report(
     :func:`kwg_check.render_report` scores and compares first.
     """
     format = checked_format(format, REPORT_FORMATS)
+    texts = text_language(lang, instrument)
     lang = language(lang, instrument)
-    document = _build(assessment, summary, instrument, lang, comparison, trace, resolved)
+    document = _build(
+        assessment, summary, instrument, lang, comparison, trace, resolved, texts=texts
+    )
     return _html(document) if format == "html" else _markdown(document)
 
 

@@ -15,7 +15,7 @@ import attrs
 from ..._model import Assessment, Instrument, Summary
 from ..._model.assessment import Answer, Resource, ResourceCategory
 from ..._model.instrument import Item, Scale
-from ..._model.summary import ItemResult, TraceInput
+from ..._model.summary import ItemResult
 from ..._types import Lang
 from ..._version import __version__
 from ..._vocabulary import plural
@@ -53,14 +53,18 @@ def _build(
     comparison: Comparison | None,
     trace: bool,
     resolved: Sequence[Assessment] = (),
+    *,
+    texts: str | None = None,
 ) -> _Document:
-    """The decision first (page 1 in print), then the details, then the appendix."""
-    labels = _Labels([instrument], lang)
+    """The decision first (page 1 in print), then the details, then the appendix; the
+    instrument's texts in ``texts`` (default: ``lang``)."""
+    labels = _Labels([instrument], lang, texts)
     header: list[_Block] = [_Facts(tuple(_header_facts(assessment, summary, instrument, labels)))]
     if instrument.disclaimer is not None:
         disclaimer = f"{labels.w('disclaimer')}: {labels.t(instrument.disclaimer)}"
         header.append(_Para(disclaimer, "note"))
-    acute = [f for f in summary.flags if f.raised and f.severity == "acute"]
+    flags = {flag.id: flag for flag in instrument.flags}
+    acute = [flags[f.id] for f in summary.flags if f.raised and flags[f.id].severity == "acute"]
     if acute:
         lines = [labels.flag(flag.id) for flag in acute]
         floors = [f.minimum_outcome for f in acute if f.minimum_outcome is not None]
@@ -70,8 +74,8 @@ def _build(
         header.append(_Alert(labels.w("acute.title"), tuple(lines)))
     details = [
         _resource_section(assessment, summary, labels),
-        _unknown_section(summary, labels),
-        _process_section(assessment, summary, labels),
+        _unknown_section(summary, instrument, labels),
+        _process_section(assessment, summary, instrument, labels),
         _item_section(assessment, summary, instrument, labels),
     ]
     if comparison is not None:
@@ -178,7 +182,8 @@ def _verdict(
         facts.append((labels.w(f"override.{out.override.kind}"), f"{author}{moved}"))
         if judgement is not None:
             facts.append((labels.w("justification"), _free(judgement.justification)))
-    raised = [f for f in summary.flags if f.raised and f.severity != "acute"]
+    flags = {flag.id: flag for flag in instrument.flags}
+    raised = [flags[f.id] for f in summary.flags if f.raised and flags[f.id].severity != "acute"]
     if raised:
         names = "\n".join(
             f"{labels.flag(f.id)} ({labels.label('severity', f.severity)})" for f in raised
@@ -244,7 +249,7 @@ def _further_results(summary: Summary, labels: _Labels) -> list[_Block]:
     return [_Heading(labels.w("results")), _Facts(tuple(facts))]
 
 
-def _failed_checks(summary: Summary, labels: _Labels) -> list[_Block]:
+def _failed_checks(summary: Summary, instrument: Instrument, labels: _Labels) -> list[_Block]:
     """The process checks not met, with their legal reference: a fault in the procedure."""
     if not summary.process_checks:
         return []
@@ -252,9 +257,9 @@ def _failed_checks(summary: Summary, labels: _Labels) -> list[_Block]:
     blocks: list[_Block] = [_Heading(labels.w("checks.failed"))]
     if not failed:
         return [*blocks, _Para(labels.w("checks.all_met"))]
+    laws = {check.id: check.legal_reference for check in instrument.process_checks}
     lines = tuple(
-        f"{labels.check(c.id)} ({_free(c.legal_reference)}): {labels.message(c.reason)}"
-        for c in failed
+        f"{labels.check(c.id)} ({_free(laws[c.id])}): {labels.message(c.reason)}" for c in failed
     )
     return [*blocks, _List(lines)]
 
@@ -266,7 +271,7 @@ def _decision_section(
     blocks: list[_Block] = [_verdict(assessment, summary, instrument, labels)]
     blocks.extend(_further_results(summary, labels))
     blocks.extend(_open_questions(summary, labels))
-    blocks.extend(_failed_checks(summary, labels))
+    blocks.extend(_failed_checks(summary, instrument, labels))
     meaning = next(
         (o.description for o in instrument.outcomes if o.id == summary.outcome.final), None
     )
@@ -286,6 +291,7 @@ def _item_bounds(item: Item, scale: Scale) -> tuple[Decimal, Decimal]:
 
 def _profile_rows(summary: Summary, instrument: Instrument, labels: _Labels) -> list[_ProfileRow]:
     kinds = {"risk": ("risk", "safety"), "protective": ("protective",)}
+    defined = {item.id: item for item in instrument.items}
     rows = []
     for domain in instrument.domains:
         values: dict[str, _SideValue | None] = {}
@@ -293,7 +299,9 @@ def _profile_rows(summary: Summary, instrument: Instrument, labels: _Labels) -> 
             results = [
                 r
                 for r in summary.items
-                if r.domain == domain.id and r.kind in kinds[side] and r.status != "not_applicable"
+                if defined[r.id].domain == domain.id
+                and defined[r.id].kind in kinds[side]
+                and r.status != "not_applicable"
             ]
             if not results:
                 values[side] = None
@@ -366,18 +374,19 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
         blocks.append(_Para(labels.w("profile.none")))
     blocks.insert(1, _Para(labels.w("profile.intro"), "note"))
     if summary.indices:
-        blocks.extend([_Heading(labels.w("indices")), _index_table(summary, labels)])
+        blocks.extend([_Heading(labels.w("indices")), _index_table(summary, instrument, labels)])
     return _Section("profile", labels.w("section.profile"), tuple(blocks))
 
 
-def _index_table(summary: Summary, labels: _Labels) -> _Table:
+def _index_table(summary: Summary, instrument: Instrument, labels: _Labels) -> _Table:
     """Every index with its value and band; under unknowns also the lowest and highest
     value the completions give it (the total of 7 that could be 9)."""
+    sides = {index.id: index.side for index in instrument.indices}
     header = (labels.w("index"), labels.w("side"), labels.w("value"), labels.w("band"))
     rows = [
         (
             labels.index(index.id),
-            labels.label("side", index.side),
+            labels.label("side", sides[index.id]),
             labels.num(index.value),
             labels.band(index.id, index.band),
         )
@@ -597,7 +606,7 @@ def _consensus_section(
     return _Section("consensus", labels.w("section.consensus"), tuple(blocks))
 
 
-def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
+def _unknown_section(summary: Summary, instrument: Instrument, labels: _Labels) -> _Section:
     """Completeness against the minimum and every unknown item (the range is on page 1)."""
     done = summary.completeness
     facts = []
@@ -612,11 +621,12 @@ def _unknown_section(summary: Summary, labels: _Labels) -> _Section:
         blocks.append(_Para(labels.w("unknowns.none")))
         return _Section("unknowns", labels.w("section.unknowns"), tuple(blocks))
     status = {item.id: item for item in summary.items}
+    domains = {item.id: item.domain for item in instrument.items}
     lines = []
     for ident in unknowns.items:
         line = labels.item(ident)
         if ident in status:
-            domain = labels.domain(status[ident].domain)
+            domain = labels.domain(domains[ident])
             line += f" ({domain}): {labels.label('item_status', status[ident].status)}"
         lines.append(line)
     blocks.extend([_Heading(labels.w("unknown.items")), _List(tuple(lines), style="columns")])
@@ -635,9 +645,12 @@ def _participation(assessment: Assessment, party: str, labels: _Labels) -> str:
     return text
 
 
-def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) -> _Section:
+def _process_section(
+    assessment: Assessment, summary: Summary, instrument: Instrument, labels: _Labels
+) -> _Section:
     blocks: list[_Block] = []
     if summary.process_checks:
+        laws = {check.id: check.legal_reference for check in instrument.process_checks}
         blocks.append(
             _Table(
                 (labels.w("check"), labels.w("result"), labels.w("legal"), labels.w("reason")),
@@ -645,7 +658,7 @@ def _process_section(assessment: Assessment, summary: Summary, labels: _Labels) 
                     (
                         labels.check(check.id),
                         labels.label("check_result", check.result),
-                        _free(check.legal_reference),
+                        _free(laws[check.id]),
                         labels.message(check.reason),
                     )
                     for check in summary.process_checks
@@ -843,13 +856,30 @@ def _item_anchor_rows(
     return tuple(rows)
 
 
-def _trace_inputs(inputs: Sequence[TraceInput]) -> str:
-    """Each trace input on its own line, as ``ref key=value …`` (only the fields set)."""
+def _input_values(summary: Summary) -> dict[str, dict[str, object]]:
+    """What each reference a trace step can name stands for, from the summary's sections:
+    the steps hold references only (summary format v2), the appendix shows the values."""
+    values: dict[str, dict[str, object]] = {}
+    for item in summary.items:
+        values[item.id] = {"level": item.level, "points": item.points, "weight": item.weight}
+    for index in summary.indices:
+        values[index.id] = {"value": index.value, "band": index.band}
+    for flag in summary.flags:
+        values[flag.id] = {"raised": flag.raised}
+    out = summary.outcome
+    values["computed"] = {"outcome": out.computed}
+    values["floor"] = {"outcome": out.floor}
+    if out.override is not None:
+        values["override"] = values[out.override.kind] = {"outcome": out.override.outcome}
+    return values
+
+
+def _trace_inputs(inputs: Sequence[str], values: dict[str, dict[str, object]]) -> str:
+    """Each trace input on its own line, as ``ref key=value …`` (only the values set)."""
     lines = []
-    for given in inputs:
-        data = given.model_dump(mode="json", exclude_none=True)
-        ref = data.pop("ref")
-        words = [str(ref), *(f"{key}={value}" for key, value in data.items())]
+    for ref in inputs:
+        shown = values.get(ref, {})
+        words = [ref, *(f"{key}={_trace_result(v)}" for key, v in shown.items() if v is not None)]
         lines.append(" ".join(_ident(word) for word in words))
     return "\n".join(lines)
 
@@ -883,16 +913,17 @@ def _appendix(summary: Summary, labels: _Labels, trace: bool) -> _Section:
         blocks.append(_Para(labels.w("trace.omitted"), "note"))
         title = labels.w("section.appendix.fingerprints")
         return _Section("appendix", title, tuple(blocks))
+    values = _input_values(summary)
     rows = tuple(
         (
-            str(step.step),
+            str(number),
             _ident(step.kind),
             _ident(step.id),
-            _trace_inputs(step.inputs),
+            _trace_inputs(step.inputs, values),
             _trace_result(step.result),
             labels.message(step.explanation),
         )
-        for step in summary.trace
+        for number, step in enumerate(summary.trace, start=1)
     )
     blocks.extend(
         [

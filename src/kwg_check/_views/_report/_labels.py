@@ -28,8 +28,12 @@ from ._document import _free, _ident
 class _Labels:
     """Labels of instrument elements in one language; the first instrument that knows wins."""
 
-    def __init__(self, instruments: Sequence[Instrument], lang: Lang) -> None:
+    def __init__(
+        self, instruments: Sequence[Instrument], lang: Lang, texts: str | None = None
+    ) -> None:
         self.lang: Lang = lang
+        self.texts = texts or lang
+        """The language of the instruments' texts (their own when the library falls back)."""
         self.instruments = instruments
 
     def w(self, key: str, **fields: object) -> str:
@@ -48,7 +52,7 @@ class _Labels:
     def t(self, text: LocalizedText | None, fallback: str = "") -> str:
         if text is None:
             return fallback
-        return _free(localized(text, self.lang))
+        return _free(localized(text, self.texts))
 
     def sheet(self, key: str) -> str:
         return word(f"sheet.{key}", self.lang)
