@@ -535,12 +535,6 @@ def _forms() -> dict[str, dict[str, Any]]:
     return found
 
 
-def form_documents() -> dict[str, dict[str, Any]]:
-    """The fictional real-form instruments (bipolar scales, item anchors and codes, scales
-    without points, arithmetic indices) as JSON values, by name; copies."""
-    return copy.deepcopy(_forms())
-
-
 def form_answers(compiled: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Answers to a compiled form: for each item nothing, or one level or the unknown marker
     (per caregiver: one such rating for each of two parents)."""
@@ -556,3 +550,66 @@ def form_answers(compiled: Any) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(per_item).map(
         lambda answers: {key: value for key, value in answers.items() if value is not None}
     )
+
+
+# --- every new part of issue 13 in valid documents -------------------------------------------
+
+ENGINE_INSTRUMENTS = Path(__file__).parent / "engine_instruments"
+_SUBJECTS = {
+    "family_reassessment": {
+        "kind": "family",
+        "case_id": "fam-0042",
+        "members": [
+            {"id": "c-1", "role": "child", "age_months": 20},
+            {"id": "p-1", "role": "caregiver", "age_months": 400},
+        ],
+    },
+    "caregiver_questionnaire": {"kind": "caregiver", "case_id": "c-0007", "age_months": 400},
+}
+"""A subject of each kind the engine instruments accept besides a child."""
+_ANSWERS = {
+    "family_reassessment": {"prior_reports": "two_or_more", "plan_progress": "cannot_obtain"},
+    "caregiver_questionnaire": {},
+}
+"""Answers that leave items unknown, so the summaries carry ranges of results and indices."""
+
+
+def _assessment(name: str, instrument: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "document_type": "assessment",
+        "id": f"as-{name.replace('_', '-')}",
+        "instrument": {"id": instrument["id"], "version": instrument["version"]},
+        "subject": _SUBJECTS[name],
+        "assessment_date": "2024-03-10",
+        "assessors": [{"id": "sw-1", "role": "social_worker"}],
+        "answers": {item: {"level": level} for item, level in _ANSWERS[name].items()},
+    }
+
+
+@functools.cache
+def _new_parts() -> dict[str, dict[str, Any]]:
+    found = copy.deepcopy(_forms())
+    for name in sorted(_SUBJECTS):
+        value = load_path(ENGINE_INSTRUMENTS / f"{name}.yaml")
+        assert isinstance(value, dict)
+        instrument = kwg_check.parse_instrument(value)
+        assessment = _assessment(name, value)
+        summary = kwg_check.score_assessment(kwg_check.parse_assessment(assessment), instrument)
+        found[f"instrument:{name}"] = value
+        found[f"assessment:{name}"] = assessment
+        found[f"summary:{name}"] = kwg_check.dump_document(summary)
+    return found
+
+
+def new_part_documents(kind: str | None = None) -> dict[str, dict[str, Any]]:
+    """Valid documents with every construct issue 13 added, by name (``instrument:<stem>``,
+    ``assessment:<stem>``, ``summary:<stem>``); copies. The real forms (bipolar scales,
+    poles, item codes, anchors per age group, arithmetic indices), the family reassessment
+    (further results, a family subject with members, an applicability reading the youngest
+    child) and the caregiver questionnaire, with an assessment of each engine instrument and
+    its summary (further results with ranges, index ranges under unknowns)."""
+    return {
+        name: copy.deepcopy(value)
+        for name, value in _new_parts().items()
+        if kind is None or name.startswith(kind + ":")
+    }

@@ -360,6 +360,16 @@ def test_header_states_method_monotonicity_and_completeness() -> None:
     assert "> **Disclaimer:** Not validated." in sheet
 
 
+def test_header_lists_the_subject_kinds_the_instrument_accepts() -> None:
+    """An assessment of another kind is refused, so the sheet says whom it assesses."""
+    assert "| Assesses | child |" in describe_instrument(_instrument(), lang="en")
+    both = _instrument({**copy.deepcopy(SMALL), "subject_kinds": ["caregiver", "family"]})
+    assert "| Assesses | caregiver, family or household |" in describe_instrument(both, lang="en")
+    assert "| Eingeschätzt werden | Bezugsperson, Familie oder Haushalt |" in describe_instrument(
+        both, lang="de"
+    )
+
+
 def test_scales_show_points_anchors_and_what_unknown_scores() -> None:
     sheet = describe_instrument(_instrument(), lang="en")
     assert "| `yes` | 1.5 | Clearly so | Seen twice<br>in one week |" in sheet

@@ -16,6 +16,8 @@ Example counts scale with the hypothesis profile (``conftest.py``); the long run
 from __future__ import annotations
 
 import functools
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ import kwg_check
 from kwg_check import KwgCheckError, LoadError, Problem
 from kwg_check._engine import score
 from kwg_check._model import Assessment, Instrument, Summary
+from kwg_check._model.instrument import Aggregation
 from kwg_check._schema import SCHEMA_NAMES, validator
 from strategies import (
     GENERATORS,
@@ -34,11 +37,11 @@ from strategies import (
     assert_same_verdict,
     bundled_documents,
     examples,
-    form_documents,
     is_json,
     json_text,
     json_values,
     mutated,
+    new_part_documents,
     node_paths,
 )
 
@@ -46,7 +49,8 @@ BUNDLED = bundled_documents()
 BUNDLED_NAMES = sorted(BUNDLED)
 ASSESSMENTS = sorted(bundled_documents("assessment"))
 INSTRUMENTS = sorted(bundled_documents("instrument"))
-FORMS = form_documents()
+NEW_PARTS = new_part_documents()
+NEW_INSTRUMENTS = sorted(new_part_documents("instrument"))
 
 
 def fuzz(ci_count: int) -> settings:
@@ -298,22 +302,86 @@ def test_compiling_mutated_instruments_ends_with_a_runtime_or_an_own_error(
         assert validator("summary").is_valid(kwg_check.dump_document(summary))
 
 
+def _constructs(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every member path of a JSON value with list positions left out, and each aggregation
+    kind as ``("aggregation", kind)``, ``subject.kind`` as ``("subject.kind", kind)``."""
+    if isinstance(value, dict):
+        for key, member in value.items():
+            yield (*path, key)
+            if key == "aggregation" or (key == "kind" and path[-1:] == ("subject",)):
+                yield (f"{path[-1]}.kind" if key == "kind" else key, str(member))
+            yield from _constructs(member, (*path, key))
+    elif isinstance(value, list):
+        for member in value:
+            yield from _constructs(member, path)
+
+
+def test_the_fuzzed_documents_cover_every_construct_of_issue_13() -> None:
+    """The valid documents the fuzz and parity properties break hold each new part, so a
+    parity gap or a crash in one of them is within reach of a mutation."""
+    found = {c for value in NEW_PARTS.values() for c in _constructs(value)}
+    for construct in [
+        ("results", "table", "when", "result", "at_least"),
+        ("subject_kinds",),
+        ("subject", "members", "role"),
+        ("subject.kind", "family"),
+        ("subject.kind", "caregiver"),
+        ("scales", "levels", "pole"),
+        ("items", "codes", "system"),
+        ("items", "anchors_by_age", "age_months"),
+        ("items", "applies_when", "age_months", "of"),
+        ("unknown_scores_as",),
+        ("results", "range", "method"),
+        ("results", "clarify_first"),
+        ("unknowns", "indices", "highest"),
+    ]:
+        assert construct in found, construct
+    everywhere = found | {c for value in BUNDLED.values() for c in _constructs(value)}
+    kinds = {kind for tag, kind in (c for c in everywhere if len(c) == 2) if tag == "aggregation"}
+    assert kinds == set(typing.get_args(Aggregation))
+
+
 @fuzz(50)
-@given(data=st.data(), name=st.sampled_from(sorted(FORMS)))
-def test_mutated_real_forms_validate_and_compile_or_report(data: st.DataObject, name: str) -> None:
-    """The forms with bipolar scales, item anchors and codes, scales without points and
-    arithmetic indices, mutated: the schema and the model agree, and compiling either
-    succeeds or ends in the library's own error."""
-    document = data.draw(mutated(FORMS[name], max_changes=3))
+@given(data=st.data(), name=st.sampled_from(NEW_INSTRUMENTS))
+def test_mutated_new_instruments_validate_compile_and_score_or_report(
+    data: st.DataObject, name: str
+) -> None:
+    """The real forms and the engine instruments with further results and subject kinds,
+    mutated: the schema and the model agree, and compiling and scoring the instrument's own
+    assessment either succeed with a summary the schema accepts or end in the library's own
+    error."""
+    document = data.draw(mutated(NEW_PARTS[name], max_changes=3))
     by_schema = assert_same_verdict("instrument", document)
     problems = kwg_check.validate_document(document)
     assert_problem_list(problems)
     if not problems:
         assert by_schema is not False
+    assessment = NEW_PARTS.get(f"assessment:{name.partition(':')[2]}")
     try:
-        kwg_check.compile_instrument(kwg_check.parse_instrument(document))
+        compiled = kwg_check.compile_instrument(kwg_check.parse_instrument(document))
+        if assessment is not None:
+            summary = score(compiled, kwg_check.parse_assessment(assessment))
+            assert validator("summary").is_valid(kwg_check.dump_document(summary))
     except KwgCheckError as error:
         assert_own_error(error)
+
+
+@fuzz(50)
+@given(
+    data=st.data(),
+    name=st.sampled_from(sorted(set(NEW_PARTS) - set(NEW_INSTRUMENTS))),
+)
+def test_mutated_family_and_caregiver_documents_validate_with_schema_parity(
+    data: st.DataObject, name: str
+) -> None:
+    """Assessments of a family and a caregiver, and summaries with further results and
+    index ranges, mutated: validate_document lists problems and agrees with the schema."""
+    document = data.draw(mutated(NEW_PARTS[name], max_changes=3))
+    by_schema = assert_same_verdict(kind_of(name), document)
+    problems = kwg_check.validate_document(document, schema_only=True)
+    assert_problem_list(problems)
+    if not problems:
+        assert by_schema is not False
 
 
 # --- regressions for findings ---------------------------------------------------------------

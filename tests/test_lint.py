@@ -120,6 +120,23 @@ def test_a_band_shadowed_by_the_next_cutoff_is_found() -> None:
     assert ("/indices/0/bands/2", "lint.band-unreachable") not in found
 
 
+def test_a_band_condition_on_the_first_band_holds_for_every_value() -> None:
+    """``band`` means at or above: the first band is every value the index has."""
+    data = base()
+    always = {"band": {"index": "total", "band": "low"}}
+    data["flags"].append(
+        {
+            "id": "any_total",
+            "label": _text("Any total"),
+            "severity": "notice",
+            "when": {"all": [{"answer_at_least": {"item": "b", "level": "1"}}, always]},
+        }
+    )
+    assert codes(data) == [("/flags/1/when/all/1", "lint.band-always")]
+    data["flags"][1]["when"]["all"][1] = {"band": {"index": "total", "band": "mid"}}
+    assert codes(data) == []
+
+
 def test_a_row_covered_by_earlier_rows_is_unreachable() -> None:
     data = base()
     # 'high' is a higher band than 'mid': every input of the new row matched r_mid already.

@@ -20,6 +20,8 @@ import pytest
 from pydantic import BaseModel
 
 import kwg_check
+from engine_support import document as engine_document
+from engine_support import instrument_data
 from kwg_check import Assessment
 from kwg_check._vocabulary import format_date, localized
 from kwg_check.cli import main
@@ -925,3 +927,107 @@ def _body_rows(markdown: str) -> list[str]:
     """A Markdown table's rows without the header, the rule and the group headings."""
     rows = [line for line in markdown.splitlines() if line.startswith("| ")]
     return [row for row in rows[2:] if not row.startswith("| **")]
+
+
+# --- further results and index ranges (issue 13) --------------------------------------------
+
+_FAMILY = {
+    "kind": "family",
+    "case_id": "fam-0042",
+    "members": [{"id": "c-1", "role": "child", "age_months": 60}],
+}
+_CALM = {
+    "prior_reports": "none",
+    "new_report": "no",
+    "plan_progress": "met",
+    "visits": "kept",
+    "substance": "no",
+    "domestic_violence": "no",
+    "child_needs": "no",
+    "housing": "no",
+    "support": "no",
+}
+
+
+def _family_report(
+    changes: dict[str, str], format_: str = "html", lang: Literal["de", "en"] = "en"
+) -> tuple[str, Any]:
+    """The report of a family reassessment and the summary it shows. The instrument is
+    English-only; for German it declares German as a (missing) translation, so the library's
+    words are German and the instrument's labels fall back to English."""
+    answers = {item: {"level": level} for item, level in {**_CALM, **changes}.items()}
+    assessment = Assessment.model_validate(
+        engine_document("family_reassessment", answers, subject=_FAMILY)
+    )
+    data = instrument_data("family_reassessment")
+    if lang == "de":
+        data["languages"] = ["en", "de"]
+    instrument = kwg_check.Instrument.model_validate(data)
+    summary = kwg_check.score_assessment(assessment, instrument)
+    report = kwg_check.render_report(assessment, instrument, lang=lang, format=format_)  # type: ignore[arg-type]
+    return report, summary
+
+
+def test_the_decision_page_shows_each_further_result_with_its_range_and_clarify_first() -> None:
+    """The action matrix's value, the actions the unknown finding allows and that the finding
+    is to be clarified first stand on page 1, before the profile."""
+    document_, summary = _family_report({})  # the finding is not answered
+    (action,) = summary.results
+    assert action.range is not None
+    assert (action.value, action.range.lowest, action.range.highest) == (
+        "continue",
+        "close",
+        "continue",
+    )
+    decision = "".join(parse(_section(document_, "decision")).text)
+    assert "Further results" in decision
+    assert "Recommended action" in decision
+    values = {"close": "Close the case", "continue": "Continue services"}
+    assert values[action.value] in decision
+    assert (
+        f"the unknowns allow {values[action.range.lowest]} to {values[action.range.highest]}"
+        in decision
+    )
+    assert "clarify first: Finding of the investigation" in decision
+    markdown, _ = _family_report({}, "md")
+    head = markdown[: markdown.index("Reassessment score")]
+    assert "Recommended action" in head
+    assert "clarify first: Finding of the investigation" in head
+
+
+def test_a_known_finding_shows_the_value_without_range_or_clarify_first() -> None:
+    document_, summary = _family_report({"finding": "substantiated"})
+    (action,) = summary.results
+    assert action.range is None
+    decision = "".join(parse(_section(document_, "decision")).text)
+    assert "Continue services" in decision
+    assert "the unknowns allow" not in decision
+    assert "clarify first:" not in decision
+
+
+def test_index_ranges_stand_beside_the_index_values_under_unknowns() -> None:
+    """The reassessment with one unknown: a total that could be higher shows both ends."""
+    document_, summary = _family_report(
+        {"finding": "not_substantiated", "plan_progress": "cannot_obtain"}
+    )
+    (span,) = summary.unknowns.indices
+    assert span.lowest is not None
+    assert span.highest is not None
+    assert span.lowest < span.highest
+    profile = "".join(parse(_section(document_, "profile")).text)
+    assert "Range under unknowns" in profile
+    assert f"{span.lowest} to {span.highest}" in profile
+    known, _ = _family_report({"finding": "not_substantiated"})
+    assert "Range under unknowns" not in "".join(parse(_section(known, "profile")).text)
+
+
+def test_further_results_and_index_ranges_have_german_words() -> None:
+    document_, summary = _family_report({"plan_progress": "cannot_obtain"}, lang="de")
+    decision = "".join(parse(_section(document_, "decision")).text)
+    assert "Weitere Ergebnisse" in decision
+    assert "das Unbekannte lässt Close the case bis Continue services zu" in decision
+    assert "zuerst klären: Finding of the investigation" in decision
+    profile = "".join(parse(_section(document_, "profile")).text)
+    (span,) = summary.unknowns.indices
+    assert "Spanne bei Unbekanntem" in profile
+    assert f"{span.lowest} bis {span.highest}" in profile

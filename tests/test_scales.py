@@ -262,6 +262,8 @@ def test_scaled_rounded_and_difference_are_exact() -> None:
     assert values["mean_per_item"] == Decimal("0.14")
     assert values["percent_rating"] == 1  # 0.14 × 10 = 1.4 → 1 (half up, 0 places)
     assert values["weakest_domain"] == -2  # environment 1, parenting 1, interactions -2
+    assert values["strongest_domain"] == 1
+    assert values["mean_rounded"] == Decimal("0.1")  # 0.14 → 0.1 (half up, 1 place)
 
 
 def test_arithmetic_on_an_index_without_value_has_no_value() -> None:
@@ -435,7 +437,7 @@ def test_a_scaled_index_must_stay_exactly_writable(factor: str, code: str) -> No
     data = _data("family_functioning")
     data["indices"][-1]["factor"] = factor
     del data["indices"][-1]["rounding"]
-    assert ("/indices/8", code) in _problems(data)
+    assert (f"/indices/{len(data['indices']) - 1}", code) in _problems(data)
 
 
 def test_rounding_a_scaled_index_keeps_it_writable() -> None:

@@ -188,6 +188,7 @@ CODES: dict[str, str] = {
     "verify.difference": "a stored summary differs from the re-scored one at this pointer",
     # --- lint: static checks of a valid instrument (warnings; lint_instrument, validate) ---
     "lint.band-unreachable": "no value the index can take falls in the band",
+    "lint.band-always": "a band condition on the index's first band holds for every value",
     "lint.incomplete": "a lint check needed more evaluations than its bound and was skipped",
     "lint.item-unused": "an item feeds nothing the instrument computes or reports",
     "lint.no-default": "a result's table has no default row, so some inputs give no result",

@@ -359,6 +359,7 @@ VOCABULARY: Mapping[str, W] = {
     "sheet.id": W("Id", "Kennung"),
     "sheet.version": W("Version", "Version"),
     "sheet.licence": W("Licence", "Lizenz"),
+    "sheet.subjects": W("Assesses", "Eingeschätzt werden"),
     "sheet.method": W("Method", "Methode"),
     "sheet.method.decision_table": W("decision table", "Entscheidungstabelle"),
     "sheet.method.professional_judgement": W(
@@ -929,6 +930,13 @@ VOCABULARY: Mapping[str, W] = {
         "vorsichtig: eine Schranke aller Möglichkeiten, eventuell weiter",
     ),
     "report.clarify": W("Clarify first", "Zuerst klären"),
+    "report.results": W("Further results", "Weitere Ergebnisse"),
+    "report.result.range": W(
+        "the unknowns allow {low} to {high}", "das Unbekannte lässt {low} bis {high} zu"
+    ),
+    "report.result.clarify": W("clarify first: {items}", "zuerst klären: {items}"),
+    "report.index.range": W("Range under unknowns", "Spanne bei Unbekanntem"),
+    "report.index.range.value": W("{low} to {high}", "{low} bis {high}"),
     "report.clarify.none": W(
         "No single unknown item could change the outcome by itself.",
         "Kein einzelnes unbekanntes Merkmal könnte das Ergebnis allein ändern.",

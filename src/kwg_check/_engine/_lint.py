@@ -11,6 +11,9 @@ a new check is one more function in the list.
   the item, and every other aggregation ignores weights.
 - ``lint.band-unreachable``: no value the index can take falls in the band: the index never
   reaches its cut-off, or the next band's cut-off shadows it.
+- ``lint.band-always``: a ``band`` condition names the index's first band; a band condition
+  means "at or above", so it holds for every value the index has (the author probably meant
+  another band, or a test that the index has a value).
 - ``lint.rule-unreachable``: a decision-table row never matches first: earlier rows cover
   every input it matches (or its condition can never hold).
 - ``lint.rule-overlap``: a row is followed by a row for a more severe outcome, and some
@@ -43,7 +46,7 @@ from decimal import Decimal
 from typing import assert_never
 
 from kwg_check._errors import Problem, pointer_from_path
-from kwg_check._model._types import localized_texts
+from kwg_check._model._types import localized_texts, parts_of
 from kwg_check._model.conditions import (
     AgeBand,
     All,
@@ -333,6 +336,21 @@ def band_unreachable(compiled: CompiledInstrument) -> Iterator[Problem]:
             yield Problem(f"/indices/{index.pos}/bands/{rank}", "lint.band-unreachable", reason)
 
 
+def band_always(compiled: CompiledInstrument) -> Iterator[Problem]:
+    """A ``band`` condition on an index's first band: "at or above the first band" is true
+    whenever the index has a value, so the condition tests nothing."""
+    first = {index.id: index.band_ids[0] for index in compiled.indices if index.band_ids}
+    for path, condition in parts_of(compiled.instrument, BandAtLeast):
+        test = condition.band
+        if first.get(test.index) == test.band:
+            yield Problem(
+                pointer_from_path(path),
+                "lint.band-always",
+                f"band '{test.band}' is the first band of index '{test.index}'; a band "
+                "condition means at or above, so it holds for every value the index has",
+            )
+
+
 # ------------------------------------------------------------------------------------------
 # The decision table
 # ------------------------------------------------------------------------------------------
@@ -519,6 +537,7 @@ def _set_age(state: State, value: object) -> None:
 CHECKS: tuple[LintCheck, ...] = (
     weight_ignored,
     band_unreachable,
+    band_always,
     table_rows,
     item_unused,
     translation_missing,

@@ -15,7 +15,7 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Context, Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -385,15 +385,26 @@ def localized_texts(
 ) -> Iterator[tuple[tuple[str | int, ...], LocalizedText]]:
     """Every localized text below ``value`` with its path, in document order (the
     publisher's ``extensions`` hold no texts of the document)."""
-    if isinstance(value, LocalizedText):
+    return parts_of(value, LocalizedText, path)
+
+
+_P = TypeVar("_P")
+
+
+def parts_of(
+    value: object, kind: type[_P], path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], _P]]:
+    """Every part of type ``kind`` below ``value`` with its path, in document order (a
+    found part is not searched further; ``extensions`` belong to the publisher)."""
+    if isinstance(value, kind):
         yield path, value
     elif isinstance(value, Part):
         for name, field in type(value).model_fields.items():
             if name != "extensions":
-                yield from localized_texts(getattr(value, name), (*path, field.alias or name))
+                yield from parts_of(getattr(value, name), kind, (*path, field.alias or name))
     elif isinstance(value, list):
         for position, element in enumerate(value):
-            yield from localized_texts(element, (*path, position))
+            yield from parts_of(element, kind, (*path, position))
 
 
 class Document(Part):

@@ -268,6 +268,7 @@ class _Sheet:
             [self.w("id"), _code(ins.id)],
             [self.w("version"), _cell(ins.version)],
             [self.w("licence"), _cell(ins.licence)],
+            [self.w("subjects"), self.subjects()],
             [self.w("method"), method],
             [self.w("monotone"), monotone],
             [self.w("completeness"), minimum],
@@ -292,6 +293,10 @@ class _Sheet:
         for source in ins.sources:
             url = f" — {_line(source.url)}" if source.url else ""
             self.add(f"- {_line(source.citation)}{url}")
+
+    def subjects(self) -> str:
+        """Who the instrument assesses: an assessment of another kind is refused."""
+        return ", ".join(label("subject", kind, self.lang) for kind in self.ins.subject_kinds)
 
     def changes(self) -> None:
         """What a variant changes relative to its base, in the order it applies them."""

@@ -227,6 +227,28 @@ def _open_questions(summary: Summary, labels: _Labels) -> list[_Block]:
     return blocks
 
 
+def _further_results(summary: Summary, labels: _Labels) -> list[_Block]:
+    """Each further result beside the outcome: its value, the values the unknowns allow and
+    what to clarify first for it (the same facts the text overview prints)."""
+    if not summary.results:
+        return []
+    facts: list[tuple[str, str]] = []
+    for entry in summary.results:
+        lines = [labels.result_value(entry.id, entry.value)]
+        if entry.range is not None:
+            low = labels.result_value(entry.id, entry.range.lowest)
+            high = labels.result_value(entry.id, entry.range.highest)
+            span = labels.w("result.range", low=low, high=high)
+            if entry.range.method == "conservative":  # an exact range needs no caveat
+                span += f"; {labels.label('range_method', entry.range.method)}"
+            lines.append(span)
+        if entry.clarify_first:
+            items = ", ".join(labels.item(i) for i in entry.clarify_first)
+            lines.append(labels.w("result.clarify", items=items))
+        facts.append((labels.result(entry.id), "\n".join(lines)))
+    return [_Heading(labels.w("results")), _Facts(tuple(facts))]
+
+
 def _failed_checks(summary: Summary, instrument: Instrument, labels: _Labels) -> list[_Block]:
     """The process checks not met, with their legal reference: a fault in the procedure."""
     if not summary.process_checks:
@@ -247,6 +269,7 @@ def _decision_section(
 ) -> _Section:
     """Page 1: everything a decision rests on, before any detail."""
     blocks: list[_Block] = [_verdict(assessment, summary, instrument, labels)]
+    blocks.extend(_further_results(summary, labels))
     blocks.extend(_open_questions(summary, labels))
     blocks.extend(_failed_checks(summary, instrument, labels))
     meaning = next(
@@ -351,23 +374,40 @@ def _profile_section(summary: Summary, instrument: Instrument, labels: _Labels) 
         blocks.append(_Para(labels.w("profile.none")))
     blocks.insert(1, _Para(labels.w("profile.intro"), "note"))
     if summary.indices:
-        sides = {index.id: index.side for index in instrument.indices}
-        blocks.append(_Heading(labels.w("indices")))
-        blocks.append(
-            _Table(
-                (labels.w("index"), labels.w("side"), labels.w("value"), labels.w("band")),
-                tuple(
-                    (
-                        labels.index(index.id),
-                        labels.label("side", sides[index.id]),
-                        labels.num(index.value),
-                        labels.band(index.id, index.band),
-                    )
-                    for index in summary.indices
-                ),
-            )
-        )
+        blocks.extend([_Heading(labels.w("indices")), _index_table(summary, instrument, labels)])
     return _Section("profile", labels.w("section.profile"), tuple(blocks))
+
+
+def _index_table(summary: Summary, instrument: Instrument, labels: _Labels) -> _Table:
+    """Every index with its value and band; under unknowns also the lowest and highest
+    value the completions give it (the total of 7 that could be 9)."""
+    sides = {index.id: index.side for index in instrument.indices}
+    header = (labels.w("index"), labels.w("side"), labels.w("value"), labels.w("band"))
+    rows = [
+        (
+            labels.index(index.id),
+            labels.label("side", sides[index.id]),
+            labels.num(index.value),
+            labels.band(index.id, index.band),
+        )
+        for index in summary.indices
+    ]
+    ranges = summary.unknowns.indices
+    if ranges is None:
+        return _Table(header, tuple(rows))
+    spans = {
+        span.id: labels.w(
+            "index.range.value", low=labels.num(span.lowest), high=labels.num(span.highest)
+        )
+        for span in ranges
+    }
+    return _Table(
+        (*header, labels.w("index.range")),
+        tuple(
+            (*row, spans.get(index.id, "—"))
+            for row, index in zip(rows, summary.indices, strict=True)
+        ),
+    )
 
 
 def _resource_section(assessment: Assessment, summary: Summary, labels: _Labels) -> _Section:

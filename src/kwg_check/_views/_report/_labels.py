@@ -104,6 +104,18 @@ class _Labels:
                 return self.t(scale.unknown.label, level_id)
         return level_id
 
+    def result(self, ident: str) -> str:
+        return self.t(self._find("results", ident), ident)
+
+    def result_value(self, result_id: str, value_id: str) -> str:
+        """A further result's value by its label (the id where the instrument has none)."""
+        for instrument in self.instruments:
+            for result in instrument.results:
+                for value in result.outcomes:
+                    if result.id == result_id and value.id == value_id:
+                        return self.t(value.label, value_id)
+        return value_id
+
     def band(self, index_id: str, band_id: str | None) -> str:
         if band_id is None:
             return "—"
