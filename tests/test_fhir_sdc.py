@@ -51,14 +51,21 @@ def evaluate_each(
     pairs: list[tuple[dict[str, Any], str]], questionnaire: dict[str, Any] | None = None
 ) -> list[list[Any]]:
     """Each (resource, expression)'s result by fhirpath.js, in one run of node."""
+    return run_fhirpath(
+        {
+            "resource": pairs[0][0] if pairs else {},
+            "questionnaire": questionnaire,
+            "expressions": [
+                {"expression": expression, "resource": resource} for resource, expression in pairs
+            ],
+        }
+    )
+
+
+def run_fhirpath(request: dict[str, Any]) -> list[list[Any]]:
+    """The values of a request to tests/js/fhirpath_eval.js (one run of node), in order;
+    an expression fhirpath.js cannot evaluate fails the test."""
     require_node_package("fhirpath")
-    request = {
-        "resource": pairs[0][0] if pairs else {},
-        "questionnaire": questionnaire,
-        "expressions": [
-            {"expression": expression, "resource": resource} for resource, expression in pairs
-        ],
-    }
     done = subprocess.run(
         ["node", str(SCRIPT)],
         input=json.dumps(request),
@@ -96,7 +103,6 @@ def evaluate_examples(
     """Each bundled example's expressions evaluated on its exported response (its own
     Questionnaire as ``%questionnaire``), all in one run of node: a run costs about a
     second, so one per example and test made up a large part of the suite's time."""
-    require_node_package("fhirpath")
     names = list(expressions)
     request: dict[str, Any] = {
         "resource": {},
@@ -108,18 +114,7 @@ def evaluate_examples(
             for expression in expressions[name]
         ],
     }
-    done = subprocess.run(
-        ["node", str(SCRIPT)],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    results = json.loads(done.stdout, parse_float=Decimal)
-    errors = [result["error"] for result in results if "error" in result]
-    assert not errors
-    values = iter(result["value"] for result in results)
+    values = iter(run_fhirpath(request))
     return {name: [next(values) for _ in expressions[name]] for name in names}
 
 
