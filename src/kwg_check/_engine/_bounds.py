@@ -155,11 +155,12 @@ class Abstract:
     options: tuple[tuple[Choice, ...], ...]
     """Per item: the choice of each completion, in order (empty when unlisted)."""
 
-    def box(self, age: Ages, choices: list[Choice]) -> Box:
-        """Evaluate everything for the given choices."""
+    def box(self, age: Ages, choices: list[Choice], flags: bool = True) -> Box:
+        """Evaluate everything for the given choices (without ``flags``, items and indices
+        only: index ranges read no flag unless an applicability condition does)."""
         c = self.compiled
         box = Box(age, choices, len(c.indices), len(c.flags), len(c.results))
-        self._update(box, c.item_order, c.index_order, c.flag_order)
+        self._update(box, c.item_order, c.index_order, c.flag_order if flags else ())
         return box
 
     def choose(

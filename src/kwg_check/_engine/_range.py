@@ -176,7 +176,8 @@ def index_ranges(
     ``Search``): ``branch_and_bound`` when both ends are exact, ``conservative`` when the
     search was cut off and the abstract bound of all completions stands instead."""
     free = free_items(compiled, raw, state)
-    search = Search(compiled, age, raw, free)
+    # Flags matter to an index only through an applicability condition that reads one.
+    search = Search(compiled, age, raw, free, flags=compiled.readers.opaque)
     supports: list[list[int]] = [[] for _ in compiled.indices]
     for pos in free:
         changed = search.abstract.reaches[pos]
@@ -315,6 +316,7 @@ class Search:
         age: Ages,
         raw: Sequence[Raw | None],
         free: Sequence[int],
+        flags: bool = True,
     ) -> None:
         self.only: frozenset[int] | None = None
         """The indices an index search keeps up to date (``None``: everything)."""
@@ -326,7 +328,7 @@ class Search:
             choices[pos] = self.abstract.domains[pos]
             self.options[pos] = self.abstract.options[pos]
         self.free_choices = {pos: choices[pos] for pos in free}
-        self.box = self.abstract.box(age, choices)
+        self.box = self.abstract.box(age, choices, flags)
         self.outcome = self.abstract.outcome
 
     def extreme(
