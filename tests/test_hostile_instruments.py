@@ -124,6 +124,7 @@ def test_a_long_index_chain_scores_and_clarifies_like_a_full_evaluation() -> Non
     for r, index in zip(summary.unknowns.indices, summary.indices, strict=True):
         assert r.lowest is not None
         assert r.highest is not None
+        assert index.value is not None
         assert r.lowest <= index.value <= r.highest
 
 
