@@ -8,10 +8,11 @@ Quotients are rounded with integer arithmetic, never through the context.
 
 from __future__ import annotations
 
+import bisect
 import decimal
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -191,61 +192,107 @@ def index_value(
     compiled: CompiledInstrument, index: CIndex, state: State
 ) -> tuple[Decimal | None, int | None]:
     """Value and band rank of an index whose inputs are already evaluated."""
-    aggregation = index.aggregation
-    if aggregation == "max_band":
+    if index.aggregation == "max_band":
         ranks = [band for j in index.inputs if (band := state.bands[j]) is not None]
         if not ranks:
             return None, None
         top = max(ranks)
         return Decimal(top + 1), top
-    value: Decimal | None
-    if aggregation in ARITHMETIC:
-        value = _arithmetic(index, [state.values[j] for j in index.inputs])
-    elif aggregation == "prorated_sum":
-        value = _prorated(index, state)
-    elif aggregation in POLES:
-        pole = POLES[aggregation]
-        value = Decimal(
-            sum(
-                1
-                for i in index.items
-                if (rank := state.rank[i]) is not None
-                and compiled.items[i].scale.poles[rank] == pole
-            )
-        )
-    elif aggregation == "count_at_least":
-        assert index.at_least is not None
-        value = Decimal(
-            sum(
-                1
-                for i in index.items
-                if (rank := state.rank[i]) is not None and rank >= index.at_least
-            )
-        )
-    else:
-        points = state.points
-        if aggregation == "weighted_sum":
-            items = compiled.items
-            terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
-        else:
-            terms = [p for i in index.items if (p := points[i]) is not None]
-        if index.inputs:
-            values = state.values
-            terms.extend(v for j in index.inputs if (v := values[j]) is not None)
-        if aggregation in ("sum", "weighted_sum"):
-            value = sum(terms, Decimal(0))
-        elif not terms:
-            value = None
-        elif aggregation == "mean":
-            assert index.places is not None
-            assert index.mode is not None
-            value = round_quotient(sum(terms, Decimal(0)), len(terms), index.places, index.mode)
-        else:
-            value = max(terms) if aggregation == "max" else min(terms)
+    value = _AGGREGATE[index.aggregation](compiled, index, state)
     if value is None:
         return None, None
-    value = clean(value)
+    if value.is_zero():
+        value = value.copy_abs()  # clean
     return value, band_of(index, value)
+
+
+# One function per aggregation, looked up by name: scoring and the range searches compute
+# indices tens of times per summary, and a table finds the kind in one step.
+
+
+def _sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    return sum(_terms(index, state), _ZERO)
+
+
+def _weighted_sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    points, items = state.points, compiled.items
+    terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
+    if index.inputs:
+        values = state.values
+        terms.extend(v for j in index.inputs if (v := values[j]) is not None)
+    return sum(terms, _ZERO)
+
+
+def _mean(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    terms = _terms(index, state)
+    if not terms:
+        return None
+    assert index.places is not None
+    assert index.mode is not None
+    return round_quotient(sum(terms, _ZERO), len(terms), index.places, index.mode)
+
+
+def _max(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return max(_terms(index, state), default=None)
+
+
+def _min(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return min(_terms(index, state), default=None)
+
+
+def _terms(index: CIndex, state: State) -> list[Decimal]:
+    """The points of the counted items, then the values of the input indices that have one."""
+    points = state.points
+    terms = [p for i in index.items if (p := points[i]) is not None]
+    if index.inputs:
+        values = state.values
+        terms.extend(v for j in index.inputs if (v := values[j]) is not None)
+    return terms
+
+
+def _count_at_least(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    at_least, rank = index.at_least, state.rank
+    assert at_least is not None
+    return Decimal(len([i for i in index.items if (r := rank[i]) is not None and r >= at_least]))
+
+
+def _count_pole(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    pole, rank, items = POLES[index.aggregation], state.rank, compiled.items
+    return Decimal(
+        len(
+            [
+                i
+                for i in index.items
+                if (r := rank[i]) is not None and items[i].scale.poles[r] == pole
+            ]
+        )
+    )
+
+
+def _from_inputs(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return _arithmetic(index, [state.values[j] for j in index.inputs])
+
+
+def _prorated_sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return _prorated(index, state)
+
+
+_ZERO = Decimal(0)
+_AGGREGATE: dict[str, Callable[[CompiledInstrument, CIndex, State], Decimal | None]] = {
+    "sum": _sum,
+    "weighted_sum": _weighted_sum,
+    "mean": _mean,
+    "max": _max,
+    "min": _min,
+    "count_at_least": _count_at_least,
+    "count_strengths": _count_pole,
+    "count_concerns": _count_pole,
+    "scaled": _from_inputs,
+    "rounded": _from_inputs,
+    "difference": _from_inputs,
+    "prorated_sum": _prorated_sum,
+}
+"""Every aggregation but ``max_band`` (whose value is a band's), by name."""
 
 
 ARITHMETIC = ("scaled", "rounded", "difference")
@@ -298,7 +345,7 @@ def band_of(index: CIndex, value: Decimal) -> int | None:
     """Rank of the last band whose cut-off the value reaches (the first band has none)."""
     if not index.band_ids:
         return None
-    return sum(1 for cutoff in index.cutoffs if cutoff <= value)
+    return bisect.bisect_right(index.cutoffs, value)  # cut-offs strictly increase
 
 
 @attrs.frozen

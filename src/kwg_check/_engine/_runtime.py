@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -140,6 +141,29 @@ class CScale:
     """False for a scale without points: its answers count nothing (``points`` are zeros)."""
     poles: tuple[str | None, ...] = ()
     """Per level: strength, neutral or concern on a bipolar scale; empty otherwise."""
+    unknown: Raw = attrs.field(
+        init=False, default=attrs.Factory(lambda self: _unknown(self), takes_self=True)
+    )
+    """The unknown marker reduced (level ``""`` when the scale has none)."""
+    answers: Mapping[str, Raw] = attrs.field(
+        init=False, default=attrs.Factory(lambda self: _answers(self), takes_self=True)
+    )
+    """Every single-level answer the scale accepts (its levels and the unknown marker)
+    reduced once per instrument: scoring reads an answer with one lookup."""
+
+
+def _unknown(scale: CScale) -> Raw:
+    return Raw(None, scale.unknown_id or "", scale.unknown_points)
+
+
+def _answers(scale: CScale) -> Mapping[str, Raw]:
+    answers = {
+        level: Raw(rank, level, points if scale.scored else None)
+        for rank, (level, points) in enumerate(zip(scale.levels, scale.points, strict=True))
+    }
+    if scale.unknown_id is not None:
+        answers[scale.unknown_id] = scale.unknown
+    return MappingProxyType(answers)
 
 
 @attrs.frozen
