@@ -14,6 +14,7 @@ import functools
 import itertools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -348,9 +349,9 @@ def band_of(index: CIndex, value: Decimal) -> int | None:
     return bisect.bisect_right(index.cutoffs, value)  # cut-offs strictly increase
 
 
-@attrs.frozen
-class Decision:
-    """What the decision table, policy overrides and flag floors made of one state."""
+class Decision(NamedTuple):
+    """What the decision table, policy overrides and flag floors made of one state (a named
+    tuple: the range searches decide again for every answer they try)."""
 
     rule: int | None
     """Position of the first matching rule (``None`` when the table was not applied)."""
@@ -364,17 +365,18 @@ class Decision:
 
 def decide(compiled: CompiledInstrument, state: State, apply_table: bool) -> Decision:
     """Apply the decision table (first match), the policy overrides and the flag floor."""
-    floor = max(
-        (
-            flag.minimum
-            for flag in compiled.flags
-            if flag.minimum is not None and state.raised[flag.pos]
-        ),
-        default=None,
-    )
+    raised = state.raised
+    floor: int | None = None
+    for pos, minimum in compiled.floors:
+        if raised[pos] and (floor is None or minimum > floor):
+            floor = minimum
     if not apply_table:
         return Decision(None, (), floor, None)
-    rule = next(r for r in compiled.rules if r.when is None or r.when(state))
+    for rule in compiled.rules:
+        if rule.when is None or rule.when(state):
+            break
+    else:  # pragma: no cover - the compile step demands a default rule
+        raise AssertionError("no rule matched")
     outcome = rule.outcome
     policies = tuple(p.pos for p in compiled.policies if p.when(state))
     for pos in policies:

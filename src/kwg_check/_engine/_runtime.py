@@ -323,6 +323,15 @@ class CompiledInstrument:
     )
     """Who reads each item, index and flag: what one changed answer reaches, so scoring
     re-evaluates only that (see ``_evaluate.reach``)."""
+    floors: tuple[tuple[int, int], ...] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: tuple((f.pos, f.minimum) for f in self.flags if f.minimum is not None),
+            takes_self=True,
+        ),
+    )
+    """(position, minimum outcome) of every flag that sets a floor: the decision, made again
+    for every answer the range searches try, looks at these flags only."""
 
 
 @attrs.frozen

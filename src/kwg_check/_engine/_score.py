@@ -80,6 +80,7 @@ The specification, step by step:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from typing import Any
@@ -160,7 +161,11 @@ def score_json(
     return text + b"\n" if readable else text
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _json_default(value: object) -> str:
+    """An exact decimal's text. Kept per value: a summary holds about seventy decimals, most
+    of them the few points of the instrument's levels (equal decimals write alike, as
+    ``format_decimal`` normalizes)."""
     if type(value) is Decimal:
         return format_decimal(value)
     raise TypeError(f"not part of a summary: {type(value).__name__}")
@@ -232,13 +237,6 @@ class _Scoring:
     def outcome_id(self, rank: int | None) -> str | None:
         return None if rank is None else self.c.outcomes[rank].id
 
-    def level(self, pos: int) -> str | None:
-        """The level an item's state shows: the counting level or the unknown marker."""
-        answer = self.raw[pos]
-        if answer is None or self.s.status[pos] not in ("answered", "unknown"):
-            return None
-        return answer.level
-
     # -- the run ----------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
@@ -266,7 +264,7 @@ class _Scoring:
             },
             "assessment": self.assessment_ref(),
             "outcome": outcome,
-            "items": [self.item_result(item) for item in self.c.items],
+            "items": self.item_results(),
             "indices": [
                 _present(id=ix.id, value=self.s.values[ix.pos], band=self.band_id(ix))
                 for ix in self.c.indices
@@ -360,28 +358,37 @@ class _Scoring:
             if not self.s.applicable[item.pos] and item.id in self.a.answers:
                 self.warn(f"/answers/{item.id}", "answer.not-applicable", item=item.id)
 
-    def item_result(self, item: CItem) -> dict[str, Any]:
-        pos = item.pos
-        answer = self.a.answers.get(item.id)
-        result: dict[str, Any] = {"id": item.id}
-        if (status := self.s.status[pos]) != "answered":
-            result["status"] = status
-        if (level := self.level(pos)) is not None:
-            result["level"] = level
-        if (points := self.s.points[pos]) is not None:
-            result["points"] = points
-            if item.weight != 1:
-                result["weight"] = item.weight
-        if self.concerning(item):
-            result["concerning"] = True
-        rank = self.s.rank[pos]
-        if item.scale.poles and rank is not None and self.s.applicable[pos]:
-            result["pole"] = item.scale.poles[rank]
-        if answer is not None and answer.evidence:
-            result["evidence"] = len(answer.evidence)
-        if item.codes:
-            result["codes"] = [dict(code) for code in item.codes]
-        return result
+    def item_results(self) -> list[dict[str, Any]]:
+        """Each item's status (left out: answered), level, points, weight (left out: 1),
+        whether it is concerning, its pole, the number of its evidence and its codes."""
+        s, raw, answers = self.s, self.raw, self.a.answers
+        results = []
+        for item in self.c.items:
+            pos = item.pos
+            result: dict[str, Any] = {"id": item.id}
+            status = s.status[pos]
+            if status != "answered":
+                result["status"] = status
+            answer = raw[pos]
+            if answer is not None and status in ("answered", "unknown"):
+                result["level"] = answer.level
+            if (points := s.points[pos]) is not None:
+                result["points"] = points
+                if item.weight != 1:
+                    result["weight"] = item.weight
+            rank = s.rank[pos]
+            if rank is not None:
+                if item.concerning_from is not None and rank >= item.concerning_from:
+                    result["concerning"] = True
+                if item.scale.poles and s.applicable[pos]:
+                    result["pole"] = item.scale.poles[rank]
+            given = answers.get(item.id)
+            if given is not None and given.evidence:
+                result["evidence"] = len(given.evidence)
+            if item.codes:
+                result["codes"] = [dict(code) for code in item.codes]
+            results.append(result)
+        return results
 
     def concerning(self, item: CItem) -> bool:
         rank = self.s.rank[item.pos]
@@ -621,12 +628,15 @@ class _Scoring:
             return "pass" if ok else "fail", _message(code, role=req.role)
         if kind == "concerns_answered":
             return concerns_check(self.c, req, self.plan, self.final_id)
-        failing = self.lacking_evidence()
+        failing = self.lacking_evidence
         if not failing:
             return "pass", _message("evidence_complete")
         return "fail", _message("evidence_lacking", items=[item.id for item in failing])
 
+    @functools.cached_property
     def lacking_evidence(self) -> list[CItem]:
+        """Items answered at or above their evidence level without evidence (read by the
+        evidence check and by the warnings)."""
         failing = []
         for item in self.c.items:
             rank = self.s.rank[item.pos]
@@ -638,7 +648,7 @@ class _Scoring:
         return failing
 
     def evidence_warnings(self) -> None:
-        for item in self.lacking_evidence():
+        for item in self.lacking_evidence:
             self.warn(
                 f"/answers/{item.id}/evidence",
                 "evidence.missing",
@@ -646,14 +656,12 @@ class _Scoring:
             )
         date = self.a.assessment_date
         stale = self.c.stale_after_days
-        for item in self.c.items:
-            answer = self.a.answers.get(item.id)
-            if answer is None:
-                continue
+        # Any order: the warnings are sorted by pointer (and every answer is an item's).
+        for item_id, answer in self.a.answers.items():
             for k, evidence in enumerate(answer.evidence):
                 if evidence.date is None:
                     continue
-                pointer = f"/answers/{item.id}/evidence/{k}/date"
+                pointer = f"/answers/{item_id}/evidence/{k}/date"
                 if evidence.date > date:
                     self.warn(pointer, "evidence.future-date")
                 elif stale is not None and (date - evidence.date).days > stale:
