@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -115,11 +115,12 @@ class Ref:
     pos: int
 
 
-@attrs.frozen
-class Raw:
+class Raw(NamedTuple):
     """One answer reduced to what scoring reads: the counting level and its points.
 
     ``rank`` is ``None`` for the unknown marker; ``points`` is ``None`` when nothing counts.
+    A named tuple, not an attrs class: the range searches build, compare and hash answers
+    hundreds of times per summary, and a tuple does that in C.
     """
 
     rank: int | None
