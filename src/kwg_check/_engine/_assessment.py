@@ -115,9 +115,9 @@ def reference_problems(
 
 
 def _answer_key(item: CItem) -> str:
-    if item.per_caregiver:
-        return "caregivers"
-    return "levels" if item.response == "multiple" else "level"
+    if item.single_level:
+        return "level"
+    return "caregivers" if item.per_caregiver else "levels"
 
 
 def _given_key(answer: Answer) -> str:
@@ -150,10 +150,19 @@ def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) ->
                 f"the instrument has no item '{item_id}'",
             )
         )
+    answers = assessment.answers
     for item in compiled.items:
-        answer = assessment.answers.get(item.id)
-        if answer is not None:
-            problems.extend(_answer_problems(item, answer))
+        answer = answers.get(item.id)
+        if answer is None:
+            continue
+        if (
+            item.single_level
+            and answer.level in item.scale.answers
+            and answer.levels is None
+            and answer.caregivers is None
+        ):
+            continue  # the common case, one level of the scale: nothing to say
+        problems.extend(_answer_problems(item, answer))
     problems.extend(concern_problems(compiled, assessment))
     for key in ("override", "final_rating"):
         judgement = getattr(assessment, key)
@@ -183,10 +192,8 @@ def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) ->
 
 
 def _answer_problems(item: CItem, answer: Answer) -> list[Problem]:
-    expected, given = _answer_key(item), _given_key(answer)
-    if given == expected == "level" and answer.level in item.scale.answers:
-        return []  # the common case, one level of the scale: nothing to say
     here = ("answers", item.id)
+    expected, given = _answer_key(item), _given_key(answer)
     if expected != given:
         return [
             Problem(

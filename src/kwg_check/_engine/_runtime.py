@@ -190,6 +190,13 @@ class CItem:
     """Every distinct answer the item can take (for unknown ranges); ``None``: too many."""
     codes: tuple[Mapping[str, str], ...] = ()
     """The item's external codes (system, code), copied into the summary."""
+    single_level: bool = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: self.response == "single" and not self.per_caregiver, takes_self=True
+        ),
+    )
+    """Answered with one level (``level``), not several or one per caregiver."""
 
 
 @attrs.frozen
