@@ -340,6 +340,14 @@ class CompiledInstrument:
     )
     """(position, minimum outcome) of every flag that sets a floor: the decision, made again
     for every answer the range searches try, looks at these flags only."""
+    conditional: tuple[int, ...] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: tuple(item.pos for item in self.items if item.applies is not None),
+            takes_self=True,
+        ),
+    )
+    """Positions of the items with an applicability condition (the others always apply)."""
 
 
 @attrs.frozen

@@ -354,8 +354,10 @@ class _Scoring:
 
     def applicability_warnings(self) -> None:
         """An answer to an item that does not apply is not scored, and said so."""
-        for item in self.c.items:
-            if not self.s.applicable[item.pos] and item.id in self.a.answers:
+        applicable, answers = self.s.applicable, self.a.answers
+        for pos in self.c.conditional:
+            item = self.c.items[pos]
+            if not applicable[pos] and item.id in answers:
                 self.warn(f"/answers/{item.id}", "answer.not-applicable", item=item.id)
 
     def item_results(self) -> list[dict[str, Any]]:
@@ -659,17 +661,12 @@ class _Scoring:
         # Any order: the warnings are sorted by pointer (and every answer is an item's).
         for item_id, answer in self.a.answers.items():
             for k, evidence in enumerate(answer.evidence):
-                if evidence.date is None:
+                if (on := evidence.date) is None:
                     continue
-                pointer = f"/answers/{item_id}/evidence/{k}/date"
-                if evidence.date > date:
-                    self.warn(pointer, "evidence.future-date")
-                elif stale is not None and (date - evidence.date).days > stale:
-                    self.warn(
-                        pointer,
-                        "evidence.stale",
-                        n=stale,
-                    )
+                if on > date:
+                    self.warn(f"/answers/{item_id}/evidence/{k}/date", "evidence.future-date")
+                elif stale is not None and (date - on).days > stale:
+                    self.warn(f"/answers/{item_id}/evidence/{k}/date", "evidence.stale", n=stale)
 
     # -- unknowns and resources -------------------------------------------------------------
 
