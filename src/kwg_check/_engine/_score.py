@@ -251,6 +251,7 @@ class _Scoring:
         matched = decide_results(self.c, self.s, decision.computed)
         self.result_steps(matched)
         self.plan = protection(self.c, self.s, self.a)
+        self.lacking = self.lacking_evidence()  # read by the evidence check and the warnings
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
         self.evidence_warnings()
@@ -630,15 +631,13 @@ class _Scoring:
             return "pass" if ok else "fail", _message(code, role=req.role)
         if kind == "concerns_answered":
             return concerns_check(self.c, req, self.plan, self.final_id)
-        failing = self.lacking_evidence
+        failing = self.lacking
         if not failing:
             return "pass", _message("evidence_complete")
         return "fail", _message("evidence_lacking", items=[item.id for item in failing])
 
-    @functools.cached_property
     def lacking_evidence(self) -> list[CItem]:
-        """Items answered at or above their evidence level without evidence (read by the
-        evidence check and by the warnings)."""
+        """Items answered at or above their evidence level without evidence."""
         failing = []
         for item in self.c.items:
             rank = self.s.rank[item.pos]
@@ -650,7 +649,7 @@ class _Scoring:
         return failing
 
     def evidence_warnings(self) -> None:
-        for item in self.lacking_evidence:
+        for item in self.lacking:
             self.warn(
                 f"/answers/{item.id}/evidence",
                 "evidence.missing",
