@@ -4,11 +4,13 @@ for every summary: each table equals the definition it replaces.
 * ``CScale.answers``: a single-level answer (a level or the unknown marker) reduced to its
   counting level and points, per scale;
 * ``CompiledInstrument.floors``: the flags that set a floor, which ``decide`` reads;
-* ``band_of`` by bisection over the cut-offs, which strictly increase.
+* ``band_of`` by bisection over the cut-offs, which strictly increase;
+* per summary, the stale-evidence cut-off date (evidence dated before it is stale).
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from decimal import Decimal, localcontext
 from types import MappingProxyType
@@ -22,7 +24,7 @@ from engine_support import INSTRUMENTS, compiled
 from kwg_check._engine._assessment import raw_answer
 from kwg_check._engine._evaluate import CONTEXT, band_of, decide
 from kwg_check._engine._runtime import CompiledInstrument, CScale, Raw
-from kwg_check._engine._score import _Scoring
+from kwg_check._engine._score import _days_before, _Scoring
 from kwg_check._model.assessment import Answer
 from strategies import examples
 
@@ -126,3 +128,19 @@ def test_the_band_is_the_number_of_cutoffs_the_value_reaches(
     assert band_of(index, value) == sum(1 for cutoff in cutoffs if cutoff <= value)
     for cutoff in cutoffs:
         assert band_of(index, cutoff) == cutoffs.index(cutoff) + 1
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    day=st.dates(),
+    back=st.integers(min_value=0, max_value=800_000),
+    stale=st.one_of(st.integers(min_value=0, max_value=1_000), st.integers(min_value=0)),
+)
+def test_evidence_is_stale_exactly_when_more_than_stale_days_old(
+    day: datetime.date, back: int, stale: int
+) -> None:
+    """The cut-off equals the definition (``(date - evidence date).days > stale_after_days``),
+    the calendar's first days and stale periods beyond the calendar included."""
+    on = day - datetime.timedelta(days=min(back, (day - datetime.date.min).days))
+    oldest = _days_before(day, stale)
+    assert (oldest is not None and on < oldest) == ((day - on).days > stale)

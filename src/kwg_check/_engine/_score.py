@@ -80,6 +80,7 @@ The specification, step by step:
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
@@ -657,14 +658,17 @@ class _Scoring:
             )
         date = self.a.assessment_date
         stale = self.c.stale_after_days
+        oldest = None if stale is None else _days_before(date, stale)
         # Any order: the warnings are sorted by pointer (and every answer is an item's).
         for item_id, answer in self.a.answers.items():
+            if not answer.evidence:
+                continue
             for k, evidence in enumerate(answer.evidence):
                 if (on := evidence.date) is None:
                     continue
                 if on > date:
                     self.warn(f"/answers/{item_id}/evidence/{k}/date", "evidence.future-date")
-                elif stale is not None and (date - on).days > stale:
+                elif stale is not None and oldest is not None and on < oldest:
                     self.warn(f"/answers/{item_id}/evidence/{k}/date", "evidence.stale", n=stale)
 
     # -- unknowns and resources -------------------------------------------------------------
@@ -698,6 +702,15 @@ class _Scoring:
             {"category": category, "available": n[0], "unavailable": n[1]}
             for category, n in counts.items()
         ]
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date | None:
+    """The earliest date that is not more than ``days`` days before ``day`` (``None``: before
+    the calendar's first day, so no date is older)."""
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _below_floor(pointer: str, compiled: CompiledInstrument, floor: int) -> Problem:
