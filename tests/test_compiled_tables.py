@@ -133,14 +133,15 @@ def test_the_band_is_the_number_of_cutoffs_the_value_reaches(
 @settings(max_examples=examples(300), deadline=None)
 @given(
     day=st.dates(),
-    back=st.integers(min_value=0, max_value=800_000),
     stale=st.one_of(st.integers(min_value=0, max_value=1_000), st.integers(min_value=0)),
+    offset=st.one_of(st.integers(min_value=-2, max_value=2), st.integers(-800_000, 800_000)),
 )
 def test_evidence_is_stale_exactly_when_more_than_stale_days_old(
-    day: datetime.date, back: int, stale: int
+    day: datetime.date, stale: int, offset: int
 ) -> None:
     """The cut-off equals the definition (``(date - evidence date).days > stale_after_days``),
-    the calendar's first days and stale periods beyond the calendar included."""
-    on = day - datetime.timedelta(days=min(back, (day - datetime.date.min).days))
+    around the boundary, at the calendar's first days and for stale periods beyond it."""
+    back = max(0, min(stale + offset, (day - datetime.date.min).days))
+    on = day - datetime.timedelta(days=back)
     oldest = _days_before(day, stale)
     assert (oldest is not None and on < oldest) == ((day - on).days > stale)
