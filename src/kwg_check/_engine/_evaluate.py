@@ -84,29 +84,50 @@ def evaluate(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None])
     """Applicability, item states, indices and flags for one set of answers."""
     c = compiled
     state = State(age, len(c.items), len(c.indices), len(c.flags), len(c.results))
-    for pos in compiled.item_order:
-        _item_state(compiled, state, pos, raw[pos])
-    for pos in compiled.index_order:
-        index = compiled.indices[pos]
-        state.values[pos], state.bands[pos] = index_value(compiled, index, state)
-    for pos in compiled.flag_order:
-        state.raised[pos] = compiled.flags[pos].when(state)
+    _item_states(compiled, state, compiled.item_order, raw)
+    _derived(compiled, state, compiled.index_order, compiled.flag_order)
     return state
 
 
-def _item_state(compiled: CompiledInstrument, state: State, pos: int, answer: Raw | None) -> None:
-    """Applicability, status, counting rank and points of one item (its applicability's
-    inputs already evaluated)."""
-    item = compiled.items[pos]
-    applicable = item.applies is None or item.applies(state)
-    state.applicable[pos] = applicable
-    if not applicable or answer is None:
-        state.status[pos] = "missing" if applicable else "not_applicable"
-        state.rank[pos] = state.points[pos] = None
-        return
-    state.status[pos] = "answered" if answer.rank is not None else "unknown"
-    state.rank[pos] = answer.rank
-    state.points[pos] = answer.points if item.kind != "context" else None
+def _derived(
+    compiled: CompiledInstrument, state: State, indices: Sequence[int], flags: Sequence[int]
+) -> None:
+    """The values and bands of the ``indices`` and the ``flags``, each in the order given
+    (inputs first), from the item states."""
+    values, bands, index_at = state.values, state.bands, compiled.indices
+    for k in indices:
+        values[k], bands[k] = index_value(compiled, index_at[k], state)
+    raised, flag_at = state.raised, compiled.flags
+    for k in flags:
+        raised[k] = flag_at[k].when(state)
+
+
+def _item_states(
+    compiled: CompiledInstrument,
+    state: State,
+    positions: Sequence[int],
+    raw: Sequence[Raw | None],
+    changed: int = -1,
+    answer: Raw | None = None,
+) -> None:
+    """Applicability, status, counting rank and points of the items at ``positions``, in
+    that order (each one's applicability inputs come before it), answered as in ``raw`` except
+    item ``changed``, answered ``answer``. One loop for all of them: an evaluation sets every
+    item, and a call per item cost more than the work."""
+    items = compiled.items
+    applicable, status, rank, points = state.applicable, state.status, state.rank, state.points
+    for pos in positions:
+        item = items[pos]
+        given = answer if pos == changed else raw[pos]
+        applies = item.applies is None or item.applies(state)
+        applicable[pos] = applies
+        if not applies or given is None:
+            status[pos] = "missing" if applies else "not_applicable"
+            rank[pos] = points[pos] = None
+            continue
+        status[pos] = "answered" if given.rank is not None else "unknown"
+        rank[pos] = given.rank
+        points[pos] = given.points if item.kind != "context" else None
 
 
 @attrs.frozen
@@ -156,12 +177,8 @@ def answer_changed(
     """Turn ``state``, the evaluation of ``raw``, in place into the evaluation of ``raw``
     with ``answer`` at item ``pos``, re-evaluating only ``changed`` (the item's reach).
     Called again with ``raw[pos]``, it restores the state exactly."""
-    for i in changed.items:
-        _item_state(compiled, state, i, answer if i == pos else raw[i])
-    for k in changed.indices:
-        state.values[k], state.bands[k] = index_value(compiled, compiled.indices[k], state)
-    for k in changed.flags:
-        state.raised[k] = compiled.flags[k].when(state)
+    _item_states(compiled, state, changed.items, raw, pos, answer)
+    _derived(compiled, state, changed.indices, changed.flags)
 
 
 def reevaluate(
