@@ -8,6 +8,7 @@ long it took (the ratio to ``python -c pass`` is in ``benchmarks/bench.py``).
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -34,9 +35,14 @@ HEAVY = (
     "kwg_check._views",
     "kwg_check._vocabulary",
     "kwg_check._instrument_diff",
+    "kwg_check._engine._score",
+    "kwg_check._engine._range",
+    "kwg_check._engine._bounds",
+    "kwg_check._engine._lint",
 )
 """Modules ``validate`` does not use: schema validation by jsonschema (tests only), the
-batch workers and their progress bar, the front door with its renderers."""
+batch workers and their progress bar, the front door with its renderers, and scoring with
+its ranges (checking a document scores nothing) and lint (for instruments only)."""
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -81,9 +87,9 @@ def test_a_name_from_the_package_loads_its_module_and_is_presented_as_public() -
     assert "kwg_check._views" not in _loaded_after(code)
 
 
-def _type_checking_imports() -> dict[str, str]:
-    """Name → module of the imports ``kwg_check/__init__.py`` shows type checkers."""
-    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+def _type_checking_imports(init: Path = PACKAGE / "__init__.py") -> dict[str, str]:
+    """Name → module of the imports a package's ``__init__.py`` shows type checkers."""
+    tree = ast.parse(init.read_text(encoding="utf-8"))
     block = next(node for node in tree.body if isinstance(node, ast.If))
     return {
         alias.name: "." * node.level + (node.module or "")
@@ -97,6 +103,18 @@ def test_the_lazy_table_agrees_with_the_imports_type_checkers_see() -> None:
     homes: dict[str, str] = kwg_check._HOMES
     assert homes == _type_checking_imports()
     assert set(homes) == set(kwg_check.__all__) - {"__version__"}
+
+
+@pytest.mark.parametrize("package", ["_model", "_engine"])
+def test_the_lazy_subpackages_agree_with_the_imports_type_checkers_see(package: str) -> None:
+    module = importlib.import_module(f"kwg_check.{package}")
+    homes: dict[str, str] = module._HOMES
+    assert homes == _type_checking_imports(PACKAGE / package / "__init__.py")
+    assert set(homes) <= set(module.__all__)
+    for name in homes:  # each name resolves to the object its module defines
+        assert getattr(module, name) is getattr(
+            importlib.import_module(homes[name], module.__name__), name
+        )
 
 
 def test_the_bundled_registry_reads_only_the_instrument_it_is_asked_for(

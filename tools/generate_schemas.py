@@ -19,7 +19,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from kwg_check._schema import SCHEMA_NAMES, render_schema
+from kwg_check._model import describe_fields
+
+describe_fields()  # before the models are built: the schemas carry the fields' descriptions
+
+from kwg_check._schema import SCHEMA_NAMES, render_schema  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = (ROOT / "schemas", ROOT / "src" / "kwg_check" / "schemas")

@@ -297,12 +297,18 @@ def _properties(node: Mapping[str, Any]) -> dict[str, Any]:
     return props if isinstance(props, dict) else {}
 
 
+_UNDESCRIBED = "a property without a description (models built before describe_fields()?)"
+
+
 def _verify(schema: Mapping[str, Any]) -> None:
     """Refuse to publish a schema that breaks the portability rules."""
     for path, sub in _walk(schema, ()):
         unknown = set(sub) - _ALLOWED_KEYWORDS
         if unknown:
             _not_portable(path, f"keywords outside the portable core: {sorted(unknown)}")
+        for name, prop in _properties(sub).items():
+            if isinstance(prop, dict) and "description" not in prop:
+                _not_portable((*path, "properties", name), _UNDESCRIBED)
         if sub.get("default", ...) is None or sub.get("type") == "null":
             _not_portable(path, "null is never a value: optional fields are left out")
         if path and "$id" in sub:

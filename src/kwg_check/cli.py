@@ -36,7 +36,6 @@ from ._documents import (
     parse_instrument,
     parse_summary,
 )
-from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, LanguageFallbackWarning, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
 from ._lifecycle import parse_instrument_or_variant
@@ -263,6 +262,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from ._api import resolve_instrument, score_assessment, summary_text
+    from ._engine import score_json
 
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
