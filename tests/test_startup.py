@@ -121,13 +121,13 @@ def test_the_bundled_registry_reads_only_the_instrument_it_is_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read: list[str] = []
-    from kwg_check._io import load_path
+    bundled_value = _registry.bundled_value
 
-    def counting(path: Path, **kwargs: object) -> object:
+    def counting(path: Path) -> object:
         read.append(Path(path).name)
-        return load_path(path, **kwargs)  # type: ignore[arg-type]
+        return bundled_value(path)
 
-    monkeypatch.setattr(_registry, "load_path", counting)
+    monkeypatch.setattr(_registry, "bundled_value", counting)
     registry = kwg_check.InstrumentRegistry()
     assert read == []
     registry.compiled("kwg_8a", "1.0.0")
@@ -168,3 +168,52 @@ def test_a_copy_of_a_bundled_instrument_is_known_once_before_and_after_reading(
     with pytest.raises(kwg_check.DocumentError) as raised:
         kwg_check.InstrumentRegistry([tmp_path])
     assert raised.value.problems[0].code == "registry.duplicate"
+
+
+def _typed(value: object) -> object:
+    """A JSON value with the type of every scalar beside it (``1`` and ``1.0`` differ)."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE / "data" / "instruments").iterdir()), ids=lambda p: p.name
+)
+def test_a_bundled_instrument_reads_the_same_from_its_json_twin(path: Path) -> None:
+    from kwg_check._io import load_path
+
+    twin = _registry.parsed_twin(path)
+    assert twin.is_file(), "run: python tools/bundle_instruments.py"
+    assert twin.read_text(encoding="utf-8") == _registry.twin_text(
+        path.read_bytes(), load_path(path)
+    ), "run: python tools/bundle_instruments.py"
+    assert _typed(_registry.bundled_value(path)) == _typed(load_path(path))
+
+
+def test_the_twins_are_current_and_none_is_left_over() -> None:
+    script = PACKAGE.parent.parent / "tools" / "bundle_instruments.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_a_twin_not_made_from_the_file_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited bundled file is read itself, never shadowed by the twin of its old bytes."""
+    (tmp_path / "instruments").mkdir()
+    (tmp_path / "parsed").mkdir()
+    source = tmp_path / "instruments" / "x.yaml"
+    source.write_text("a: 1\n", encoding="utf-8")
+    monkeypatch.setattr(_registry, "_data_dir", lambda: tmp_path)
+    twin = _registry.parsed_twin(source)
+    twin.write_text(_registry.twin_text(b"a: 2\n", {"a": 2}), encoding="utf-8")
+    assert _registry.bundled_value(source) == {"a": 1}
+    twin.write_text(_registry.twin_text(source.read_bytes(), {"a": 3}), encoding="utf-8")
+    assert _registry.bundled_value(source) == {"a": 3}  # a matching twin is what is read
+    twin.unlink()
+    assert _registry.bundled_value(source) == {"a": 1}
