@@ -13,7 +13,7 @@ for them took about 40 % of building the models.
 
 from __future__ import annotations
 
-import importlib
+import importlib as _importlib  # as in kwg_check/__init__.py: only the constant homes below
 import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -92,7 +92,7 @@ def lazy_names(package: str, homes: Mapping[str, str]) -> Callable[[str], object
         home = homes.get(name)
         if home is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(home, package), name)
+        value = getattr(_importlib.import_module(home, package), name)
         setattr(sys.modules[package], name, value)
         return value
 
