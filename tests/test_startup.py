@@ -70,6 +70,18 @@ def test_help_imports_no_module_it_does_not_use() -> None:
     assert _heavy(_loaded_after(code)) == []
 
 
+def test_help_builds_no_model() -> None:
+    """``--help`` needs the command names and their options, no document model."""
+    code = (
+        "from kwg_check.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = _loaded_after(code)
+    assert "pydantic" not in loaded
+    models = sorted(m for m in loaded if m.startswith("kwg_check._model."))
+    assert models == ["kwg_check._model._patterns"]
+    assert sorted(m for m in loaded if m.startswith("kwg_check._engine")) == []
+
+
 def test_importing_the_package_imports_no_submodule() -> None:
     loaded = _loaded_after("import kwg_check")
     assert sorted(m for m in loaded if m.startswith("kwg_check.")) == ["kwg_check._version"]
