@@ -39,12 +39,14 @@ HEAVY = (
     "kwg_check._engine._range",
     "kwg_check._engine._bounds",
     "kwg_check._engine._lint",
+    "kwg_check._model.summary",
     "yaml",
 )
 """Modules ``validate`` does not use: schema validation by jsonschema (tests only), the
 batch workers and their progress bar, the front door with its renderers, scoring with
-its ranges (checking a document scores nothing), lint (for instruments only), and PyYAML
-(the file is JSON, the bundled instrument is read from its JSON twin)."""
+its ranges (checking a document scores nothing) and the summary model, lint (for
+instruments only), and PyYAML (the file is JSON, the bundled instrument is read from its
+JSON twin)."""
 
 
 def _loaded_after(code: str) -> set[str]:

@@ -15,6 +15,7 @@ import inspect
 import io
 import os
 import re
+import sys
 import types
 import typing
 import warnings
@@ -69,25 +70,18 @@ if TYPE_CHECKING:
     InstrumentLike: TypeAlias = Instrument | CompiledInstrument
     """An instrument document, or one compiled already (pass the compiled one to score many
     assessments without compiling again)."""
+else:  # PEP 562: ``from ._types import InstrumentLike`` comes here
 
-
-def _instrument_like() -> object:
-    """``InstrumentLike`` at run time, made on first use: it names the instrument model and
-    the compiled instrument, which the language and format rules here do not need."""
-    if "InstrumentLike" not in globals():
+    def __getattr__(name: str) -> object:
+        """``InstrumentLike`` is made on first use: it names the instrument model and the
+        compiled instrument, which the language and format rules here do not need."""
+        if name != "InstrumentLike":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from ._engine import CompiledInstrument
         from ._model import Instrument
 
-        globals()["InstrumentLike"] = Instrument | CompiledInstrument
-    return globals()["InstrumentLike"]
-
-
-if not TYPE_CHECKING:  # PEP 562: ``from ._types import InstrumentLike`` comes here
-
-    def __getattr__(name: str) -> object:
-        if name != "InstrumentLike":
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        return _instrument_like()
+        value = globals()[name] = Instrument | CompiledInstrument
+        return value
 
 
 ReportFormat: TypeAlias = Literal["html", "md"]
@@ -306,10 +300,25 @@ _Expectations: TypeAlias = tuple[list[tuple[str, _Expected | None]], dict[str, _
 """A function's checks: its positional parameters in order, and every parameter by name."""
 
 
+class _LazyNames(dict[str, object]):
+    """A module's names for evaluating annotations, those it makes on first use (PEP 562:
+    ``InstrumentLike`` here, ``Document`` in ``_documents``) included."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        super().__init__()
+        self.module = module
+
+    def __missing__(self, name: str) -> object:
+        try:
+            return getattr(self.module, name)
+        except AttributeError:
+            raise KeyError(name) from None  # a builtin, or a name nobody defines
+
+
 def _expectations(function: Callable[..., Any]) -> _Expectations:
     """Each parameter's check: in order for positional arguments, by name for the rest."""
-    _instrument_like()  # the annotations of this module's functions name it
-    parameters = inspect.signature(function, eval_str=True).parameters.values()
+    lazy = _LazyNames(sys.modules[function.__module__])
+    parameters = inspect.signature(function, eval_str=True, locals=lazy).parameters.values()
     named = {parameter.name: _expected(parameter.annotation) for parameter in parameters}
     positional = [
         (parameter.name, named[parameter.name])
