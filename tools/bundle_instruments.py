@@ -16,9 +16,10 @@ Run it after every change of a bundled instrument and commit the result;
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+from _generated import run
 
 from kwg_check._io import load_path
 from kwg_check._registry import INSTRUMENT_SUFFIXES, parsed_twin, twin_text
@@ -36,41 +37,14 @@ def expected_files() -> dict[Path, str]:
     }
 
 
-def stale(files: dict[Path, str]) -> list[Path]:
-    """Twins that are missing or whose bytes differ, and twins of no bundled file."""
+def left_over(files: dict[Path, str]) -> list[Path]:
+    """Twins of no bundled file."""
     folder = INSTRUMENTS.parent / "parsed"
-    extra = [p for p in sorted(folder.glob("*.json")) if p not in files] if folder.is_dir() else []
-    differing = [
-        path
-        for path, text in files.items()
-        if not path.is_file() or path.read_bytes() != text.encode("utf-8")
-    ]
-    return differing + extra
+    return [p for p in sorted(folder.glob("*.json")) if p not in files] if folder.is_dir() else []
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="only report stale twins; exit 1 if any"
-    )
-    args = parser.parse_args(argv)
-    files = expected_files()
-    outdated = stale(files)
-    if args.check:
-        for path in outdated:
-            print(f"stale: {path.relative_to(ROOT)}", file=sys.stderr)
-        if outdated:
-            print("run: python tools/bundle_instruments.py", file=sys.stderr)
-        return 1 if outdated else 0
-    for path in outdated:
-        if path not in files:
-            path.unlink()
-            print(f"removed {path.relative_to(ROOT)}")
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[path].encode("utf-8"))
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return run(__doc__.splitlines()[0], expected_files, ROOT, argv, extra=left_over)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ the committed files differ from what the models generate.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+from _generated import run
 
 from kwg_check._model import describe_fields
 
@@ -38,34 +39,8 @@ def expected_files() -> dict[Path, str]:
     }
 
 
-def drifted(files: dict[Path, str]) -> list[Path]:
-    """Files that are missing or whose bytes differ from the generated text."""
-    return [
-        path
-        for path, text in files.items()
-        if not path.is_file() or path.read_bytes() != text.encode("utf-8")
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="only report drifted files; exit 1 if any"
-    )
-    args = parser.parse_args(argv)
-    files = expected_files()
-    stale = drifted(files)
-    if args.check:
-        for path in stale:
-            print(f"drifted: {path.relative_to(ROOT)}", file=sys.stderr)
-        if stale:
-            print("run: python tools/generate_schemas.py", file=sys.stderr)
-        return 1 if stale else 0
-    for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[path].encode("utf-8"))
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return run(__doc__.splitlines()[0], expected_files, ROOT, argv)
 
 
 if __name__ == "__main__":
