@@ -26,6 +26,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 import kwg_check
+from kwg_check._errors import Problem
 from kwg_check._io import load_path
 from kwg_check._schema import SCHEMA_NAMES, schema_text, validator
 
@@ -86,6 +87,16 @@ def model_accepts(name: str, document: Any) -> bool:
     except pydantic.ValidationError:
         return False
     return True
+
+
+def assert_problem_list(problems: list[Problem]) -> None:
+    """Problems are the library's own, each with a code and a reason that echoes no case
+    text (the planted ``MARKER``)."""
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert problem.code
+        assert problem.reason
+        assert MARKER not in problem.reason
 
 
 def assert_same_verdict(name: str, document: Any) -> bool | None:

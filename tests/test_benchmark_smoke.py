@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-QUICKER = ("--quick", "--documents", "20", "--batch-lines", "50,100")
+QUICKER = ("--quick", "--documents", "20", "--batch-lines", "50")
 """Smaller still than --quick: the smoke run checks that every part runs, not its speed."""
 SECTIONS = (
     "machine: ",

@@ -414,10 +414,14 @@ def conditions(
 
 
 @st.composite
-def instruments(draw: st.DrawFn, sound: bool, monotone: bool = False) -> dict[str, Any]:
+def instruments(
+    draw: st.DrawFn, sound: bool, monotone: bool = False, arithmetic: bool = False
+) -> dict[str, Any]:
     """An instrument document; ``sound`` ones refer only to what exists and compile unless a
     check finds a problem. ``monotone`` ones declare it and sort what the monotonicity check
-    requires sorted (points, the decision table), so no example is drawn only to fail it."""
+    requires sorted (points, the decision table), so no example is drawn only to fail it.
+    ``arithmetic`` ones also have prorated sums and scaled, rounded and difference indices
+    (only sound ones)."""
     n_levels = draw(st.integers(1, 4))
     levels = tuple(LEVEL_IDS[:n_levels]) if sound else tuple(LEVEL_IDS)
     scales = []
@@ -472,6 +476,10 @@ def instruments(draw: st.DrawFn, sound: bool, monotone: bool = False) -> dict[st
         choices = ["sum", "weighted_sum", "mean", "max", "min", "count_at_least"]
         if banded or not sound:
             choices.append("max_band")
+        if arithmetic and sound:
+            choices.append("prorated_sum")
+            choices += ["scaled", "rounded"] if earlier else []
+            choices += ["difference"] if len(earlier) > 1 else []
         aggregation = draw(st.sampled_from(choices))
         index: dict[str, Any] = {
             "id": INDEX_IDS[k],
@@ -498,7 +506,24 @@ def instruments(draw: st.DrawFn, sound: bool, monotone: bool = False) -> dict[st
                     draw(st.lists(st.sampled_from(same), max_size=3, unique=True)) if same else []
                 )
             index["at_least"] = draw(st.sampled_from(levels))
-        if aggregation == "mean":
+        if aggregation in ("scaled", "rounded", "difference"):
+            index["items"] = []
+            index["indices"] = draw(
+                st.lists(
+                    st.sampled_from(earlier),
+                    min_size=2 if aggregation == "difference" else 1,
+                    max_size=2 if aggregation == "difference" else 1,
+                    unique=True,
+                )
+            )
+        if aggregation == "scaled":
+            index["factor"] = draw(st.sampled_from(("0.5", "2", "-1", "1.5")))
+        if aggregation == "prorated_sum":
+            index["indices"] = []
+            index["minimum_answered"] = draw(st.sampled_from(("0", "0.5", "1")))
+        if aggregation in ("mean", "prorated_sum", "rounded") or (
+            aggregation == "scaled" and draw(st.booleans())
+        ):
             index["rounding"] = {
                 "places": draw(st.integers(0, 2)),
                 "mode": draw(st.sampled_from(sorted(MODES))),

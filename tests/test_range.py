@@ -4,7 +4,10 @@
   evaluations per answer, and the range is exact (it used to fall back to "conservative");
 * the branch-and-bound search returns the same lowest and highest outcome and the same lowest
   and highest value of every index as brute force over all completions, on generated small
-  instruments (non-monotone included).
+  instruments (non-monotone included);
+* an index over parts that read disjoint items takes its abstract bound without a search
+  (``closed_form``), and that bound is the brute-force range too; an index reading an item
+  twice, or an item whose applicability is open, is searched.
 """
 
 from __future__ import annotations
@@ -122,7 +125,7 @@ def test_the_index_ranges_of_kwg_8a_are_those_of_every_completion() -> None:
     ranges = summary.unknowns.indices
     assert ranges is not None
     assert [(r.id, r.lowest, r.highest, r.method) for r in ranges] == [
-        (index.id, min(found), max(found), "branch_and_bound")
+        (index.id, min(found), max(found), "closed_form")
         for index, found in zip(kwg_8a().indices, values, strict=True)
     ]
     # basic_care sums eleven care items; sleep, clothing and body care (0..3 each) are free.
@@ -140,7 +143,9 @@ def test_nothing_unknown_gives_no_index_ranges() -> None:
 
 def test_a_cut_off_search_falls_back_to_a_sound_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no budget the search gives up: the range is the abstract bound of all
-    completions, says so, and still contains every completion."""
+    completions, says so, and still contains every completion. (kwg_8a's indices are
+    separable; here they are searched as if they were not.)"""
+    monkeypatch.setattr(_range, "separable", lambda c: (None,) * len(c.indices))
     monkeypatch.setattr(_range, "SEARCH_BUDGET", 0)
     monkeypatch.setattr(_range, "EXHAUSTIVE_LIMIT", 0)
     c = kwg_8a()
@@ -162,8 +167,22 @@ def test_branch_and_bound_agrees_with_brute_force(
     data: dict[str, Any], draw: st.DataObject
 ) -> None:
     """Lowest and highest outcome and every index's lowest and highest value, searched
-    branch and bound, are exactly those of all completions (generated instruments, most of
-    them not monotone)."""
+    branch and bound or read off in closed form, are exactly those of all completions
+    (generated instruments, most of them not monotone)."""
+    agrees_with_brute_force(data, draw)
+
+
+@settings(GENERATED, max_examples=examples(30))
+@given(data=instruments(sound=True, arithmetic=True), draw=st.data())
+def test_arithmetic_index_ranges_agree_with_brute_force(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    """The same with prorated sums and scaled, rounded and difference indices: a leaf of
+    the search is one evaluation, so a prorated sum is exact there too."""
+    agrees_with_brute_force(data, draw)
+
+
+def agrees_with_brute_force(data: dict[str, Any], draw: st.DataObject) -> None:
     c = compiles(data)
     assume(c is not None)
     assert c is not None
@@ -188,7 +207,7 @@ def test_branch_and_bound_agrees_with_brute_force(
         assert (low_exact, high_exact) == (True, True)
         assert (-copy.copy(lowest), highest) == (min(outcomes), max(outcomes))  # type: ignore[operator]
     for (low, high, method), found in zip(ranges, values, strict=True):
-        assert method == "branch_and_bound"
+        assert method in ("closed_form", "branch_and_bound")
         assert (low, high) == ((min(found), max(found)) if found else (None, None))
 
 
@@ -205,3 +224,32 @@ def test_the_abstract_bounds_of_kwg_8a_are_tight() -> None:
     assert [(low, high) for low, high, _ in search.box.values] == [
         (min(found), max(found)) for found in values
     ]
+
+
+def test_an_index_reading_an_item_twice_is_searched() -> None:
+    """sleep counts in basic_care and again on its own: the parts are not independent, so the
+    abstract bound is not read off; the search still finds the brute-force range."""
+    data: Any = load_path(DATA / "instruments" / "kwg_8a-1.1.0.yaml")
+    indices = data["indices"]
+    indices.insert(
+        [x["id"] for x in indices].index("basic_care") + 1,
+        {
+            "id": "sleep_twice",
+            "label": {"de": "Schlaf doppelt", "en": "Sleep twice"},
+            "aggregation": "sum",
+            "items": ["sleep"],
+            "indices": ["basic_care"],
+        },
+    )
+    c = compile_instrument(Instrument.model_validate(data))
+    assessment = latent_infant(SOME_LEFT_OUT)
+    ranges = {r.id: r for r in score(c, assessment).unknowns.indices or []}
+    _, values = brute_force(c, assessment)
+    found = values[next(k.pos for k in c.indices if k.id == "sleep_twice")]
+    twice = ranges["sleep_twice"]
+    assert (twice.lowest, twice.highest, twice.method) == (
+        min(found),
+        max(found),
+        "branch_and_bound",
+    )
+    assert ranges["basic_care"].method == "closed_form"

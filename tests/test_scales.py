@@ -389,8 +389,9 @@ def test_the_authoring_guide_example_scores_as_the_guide_says() -> None:
 def test_index_ranges_hold_every_completion_of_the_new_kinds(
     name: str, answers: dict[str, Any]
 ) -> None:
-    """The abstract bounds of counts by pole, prorated sums, scaled, rounded and difference
-    indices contain the value of every completion of the unknown items."""
+    """The ranges of counts by pole, prorated sums, scaled, rounded and difference indices
+    contain the value of every completion of the unknown items, and are exactly the lowest
+    and highest of them unless they say ``conservative``."""
     compiled = _compiled(name)
     summary = _score(name, answers)
     assessment = Assessment.model_validate({**summary_assessment(compiled), "answers": answers})
@@ -404,6 +405,8 @@ def test_index_ranges_hold_every_completion_of_the_new_kinds(
         assert bound.highest is not None
         assert bound.lowest <= min(found), index.id
         assert max(found) <= bound.highest, index.id
+        if bound.method != "conservative":
+            assert (bound.lowest, bound.highest) == (min(found), max(found)), index.id
 
 
 def test_fhir_expressions_of_pole_counts_and_differences_give_kwgs_values() -> None:

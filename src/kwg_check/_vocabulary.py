@@ -921,6 +921,10 @@ VOCABULARY: Mapping[str, W] = {
         "exact (every completion tried)",
         "exakt (alle Möglichkeiten geprüft)",
     ),
+    "range_method.closed_form": W(
+        "exact (read off the independent parts' bounds)",
+        "exakt (aus den Schranken unabhängiger Teile abgelesen)",
+    ),
     "range_method.branch_and_bound": W(
         "exact (branch and bound over partial answers)",
         "exakt (Suche mit Schranken über Teilantworten)",

@@ -155,11 +155,12 @@ class Abstract:
     options: tuple[tuple[Choice, ...], ...]
     """Per item: the choice of each completion, in order (empty when unlisted)."""
 
-    def box(self, age: Ages, choices: list[Choice]) -> Box:
-        """Evaluate everything for the given choices."""
+    def box(self, age: Ages, choices: list[Choice], flags: bool = True) -> Box:
+        """Evaluate everything for the given choices (without ``flags``, items and indices
+        only: index ranges read no flag unless an applicability condition does)."""
         c = self.compiled
         box = Box(age, choices, len(c.indices), len(c.flags), len(c.results))
-        self._update(box, c.item_order, c.index_order, c.flag_order)
+        self._update(box, c.item_order, c.index_order, c.flag_order if flags else ())
         return box
 
     def choose(
@@ -448,7 +449,7 @@ def _index_span(compiled: CompiledInstrument, index: CIndex, box: Box) -> Span:
             maybe += any(counts)
         return Decimal(sure), Decimal(maybe), False
     if aggregation == "prorated_sum":
-        return _prorated([box.points[i] for i in index.items], index)
+        return _prorated(index, box)
     if aggregation in ARITHMETIC:
         return _arithmetic(index, [box.values[j] for j in index.inputs])
     if aggregation == "sum":
@@ -473,10 +474,25 @@ def _counts(compiled: CompiledInstrument, index: CIndex, pos: int, rank: int | N
     return rank >= index.at_least
 
 
-def _prorated(terms: Sequence[Span], index: CIndex) -> Span:
-    """sum × applicable / answered = applicable × the answered items' mean: between the
-    lowest and highest points of any item, times 1 … all items; it may always be absent
-    (too few answers)."""
+def _prorated(index: CIndex, box: Box) -> Span:
+    """Once every item's applicability and points are settled, the value itself (so that a
+    search's leaves are exact). Before: sum × applicable / answered = applicable × the
+    answered items' mean, between the lowest and highest points of any item, times 1 … all
+    items; it may always be absent (too few answers)."""
+    terms = [box.points[i] for i in index.items]
+    if all(box.applicable[i] != MAYBE for i in index.items) and all(
+        low == high and not absent for low, high, absent in terms if low is not None
+    ):
+        applicable = sum(1 for i in index.items if box.applicable[i] == TRUE)
+        points = [low for low, _, _ in terms if low is not None]
+        assert index.minimum_answered is not None
+        assert index.places is not None
+        assert index.mode is not None
+        if not points or len(points) < index.minimum_answered * applicable:
+            return NONE_SPAN
+        total = sum(points, _ZERO) * applicable
+        value = clean(round_quotient(total, len(points), index.places, index.mode))
+        return value, value, False
     present = [t for t in terms if t[0] is not None and t[1] is not None]
     if not present:
         return NONE_SPAN

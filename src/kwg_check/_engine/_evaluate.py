@@ -9,6 +9,7 @@ Quotients are rounded with integer arithmetic, never through the context.
 from __future__ import annotations
 
 import decimal
+import functools
 import itertools
 from collections.abc import Sequence
 from decimal import Decimal
@@ -117,9 +118,11 @@ class Reach:
     flags: tuple[int, ...]
 
 
+@functools.lru_cache(maxsize=8192)
 def reach(compiled: CompiledInstrument, pos: int) -> Reach | None:
     """The reach of item ``pos``; ``None`` when an applicability condition reads an index,
-    band or flag (then only a full evaluation is right)."""
+    band or flag (then only a full evaluation is right). Kept: clarify-first and the range
+    searches ask for the same items' reach in every summary."""
     readers = compiled.readers
     if readers.opaque:
         return None

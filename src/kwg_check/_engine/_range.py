@@ -53,7 +53,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-from ._bounds import Box, Choice, abstract, choice_of
+import attrs
+
+from ._bounds import MAYBE, Box, Choice, abstract, choice_of
 from ._evaluate import (
     answer_changed,
     clean,
@@ -174,15 +176,22 @@ def index_ranges(
     ``Search``): ``branch_and_bound`` when both ends are exact, ``conservative`` when the
     search was cut off and the abstract bound of all completions stands instead."""
     free = free_items(compiled, raw, state)
-    search = Search(compiled, age, raw, free)
+    # Flags matter to an index only through an applicability condition that reads one.
+    search = Search(compiled, age, raw, free, flags=compiled.readers.opaque)
     supports: list[list[int]] = [[] for _ in compiled.indices]
     for pos in free:
         changed = search.abstract.reaches[pos]
         reached = range(len(compiled.indices)) if changed is None else changed.indices
         for k in reached:
             supports[k].append(pos)
+    closed = separable(compiled)
     ranges: list[tuple[Decimal | None, Decimal | None, str]] = []
     for k, support in enumerate(supports):
+        tree = closed[k]
+        if not support or (tree is not None and _settled(compiled, search.box, tree)):
+            low, high, _ = search.box.values[k]
+            ranges.append((low, high, "closed_form"))
+            continue
         search.only = _upstream(compiled, k)
         lowest, low_exact = search.extreme(support, functools.partial(_lowest_value, k))
         highest, high_exact = search.extreme(support, functools.partial(_highest_value, k))
@@ -191,6 +200,75 @@ def index_ranges(
         assert not isinstance(highest, int)
         ranges.append((None if lowest is None else clean(-lowest), highest, method))
     return ranges
+
+
+SEPARABLE = frozenset(
+    {
+        "sum",
+        "weighted_sum",
+        "mean",
+        "max",
+        "min",
+        "max_band",
+        "count_at_least",
+        "count_strengths",
+        "count_concerns",
+        "scaled",
+        "rounded",
+        "difference",
+    }
+)
+"""Index kinds whose value moves one way with each input, each input on its own: with
+inputs that read disjoint items, the bound of all completions is reached at both ends."""
+
+
+@attrs.frozen
+class Tree:
+    """What a separable index reads, all the way down: its items and its ``mean`` indices."""
+
+    items: tuple[int, ...]
+    means: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=16)
+def separable(compiled: CompiledInstrument) -> tuple[Tree | None, ...]:
+    """Per index, its tree when it is separable: its kind is in ``SEPARABLE``, its inputs
+    are separable, and no item reaches it twice (through two inputs, or as an item and
+    through an input). ``None`` otherwise.
+
+    The abstract span (``_bounds``) of such an index adds, maximizes, counts or scales
+    the spans of independent parts, and each part's ends are answers some completion gives;
+    so both ends of the span are values of completions, provided every item's
+    applicability is settled and no ``mean`` may lose a term (``_settled``)."""
+    trees: list[Tree | None] = [None] * len(compiled.indices)
+    for k in compiled.index_order:
+        index = compiled.indices[k]
+        parts = [trees[j] for j in index.inputs]
+        if index.aggregation not in SEPARABLE or any(part is None for part in parts):
+            continue
+        items = list(index.items)
+        means = [k] if index.aggregation == "mean" else []
+        for part in parts:
+            assert part is not None
+            items += part.items
+            means += part.means
+        if len(set(items)) == len(items):
+            trees[k] = Tree(tuple(items), tuple(means))
+    return tuple(trees)
+
+
+def _settled(compiled: CompiledInstrument, box: Box, tree: Tree) -> bool:
+    """Whether, over all completions, every item of ``tree`` applies or does not alike and
+    every mean has the same number of terms (the conditions of ``separable``)."""
+    applicable = box.applicable
+    if any(applicable[i] == MAYBE for i in tree.items):
+        return False
+    for m in tree.means:
+        index = compiled.indices[m]
+        terms = [box.points[i] for i in index.items] + [box.values[j] for j in index.inputs]
+        if any(low is not None and absent for low, _, absent in terms):
+            return False
+    return True
 
 
 def _upstream(compiled: CompiledInstrument, k: int) -> frozenset[int]:
@@ -238,6 +316,7 @@ class Search:
         age: Ages,
         raw: Sequence[Raw | None],
         free: Sequence[int],
+        flags: bool = True,
     ) -> None:
         self.only: frozenset[int] | None = None
         """The indices an index search keeps up to date (``None``: everything)."""
@@ -249,7 +328,7 @@ class Search:
             choices[pos] = self.abstract.domains[pos]
             self.options[pos] = self.abstract.options[pos]
         self.free_choices = {pos: choices[pos] for pos in free}
-        self.box = self.abstract.box(age, choices)
+        self.box = self.abstract.box(age, choices, flags)
         self.outcome = self.abstract.outcome
 
     def extreme(

@@ -251,11 +251,13 @@ class IndexRange(Part):
     """Lowest value of a completion; absent when no completion gives the index a value."""
     highest: Exact | None = None
     """Highest value of a completion; absent when no completion gives the index a value."""
-    method: Literal["branch_and_bound", "conservative"]
-    """branch_and_bound: exact, each end is the value of one completion (found by a search
-    over partial answers that skips those whose bounds cannot reach further);
-    conservative: the search was cut off, so the ends are bounds of all completions (never
-    narrower than the truth)."""
+    method: Literal["closed_form", "branch_and_bound", "conservative"]
+    """closed_form: exact without a search, the index adds up, counts, averages or takes the
+    largest or smallest of parts that read disjoint items, so each end of its bound is the
+    value of one completion; branch_and_bound: exact, each end is the value of one
+    completion (found by a search over partial answers that skips those whose bounds cannot
+    reach further); conservative: the search was cut off, so the ends are bounds of all
+    completions (never narrower than the truth)."""
 
 
 class Unknowns(Part):
