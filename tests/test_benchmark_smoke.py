@@ -39,6 +39,7 @@ SECTIONS = (
     "bytes/line)",
     "== score-batch (part 4) ==",
     "score-batch",
+    "issue 17: cached jsonschema per document / score-batch CPU per line",
     "== Instrument size (part 5) ==",
     "8x ",
     "== Hostile instruments (part 6) ==",

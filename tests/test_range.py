@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from kwg_check._engine import CompiledInstrument, _range, compile_instrument, score
 from kwg_check._engine._assessment import ages, raw_answers
+from kwg_check._engine._bounds import choice_of
 from kwg_check._engine._evaluate import CONTEXT, decide, evaluate
 from kwg_check._engine._range import Search, free_items, index_ranges
 from kwg_check._io import load_path
@@ -193,8 +194,20 @@ def agrees_with_brute_force(data: dict[str, Any], draw: st.DataObject) -> None:
         free = free_items(c, raw, evaluate(c, ages(assessment), raw))
         assume(all(c.items[i].completions is not None for i in free))
         assume(free and _range._count([c.items[i].completions for i in free]) <= 128)
-        search = Search(c, ages(assessment), raw, free)
-        ranges = index_ranges(c, ages(assessment), raw, evaluate(c, ages(assessment), raw))
+        state = evaluate(c, ages(assessment), raw)
+        search = Search(c, state, raw, free)
+        # The box built from the evaluation is the one evaluated from scratch.
+        domains = search.free_choices
+        full = search.abstract.box(
+            state.age,
+            [
+                domains[pos] if pos in domains else choice_of(c, pos, (raw[pos],))
+                for pos in range(len(c.items))
+            ],
+        )
+        for part in ("applicable", "ranks", "points", "values", "bands", "raised"):
+            assert getattr(search.box, part) == getattr(full, part), part
+        ranges = index_ranges(c, ages(assessment), raw, state)
         lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
         highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
     outcomes, values = brute_force(c, assessment)
@@ -219,7 +232,8 @@ def test_the_abstract_bounds_of_kwg_8a_are_tight() -> None:
     with decimal.localcontext(CONTEXT):
         raw = raw_answers(c, assessment)
         age = ages(assessment)
-        search = Search(c, age, raw, free_items(c, raw, evaluate(c, age, raw)))
+        state = evaluate(c, age, raw)
+        search = Search(c, state, raw, free_items(c, raw, state))
     _, values = brute_force(c, assessment)
     assert [(low, high) for low, high, _ in search.box.values] == [
         (min(found), max(found)) for found in values

@@ -55,8 +55,9 @@ from typing import TypeVar
 
 import attrs
 
-from ._bounds import MAYBE, Box, Choice, abstract, choice_of
+from ._bounds import MAYBE, Box, abstract
 from ._evaluate import (
+    Reach,
     answer_changed,
     clean,
     copy_state,
@@ -131,7 +132,7 @@ def outcome_range(
     if compiled.method != "decision_table":
         return None, None, "none"
     if not unknown:
-        current = _computed(compiled, age, raw)
+        current = _decided(compiled, state)
         return current, current, "none"
     free = free_items(compiled, raw, state)
     domains = [compiled.items[i].completions for i in free]
@@ -154,7 +155,7 @@ def outcome_range(
                 completion[i] = answer
             outcomes.append(_computed(compiled, age, completion))
         return min(outcomes), max(outcomes), "exhaustive"
-    search = Search(compiled, age, raw, free)
+    search = Search(compiled, state, raw, free)
     lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
     highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
     assert lowest is not None
@@ -177,7 +178,7 @@ def index_ranges(
     search was cut off and the abstract bound of all completions stands instead."""
     free = free_items(compiled, raw, state)
     # Flags matter to an index only through an applicability condition that reads one.
-    search = Search(compiled, age, raw, free, flags=compiled.readers.opaque)
+    search = Search(compiled, state, raw, free, flags=compiled.readers.opaque)
     supports: list[list[int]] = [[] for _ in compiled.indices]
     for pos in free:
         changed = search.abstract.reaches[pos]
@@ -313,22 +314,20 @@ class Search:
     def __init__(
         self,
         compiled: CompiledInstrument,
-        age: Ages,
+        state: State,
         raw: Sequence[Raw | None],
         free: Sequence[int],
         flags: bool = True,
     ) -> None:
+        """``state`` is the evaluation of ``raw``; without ``flags`` the box leaves flags
+        unevaluated (enough for index searches unless applicability reads a flag)."""
         self.only: frozenset[int] | None = None
         """The indices an index search keeps up to date (``None``: everything)."""
         self.abstract = abstract(compiled)
-        choices = [choice_of(compiled, pos, (raw[pos],)) for pos in range(len(compiled.items))]
-        self.options: dict[int, tuple[Choice, ...]] = {}
         self.listed = all(compiled.items[pos].completions is not None for pos in free)
-        for pos in free:
-            choices[pos] = self.abstract.domains[pos]
-            self.options[pos] = self.abstract.options[pos]
-        self.free_choices = {pos: choices[pos] for pos in free}
-        self.box = self.abstract.box(age, choices, flags)
+        self.options = {pos: self.abstract.options[pos] for pos in free}
+        self.free_choices = {pos: self.abstract.domains[pos] for pos in free}
+        self.box = self.abstract.near(state, raw, self.free_choices, flags)
         self.outcome = self.abstract.outcome
 
     def extreme(
@@ -472,7 +471,7 @@ def clarify_first(
             continue
         corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
         outcomes: list[int] = _answer_outcomes(
-            compiled, trial, raw, pos, domain if corners is None else corners
+            compiled, state, trial, raw, pos, domain if corners is None else corners
         )
         if current is None:
             decisive = len(set(outcomes)) > 1
@@ -488,6 +487,7 @@ T = TypeVar("T")
 
 def _answer_outcomes(
     compiled: CompiledInstrument,
+    base: State,
     state: State,
     raw: Sequence[Raw | None],
     pos: int,
@@ -496,7 +496,7 @@ def _answer_outcomes(
 ) -> list[T]:
     """``measure`` (by default the computed outcome) for each answer of item ``pos``, the
     other answers as in ``raw``. Only what the item reaches is evaluated again, in ``state``
-    (the evaluation of ``raw``), which is restored before returning."""
+    (a copy of ``base``, the evaluation of ``raw``), which is restored before returning."""
     changed = reach(compiled, pos)
     if changed is None:
         trial = list(raw)
@@ -509,8 +509,20 @@ def _answer_outcomes(
     for answer in answers:
         answer_changed(compiled, state, raw, changed, pos, answer)
         measured.append(measure(compiled, state))
-    answer_changed(compiled, state, raw, changed, pos, raw[pos])
+    _restore(state, base, changed)
     return measured
+
+
+def _restore(state: State, base: State, changed: Reach) -> None:
+    """Copy back from ``base`` what an answer changed (cheaper than evaluating the item's
+    reach once more with its own answer)."""
+    for i in changed.items:
+        state.applicable[i], state.status[i] = base.applicable[i], base.status[i]
+        state.rank[i], state.points[i] = base.rank[i], base.points[i]
+    for k in changed.indices:
+        state.values[k], state.bands[k] = base.values[k], base.bands[k]
+    for k in changed.flags:
+        state.raised[k] = base.raised[k]
 
 
 # ------------------------------------------------------------------------------------------
@@ -537,7 +549,7 @@ def result_ranges(
     the unknowns, in instrument order, searched branch and bound over every free item like
     the outcome range (``branch_and_bound``; ``conservative`` when cut off)."""
     free = free_items(compiled, raw, state)
-    search = Search(compiled, age, raw, free)
+    search = Search(compiled, state, raw, free)
     values = search.abstract.results
     ranges = []
     for k in range(len(compiled.results)):
@@ -577,7 +589,7 @@ def result_clarify_first(
             for k, result in enumerate(compiled.results):
                 ranked[k].append((-(len(result.values) - 1), pos))
             continue
-        measured = _answer_outcomes(compiled, trial, raw, pos, domain, result_values)
+        measured = _answer_outcomes(compiled, state, trial, raw, pos, domain, result_values)
         for k in range(len(compiled.results)):
             seen = [values[k] for values in measured]
             if any(value != current[k] for value in seen):
