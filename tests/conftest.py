@@ -26,7 +26,12 @@ import os
 import pytest
 from hypothesis import HealthCheck, is_hypothesis_test, settings
 
-from strategies import CI_EXAMPLES, LONG_EXAMPLES
+from kwg_check._model import describe_fields
+
+# Before any model is built: tests/test_schemas.py generates the schemas in this process.
+describe_fields()
+
+from strategies import CI_EXAMPLES, LONG_EXAMPLES  # noqa: E402
 
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 

@@ -8,6 +8,7 @@ long it took (the ratio to ``python -c pass`` is in ``benchmarks/bench.py``).
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -34,9 +35,18 @@ HEAVY = (
     "kwg_check._views",
     "kwg_check._vocabulary",
     "kwg_check._instrument_diff",
+    "kwg_check._engine._score",
+    "kwg_check._engine._range",
+    "kwg_check._engine._bounds",
+    "kwg_check._engine._lint",
+    "kwg_check._model.summary",
+    "yaml",
 )
 """Modules ``validate`` does not use: schema validation by jsonschema (tests only), the
-batch workers and their progress bar, the front door with its renderers."""
+batch workers and their progress bar, the front door with its renderers, scoring with
+its ranges (checking a document scores nothing) and the summary model, lint (for
+instruments only), and PyYAML (the file is JSON, the bundled instrument is read from its
+JSON twin)."""
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -64,6 +74,18 @@ def test_help_imports_no_module_it_does_not_use() -> None:
     assert _heavy(_loaded_after(code)) == []
 
 
+def test_help_builds_no_model() -> None:
+    """``--help`` needs the command names and their options, no document model."""
+    code = (
+        "from kwg_check.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = _loaded_after(code)
+    assert "pydantic" not in loaded
+    models = sorted(m for m in loaded if m.startswith("kwg_check._model."))
+    assert models == ["kwg_check._model._patterns"]
+    assert sorted(m for m in loaded if m.startswith("kwg_check._engine")) == []
+
+
 def test_importing_the_package_imports_no_submodule() -> None:
     loaded = _loaded_after("import kwg_check")
     assert sorted(m for m in loaded if m.startswith("kwg_check.")) == ["kwg_check._version"]
@@ -81,9 +103,9 @@ def test_a_name_from_the_package_loads_its_module_and_is_presented_as_public() -
     assert "kwg_check._views" not in _loaded_after(code)
 
 
-def _type_checking_imports() -> dict[str, str]:
-    """Name → module of the imports ``kwg_check/__init__.py`` shows type checkers."""
-    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+def _type_checking_imports(init: Path = PACKAGE / "__init__.py") -> dict[str, str]:
+    """Name → module of the imports a package's ``__init__.py`` shows type checkers."""
+    tree = ast.parse(init.read_text(encoding="utf-8"))
     block = next(node for node in tree.body if isinstance(node, ast.If))
     return {
         alias.name: "." * node.level + (node.module or "")
@@ -99,17 +121,29 @@ def test_the_lazy_table_agrees_with_the_imports_type_checkers_see() -> None:
     assert set(homes) == set(kwg_check.__all__) - {"__version__"}
 
 
+@pytest.mark.parametrize("package", ["_model", "_engine"])
+def test_the_lazy_subpackages_agree_with_the_imports_type_checkers_see(package: str) -> None:
+    module = importlib.import_module(f"kwg_check.{package}")
+    homes: dict[str, str] = module._HOMES
+    assert homes == _type_checking_imports(PACKAGE / package / "__init__.py")
+    assert set(homes) <= set(module.__all__)
+    for name in homes:  # each name resolves to the object its module defines
+        assert getattr(module, name) is getattr(
+            importlib.import_module(homes[name], module.__name__), name
+        )
+
+
 def test_the_bundled_registry_reads_only_the_instrument_it_is_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read: list[str] = []
-    from kwg_check._io import load_path
+    bundled_value = _registry.bundled_value
 
-    def counting(path: Path, **kwargs: object) -> object:
+    def counting(path: Path) -> object:
         read.append(Path(path).name)
-        return load_path(path, **kwargs)  # type: ignore[arg-type]
+        return bundled_value(path)
 
-    monkeypatch.setattr(_registry, "load_path", counting)
+    monkeypatch.setattr(_registry, "bundled_value", counting)
     registry = kwg_check.InstrumentRegistry()
     assert read == []
     registry.compiled("kwg_8a", "1.0.0")
@@ -150,3 +184,80 @@ def test_a_copy_of_a_bundled_instrument_is_known_once_before_and_after_reading(
     with pytest.raises(kwg_check.DocumentError) as raised:
         kwg_check.InstrumentRegistry([tmp_path])
     assert raised.value.problems[0].code == "registry.duplicate"
+
+
+def _typed(value: object) -> object:
+    """A JSON value with the type of every scalar beside it (``1`` and ``1.0`` differ)."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE / "data" / "instruments").iterdir()), ids=lambda p: p.name
+)
+def test_a_bundled_instrument_reads_the_same_from_its_json_twin(path: Path) -> None:
+    from kwg_check._io import load_path
+
+    twin = _registry.parsed_twin(path)
+    assert twin.is_file(), "run: python tools/bundle_instruments.py"
+    assert twin.read_text(encoding="utf-8") == _registry.twin_text(
+        path.read_bytes(), load_path(path)
+    ), "run: python tools/bundle_instruments.py"
+    assert _typed(_registry.bundled_value(path)) == _typed(load_path(path))
+
+
+def test_the_twins_are_current_and_none_is_left_over() -> None:
+    script = PACKAGE.parent.parent / "tools" / "bundle_instruments.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_a_twin_not_made_from_the_file_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited bundled file is read itself, never shadowed by the twin of its old bytes."""
+    (tmp_path / "instruments").mkdir()
+    (tmp_path / "parsed").mkdir()
+    source = tmp_path / "instruments" / "x.yaml"
+    source.write_text("a: 1\n", encoding="utf-8")
+    monkeypatch.setattr(_registry, "_data_dir", lambda: tmp_path)
+    twin = _registry.parsed_twin(source)
+    twin.write_text(_registry.twin_text(b"a: 2\n", {"a": 2}), encoding="utf-8")
+    assert _registry.bundled_value(source) == {"a": 1}
+    twin.write_text(_registry.twin_text(source.read_bytes(), {"a": 3}), encoding="utf-8")
+    assert _registry.bundled_value(source) == {"a": 3}  # a matching twin is what is read
+    twin.unlink()
+    assert _registry.bundled_value(source) == {"a": 1}
+
+
+def test_the_models_read_their_field_descriptions_only_when_asked() -> None:
+    """Reading every class's source for the attribute docstrings was ~40 % of building the
+    models; only the schema generator needs them (it calls ``describe_fields`` first)."""
+    field = "from kwg_check._model.assessment import Assessment\n"
+    field += "print(repr(Assessment.model_fields['document_type'].description))\n"
+    run = [sys.executable, "-c"]
+    plain = subprocess.run([*run, field], capture_output=True, text=True, check=True)
+    assert plain.stdout.strip() == "None"
+    described = "from kwg_check._model import describe_fields\ndescribe_fields()\n" + field
+    asked = subprocess.run([*run, described], capture_output=True, text=True, check=True)
+    assert asked.stdout.strip() not in ("", "None")
+    late = "import kwg_check._model.assessment\nfrom kwg_check._model import describe_fields\n"
+    late += "describe_fields()\n"
+    refused = subprocess.run([*run, late], capture_output=True, text=True, check=False)
+    assert refused.returncode != 0
+    assert "before the models are imported" in refused.stderr
+
+
+def test_a_schema_generated_without_the_descriptions_is_refused() -> None:
+    code = (
+        "from kwg_check._schema import render_schema, SchemaGenerationError\n"
+        "try:\n    render_schema('assessment')\nexcept SchemaGenerationError as error:\n"
+        "    print(error.problems[0].code)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "schema.not-portable"

@@ -62,7 +62,8 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
         parse_instrument_variant,
         parse_summary,
     )
-    from ._engine import CompiledInstrument, compile_instrument, instrument_problems
+    from ._engine._compile import compile_instrument, instrument_problems
+    from ._engine._runtime import CompiledInstrument
     from ._errors import (
         ArgumentError,
         ComparisonError,
@@ -79,24 +80,10 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
     from ._instrument_diff import Impact, ImpactChange, InstrumentChange, InstrumentDiff
     from ._io import DEFAULT_LIMITS, JsonValue, Limits, canonical_json, dump_json, fingerprint
     from ._lifecycle import MigrationResult
-    from ._model import (
-        Answer,
-        Assessment,
-        Condition,
-        Evidence,
-        Flag,
-        Index,
-        Instrument,
-        InstrumentVariant,
-        Item,
-        Judgement,
-        Outcome,
-        Resource,
-        Scale,
-        Summary,
-        TraceStep,
-    )
     from ._model._types import LocalizedText
+    from ._model.assessment import Answer, Assessment, Evidence, Judgement, Resource
+    from ._model.conditions import Condition
+    from ._model.instrument import Flag, Index, Instrument, Item, Outcome, Scale
     from ._model.summary import (
         CheckResult,
         Completeness,
@@ -108,8 +95,11 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; at run time, __
         OutcomeRange,
         OutcomeResult,
         OverrideResult,
+        Summary,
+        TraceStep,
         Unknowns,
     )
+    from ._model.variant import InstrumentVariant
     from ._registry import Example, InstrumentEntry, InstrumentRegistry, example_data, examples
     from ._schema import SCHEMA_NAMES, schema_text
     from ._types import (
@@ -302,9 +292,9 @@ _HOMES: dict[str, str] = {
     "parse_instrument": "._documents",
     "parse_instrument_variant": "._documents",
     "parse_summary": "._documents",
-    "CompiledInstrument": "._engine",
-    "compile_instrument": "._engine",
-    "instrument_problems": "._engine",
+    "CompiledInstrument": "._engine._runtime",
+    "compile_instrument": "._engine._compile",
+    "instrument_problems": "._engine._compile",
     "ArgumentError": "._errors",
     "ComparisonError": "._errors",
     "DocumentError": "._errors",
@@ -326,21 +316,21 @@ _HOMES: dict[str, str] = {
     "canonical_json": "._io",
     "dump_json": "._io",
     "fingerprint": "._io",
-    "Answer": "._model",
-    "Assessment": "._model",
-    "Condition": "._model",
-    "Evidence": "._model",
-    "Flag": "._model",
-    "Index": "._model",
-    "Instrument": "._model",
-    "InstrumentVariant": "._model",
-    "Item": "._model",
-    "Judgement": "._model",
-    "Outcome": "._model",
-    "Resource": "._model",
-    "Scale": "._model",
-    "Summary": "._model",
-    "TraceStep": "._model",
+    "Answer": "._model.assessment",
+    "Assessment": "._model.assessment",
+    "Condition": "._model.conditions",
+    "Evidence": "._model.assessment",
+    "Flag": "._model.instrument",
+    "Index": "._model.instrument",
+    "Instrument": "._model.instrument",
+    "InstrumentVariant": "._model.variant",
+    "Item": "._model.instrument",
+    "Judgement": "._model.assessment",
+    "Outcome": "._model.instrument",
+    "Resource": "._model.assessment",
+    "Scale": "._model.instrument",
+    "Summary": "._model.summary",
+    "TraceStep": "._model.summary",
     "LocalizedText": "._model._types",
     "MigrationResult": "._lifecycle",
     "CheckResult": "._model.summary",

@@ -8,14 +8,19 @@ FHIR or statistics modules, and a pre-commit hook over many files starts quickly
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import _engine
 from ._documents import parse_document
 from ._engine import CompiledInstrument, compile_instrument, instrument_problems
 from ._errors import KwgCheckError, Problem
 from ._io import JsonValue
-from ._model import Assessment, Instrument, InstrumentVariant, Summary
+from ._model import Assessment, Instrument, InstrumentVariant
 from ._registry import InstrumentRegistry, bundled_registry
 from ._types import InstrumentLike
+
+if TYPE_CHECKING:
+    from ._model import Summary
 
 __all__ = ["compiled", "lint_instrument", "validate_document"]
 

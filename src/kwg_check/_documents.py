@@ -11,15 +11,16 @@ the same document always yields the same error, and no error quotes the document
 
 from __future__ import annotations
 
+import functools
 import typing
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import pydantic
 from pydantic import BaseModel
 
 from ._errors import DocumentError, Problem, WriteError
 from ._io import DEFAULT_LIMITS, JsonValue, Limits, plain_fingerprint
-from ._model import Assessment, Instrument, InstrumentVariant, Summary
+from ._model import Assessment, Instrument, InstrumentVariant
 from ._model._problems import check_limits, problems_from
 from ._model._summary_v1 import from_v1, is_v1
 
@@ -42,18 +43,53 @@ __all__ = [
 DocumentType: TypeAlias = Literal["instrument", "assessment", "summary", "instrument_variant"]
 """The kinds of document, as their ``document_type`` field names them."""
 
-Document: TypeAlias = Instrument | Assessment | Summary | InstrumentVariant
-"""Any of the documents (a local variant of an instrument is one too)."""
+if TYPE_CHECKING:
+    from ._model import Summary
 
-_MODELS: dict[
-    str, type[Instrument] | type[Assessment] | type[Summary] | type[InstrumentVariant]
-] = {
-    "instrument": Instrument,
-    "assessment": Assessment,
-    "summary": Summary,
-    "instrument_variant": InstrumentVariant,
-}
-_M = typing.TypeVar("_M", Instrument, Assessment, Summary, InstrumentVariant)
+    Document: TypeAlias = Instrument | Assessment | Summary | InstrumentVariant
+    """Any of the documents (a local variant of an instrument is one too)."""
+
+    _M = typing.TypeVar("_M", Instrument, Assessment, Summary, InstrumentVariant)
+else:
+    _M = typing.TypeVar("_M")
+
+    def __getattr__(name: str) -> object:
+        """``Summary`` and ``Document`` (which names it) on first use (PEP 562): checking
+        an assessment or an instrument never builds the summary model (issue 17)."""
+        if name not in ("Document", "Summary"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from ._model import Summary
+
+        globals()["Summary"] = Summary
+        globals()["Document"] = Instrument | Assessment | Summary | InstrumentVariant
+        return globals()[name]
+
+
+_KINDS: tuple[str, ...] = typing.get_args(DocumentType)
+
+
+def _models() -> dict[str, type[Document]]:
+    """The model of each kind of document; the summary's is imported on first use."""
+    from ._model import Summary
+
+    return {
+        "instrument": Instrument,
+        "assessment": Assessment,
+        "summary": Summary,
+        "instrument_variant": InstrumentVariant,
+    }
+
+
+def _model_of(kind: DocumentType) -> type[Document]:
+    """The model of one kind of document, building no other (the summary's is the largest)."""
+    if kind == "summary":
+        return _models()[kind]
+    models: dict[str, type[Document]] = {
+        "instrument": Instrument,
+        "assessment": Assessment,
+        "instrument_variant": InstrumentVariant,
+    }
+    return models[kind]
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,7 +102,7 @@ def document_type(data: JsonValue) -> DocumentType:
     if not isinstance(data, dict):
         raise DocumentError(Problem("", "document.type", "a document must be a JSON object"))
     kind = data.get("document_type")
-    if isinstance(kind, str) and kind in _MODELS:
+    if isinstance(kind, str) and kind in _KINDS:
         return typing.cast(DocumentType, kind)
     reason = (
         "document_type is missing"
@@ -98,6 +134,8 @@ def parse_summary(data: JsonValue, *, limits: Limits = DEFAULT_LIMITS) -> Summar
 
     ``limits`` as for :func:`parse_instrument`.
     """
+    from ._model import Summary
+
     if limits is not None:
         check_limits(data, limits)
     return Summary._parse(_current(data), None)
@@ -132,13 +170,14 @@ def parse_loaded(model: type[_M], data: JsonValue) -> _M:
     """Validate a value a loader (``load_bytes``, ``load_path``) returned: its limits are
     proven already, so the value is not walked a second time. Internal: for values from
     anywhere else use ``parse_*``."""
-    return model._parse(_current(data) if model is Summary else data, None)
+    summary = model.__name__ == "Summary" and model is _models()["summary"]
+    return model._parse(_current(data) if summary else data, None)
 
 
 def parse_loaded_document(data: JsonValue) -> Document:
     """:func:`parse_document` for a value a loader returned (see :func:`parse_loaded`)."""
-    model = _MODELS[document_type(data)]
-    return model._parse(_current(data) if model is Summary else data, None)
+    kind = document_type(data)
+    return _model_of(kind)._parse(_current(data) if kind == "summary" else data, None)
 
 
 def dump_document(doc: Document) -> dict[str, JsonValue]:
@@ -195,13 +234,14 @@ def model_problems(exc: pydantic.ValidationError, data: JsonValue) -> list[Probl
 
 def _model_by_title(title: str) -> type[BaseModel] | None:
     """The model an error was raised for, if it is one of ours (else pointers use data only)."""
-    return _MODEL_INDEX.get(title)
+    return _index_models().get(title)
 
 
+@functools.cache
 def _index_models() -> dict[str, type[BaseModel]]:
     """Every model reachable from the three documents, by class name (unique names only)."""
     seen: dict[str, type[BaseModel] | None] = {}
-    pending: list[Any] = list(_MODELS.values())
+    pending: list[Any] = list(_models().values())
     while pending:
         tp = pending.pop()
         if isinstance(tp, type) and issubclass(tp, BaseModel):
@@ -214,6 +254,3 @@ def _index_models() -> dict[str, type[BaseModel]]:
         else:
             pending.extend(typing.get_args(tp))
     return {name: tp for name, tp in seen.items() if tp is not None}
-
-
-_MODEL_INDEX = _index_models()

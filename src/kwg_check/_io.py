@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import math
@@ -43,23 +44,10 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 import orjson
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    Event,
-    MappingEndEvent,
-    MappingStartEvent,
-    NodeEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
 
 from kwg_check._errors import (
     ArgumentError,
@@ -69,6 +57,10 @@ from kwg_check._errors import (
     WriteError,
     safe_pointer,
 )
+
+if TYPE_CHECKING:  # PyYAML is imported when YAML is first read: JSON alone never needs it
+    import yaml
+    from yaml.events import Event, ScalarEvent
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -637,6 +629,8 @@ class _JsonYamlMixin:
 
     def load_json_value(self, max_depth: int) -> JsonValue:
         """Read exactly one document (or none → ``None``) and return its value."""
+        from yaml.events import DocumentStartEvent, StreamEndEvent
+
         self.get_event()  # StreamStartEvent
         if self.check_event(StreamEndEvent):
             return None
@@ -654,6 +648,16 @@ class _JsonYamlMixin:
         return value
 
     def _document(self, max_depth: int) -> JsonValue:
+        from yaml.events import (
+            AliasEvent,
+            MappingEndEvent,
+            MappingStartEvent,
+            NodeEvent,
+            ScalarEvent,
+            SequenceEndEvent,
+            SequenceStartEvent,
+        )
+
         stack: list[_Frame] = []
         while True:
             event = self.get_event()
@@ -716,7 +720,9 @@ class _JsonYamlMixin:
             return event.tag
         if not event.implicit[0]:  # quoted or block scalar
             return _STR
-        return self.resolve(yaml.ScalarNode, event.value, (True, False))
+        from yaml import ScalarNode
+
+        return self.resolve(ScalarNode, event.value, (True, False))
 
     def _key(self, event: ScalarEvent, stack: list[_Frame]) -> str:
         tag = self._tag(event)
@@ -795,17 +801,42 @@ def _at(event: Event) -> str:
     return "position unknown" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}"
 
 
-class _PyYamlLoader(_JsonYamlMixin, yaml.SafeLoader):
-    """Pure-Python fallback."""
+@functools.cache
+def _loaders() -> dict[str, type[_JsonYamlMixin]]:
+    """The loader classes, made when YAML is first read (importing PyYAML is a good part of
+    a short command's start-up, issue 17): ``_PyYamlLoader``, the pure-Python fallback, and
+    ``_CYamlLoader``, libyaml's parser when it is installed (same events, much faster
+    scanning)."""
+    import yaml
+
+    class _PyYamlLoader(_JsonYamlMixin, yaml.SafeLoader):
+        """Pure-Python fallback."""
+
+    found: dict[str, type[_JsonYamlMixin]] = {"_PyYamlLoader": _PyYamlLoader}
+    if getattr(yaml, "__with_libyaml__", False):
+
+        class _CYamlLoader(_JsonYamlMixin, yaml.CSafeLoader):
+            """libyaml parser: same events, much faster scanning."""
+
+        found["_CYamlLoader"] = _CYamlLoader
+    return found
 
 
-_YamlLoader: type[_JsonYamlMixin] = _PyYamlLoader
-if getattr(yaml, "__with_libyaml__", False):
+_YamlLoader: type[_JsonYamlMixin] | None = None
+"""The loader to use; ``None``: libyaml's when it is installed (the tests run both)."""
 
-    class _CYamlLoader(_JsonYamlMixin, yaml.CSafeLoader):
-        """libyaml parser: same events, much faster scanning."""
 
-    _YamlLoader = _CYamlLoader
+if TYPE_CHECKING:
+    _PyYamlLoader: type[_JsonYamlMixin]
+    _CYamlLoader: type[_JsonYamlMixin]
+else:
+
+    def __getattr__(name: str) -> type[_JsonYamlMixin]:
+        """The loader classes by their names (PEP 562; see ``_loaders``)."""
+        loaders = _loaders() if name in ("_PyYamlLoader", "_CYamlLoader") else {}
+        if name not in loaders:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return loaders[name]
 
 
 _YAML_1_1_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
@@ -881,12 +912,16 @@ def _load_yaml(text: str, limits: Limits) -> JsonValue:
 
 
 def _parse_yaml(text: str, stand_ins: dict[str, str] | None, limits: Limits) -> JsonValue:
+    import yaml
+
     problem: Problem | None = None
     value: JsonValue = None
     loader: _JsonYamlMixin | None = None
     try:
         # The pure-Python reader already checks the characters here, so this is inside the try.
-        loader = _YamlLoader(text)  # type: ignore[call-arg]
+        loaders = _loaders()
+        chosen = _YamlLoader or loaders.get("_CYamlLoader", loaders["_PyYamlLoader"])
+        loader = chosen(text)  # type: ignore[call-arg]
         if stand_ins is not None:
             loader.restore = {ord(hidden): original for original, hidden in stand_ins.items()}
             loader.lone_cr = stand_ins["\r"]

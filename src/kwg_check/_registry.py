@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import hashlib
 import json
 import os
 import threading
@@ -239,7 +240,7 @@ class InstrumentRegistry:
             else:
                 unread = self._unread.pop(instrument_id, [])
             self._add_documents(
-                (parse_instrument_or_variant(load_path(file)), f"bundled:{file.name}")
+                (parse_instrument_or_variant(bundled_value(file)), f"bundled:{file.name}")
                 for file in unread
             )
 
@@ -357,6 +358,37 @@ def instrument_files(directory: str | os.PathLike[str]) -> list[Path]:
         reason = f"the instrument directory {name!r} does not exist or is not a directory"
         raise NotFoundError(Problem("", "registry.directory", reason))
     return [p for p in sorted(root.iterdir()) if p.suffix in INSTRUMENT_SUFFIXES and p.is_file()]
+
+
+def parsed_twin(path: Path) -> Path:
+    """Where the JSON twin of a bundled instrument file is kept (see :func:`bundled_value`)."""
+    return _data_dir() / "parsed" / f"{path.name}.json"
+
+
+def twin_text(data: bytes, value: JsonValue) -> str:
+    """The text of a JSON twin: the SHA-256 of the file it was read from, then its value."""
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return f"{hashlib.sha256(data).hexdigest()}\n{body}\n"
+
+
+def bundled_value(path: Path) -> JsonValue:
+    """The JSON value of a bundled instrument file, read from its JSON twin when the twin was
+    made from these very bytes, else from the file itself.
+
+    The bundled instruments are written in YAML for their authors, and PyYAML's reader is
+    pure Python: reading ``kwg_8a`` that way took about as long as starting the interpreter
+    twice, and every ``kwg-check validate`` read it (issue 17). The twin
+    (``data/parsed/FILE.json``, written by ``tools/bundle_instruments.py``, checked by a test)
+    holds the same value as JSON, which is read in C; a twin that does not match the file's
+    bytes is ignored, so an edited YAML file is never shadowed by a stale twin."""
+    data = path.read_bytes()
+    try:
+        digest, _, body = parsed_twin(path).read_bytes().partition(b"\n")
+    except OSError:
+        return load_path(path)
+    if digest.decode("ascii", "replace") != hashlib.sha256(data).hexdigest():
+        return load_path(path)
+    return load_bytes(body, format="json")
 
 
 @functools.cache

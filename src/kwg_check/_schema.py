@@ -27,9 +27,6 @@ from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema
-
 from kwg_check._errors import (
     KwgCheckError,
     NotFoundError,
@@ -38,8 +35,7 @@ from kwg_check._errors import (
     pointer_from_path,
 )
 from kwg_check._io import JsonValue
-from kwg_check._model import Assessment, Instrument, InstrumentVariant, Summary
-from kwg_check._model._types import (
+from kwg_check._model._patterns import (
     DATE_PATTERN,
     DECIMAL_PATTERN,
     FINGERPRINT_PATTERN,
@@ -52,6 +48,8 @@ if TYPE_CHECKING:  # jsonschema is imported where a document is checked against 
     import referencing
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
+    from pydantic import BaseModel
+    from pydantic.json_schema import GenerateJsonSchema
 
 __all__ = [
     "DIALECT",
@@ -79,12 +77,20 @@ of the format before no longer validate (summary v2: the compact summary of issu
 v1 summary schema is kept, frozen, in ``schemas/v1/``)."""
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-_MODELS: dict[str, type[BaseModel]] = {
-    "instrument": Instrument,
-    "assessment": Assessment,
-    "summary": Summary,
-    "instrument_variant": InstrumentVariant,
-}
+
+def _model(name: str) -> type[BaseModel]:
+    """The model of a document type, imported when a schema is generated: reading the
+    published files (``kwg-check schema``, ``--help``) builds no model (issue 17)."""
+    from kwg_check._model import Assessment, Instrument, InstrumentVariant, Summary
+
+    models: dict[str, type[BaseModel]] = {
+        "instrument": Instrument,
+        "assessment": Assessment,
+        "summary": Summary,
+        "instrument_variant": InstrumentVariant,
+    }
+    return models[name]
+
 
 # Keywords the published schemas may use, in the order they are written (for readers).
 # Anything else pydantic might emit one day (discriminator, format, …) fails generation
@@ -136,11 +142,17 @@ def _not_portable(path: Iterable[str | int], reason: str) -> NoReturn:
     raise SchemaGenerationError(Problem(pointer_from_path(path), "schema.not-portable", reason))
 
 
-class _TitledFields(GenerateJsonSchema):
-    """Give every property a title, also those whose type is a model (pydantic skips them)."""
+@functools.cache
+def _titled_fields() -> type[GenerateJsonSchema]:
+    """pydantic's schema generator, giving every property a title, also those whose type is
+    a model (pydantic skips them); made when a schema is generated."""
+    from pydantic.json_schema import GenerateJsonSchema
 
-    def field_title_should_be_set(self, schema: Any) -> bool:
-        return True
+    class _TitledFields(GenerateJsonSchema):
+        def field_title_should_be_set(self, schema: Any) -> bool:
+            return True
+
+    return _TitledFields
 
 
 def _unknown(name: str) -> NoReturn:
@@ -153,17 +165,16 @@ def _unknown(name: str) -> NoReturn:
 
 def schema_id(name: str) -> str:
     """The ``$id`` of a published schema."""
-    if name not in _MODELS:
+    if name not in SCHEMA_NAMES:
         _unknown(name)
     return f"{SCHEMA_ROOT}v{SCHEMA_MAJOR[name]}/{name}.schema.json"
 
 
 def generate_schema(name: str) -> dict[str, JsonValue]:
     """The schema of a document type, from its model, post-processed for portability."""
-    if name not in _MODELS:
+    if name not in SCHEMA_NAMES:
         _unknown(name)
-    model = _MODELS[name]
-    raw = model.model_json_schema(schema_generator=_TitledFields)
+    raw = _model(name).model_json_schema(schema_generator=_titled_fields())
     defs: dict[str, Any] = raw.pop("$defs", {})
     body = _clean(raw)
     cleaned_defs = {key: _clean(defs[key]) for key in sorted(defs)}
@@ -297,12 +308,18 @@ def _properties(node: Mapping[str, Any]) -> dict[str, Any]:
     return props if isinstance(props, dict) else {}
 
 
+_UNDESCRIBED = "a property without a description (models built before describe_fields()?)"
+
+
 def _verify(schema: Mapping[str, Any]) -> None:
     """Refuse to publish a schema that breaks the portability rules."""
     for path, sub in _walk(schema, ()):
         unknown = set(sub) - _ALLOWED_KEYWORDS
         if unknown:
             _not_portable(path, f"keywords outside the portable core: {sorted(unknown)}")
+        for name, prop in _properties(sub).items():
+            if isinstance(prop, dict) and "description" not in prop:
+                _not_portable((*path, "properties", name), _UNDESCRIBED)
         if sub.get("default", ...) is None or sub.get("type") == "null":
             _not_portable(path, "null is never a value: optional fields are left out")
         if path and "$id" in sub:
@@ -322,7 +339,7 @@ def _verify(schema: Mapping[str, Any]) -> None:
 
 def schema_text(name: str) -> str:
     """The text of the schema file shipped inside the package."""
-    if name not in _MODELS:
+    if name not in SCHEMA_NAMES:
         _unknown(name)
     resource = resources.files("kwg_check").joinpath("schemas", f"{name}.schema.json")
     return resource.read_text(encoding="utf-8")
@@ -357,7 +374,7 @@ def validator(name: str) -> Validator:
     """A Draft 2020-12 validator over the bundled schema (no format checking: none is used)."""
     import jsonschema
 
-    if name not in _MODELS:
+    if name not in SCHEMA_NAMES:
         _unknown(name)
     return jsonschema.Draft202012Validator(_bundled(name), registry=registry())
 

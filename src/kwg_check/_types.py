@@ -15,18 +15,21 @@ import inspect
 import io
 import os
 import re
+import sys
 import types
 import typing
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Literal, TypeAlias, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, get_args
 
 import attrs
 
-from ._engine import CompiledInstrument
 from ._errors import ArgumentError, LanguageFallbackWarning, Problem
 from ._io import JsonValue
-from ._model import Assessment, Instrument, Summary
+
+if TYPE_CHECKING:  # at run time imported on first use: ``--help`` builds no model (issue 17)
+    from ._engine import CompiledInstrument
+    from ._model import Instrument
 
 __all__ = [
     "AGREEMENT_FORMATS",
@@ -63,9 +66,23 @@ DEFAULT_LANGUAGE: Lang = "de"
 """The language of an instrument that names none (today: every instrument) and of the
 German § 99 SGB VIII statistic."""
 
-InstrumentLike: TypeAlias = Instrument | CompiledInstrument
-"""An instrument document, or one compiled already (pass the compiled one to score many
-assessments without compiling again)."""
+if TYPE_CHECKING:
+    InstrumentLike: TypeAlias = Instrument | CompiledInstrument
+    """An instrument document, or one compiled already (pass the compiled one to score many
+    assessments without compiling again)."""
+else:  # PEP 562: ``from ._types import InstrumentLike`` comes here
+
+    def __getattr__(name: str) -> object:
+        """``InstrumentLike`` is made on first use: it names the instrument model and the
+        compiled instrument, which the language and format rules here do not need."""
+        if name != "InstrumentLike":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from ._engine import CompiledInstrument
+        from ._model import Instrument
+
+        value = globals()[name] = Instrument | CompiledInstrument
+        return value
+
 
 ReportFormat: TypeAlias = Literal["html", "md"]
 """A report for people: one self-contained HTML file, or Markdown."""
@@ -115,6 +132,8 @@ def library_fallback(instrument: InstrumentLike | None) -> str | None:
 
 
 def _document(instrument: InstrumentLike) -> Instrument:
+    from ._engine import CompiledInstrument
+
     return instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
 
 
@@ -176,13 +195,16 @@ def checked_format(format: str, allowed: Sequence[_F]) -> _F:
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 
-_DOCUMENTS: dict[type, str] = {
-    Instrument: "instrument",
-    Assessment: "assessment",
-    Summary: "summary",
-}
-"""Documents and the name in the functions that make them from data (``parse_*``) or a file
-(``load_*``): the hint for the commonest mistake, data passed where a model belongs."""
+
+@functools.cache
+def _documents() -> dict[type, str]:
+    """Documents and the name in the functions that make them from data (``parse_*``) or a
+    file (``load_*``): the hint for the commonest mistake, data passed where a model belongs.
+    """
+    from ._model import Assessment, Instrument, Summary
+
+    return {Instrument: "instrument", Assessment: "assessment", Summary: "summary"}
+
 
 _NAMES: dict[object, str] = {type(None): "None", bytes: "bytes", os.PathLike: "a path"}
 
@@ -247,8 +269,9 @@ def _got(value: object) -> str:
 def _hint(value: object, expected: _Expected) -> str:
     """How to make the document the parameter wants from what was passed, if it is data or
     a file name."""
-    documents = [_DOCUMENTS[kind] for kind in expected.kinds if kind in _DOCUMENTS]
-    documents = ["document"] if len(documents) == len(_DOCUMENTS) else documents
+    known = _documents()
+    documents = [known[kind] for kind in expected.kinds if kind in known]
+    documents = ["document"] if len(documents) == len(known) else documents
     if not documents or not isinstance(value, dict | list | str | bytes | os.PathLike):
         return ""
     verb, what = ("parse", "data") if isinstance(value, dict | list) else ("load", "a file")
@@ -277,9 +300,25 @@ _Expectations: TypeAlias = tuple[list[tuple[str, _Expected | None]], dict[str, _
 """A function's checks: its positional parameters in order, and every parameter by name."""
 
 
+class _LazyNames(dict[str, object]):
+    """A module's names for evaluating annotations, those it makes on first use (PEP 562:
+    ``InstrumentLike`` here, ``Document`` in ``_documents``) included."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        super().__init__()
+        self.module = module
+
+    def __missing__(self, name: str) -> object:
+        try:
+            return getattr(self.module, name)
+        except AttributeError:
+            raise KeyError(name) from None  # a builtin, or a name nobody defines
+
+
 def _expectations(function: Callable[..., Any]) -> _Expectations:
     """Each parameter's check: in order for positional arguments, by name for the rest."""
-    parameters = inspect.signature(function, eval_str=True).parameters.values()
+    lazy = _LazyNames(sys.modules[function.__module__])
+    parameters = inspect.signature(function, eval_str=True, locals=lazy).parameters.values()
     named = {parameter.name: _expected(parameter.annotation) for parameter in parameters}
     positional = [
         (parameter.name, named[parameter.name])

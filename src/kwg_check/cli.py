@@ -27,23 +27,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
 
-from ._check import lint_instrument, validate_document
-from ._documents import (
-    document_type,
-    dump_document,
-    parse_assessment,
-    parse_document,
-    parse_instrument,
-    parse_summary,
-)
-from ._engine import score_json
 from ._errors import DocumentError, KwgCheckError, LanguageFallbackWarning, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
-from ._lifecycle import parse_instrument_or_variant
-from ._model import Assessment, Instrument, InstrumentVariant, Summary
 from ._phrases import phrase
-from ._registry import InstrumentRegistry, bundled_registry, example_data, examples
-from ._registry import instrument_files as instrument_files_in
 from ._schema import SCHEMA_NAMES, schema_text
 from ._types import (
     AGREEMENT_FORMATS,
@@ -61,13 +47,16 @@ from ._types import (
 )
 from ._version import __version__
 
-# Each command imports the rest of what it uses (``_api`` and the views, ``_batch`` with its
-# worker processes, the vocabulary): ``validate`` starts without them (issue 17).
+# Each command imports the rest of what it uses (the documents, the registry and the checks;
+# ``_api`` and the views, ``_batch`` with its worker processes, the vocabulary): ``validate``
+# starts without the views and scoring, ``--help`` without any model (issue 17).
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from ._batch import BatchCount, ResumePoint
+    from ._model import Assessment, Instrument, InstrumentVariant, Summary
+    from ._registry import InstrumentRegistry
 
 __all__ = ["main"]
 
@@ -154,6 +143,11 @@ def _registry(
 ) -> InstrumentRegistry:
     """The bundled instruments and the user's files (``--instrument``) and directories
     (``--instruments``); a file's problems, a clash included, carry that file's name."""
+    from ._lifecycle import parse_instrument_or_variant
+    from ._model import InstrumentVariant
+    from ._registry import InstrumentRegistry, bundled_registry
+    from ._registry import instrument_files as instrument_files_in
+
     if not instrument_files and not directories:
         return bundled_registry()
     for directory in directories:
@@ -174,6 +168,8 @@ def _registry(
 
 
 def _instrument_from_file(path: str) -> Instrument:
+    from ._documents import parse_instrument
+
     return _load(path, parse_instrument)
 
 
@@ -187,6 +183,10 @@ def _print_problems(
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from ._check import lint_instrument, validate_document
+    from ._documents import document_type
+    from ._lifecycle import parse_instrument_or_variant
+
     registry = _registry(args.instrument, args.instruments)
     report = []
     invalid = warned = 0
@@ -231,6 +231,10 @@ def _as_json(problem: Problem) -> JsonValue:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
+    from ._check import lint_instrument
+    from ._lifecycle import parse_instrument_or_variant
+    from ._model import Instrument
+
     report: list[JsonValue] = []
     warned = 0
     files = _expand(args.files)
@@ -263,6 +267,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from ._api import resolve_instrument, score_assessment, summary_text
+    from ._documents import parse_assessment
+    from ._engine import score_json
 
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
@@ -289,6 +295,7 @@ def _known(registry: InstrumentRegistry, assessment: Assessment) -> Instrument |
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from ._api import verify_summary
+    from ._documents import parse_assessment, parse_summary
 
     summary = _load(args.summary, parse_summary)
     assessment = _load(args.assessment, parse_assessment)
@@ -318,6 +325,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_instruments(args: argparse.Namespace) -> int:
+    from ._registry import bundled_registry
     from ._vocabulary import localized
 
     registry = bundled_registry()
@@ -330,6 +338,7 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
+    from ._registry import bundled_registry, examples
     from ._vocabulary import localized
 
     registry = bundled_registry()
@@ -340,6 +349,8 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
+    from ._registry import example_data
+
     sys.stdout.write(dump_json(example_data(args.name)))
     return EXIT_OK
 
@@ -350,6 +361,10 @@ def _named_instrument(
     """An instrument file (``-``: standard input), or a registry's instrument named
     ``id[@version]``; a local
     variant (file or bundled) is resolved against its base and comes with its document."""
+    from ._lifecycle import parse_instrument_or_variant
+    from ._model import InstrumentVariant
+    from ._registry import bundled_registry
+
     known = registry or bundled_registry()
     if target == "-" or Path(target).exists():
         document = _load(target, parse_instrument_or_variant)
@@ -374,6 +389,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from ._api import migrate_assessment
+    from ._documents import dump_document, parse_assessment
 
     assessment = _load(args.assessment, parse_assessment)
     registry = _registry((), args.instruments)
@@ -644,6 +660,7 @@ def _cmd_fhir_questionnaire(args: argparse.Namespace) -> int:
 
 def _cmd_fhir_response(args: argparse.Namespace) -> int:
     from ._api import assessment_to_questionnaire_response
+    from ._documents import parse_assessment
 
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
@@ -654,6 +671,7 @@ def _cmd_fhir_response(args: argparse.Namespace) -> int:
 
 def _cmd_fhir_import(args: argparse.Namespace) -> int:
     from ._api import questionnaire_response_to_assessment
+    from ._documents import dump_document
 
     resource = _read(args.response)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
@@ -680,6 +698,7 @@ def _assessor(text: str) -> tuple[str, str | None]:
 def _cmd_fhir_instrument(args: argparse.Namespace) -> int:
     """The instrument document; what was not converted is listed on stderr (exit 0)."""
     from ._api import questionnaire_to_instrument
+    from ._documents import dump_document
 
     converted = questionnaire_to_instrument(_read(args.questionnaire), language=args.lang)
     _print_problems(args.questionnaire, converted.warnings, sys.stderr)
@@ -687,6 +706,9 @@ def _cmd_fhir_instrument(args: argparse.Namespace) -> int:
 
 
 def _assessment_or_summary(data: JsonValue) -> Assessment | Summary:
+    from ._documents import parse_document
+    from ._model import Assessment, Summary
+
     document = parse_document(data)
     if not isinstance(document, Assessment | Summary):
         raise DocumentError.single(
@@ -697,6 +719,7 @@ def _assessment_or_summary(data: JsonValue) -> Assessment | Summary:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from ._api import render_report
+    from ._documents import parse_assessment
 
     assessment = _load(args.assessment, parse_assessment)
     instrument = _instrument_from_file(args.instrument) if args.instrument else None
@@ -751,6 +774,8 @@ def _cmd_instrument_diff(args: argparse.Namespace) -> int:
 
 
 def _assessment_in(data: JsonValue) -> Assessment | list[Problem]:
+    from ._documents import parse_assessment
+
     try:
         return parse_assessment(data)
     except KwgCheckError as error:
@@ -759,6 +784,7 @@ def _assessment_in(data: JsonValue) -> Assessment | list[Problem]:
 
 def _cmd_impact(args: argparse.Namespace) -> int:
     from ._api import instrument_impact, render_impact
+    from ._model import Assessment
     from ._views._stats import read_documents
 
     old, new = _named_instrument(args.old)[0], _named_instrument(args.new)[0]
@@ -800,6 +826,7 @@ def _print_placed(files: Mapping[str, str], problems: Sequence[Problem], lines: 
 
 def _cmd_consult(args: argparse.Namespace) -> int:
     from ._api import consult
+    from ._documents import parse_assessment
     from ._views._consult import render_consultation
 
     if len(args.assessments) < 2:
@@ -820,6 +847,7 @@ def _assessment_lines(path: str) -> tuple[list[Assessment], list[tuple[str, Prob
     """The assessments of a JSON Lines file, one per line, and the problems of bad lines
     (with ``FILE:LINE`` as their place)."""
     from ._batch import bounded_lines
+    from ._documents import parse_assessment
 
     found: list[Assessment] = []
     problems: list[tuple[str, Problem]] = []

@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from .._errors import DocumentError, Problem
 from .._io import DEFAULT_LIMITS, Limits, load_bytes, load_text
+from . import fields_described
 from ._patterns import (
     DATE_PATTERN,
     DECIMAL_PATTERN,
@@ -215,7 +216,8 @@ class Part(BaseModel):
         extra="forbid",
         frozen=True,
         regex_engine="python-re",
-        use_attribute_docstrings=True,
+        # Descriptions are for the JSON Schema generator only (see ``describe_fields``).
+        use_attribute_docstrings=fields_described(),
         json_schema_mode_override="validation",
         hide_input_in_errors=True,
         # Validators are built on first use, not at import: a command builds the models it

@@ -1,0 +1,51 @@
+"""(Re)write the JSON twins of the bundled instruments (``src/kwg_check/data/parsed/``).
+
+The bundled instruments are YAML files written for people; the registry reads each from its
+JSON twin when the twin was made from the file's current bytes (``bundled_value`` in
+``kwg_check._registry``), because JSON is read in C and YAML in pure Python. The twins are
+generated, never edited by hand.
+
+Usage, from the repository root::
+
+    python tools/bundle_instruments.py          # write all twins that differ
+    python tools/bundle_instruments.py --check  # write nothing; exit 1 listing stale twins
+
+Run it after every change of a bundled instrument and commit the result;
+``tests/test_startup.py`` fails while a twin is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from _generated import run
+
+from kwg_check._io import load_path
+from kwg_check._registry import INSTRUMENT_SUFFIXES, parsed_twin, twin_text
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTRUMENTS = ROOT / "src" / "kwg_check" / "data" / "instruments"
+
+
+def expected_files() -> dict[Path, str]:
+    """Every twin that must exist, with its exact text."""
+    return {
+        parsed_twin(path): twin_text(path.read_bytes(), load_path(path))
+        for path in sorted(INSTRUMENTS.iterdir())
+        if path.suffix in INSTRUMENT_SUFFIXES
+    }
+
+
+def left_over(files: dict[Path, str]) -> list[Path]:
+    """Twins of no bundled file."""
+    folder = INSTRUMENTS.parent / "parsed"
+    return [p for p in sorted(folder.glob("*.json")) if p not in files] if folder.is_dir() else []
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(__doc__.splitlines()[0], expected_files, ROOT, argv, extra=left_over)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
