@@ -115,9 +115,9 @@ def reference_problems(
 
 
 def _answer_key(item: CItem) -> str:
-    if item.per_caregiver:
-        return "caregivers"
-    return "levels" if item.response == "multiple" else "level"
+    if item.single_level:
+        return "level"
+    return "caregivers" if item.per_caregiver else "levels"
 
 
 def _given_key(answer: Answer) -> str:
@@ -150,10 +150,19 @@ def assessment_problems(compiled: CompiledInstrument, assessment: Assessment) ->
                 f"the instrument has no item '{item_id}'",
             )
         )
+    answers = assessment.answers
     for item in compiled.items:
-        answer = assessment.answers.get(item.id)
-        if answer is not None:
-            problems.extend(_answer_problems(item, answer))
+        answer = answers.get(item.id)
+        if answer is None:
+            continue
+        if (
+            item.single_level
+            and answer.level in item.scale.answers
+            and answer.levels is None
+            and answer.caregivers is None
+        ):
+            continue  # the common case, one level of the scale: nothing to say
+        problems.extend(_answer_problems(item, answer))
     problems.extend(concern_problems(compiled, assessment))
     for key in ("override", "final_rating"):
         judgement = getattr(assessment, key)
@@ -238,21 +247,18 @@ def _answer_problems(item: CItem, answer: Answer) -> list[Problem]:
 def raw_answer(item: CItem, answer: Answer) -> Raw:
     """Reduce a checked answer to its counting level and points (see the module docstring);
     an answer on a scale without points counts its level only."""
+    if answer.level is not None:
+        return item.scale.answers[answer.level]
     raw = _reduced(item, answer)
     return raw if item.scale.scored else Raw(raw.rank, raw.level, None)
 
 
 def _reduced(item: CItem, answer: Answer) -> Raw:
+    """The counting level and points of a multiple or per-caregiver answer."""
     scale = item.scale
-    unknown = Raw(None, scale.unknown_id or "", scale.unknown_points)
-    if answer.level is not None:
-        if answer.level == scale.unknown_id:
-            return unknown
-        rank = scale.rank[answer.level]
-        return Raw(rank, answer.level, scale.points[rank])
     if answer.levels is not None:
         if scale.unknown_id in answer.levels:
-            return unknown
+            return scale.unknown
         ranks = sorted(scale.rank[level] for level in answer.levels)
         top = ranks[-1]
         if item.combine == "sum":
@@ -266,17 +272,17 @@ def _reduced(item: CItem, answer: Answer) -> Raw:
     protective = item.kind == "protective"
     most_severe_possible = 0 if protective else len(scale.levels) - 1
     if not known:
-        return unknown
+        return scale.unknown
     severe = min(known) if protective else max(known)
     if len(known) < len(ratings) and severe != most_severe_possible:
-        return unknown
+        return scale.unknown
     return Raw(severe, scale.levels[severe], scale.points[severe])
 
 
 def raw_answers(compiled: CompiledInstrument, assessment: Assessment) -> tuple[Raw | None, ...]:
     """Every item's answer, in instrument order (``None``: not answered)."""
-    result: list[Raw | None] = []
-    for item in compiled.items:
-        answer = assessment.answers.get(item.id)
-        result.append(None if answer is None else raw_answer(item, answer))
-    return tuple(result)
+    answers = assessment.answers
+    return tuple(
+        None if (answer := answers.get(item.id)) is None else raw_answer(item, answer)
+        for item in compiled.items
+    )

@@ -8,11 +8,13 @@ Quotients are rounded with integer arithmetic, never through the context.
 
 from __future__ import annotations
 
+import bisect
 import decimal
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -82,29 +84,50 @@ def evaluate(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None])
     """Applicability, item states, indices and flags for one set of answers."""
     c = compiled
     state = State(age, len(c.items), len(c.indices), len(c.flags), len(c.results))
-    for pos in compiled.item_order:
-        _item_state(compiled, state, pos, raw[pos])
-    for pos in compiled.index_order:
-        index = compiled.indices[pos]
-        state.values[pos], state.bands[pos] = index_value(compiled, index, state)
-    for pos in compiled.flag_order:
-        state.raised[pos] = compiled.flags[pos].when(state)
+    _item_states(compiled, state, compiled.item_order, raw)
+    _derived(compiled, state, compiled.index_order, compiled.flag_order)
     return state
 
 
-def _item_state(compiled: CompiledInstrument, state: State, pos: int, answer: Raw | None) -> None:
-    """Applicability, status, counting rank and points of one item (its applicability's
-    inputs already evaluated)."""
-    item = compiled.items[pos]
-    applicable = item.applies is None or item.applies(state)
-    state.applicable[pos] = applicable
-    if not applicable or answer is None:
-        state.status[pos] = "missing" if applicable else "not_applicable"
-        state.rank[pos] = state.points[pos] = None
-        return
-    state.status[pos] = "answered" if answer.rank is not None else "unknown"
-    state.rank[pos] = answer.rank
-    state.points[pos] = answer.points if item.kind != "context" else None
+def _derived(
+    compiled: CompiledInstrument, state: State, indices: Sequence[int], flags: Sequence[int]
+) -> None:
+    """The values and bands of the ``indices`` and the ``flags``, each in the order given
+    (inputs first), from the item states."""
+    values, bands, index_at = state.values, state.bands, compiled.indices
+    for k in indices:
+        values[k], bands[k] = index_value(compiled, index_at[k], state)
+    raised, flag_at = state.raised, compiled.flags
+    for k in flags:
+        raised[k] = flag_at[k].when(state)
+
+
+def _item_states(
+    compiled: CompiledInstrument,
+    state: State,
+    positions: Sequence[int],
+    raw: Sequence[Raw | None],
+    changed: int = -1,
+    answer: Raw | None = None,
+) -> None:
+    """Applicability, status, counting rank and points of the items at ``positions``, in
+    that order (each one's applicability inputs come before it), answered as in ``raw`` except
+    item ``changed``, answered ``answer``. One loop for all of them: an evaluation sets every
+    item, and a call per item cost more than the work."""
+    items = compiled.items
+    applicable, status, rank, points = state.applicable, state.status, state.rank, state.points
+    for pos in positions:
+        item = items[pos]
+        given = answer if pos == changed else raw[pos]
+        applies = item.applies is None or item.applies(state)
+        applicable[pos] = applies
+        if not applies or given is None:
+            status[pos] = "missing" if applies else "not_applicable"
+            rank[pos] = points[pos] = None
+            continue
+        status[pos] = "answered" if given.rank is not None else "unknown"
+        rank[pos] = given.rank
+        points[pos] = given.points if item.kind != "context" else None
 
 
 @attrs.frozen
@@ -154,12 +177,8 @@ def answer_changed(
     """Turn ``state``, the evaluation of ``raw``, in place into the evaluation of ``raw``
     with ``answer`` at item ``pos``, re-evaluating only ``changed`` (the item's reach).
     Called again with ``raw[pos]``, it restores the state exactly."""
-    for i in changed.items:
-        _item_state(compiled, state, i, answer if i == pos else raw[i])
-    for k in changed.indices:
-        state.values[k], state.bands[k] = index_value(compiled, compiled.indices[k], state)
-    for k in changed.flags:
-        state.raised[k] = compiled.flags[k].when(state)
+    _item_states(compiled, state, changed.items, raw, pos, answer)
+    _derived(compiled, state, changed.indices, changed.flags)
 
 
 def reevaluate(
@@ -191,61 +210,107 @@ def index_value(
     compiled: CompiledInstrument, index: CIndex, state: State
 ) -> tuple[Decimal | None, int | None]:
     """Value and band rank of an index whose inputs are already evaluated."""
-    aggregation = index.aggregation
-    if aggregation == "max_band":
+    if index.aggregation == "max_band":
         ranks = [band for j in index.inputs if (band := state.bands[j]) is not None]
         if not ranks:
             return None, None
         top = max(ranks)
         return Decimal(top + 1), top
-    value: Decimal | None
-    if aggregation in ARITHMETIC:
-        value = _arithmetic(index, [state.values[j] for j in index.inputs])
-    elif aggregation == "prorated_sum":
-        value = _prorated(index, state)
-    elif aggregation in POLES:
-        pole = POLES[aggregation]
-        value = Decimal(
-            sum(
-                1
-                for i in index.items
-                if (rank := state.rank[i]) is not None
-                and compiled.items[i].scale.poles[rank] == pole
-            )
-        )
-    elif aggregation == "count_at_least":
-        assert index.at_least is not None
-        value = Decimal(
-            sum(
-                1
-                for i in index.items
-                if (rank := state.rank[i]) is not None and rank >= index.at_least
-            )
-        )
-    else:
-        points = state.points
-        if aggregation == "weighted_sum":
-            items = compiled.items
-            terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
-        else:
-            terms = [p for i in index.items if (p := points[i]) is not None]
-        if index.inputs:
-            values = state.values
-            terms.extend(v for j in index.inputs if (v := values[j]) is not None)
-        if aggregation in ("sum", "weighted_sum"):
-            value = sum(terms, Decimal(0))
-        elif not terms:
-            value = None
-        elif aggregation == "mean":
-            assert index.places is not None
-            assert index.mode is not None
-            value = round_quotient(sum(terms, Decimal(0)), len(terms), index.places, index.mode)
-        else:
-            value = max(terms) if aggregation == "max" else min(terms)
+    value = _AGGREGATE[index.aggregation](compiled, index, state)
     if value is None:
         return None, None
-    value = clean(value)
+    if value.is_zero():
+        value = value.copy_abs()  # clean
     return value, band_of(index, value)
+
+
+# One function per aggregation, looked up by name: scoring and the range searches compute
+# indices tens of times per summary, and a table finds the kind in one step.
+
+
+def _sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    return sum(_terms(index, state), _ZERO)
+
+
+def _weighted_sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    points, items = state.points, compiled.items
+    terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
+    if index.inputs:
+        values = state.values
+        terms.extend(v for j in index.inputs if (v := values[j]) is not None)
+    return sum(terms, _ZERO)
+
+
+def _mean(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    terms = _terms(index, state)
+    if not terms:
+        return None
+    assert index.places is not None
+    assert index.mode is not None
+    return round_quotient(sum(terms, _ZERO), len(terms), index.places, index.mode)
+
+
+def _max(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return max(_terms(index, state), default=None)
+
+
+def _min(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return min(_terms(index, state), default=None)
+
+
+def _terms(index: CIndex, state: State) -> list[Decimal]:
+    """The points of the counted items, then the values of the input indices that have one."""
+    points = state.points
+    terms = [p for i in index.items if (p := points[i]) is not None]
+    if index.inputs:
+        values = state.values
+        terms.extend(v for j in index.inputs if (v := values[j]) is not None)
+    return terms
+
+
+def _count_at_least(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    at_least, rank = index.at_least, state.rank
+    assert at_least is not None
+    return Decimal(len([i for i in index.items if (r := rank[i]) is not None and r >= at_least]))
+
+
+def _count_pole(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal:
+    pole, rank, items = POLES[index.aggregation], state.rank, compiled.items
+    return Decimal(
+        len(
+            [
+                i
+                for i in index.items
+                if (r := rank[i]) is not None and items[i].scale.poles[r] == pole
+            ]
+        )
+    )
+
+
+def _from_inputs(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return _arithmetic(index, [state.values[j] for j in index.inputs])
+
+
+def _prorated_sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
+    return _prorated(index, state)
+
+
+_ZERO = Decimal(0)
+_AGGREGATE: dict[str, Callable[[CompiledInstrument, CIndex, State], Decimal | None]] = {
+    "sum": _sum,
+    "weighted_sum": _weighted_sum,
+    "mean": _mean,
+    "max": _max,
+    "min": _min,
+    "count_at_least": _count_at_least,
+    "count_strengths": _count_pole,
+    "count_concerns": _count_pole,
+    "scaled": _from_inputs,
+    "rounded": _from_inputs,
+    "difference": _from_inputs,
+    "prorated_sum": _prorated_sum,
+}
+"""Every aggregation but ``max_band`` (whose value is a band's), by name."""
 
 
 ARITHMETIC = ("scaled", "rounded", "difference")
@@ -298,12 +363,12 @@ def band_of(index: CIndex, value: Decimal) -> int | None:
     """Rank of the last band whose cut-off the value reaches (the first band has none)."""
     if not index.band_ids:
         return None
-    return sum(1 for cutoff in index.cutoffs if cutoff <= value)
+    return bisect.bisect_right(index.cutoffs, value)  # cut-offs strictly increase
 
 
-@attrs.frozen
-class Decision:
-    """What the decision table, policy overrides and flag floors made of one state."""
+class Decision(NamedTuple):
+    """What the decision table, policy overrides and flag floors made of one state (a named
+    tuple: the range searches decide again for every answer they try)."""
 
     rule: int | None
     """Position of the first matching rule (``None`` when the table was not applied)."""
@@ -317,17 +382,18 @@ class Decision:
 
 def decide(compiled: CompiledInstrument, state: State, apply_table: bool) -> Decision:
     """Apply the decision table (first match), the policy overrides and the flag floor."""
-    floor = max(
-        (
-            flag.minimum
-            for flag in compiled.flags
-            if flag.minimum is not None and state.raised[flag.pos]
-        ),
-        default=None,
-    )
+    raised = state.raised
+    floor: int | None = None
+    for pos, minimum in compiled.floors:
+        if raised[pos] and (floor is None or minimum > floor):
+            floor = minimum
     if not apply_table:
         return Decision(None, (), floor, None)
-    rule = next(r for r in compiled.rules if r.when is None or r.when(state))
+    for rule in compiled.rules:
+        if rule.when is None or rule.when(state):
+            break
+    else:  # pragma: no cover - the compile step demands a default rule
+        raise AssertionError("no rule matched")
     outcome = rule.outcome
     policies = tuple(p.pos for p in compiled.policies if p.when(state))
     for pos in policies:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -114,11 +115,12 @@ class Ref:
     pos: int
 
 
-@attrs.frozen
-class Raw:
+class Raw(NamedTuple):
     """One answer reduced to what scoring reads: the counting level and its points.
 
     ``rank`` is ``None`` for the unknown marker; ``points`` is ``None`` when nothing counts.
+    A named tuple, not an attrs class: the range searches build, compare and hash answers
+    hundreds of times per summary, and a tuple does that in C.
     """
 
     rank: int | None
@@ -140,6 +142,29 @@ class CScale:
     """False for a scale without points: its answers count nothing (``points`` are zeros)."""
     poles: tuple[str | None, ...] = ()
     """Per level: strength, neutral or concern on a bipolar scale; empty otherwise."""
+    unknown: Raw = attrs.field(
+        init=False, default=attrs.Factory(lambda self: _unknown(self), takes_self=True)
+    )
+    """The unknown marker reduced (level ``""`` when the scale has none)."""
+    answers: Mapping[str, Raw] = attrs.field(
+        init=False, default=attrs.Factory(lambda self: _answers(self), takes_self=True)
+    )
+    """Every single-level answer the scale accepts (its levels and the unknown marker)
+    reduced once per instrument: scoring reads an answer with one lookup."""
+
+
+def _unknown(scale: CScale) -> Raw:
+    return Raw(None, scale.unknown_id or "", scale.unknown_points)
+
+
+def _answers(scale: CScale) -> Mapping[str, Raw]:
+    answers = {
+        level: Raw(rank, level, points if scale.scored else None)
+        for rank, (level, points) in enumerate(zip(scale.levels, scale.points, strict=True))
+    }
+    if scale.unknown_id is not None:
+        answers[scale.unknown_id] = scale.unknown
+    return MappingProxyType(answers)
 
 
 @attrs.frozen
@@ -165,6 +190,13 @@ class CItem:
     """Every distinct answer the item can take (for unknown ranges); ``None``: too many."""
     codes: tuple[Mapping[str, str], ...] = ()
     """The item's external codes (system, code), copied into the summary."""
+    single_level: bool = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: self.response == "single" and not self.per_caregiver, takes_self=True
+        ),
+    )
+    """Answered with one level (``level``), not several or one per caregiver."""
 
 
 @attrs.frozen
@@ -299,6 +331,23 @@ class CompiledInstrument:
     )
     """Who reads each item, index and flag: what one changed answer reaches, so scoring
     re-evaluates only that (see ``_evaluate.reach``)."""
+    floors: tuple[tuple[int, int], ...] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: tuple((f.pos, f.minimum) for f in self.flags if f.minimum is not None),
+            takes_self=True,
+        ),
+    )
+    """(position, minimum outcome) of every flag that sets a floor: the decision, made again
+    for every answer the range searches try, looks at these flags only."""
+    conditional: tuple[int, ...] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: tuple(item.pos for item in self.items if item.applies is not None),
+            takes_self=True,
+        ),
+    )
+    """Positions of the items with an applicability condition (the others always apply)."""
 
 
 @attrs.frozen

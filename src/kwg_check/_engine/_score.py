@@ -80,6 +80,8 @@ The specification, step by step:
 
 from __future__ import annotations
 
+import datetime
+import functools
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from typing import Any
@@ -160,7 +162,11 @@ def score_json(
     return text + b"\n" if readable else text
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _json_default(value: object) -> str:
+    """An exact decimal's text. Kept per value: a summary holds about seventy decimals, most
+    of them the few points of the instrument's levels (equal decimals write alike, as
+    ``format_decimal`` normalizes)."""
     if type(value) is Decimal:
         return format_decimal(value)
     raise TypeError(f"not part of a summary: {type(value).__name__}")
@@ -232,13 +238,6 @@ class _Scoring:
     def outcome_id(self, rank: int | None) -> str | None:
         return None if rank is None else self.c.outcomes[rank].id
 
-    def level(self, pos: int) -> str | None:
-        """The level an item's state shows: the counting level or the unknown marker."""
-        answer = self.raw[pos]
-        if answer is None or self.s.status[pos] not in ("answered", "unknown"):
-            return None
-        return answer.level
-
     # -- the run ----------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
@@ -253,6 +252,7 @@ class _Scoring:
         matched = decide_results(self.c, self.s, decision.computed)
         self.result_steps(matched)
         self.plan = protection(self.c, self.s, self.a)
+        self.lacking = self.lacking_evidence()  # read by the evidence check and the warnings
         checks = [self.check(pos) for pos in range(len(self.c.checks))]
         self.outcome_step(outcome)
         self.evidence_warnings()
@@ -266,7 +266,7 @@ class _Scoring:
             },
             "assessment": self.assessment_ref(),
             "outcome": outcome,
-            "items": [self.item_result(item) for item in self.c.items],
+            "items": self.item_results(),
             "indices": [
                 _present(id=ix.id, value=self.s.values[ix.pos], band=self.band_id(ix))
                 for ix in self.c.indices
@@ -356,32 +356,42 @@ class _Scoring:
 
     def applicability_warnings(self) -> None:
         """An answer to an item that does not apply is not scored, and said so."""
-        for item in self.c.items:
-            if not self.s.applicable[item.pos] and item.id in self.a.answers:
+        applicable, answers = self.s.applicable, self.a.answers
+        for pos in self.c.conditional:
+            item = self.c.items[pos]
+            if not applicable[pos] and item.id in answers:
                 self.warn(f"/answers/{item.id}", "answer.not-applicable", item=item.id)
 
-    def item_result(self, item: CItem) -> dict[str, Any]:
-        pos = item.pos
-        answer = self.a.answers.get(item.id)
-        result: dict[str, Any] = {"id": item.id}
-        if (status := self.s.status[pos]) != "answered":
-            result["status"] = status
-        if (level := self.level(pos)) is not None:
-            result["level"] = level
-        if (points := self.s.points[pos]) is not None:
-            result["points"] = points
-            if item.weight != 1:
-                result["weight"] = item.weight
-        if self.concerning(item):
-            result["concerning"] = True
-        rank = self.s.rank[pos]
-        if item.scale.poles and rank is not None and self.s.applicable[pos]:
-            result["pole"] = item.scale.poles[rank]
-        if answer is not None and answer.evidence:
-            result["evidence"] = len(answer.evidence)
-        if item.codes:
-            result["codes"] = [dict(code) for code in item.codes]
-        return result
+    def item_results(self) -> list[dict[str, Any]]:
+        """Each item's status (left out: answered), level, points, weight (left out: 1),
+        whether it is concerning, its pole, the number of its evidence and its codes."""
+        s, raw, answers = self.s, self.raw, self.a.answers
+        results = []
+        for item in self.c.items:
+            pos = item.pos
+            result: dict[str, Any] = {"id": item.id}
+            status = s.status[pos]
+            if status != "answered":
+                result["status"] = status
+            answer = raw[pos]
+            if answer is not None and status in ("answered", "unknown"):
+                result["level"] = answer.level
+            if (points := s.points[pos]) is not None:
+                result["points"] = points
+                if item.weight != 1:
+                    result["weight"] = item.weight
+            if self.concerning(item):
+                result["concerning"] = True
+            rank = s.rank[pos]
+            if item.scale.poles and rank is not None and s.applicable[pos]:
+                result["pole"] = item.scale.poles[rank]
+            given = answers.get(item.id)
+            if given is not None and given.evidence:
+                result["evidence"] = len(given.evidence)
+            if item.codes:
+                result["codes"] = [dict(code) for code in item.codes]
+            results.append(result)
+        return results
 
     def concerning(self, item: CItem) -> bool:
         rank = self.s.rank[item.pos]
@@ -621,12 +631,13 @@ class _Scoring:
             return "pass" if ok else "fail", _message(code, role=req.role)
         if kind == "concerns_answered":
             return concerns_check(self.c, req, self.plan, self.final_id)
-        failing = self.lacking_evidence()
+        failing = self.lacking
         if not failing:
             return "pass", _message("evidence_complete")
         return "fail", _message("evidence_lacking", items=[item.id for item in failing])
 
     def lacking_evidence(self) -> list[CItem]:
+        """Items answered at or above their evidence level without evidence."""
         failing = []
         for item in self.c.items:
             rank = self.s.rank[item.pos]
@@ -638,7 +649,7 @@ class _Scoring:
         return failing
 
     def evidence_warnings(self) -> None:
-        for item in self.lacking_evidence():
+        for item in self.lacking:
             self.warn(
                 f"/answers/{item.id}/evidence",
                 "evidence.missing",
@@ -646,22 +657,18 @@ class _Scoring:
             )
         date = self.a.assessment_date
         stale = self.c.stale_after_days
-        for item in self.c.items:
-            answer = self.a.answers.get(item.id)
-            if answer is None:
+        oldest = None if stale is None else _days_before(date, stale)
+        # Any order: the warnings are sorted by pointer (and every answer is an item's).
+        for item_id, answer in self.a.answers.items():
+            if not answer.evidence:
                 continue
             for k, evidence in enumerate(answer.evidence):
-                if evidence.date is None:
+                if (on := evidence.date) is None:
                     continue
-                pointer = f"/answers/{item.id}/evidence/{k}/date"
-                if evidence.date > date:
-                    self.warn(pointer, "evidence.future-date")
-                elif stale is not None and (date - evidence.date).days > stale:
-                    self.warn(
-                        pointer,
-                        "evidence.stale",
-                        n=stale,
-                    )
+                if on > date:
+                    self.warn(f"/answers/{item_id}/evidence/{k}/date", "evidence.future-date")
+                elif stale is not None and oldest is not None and on < oldest:
+                    self.warn(f"/answers/{item_id}/evidence/{k}/date", "evidence.stale", n=stale)
 
     # -- unknowns and resources -------------------------------------------------------------
 
@@ -694,6 +701,15 @@ class _Scoring:
             {"category": category, "available": n[0], "unavailable": n[1]}
             for category, n in counts.items()
         ]
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date | None:
+    """The earliest date that is not more than ``days`` days before ``day`` (``None``: before
+    the calendar's first day, so no date is older)."""
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _below_floor(pointer: str, compiled: CompiledInstrument, floor: int) -> Problem:
