@@ -307,7 +307,7 @@ def test_reevaluating_one_changed_answer_equals_evaluating_everything(
                 trial = list(scoring.raw)
                 trial[item.pos] = answer
                 full = evaluate(compiled, scoring.age, trial)
-                changed = reevaluate(compiled, scoring.s, trial, item.pos)
+                changed = reevaluate(compiled, scoring.s, trial, [item.pos])
                 assert _state_fields(changed) == _state_fields(full), (item.id, answer)
                 tried += 1
     assert tried > 0

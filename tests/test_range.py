@@ -207,7 +207,7 @@ def agrees_with_brute_force(data: dict[str, Any], draw: st.DataObject) -> None:
         )
         for part in ("applicable", "ranks", "points", "values", "bands", "raised"):
             assert getattr(search.box, part) == getattr(full, part), part
-        ranges = index_ranges(c, ages(assessment), raw, state)
+        ranges = index_ranges(c, raw, state)
         lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
         highest, high_exact = search.extreme(free, lambda box: search.outcome(box)[1])
     outcomes, values = brute_force(c, assessment)

@@ -38,7 +38,17 @@ from kwg_check._model.conditions import (
 from kwg_check._model.conditions import Condition as ConditionModel
 
 from ._conditions import Names, result_ranks
-from ._evaluate import ARITHMETIC, POLES, Reach, band_of, clean, reach, round_quotient, rounded
+from ._evaluate import (
+    ARITHMETIC,
+    POLES,
+    Reach,
+    band_of,
+    clean,
+    reach,
+    round_quotient,
+    rounded,
+    union,
+)
 from ._runtime import AGE_OF, Ages, CIndex, CompiledInstrument, Raw, State
 from ._semantics import names_of
 
@@ -103,11 +113,6 @@ ACond = Callable[["Box"], int]
 _UNREAD = Choice(frozenset((None,)), NONE_SPAN)
 """The choice a ``near`` box keeps for items no free item reaches: never read, because
 only what a free item reaches is evaluated again."""
-
-
-def _ordered(parts: Iterable[Sequence[int]], rank: Sequence[int]) -> list[int]:
-    """The union of ``parts`` in evaluation order (``rank``: position → place)."""
-    return sorted(set().union(*parts), key=rank.__getitem__)
 
 
 @functools.lru_cache(maxsize=256)
@@ -193,9 +198,9 @@ class Abstract:
             ]
             return self.box(state.age, choices, flags)
         readers = c.readers
-        items = _ordered((r.items for r in reaches if r), readers.item_rank)
-        indices = _ordered((r.indices for r in reaches if r), readers.index_rank)
-        raised = _ordered((r.flags for r in reaches if r), readers.flag_rank)
+        items = union((r.items for r in reaches if r), readers.item_rank)
+        indices = union((r.indices for r in reaches if r), readers.index_rank)
+        raised = union((r.flags for r in reaches if r), readers.flag_rank)
         choices = [_UNREAD] * len(c.items)
         for pos in items:
             choices[pos] = free[pos] if pos in free else choice_of(c, pos, (raw[pos],))

@@ -12,7 +12,7 @@ import bisect
 import decimal
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -40,6 +40,7 @@ __all__ = [
     "reevaluate",
     "round_quotient",
     "rounded",
+    "union",
 ]
 
 CONTEXT = decimal.Context(
@@ -182,17 +183,26 @@ def answer_changed(
 
 
 def reevaluate(
-    compiled: CompiledInstrument, base: State, raw: Sequence[Raw | None], pos: int
+    compiled: CompiledInstrument, base: State, raw: Sequence[Raw | None], positions: Sequence[int]
 ) -> State:
     """``evaluate(compiled, base.age, raw)`` for answers that differ from those behind
-    ``base`` only at the item ``pos``: what the item reaches is evaluated again, everything
-    else is copied."""
-    changed = reach(compiled, pos)
-    if changed is None:
+    ``base`` only at the items ``positions``: what they reach is evaluated again (once, in
+    evaluation order), everything else is copied."""
+    reaches = [reach(compiled, pos) for pos in positions]
+    if any(changed is None for changed in reaches):
         return evaluate(compiled, base.age, raw)
+    readers = compiled.readers
     state = copy_state(base)
-    answer_changed(compiled, state, raw, changed, pos, raw[pos])
+    items = union((r.items for r in reaches if r), readers.item_rank)
+    _item_states(compiled, state, items, raw)
+    indices = union((r.indices for r in reaches if r), readers.index_rank)
+    _derived(compiled, state, indices, union((r.flags for r in reaches if r), readers.flag_rank))
     return state
+
+
+def union(parts: Iterable[Sequence[int]], rank: Sequence[int]) -> list[int]:
+    """The positions in any of ``parts``, in evaluation order (``rank``: position → place)."""
+    return sorted(set().union(*parts), key=rank.__getitem__)
 
 
 def copy_state(base: State) -> State:

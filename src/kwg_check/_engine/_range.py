@@ -65,9 +65,10 @@ from ._evaluate import (
     decide_results,
     evaluate,
     reach,
+    reevaluate,
 )
 from ._graphs import reach as reachable
-from ._runtime import Ages, CompiledInstrument, Raw, State
+from ._runtime import CompiledInstrument, Raw, State
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -95,8 +96,12 @@ MAX_SEARCH_DEPTH = 200
 """More free items than this reaching one objective: its bound is not searched."""
 
 
-def _computed(compiled: CompiledInstrument, age: Ages, raw: Sequence[Raw | None]) -> int:
-    return _decided(compiled, evaluate(compiled, age, raw))
+def _computed(
+    compiled: CompiledInstrument, base: State, raw: Sequence[Raw | None], free: Sequence[int]
+) -> int:
+    """The computed outcome of the answers ``raw``, which differ from those behind ``base``
+    at most at the ``free`` items (only what they reach is evaluated again)."""
+    return _decided(compiled, reevaluate(compiled, base, raw, free))
 
 
 def _decided(compiled: CompiledInstrument, state: State) -> int:
@@ -123,7 +128,6 @@ def free_items(compiled: CompiledInstrument, raw: Sequence[Raw | None], state: S
 
 def outcome_range(
     compiled: CompiledInstrument,
-    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
     unknown: Sequence[int],
@@ -138,14 +142,18 @@ def outcome_range(
     domains = [compiled.items[i].completions for i in free]
     if compiled.monotone and all(compiled.items[i].kind != "context" for i in free):
         low, high = _corner_completions(compiled, raw, free, domains)
-        return _computed(compiled, age, low), _computed(compiled, age, high), "exact_monotone"
+        return (
+            _computed(compiled, state, low, free),
+            _computed(compiled, state, high, free),
+            "exact_monotone",
+        )
     if compiled.monotone:
         # Only the free context items' answers are combined; the others sit at a corner.
         context = [
             d for i, d in zip(free, domains, strict=True) if compiled.items[i].kind == "context"
         ]
         if _count(context) <= MONOTONE_LIMIT:
-            outcomes = _monotone_completions(compiled, age, raw, free, domains)
+            outcomes = _monotone_completions(compiled, state, raw, free, domains)
             return min(outcomes), max(outcomes), "exhaustive"
     elif _count(domains) <= EXHAUSTIVE_LIMIT:
         outcomes = []
@@ -153,7 +161,7 @@ def outcome_range(
         for combo in itertools.product(*(d or () for d in domains)):
             for i, answer in zip(free, combo, strict=True):
                 completion[i] = answer
-            outcomes.append(_computed(compiled, age, completion))
+            outcomes.append(_computed(compiled, state, completion, free))
         return min(outcomes), max(outcomes), "exhaustive"
     search = Search(compiled, state, raw, free)
     lowest, low_exact = search.extreme(free, lambda box: -search.outcome(box)[0])
@@ -166,7 +174,6 @@ def outcome_range(
 
 def index_ranges(
     compiled: CompiledInstrument,
-    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
 ) -> list[tuple[Decimal | None, Decimal | None, str]]:
@@ -410,7 +417,7 @@ def _corner_completions(
 
 def _monotone_completions(
     compiled: CompiledInstrument,
-    age: Ages,
+    state: State,
     raw: Sequence[Raw | None],
     free: Sequence[int],
     domains: Sequence[Sequence[Raw] | None],
@@ -427,7 +434,10 @@ def _monotone_completions(
     for combo in itertools.product(*(domain for _, domain in context)):
         for (i, _), answer in zip(context, combo, strict=True):
             low[i] = high[i] = answer
-        outcomes += (_computed(compiled, age, low), _computed(compiled, age, high))
+        outcomes += (
+            _computed(compiled, state, low, free),
+            _computed(compiled, state, high, free),
+        )
     return outcomes
 
 
@@ -541,7 +551,6 @@ def result_values(compiled: CompiledInstrument, state: State) -> tuple[int, ...]
 
 def result_ranges(
     compiled: CompiledInstrument,
-    age: Ages,
     raw: Sequence[Raw | None],
     state: State,
 ) -> list[tuple[int, int, str]]:

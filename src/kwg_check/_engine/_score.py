@@ -302,7 +302,7 @@ class _Scoring:
         c, s = self.c, self.s
         current = [value or 0 for value in s.results]
         unknown = self.unknown_items()
-        ranges = result_ranges(c, self.age, self.raw, s) if unknown else None
+        ranges = result_ranges(c, self.raw, s) if unknown else None
         clarify = result_clarify_first(c, s, self.raw, unknown, current)
         entries = []
         for result in c.results:
@@ -675,7 +675,7 @@ class _Scoring:
     def unknowns(self, current: int | None) -> dict[str, Any]:
         s, c = self.s, self.c
         unknown = self.unknown_items()
-        lowest, highest, method = outcome_range(c, self.age, self.raw, s, unknown)
+        lowest, highest, method = outcome_range(c, self.raw, s, unknown)
         return {
             "items": [c.items[pos].id for pos in unknown],
             "range": _present(
@@ -687,7 +687,7 @@ class _Scoring:
 
     def index_ranges(self) -> list[dict[str, Any]]:
         """Lowest and highest value of every index over the completions of the unknowns."""
-        ranges = index_ranges(self.c, self.age, self.raw, self.s)
+        ranges = index_ranges(self.c, self.raw, self.s)
         return [
             _present(id=index.id, lowest=lowest, highest=highest, method=method)
             for index, (lowest, highest, method) in zip(self.c.indices, ranges, strict=True)
