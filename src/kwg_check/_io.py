@@ -47,7 +47,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
-import jiter
 import orjson
 
 from kwg_check._errors import (
@@ -179,7 +178,7 @@ def load_bytes(
     if format == "auto":
         format = "json" if data.lstrip(_JSON_WHITESPACE)[:1] in (b"{", b"[") else "yaml"
     if format == "json":
-        return _load_json(text, limits, data)
+        return _load_json(text, limits)
     return _load_yaml(text, limits)
 
 
@@ -303,35 +302,57 @@ class _Unusual(Exception):
     """Something the fast paths leave to the checked ones, which find and report it."""
 
 
+def _strict_int(literal: str) -> int:
+    if _int_problem(literal) is not None:
+        raise _Unusual
+    return int(literal)
+
+
+def _strict_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Unusual
+    return value
+
+
+def _strict_constant(_literal: str) -> float:
+    raise _Unusual
+
+
+def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Unusual
+    return result
+
+
+_STRICT_DECODER = json.JSONDecoder(
+    object_pairs_hook=_strict_object,
+    parse_int=_strict_int,
+    parse_float=_strict_float,
+    parse_constant=_strict_constant,
+)
+"""Gives up (``_Unusual``) at the first value the checked parser would mark."""
+
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 """A \\u escape of a surrogate: the only way a lone surrogate gets into decoded UTF-8 JSON."""
 
 
-def _proven(value: Any, max_depth: int) -> bool:
-    """Whether a parsed value has nothing the checked parser would mark: arrays and objects
-    nested at most ``max_depth`` levels, every integer within ±(2**53 - 1) and every float
-    finite (one pass over the containers, level by level)."""
-    if type(value) is not dict and type(value) is not list:
-        return _plain(value, 0)
-    containers: list[Any] = [value]
+def _too_deep(value: object, max_depth: int) -> bool:
+    """Whether arrays and objects nest more than ``max_depth`` levels (containers only)."""
+    level = [value] if type(value) is dict or type(value) is list else []
     depth = 0
-    while containers:
+    while level:
         depth += 1
         if depth > max_depth:
-            return False
-        below: list[Any] = []
-        for node in containers:
+            return True
+        below = []
+        for node in level:
             for child in node.values() if type(node) is dict else node:
-                kind = type(child)
-                if kind is dict or kind is list:
+                if type(child) is dict or type(child) is list:
                     below.append(child)
-                elif kind is int:
-                    if not -MAX_SAFE_INTEGER <= child <= MAX_SAFE_INTEGER:
-                        return False
-                elif kind is float and not math.isfinite(child):
-                    return False
-        containers = below
-    return True
+        level = below
+    return False
 
 
 _DUPLICATE_REASON = "an object has the same key more than once; one of the values would be lost"
@@ -487,22 +508,18 @@ def _plain(value: Any, levels: int, native: bool = True) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _load_json(text: str, limits: Limits, data: bytes | None = None) -> JsonValue:
-    """Parse JSON strictly (``data``: ``text`` as UTF-8, when the caller has it).
+def _load_json(text: str, limits: Limits) -> JsonValue:
+    """Parse JSON strictly: hooks turn the ``json`` module's lenient spots into errors.
 
-    The common case: jiter parses in one pass and refuses a repeated key, NaN and Infinity
-    itself (the ``json`` module would need a Python hook per object and number); a look
-    for surrogate escapes and a walk over the value for depth and number ranges follow.
+    The common case takes one pass: hooks that give up at the first doubtful number or
+    repeated key, then a look for surrogate escapes and a walk over the containers for depth.
     Anything doubtful (or a syntax error) goes to the checked path, which names the fault.
     """
-    with contextlib.suppress(ValueError, RecursionError):
-        value = jiter.from_json(
-            text.encode() if data is None else data,
-            allow_inf_nan=False,
-            catch_duplicate_keys=True,
-        )
-        if _ESCAPED_SURROGATE.search(text) is None and _proven(value, limits.max_depth):
-            return value  # type: ignore[no-any-return]  # the walk proved the shape
+    value: object = None
+    with contextlib.suppress(_Unusual, json.JSONDecodeError, RecursionError):
+        value = _STRICT_DECODER.decode(text)
+        if _ESCAPED_SURROGATE.search(text) is None and not _too_deep(value, limits.max_depth):
+            return value  # type: ignore[return-value]  # the hooks and the walk proved the shape
     return _checked_load_json(text, limits)
 
 
