@@ -29,6 +29,7 @@ from kwg_check._engine._runtime import State
 from kwg_check._engine._score import _Scoring, score_json
 from kwg_check._errors import LoadError, WriteError
 from kwg_check._io import (
+    DEFAULT_LIMITS,
     JsonValue,
     Limits,
     _checked_canonical_json,
@@ -140,6 +141,14 @@ _json_scalars = st.sampled_from(
         "1.5",
         "1e400",
         "-1e400",
+        "1e-400",
+        "-0.0",
+        "1.0",
+        "1E2",
+        "0.1",
+        "2.5e-8",
+        "123456789.123456789e3",
+        "17976931348623157e292",
         "NaN",
         "Infinity",
         "9007199254740991",
@@ -171,12 +180,27 @@ _json_texts = st.recursive(
 @settings(max_examples=examples(200), deadline=None)
 @given(text=_json_texts, depth=st.integers(1, 4))
 def test_fast_json_loading_equals_the_checked_loading(text: str, depth: int) -> None:
-    """Same value for good JSON; same error for bad numbers, repeated keys, surrogates,
-    depth beyond the limit and syntax errors."""
+    """Same value (types and signs too) for good JSON; same error for bad numbers, repeated
+    keys, surrogates, depth beyond the limit and syntax errors."""
     limits = Limits(max_depth=depth)
-    assert _outcome(lambda t: _load_json(t, limits), text) == _outcome(
-        lambda t: _checked_load_json(t, limits), text
-    )
+    fast = _outcome(lambda t: _load_json(t, limits), text)
+    checked = _outcome(lambda t: _checked_load_json(t, limits), text)
+    assert fast == checked
+    # == takes 1 for 1.0 and 0.0 for -0.0: the values must also have the same types and signs.
+    assert repr(fast) == repr(checked)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    number=st.floats(allow_nan=False, allow_infinity=False),
+    spelling=st.sampled_from(["{!r}", "{:.17e}", "{:.3E}", "{:.25f}", "{:.0f}"]),
+)
+def test_the_fast_parser_reads_every_float_as_the_checked_one(number: float, spelling: str) -> None:
+    """Shortest, exponent, rounded and long fixed spellings: the same double, bit for bit."""
+    text = "[" + spelling.format(number) + "]"
+    fast = _outcome(lambda t: _load_json(t, DEFAULT_LIMITS), text)
+    checked = _outcome(lambda t: _checked_load_json(t, DEFAULT_LIMITS), text)
+    assert repr(fast) == repr(checked)  # an integer spelling beyond 2**53: the same error
 
 
 # --------------------------------------------------------------------------------------------
