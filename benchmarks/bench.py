@@ -525,7 +525,7 @@ def batch(pool: list[bytes], sizes: list[int], cached_ms: float) -> list[str]:
     )
     speedup = results[largest_size, 2][0] / results[largest_size, 1][0]
     lines.append(
-        f"--jobs 2 / --jobs 1 throughput: {speedup:.2f}x "
+        f"--jobs 2 / --jobs 1 throughput: {speedup:.3f}x "
         f"(target >= {TARGET_JOBS_SPEEDUP}x on two cores, this machine has {os.cpu_count()}): "
         f"{verdict(speedup >= TARGET_JOBS_SPEEDUP)}"
     )
