@@ -217,8 +217,11 @@ def _clean(node: Any) -> Any:
                 node["anyOf"] = branches
     if "patternProperties" in node:
         node = _keys_by_property_names(node)
-    if isinstance(node.get("oneOf"), list):
-        node["oneOf"] = [_typed_required(branch) for branch in node["oneOf"]]
+    for key in ("oneOf", "anyOf"):
+        if isinstance(node.get(key), list):
+            node[key] = [_typed_required(branch) for branch in node[key]]
+    if isinstance(node.get("not"), dict):
+        node["not"] = _typed_required(node["not"])
     for key in _SCHEMA_MAPS:
         if isinstance(node.get(key), dict):
             node[key] = {name: _clean(sub) for name, sub in node[key].items()}

@@ -332,9 +332,19 @@ def _given(**options: Any) -> dict[str, Any]:
     return {name: value for name, value in options.items() if value is not None}
 
 
-def one_of(*fields: str) -> ConfigDict:
-    """Model config demanding exactly one of the fields, expressed in JSON Schema too."""
-    return ConfigDict(json_schema_extra={"oneOf": [{"required": [name]} for name in fields]})
+def one_of(*fields: str, depending: dict[str, list[str]] | None = None) -> ConfigDict:
+    """Model config demanding exactly one of the fields, expressed in JSON Schema too;
+    ``depending``: fields that may only be given together with others (what a model
+    validator checks, so that the schema says it as well)."""
+    extra: dict[str, Any] = {"oneOf": [{"required": [name]} for name in fields]}
+    if depending:
+        # dependentRequired, said in the portable core: without the field, or with the others.
+        rules = [
+            {"anyOf": [{"not": {"required": [field]}}, {"required": others}]}
+            for field, others in depending.items()
+        ]
+        extra.update(rules[0] if len(rules) == 1 else {"allOf": rules})
+    return ConfigDict(json_schema_extra=extra)
 
 
 LanguageTag = Annotated[

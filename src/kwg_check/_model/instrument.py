@@ -497,7 +497,7 @@ class SplitTarget(Part):
 class ItemMigration(Part):
     """What became of one item of the earlier version: renamed, dropped or split."""
 
-    model_config = one_of("to", "drop", "split")
+    model_config = one_of("to", "drop", "split", depending={"levels": ["to"]})
 
     to: Id | None = None
     """The item's id in this version (a rename; with ``levels`` also a rescaling)."""
