@@ -218,16 +218,14 @@ def test_the_twins_are_current_and_none_is_left_over() -> None:
     assert run.returncode == 0, run.stderr
 
 
-def test_a_twin_not_made_from_the_file_is_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_twin_not_made_from_the_file_is_ignored(tmp_path: Path) -> None:
     """An edited bundled file is read itself, never shadowed by the twin of its old bytes."""
     (tmp_path / "instruments").mkdir()
     (tmp_path / "parsed").mkdir()
     source = tmp_path / "instruments" / "x.yaml"
     source.write_text("a: 1\n", encoding="utf-8")
-    monkeypatch.setattr(_registry, "_data_dir", lambda: tmp_path)
     twin = _registry.parsed_twin(source)
+    assert twin == tmp_path / "parsed" / "x.yaml.json"
     twin.write_text(_registry.twin_text(b"a: 2\n", {"a": 2}), encoding="utf-8")
     assert _registry.bundled_value(source) == {"a": 1}
     twin.write_text(_registry.twin_text(source.read_bytes(), {"a": 3}), encoding="utf-8")

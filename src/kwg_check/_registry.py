@@ -361,8 +361,10 @@ def instrument_files(directory: str | os.PathLike[str]) -> list[Path]:
 
 
 def parsed_twin(path: Path) -> Path:
-    """Where the JSON twin of a bundled instrument file is kept (see :func:`bundled_value`)."""
-    return _data_dir() / "parsed" / f"{path.name}.json"
+    """Where the JSON twin of a bundled instrument file is kept (see :func:`bundled_value`):
+    beside its folder, so the tool that writes the twins of a checkout finds the checkout's,
+    whichever copy of the package is installed."""
+    return path.parent.parent / "parsed" / f"{path.name}.json"
 
 
 def twin_text(data: bytes, value: JsonValue) -> str:
