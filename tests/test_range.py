@@ -32,6 +32,9 @@ from kwg_check._engine._evaluate import CONTEXT, decide, evaluate
 from kwg_check._engine._range import Search, free_items, index_ranges
 from kwg_check._io import load_path
 from kwg_check._model import Assessment, Instrument
+from kwg_check._types import Lang
+from kwg_check._views._text import render_summary_text
+from kwg_check._vocabulary import format_number, localized
 from strategies import examples
 from test_engine_properties import (
     GENERATED,
@@ -267,3 +270,30 @@ def test_an_index_reading_an_item_twice_is_searched() -> None:
         "branch_and_bound",
     )
     assert ranges["basic_care"].method == "closed_form"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("de", "Spanne bei Unbekanntem"), ("en", "range under unknowns")]
+)
+def test_the_text_summary_shows_each_index_range_the_unknowns_leave_open(
+    lang: Lang, words: str
+) -> None:
+    """A case worker reading the plain text sees how far the unknowns could move an index,
+    beside its value; an index they cannot move shows its value alone."""
+    summary = score(kwg_8a(), latent_infant(SOME_LEFT_OUT))
+    instrument = kwg_8a().instrument
+    lines = render_summary_text(summary, instrument, lang).splitlines()
+    ranges = {r.id: r for r in summary.unknowns.indices or ()}
+    shown = 0
+    for index in instrument.indices:
+        line = next(line for line in lines if f" {localized(index.label, lang)}: " in line)
+        span = ranges[index.id]
+        if span.lowest == span.highest:
+            assert words not in line
+        else:
+            assert span.lowest is not None
+            assert span.highest is not None
+            low, high = format_number(span.lowest, lang), format_number(span.highest, lang)
+            assert line.endswith(f"({words} {low} … {high})")
+            shown += 1
+    assert 0 < shown < len(instrument.indices)

@@ -1124,6 +1124,7 @@ VOCABULARY: Mapping[str, W] = {
     "text.forms": W("Forms of endangerment", "Gefährdungsformen"),
     "text.flags": W("Raised flags", "Ausgelöste Merkmale"),
     "text.indices": W("Indices", "Indizes"),
+    "text.index_range": W("range under unknowns", "Spanne bei Unbekanntem"),
     "text.resources": W("Resources (available/not)", "Ressourcen (verfügbar/nicht verfügbar)"),
     "text.unanswered": W(
         "Concerns no available resource answers yet",

@@ -179,10 +179,16 @@ def render_summary_text(
         )
     if summary.indices:
         lines.append(f"{w('indices')}:")
+        spans = {r.id: r for r in summary.unknowns.indices or ()}
         for result in summary.indices:
             value = "—" if result.value is None else num(result.value)
             band = f"  {band_name(result.id, result.band)}" if result.band else ""
             name = _label(indices[result.id].label, result.id, texts)
+            span = spans.get(result.id)
+            if span is not None and span.lowest != span.highest:
+                low = "—" if span.lowest is None else num(span.lowest)
+                high = "—" if span.highest is None else num(span.highest)
+                band += f"  ({w('index_range')} {low} … {high})"
             lines.append(
                 f"  {label('side', indices[result.id].side, lang):<10} {name}: {value}{band}"
             )
