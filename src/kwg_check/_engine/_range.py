@@ -180,9 +180,11 @@ def index_ranges(
     """(lowest, highest, method) of every index's value over the completions, in instrument
     order; lowest and highest are ``None`` when no completion gives the index a value.
 
-    Each end is searched branch and bound over the free items the index reaches (see
-    ``Search``): ``branch_and_bound`` when both ends are exact, ``conservative`` when the
-    search was cut off and the abstract bound of all completions stands instead."""
+    An index no free item reaches, or a separable one whose items' applicability is settled
+    (``separable``, ``_settled``), takes the abstract bound of all completions, which is
+    exact (``closed_form``). Any other has each end searched branch and bound over the free
+    items it reaches (see ``Search``): ``branch_and_bound`` when both ends are exact,
+    ``conservative`` when the search was cut off and the abstract bound stands instead."""
     free = free_items(compiled, raw, state)
     # Flags matter to an index only through an applicability condition that reads one.
     search = Search(compiled, state, raw, free, flags=compiled.readers.opaque)
