@@ -44,6 +44,7 @@ from ._evaluate import (
     Reach,
     band_of,
     clean,
+    prorate,
     reach,
     round_quotient,
     rounded,
@@ -538,15 +539,8 @@ def _prorated(index: CIndex, box: Box) -> Span:
         low == high and not absent for low, high, absent in terms if low is not None
     ):
         applicable = sum(1 for i in index.items if box.applicable[i] == TRUE)
-        points = [low for low, _, _ in terms if low is not None]
-        assert index.minimum_answered is not None
-        assert index.places is not None
-        assert index.mode is not None
-        if not points or len(points) < index.minimum_answered * applicable:
-            return NONE_SPAN
-        total = sum(points, _ZERO) * applicable
-        value = clean(round_quotient(total, len(points), index.places, index.mode))
-        return value, value, False
+        value = prorate(index, applicable, [low for low, _, _ in terms if low is not None])
+        return NONE_SPAN if value is None else (clean(value), clean(value), False)
     present = [t for t in terms if t[0] is not None and t[1] is not None]
     if not present:
         return NONE_SPAN

@@ -35,7 +35,7 @@ __all__ = [
     "decide_results",
     "evaluate",
     "index_value",
-    "prorate_counts",
+    "prorate",
     "reach",
     "reevaluate",
     "round_quotient",
@@ -302,7 +302,9 @@ def _from_inputs(compiled: CompiledInstrument, index: CIndex, state: State) -> D
 
 
 def _prorated_sum(compiled: CompiledInstrument, index: CIndex, state: State) -> Decimal | None:
-    return _prorated(index, state)
+    applicable = sum(1 for i in index.items if state.applicable[i])
+    points = [p for i in index.items if (p := state.points[i]) is not None]
+    return prorate(index, applicable, points)
 
 
 _ZERO = Decimal(0)
@@ -349,23 +351,17 @@ def _arithmetic(index: CIndex, values: Sequence[Decimal | None]) -> Decimal | No
     return known[0] - known[1]
 
 
-def prorate_counts(index: CIndex, state: State) -> tuple[int, int]:
-    """(applicable, counted) items of a prorated sum: counted are those with points."""
-    applicable = sum(1 for i in index.items if state.applicable[i])
-    counted = sum(1 for i in index.items if state.points[i] is not None)
-    return applicable, counted
-
-
-def _prorated(index: CIndex, state: State) -> Decimal | None:
-    """Σ points × applicable / counted, rounded; no value below the minimum share (or when
+def prorate(index: CIndex, applicable: int, points: Sequence[Decimal]) -> Decimal | None:
+    """A prorated sum of the ``points`` of the counted items, ``applicable`` items applying:
+    Σ points × applicable / counted, rounded; no value below the minimum share (or when
     nothing applies), because a sum of too few answers says too little."""
     assert index.minimum_answered is not None
     assert index.places is not None
     assert index.mode is not None
-    applicable, counted = prorate_counts(index, state)
+    counted = len(points)
     if not applicable or not counted or counted < index.minimum_answered * applicable:
         return None
-    total = sum((p for i in index.items if (p := state.points[i]) is not None), Decimal(0))
+    total = sum(points, Decimal(0))
     return round_quotient(total * applicable, counted, index.places, index.mode)
 
 
