@@ -6,10 +6,10 @@ German and English. Free text from the assessment never appears: the summary hol
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from .._model import Instrument, Summary
+from .._model import Instrument, Item, Summary
 from .._model._types import LocalizedText
 from .._types import Lang
 from .._vocabulary import format_date, format_number, label, localized, render_warning, word
@@ -79,17 +79,30 @@ def result_lines(
             f"{_label(result.label, entry.id, texts)}: {names[entry.value]} [{entry.value}]"
         )
         if entry.range is not None:
+            low, high = entry.range.lowest, entry.range.highest
             lines.append(
-                f"  {word('text.result_range', lang)}: {names[entry.range.lowest]} "
-                f"[{entry.range.lowest}] … {names[entry.range.highest]} [{entry.range.highest}] "
-                f"({label('range_method', entry.range.method, lang)})"
+                _range_line(
+                    "text.result_range",
+                    f"{names[low]} [{low}]",
+                    f"{names[high]} [{high}]",
+                    entry.range.method,
+                    lang,
+                )
             )
         if entry.clarify_first:
-            clarify = ", ".join(
-                f"{_label(items[i].label, i, texts)} [{i}]" for i in entry.clarify_first
-            )
-            lines.append(f"  {word('text.clarify', lang)}: {clarify}")
+            lines.append(_clarify_line(entry.clarify_first, items, lang, texts))
     return lines
+
+
+def _range_line(key: str, lowest: str, highest: str, method: str, lang: Lang) -> str:
+    """What the unknowns allow, from ``lowest`` to ``highest``, and how it was found."""
+    return f"  {word(key, lang)}: {lowest} … {highest} ({label('range_method', method, lang)})"
+
+
+def _clarify_line(ids: Sequence[str], items: Mapping[str, Item], lang: Lang, texts: str) -> str:
+    """The unknown items to clarify first, by label and id."""
+    names = ", ".join(f"{_label(items[i].label, i, texts)} [{i}]" for i in ids)
+    return f"  {word('text.clarify', lang)}: {names}"
 
 
 def render_summary_text(
@@ -212,15 +225,16 @@ def render_summary_text(
         lines.append(f"{w('unknown')}: {names}")
         if unknowns.range.lowest is not None:
             lines.append(
-                f"  {w('range')}: {outcome_name(unknowns.range.lowest)} … "
-                f"{outcome_name(unknowns.range.highest)} "
-                f"({label('range_method', unknowns.range.method, lang)})"
+                _range_line(
+                    "text.range",
+                    outcome_name(unknowns.range.lowest),
+                    outcome_name(unknowns.range.highest),
+                    unknowns.range.method,
+                    lang,
+                )
             )
         if unknowns.clarify_first:
-            names = ", ".join(
-                f"{_label(items[i].label, i, texts)} [{i}]" for i in unknowns.clarify_first
-            )
-            lines.append(f"  {w('clarify')}: {names}")
+            lines.append(_clarify_line(unknowns.clarify_first, items, lang, texts))
     if summary.process_checks:
         lines.append(f"{w('checks')}:")
         results = [label("check_result", check.result, lang) for check in summary.process_checks]
