@@ -82,7 +82,7 @@ def result_lines(
             low, high = entry.range.lowest, entry.range.highest
             lines.append(
                 _range_line(
-                    "text.result_range",
+                    word("text.result_range", lang),
                     f"{names[low]} [{low}]",
                     f"{names[high]} [{high}]",
                     entry.range.method,
@@ -94,9 +94,9 @@ def result_lines(
     return lines
 
 
-def _range_line(key: str, lowest: str, highest: str, method: str, lang: Lang) -> str:
+def _range_line(title: str, lowest: str, highest: str, method: str, lang: Lang) -> str:
     """What the unknowns allow, from ``lowest`` to ``highest``, and how it was found."""
-    return f"  {word(key, lang)}: {lowest} … {highest} ({label('range_method', method, lang)})"
+    return f"  {title}: {lowest} … {highest} ({label('range_method', method, lang)})"
 
 
 def _clarify_line(ids: Sequence[str], items: Mapping[str, Item], lang: Lang, texts: str) -> str:
@@ -226,7 +226,7 @@ def render_summary_text(
         if unknowns.range.lowest is not None:
             lines.append(
                 _range_line(
-                    "text.range",
+                    w("range"),
                     outcome_name(unknowns.range.lowest),
                     outcome_name(unknowns.range.highest),
                     unknowns.range.method,
