@@ -137,17 +137,24 @@ def test_the_bundled_registry_reads_only_the_instrument_it_is_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read: list[str] = []
-    bundled_value = _registry.bundled_value
+    bundled_document = _registry.bundled_document
 
     def counting(path: Path) -> object:
         read.append(Path(path).name)
-        return bundled_value(path)
+        return bundled_document(path)
 
-    monkeypatch.setattr(_registry, "bundled_value", counting)
+    monkeypatch.setattr(_registry, "bundled_document", counting)
     registry = kwg_check.InstrumentRegistry()
     assert read == []
     registry.compiled("kwg_8a", "1.0.0")
-    assert sorted(read) == ["kwg_8a-1.1.0.yaml", "kwg_8a.yaml"]  # the files of kwg_8a only
+    assert read == ["kwg_8a.yaml"]  # the file of that version only
+    registry.compiled("kwg_8a", "1.1.0")
+    assert read == ["kwg_8a.yaml", "kwg_8a-1.1.0.yaml"]
+    read.clear()
+    registry.compiled("kwg_8a", "1.1.0")
+    registry.compiled("kwg_8a", "1.0.0")
+    registry.compiled("kwg_8a")  # the highest version: every file of the id, read already
+    assert read == []
     assert sorted({entry.id for entry in registry.entries()}) == [
         "cans_needs",
         "kwg_8a",
@@ -155,7 +162,11 @@ def test_the_bundled_registry_reads_only_the_instrument_it_is_asked_for(
         "sdm_risk",
         "spj_judgement",
     ]
-    assert sorted(read) == sorted(p.name for p in (PACKAGE / "data" / "instruments").iterdir())
+    assert sorted(read) == sorted(
+        p.name
+        for p in (PACKAGE / "data" / "instruments").iterdir()
+        if _registry.bundled_id(p) != "kwg_8a"
+    )
 
 
 def test_every_bundled_instrument_file_is_named_after_its_instrument() -> None:

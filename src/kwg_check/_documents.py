@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import typing
+import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import pydantic
@@ -23,6 +25,7 @@ from ._io import DEFAULT_LIMITS, JsonValue, Limits, plain_fingerprint
 from ._model import Assessment, Instrument, InstrumentVariant
 from ._model._problems import check_limits, problems_from
 from ._model._summary_v1 import from_v1, is_v1
+from ._model._trusted import construct, dump
 
 __all__ = [
     "Document",
@@ -38,6 +41,7 @@ __all__ = [
     "parse_loaded",
     "parse_loaded_document",
     "parse_summary",
+    "trusted_instrument",
 ]
 
 DocumentType: TypeAlias = Literal["instrument", "assessment", "summary", "instrument_variant"]
@@ -213,9 +217,40 @@ other serialization error is a value of the wrong type or a cycle."""
 def document_fingerprint(doc: Document) -> str:
     """Content fingerprint, the same for JSON and YAML, ``2``/``"2"``/``2.0``, any key order
     and defaults spelt out or left out. ``$schema`` is an editor hint and is left out."""
+    known = _FINGERPRINTS.get(id(doc))
+    if known is not None and known[0]() is doc:
+        return known[1]
     data = dump_document(doc)
     data.pop("$schema", None)
     return plain_fingerprint(data)
+
+
+def trusted_instrument(data: Mapping[str, Any]) -> Instrument:
+    """The instrument a value known to be valid describes, built without validation.
+
+    For the bundled instruments' JSON twins only, which ``tools/bundle_instruments.py``
+    writes after the validating parse and the compile step accepted them (tests prove the
+    result equal to :func:`parse_instrument`'s). Validating them built the Instrument's
+    validator and serializer, about a tenth of a ``kwg-check validate`` that reads one
+    (issue 17); the fingerprint is computed from the value, so compiling needs neither.
+    """
+    instrument = construct(Instrument, data)
+    plain = dump(Instrument, data)
+    plain.pop("$schema", None)
+    key = id(instrument)
+    forget = functools.partial(_forget, key)
+    _FINGERPRINTS[key] = (weakref.ref(instrument, forget), plain_fingerprint(plain))
+    return instrument
+
+
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Any], str]] = {}
+"""The fingerprints of the trusted instruments alive, by ``id``: a document is immutable, so
+its fingerprint is computed once, from the value it was built from (the weak reference tells
+an instrument from a later object at the same address, and removes the entry with it)."""
+
+
+def _forget(key: int, _gone: weakref.ref[Any]) -> None:
+    _FINGERPRINTS.pop(key, None)
 
 
 def model_problems(exc: pydantic.ValidationError, data: JsonValue) -> list[Problem]:

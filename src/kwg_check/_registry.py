@@ -19,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from ._documents import document_fingerprint
+from ._documents import document_fingerprint, trusted_instrument
 from ._engine import CompiledInstrument, compile_instrument
 from ._errors import DocumentError, KwgCheckError, NotFoundError, Problem
 from ._io import JsonValue, load_bytes, load_path
@@ -184,7 +184,7 @@ class InstrumentRegistry:
         return base_mismatch(variant, self.get(ref.id, ref.version))
 
     def _has(self, instrument_id: str, version: str) -> bool:
-        self._read(instrument_id)
+        self._read(instrument_id, version)
         return (instrument_id, version) in self._instruments
 
     def _add_given(self, instrument: Instrument, origin: str) -> None:
@@ -215,7 +215,7 @@ class InstrumentRegistry:
             instrument.instrument if isinstance(instrument, CompiledInstrument) else instrument
         )
         key = (document.id, document.version)
-        self._read(document.id)  # the bundled namesake it replaces
+        self._read(document.id, document.version)  # the bundled namesake it replaces
         combined = InstrumentRegistry(bundled=False)
         combined._unread = {k: list(v) for k, v in self._unread.items()}
         combined._instruments = {**self._instruments, key: (document, origin)}
@@ -228,24 +228,36 @@ class InstrumentRegistry:
             combined._given[key] = origin
         return combined
 
-    def _read(self, instrument_id: str | None = None) -> None:
+    def _read(self, instrument_id: str | None = None, version: str | None = None) -> None:
         """Parse the bundled files not read yet: those named after ``instrument_id`` (a
         bundled file is named ``ID.yaml`` or ``ID-VERSION.yaml`` after the instrument it
-        holds; a test checks that), or all of them. Checking one assessment so reads one
-        instrument's files, not every bundled one."""
+        holds; a test checks that), or all of them. With a ``version``, the file named after
+        it (else ``ID.yaml``) is read first and the others only when it does not hold that
+        version. Checking one assessment so reads one file, not every bundled one."""
         with self._lock:
             if instrument_id is None:
                 unread = [path for paths in self._unread.values() for path in paths]
                 self._unread = {}
+            elif version is not None and (instrument_id, version) not in self._instruments:
+                paths = self._unread.get(instrument_id, [])
+                names = (f"{instrument_id}-{version}", instrument_id)
+                first = [p for name in names for p in paths if p.stem == name][:1]
+                for path in first:
+                    paths.remove(path)  # before reading: adding it reads its namesakes
+                self._read_files(first)
+                if (instrument_id, version) in self._instruments:
+                    return
+                unread = self._unread.pop(instrument_id, [])
             else:
                 unread = self._unread.pop(instrument_id, [])
-            self._add_documents(
-                (parse_instrument_or_variant(bundled_value(file)), f"bundled:{file.name}")
-                for file in unread
-            )
+            self._read_files(unread)
+
+    def _read_files(self, files: list[Path]) -> None:
+        self._add_documents((bundled_document(file), f"bundled:{file.name}") for file in files)
 
     def _add(self, instrument: Instrument, origin: str) -> None:
-        self._read(instrument.id)  # a bundled namesake is compared before anything is added
+        if not origin.startswith("bundled:"):  # a bundled namesake is compared first
+            self._read(instrument.id, instrument.version)
         key = (instrument.id, instrument.version)
         known = self._instruments.get(key)
         if known is None:
@@ -290,7 +302,7 @@ class InstrumentRegistry:
         return self.compiled(assessment.instrument.id, assessment.instrument.version)
 
     def _key(self, instrument_id: str, version: str | None) -> tuple[str, str]:
-        self._read(instrument_id)
+        self._read(instrument_id, version)
         if version is not None:
             if (instrument_id, version) in self._instruments:
                 return instrument_id, version
@@ -373,6 +385,17 @@ def twin_text(data: bytes, value: JsonValue) -> str:
     return f"{hashlib.sha256(data).hexdigest()}\n{body}\n"
 
 
+def bundled_document(path: Path) -> Instrument | InstrumentVariant:
+    """The document of a bundled instrument file. An instrument read from its current twin
+    is built without validation (the tool that writes the twins validates and compiles the
+    instrument first, see :func:`~kwg_check._documents.trusted_instrument`); the file read
+    itself, and every local variant, take the validating parse."""
+    value, from_twin = _bundled(path)
+    if from_twin and isinstance(value, dict) and value.get("document_type") == "instrument":
+        return trusted_instrument(value)
+    return parse_instrument_or_variant(value)
+
+
 def bundled_value(path: Path) -> JsonValue:
     """The JSON value of a bundled instrument file, read from its JSON twin when the twin was
     made from these very bytes, else from the file itself.
@@ -383,14 +406,19 @@ def bundled_value(path: Path) -> JsonValue:
     (``data/parsed/FILE.json``, written by ``tools/bundle_instruments.py``, checked by a test)
     holds the same value as JSON, which is read in C; a twin that does not match the file's
     bytes is ignored, so an edited YAML file is never shadowed by a stale twin."""
+    return _bundled(path)[0]
+
+
+def _bundled(path: Path) -> tuple[JsonValue, bool]:
+    """:func:`bundled_value`, and whether it was read from the twin."""
     data = path.read_bytes()
     try:
         digest, _, body = parsed_twin(path).read_bytes().partition(b"\n")
     except OSError:
-        return load_path(path)
+        return load_path(path), False
     if digest.decode("ascii", "replace") != hashlib.sha256(data).hexdigest():
-        return load_path(path)
-    return load_bytes(body, format="json")
+        return load_path(path), False
+    return load_bytes(body, format="json"), True
 
 
 @functools.cache

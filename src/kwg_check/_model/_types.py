@@ -233,6 +233,18 @@ class Part(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @classmethod
+    def __pydantic_on_complete__(cls) -> None:
+        """A model whose validator was just built completes the recursive models it holds
+        (see :data:`RECURSIVE`), so that every model's fields read resolved wherever a
+        problem's pointer is looked up along them."""
+        waiting = [m for m in RECURSIVE if not m.__pydantic_complete__]
+        if waiting and cls not in waiting:
+            reached = _models_reached(cls)
+            for model in waiting:
+                if model in reached:
+                    model.model_rebuild()
+
+    @classmethod
     def _own_problems(cls, data: Any) -> Iterable[Problem]:
         """Problems the object can find in its raw value beyond the schema (none here)."""
         return ()
@@ -325,6 +337,30 @@ class Part(BaseModel):
         if value is None:
             raise PydanticCustomError("null_value", "null is not allowed; leave the field out")
         return value
+
+
+RECURSIVE: list[type[Part]] = []
+"""Models that hold themselves through a forward reference (the conditions ``all``, ``any``
+and ``not``; their module lists them). Their fields stay unresolved until their own
+validator is built, which pydantic does not do when it builds them inside the schema of a
+model holding them. Building theirs when their module is imported cost every start, also
+where no condition is read (validating an assessment); a model holding them builds them
+when it is completed (``__pydantic_on_complete__``)."""
+
+
+def _models_reached(model: type[BaseModel]) -> set[type[BaseModel]]:
+    """Every model class the fields of ``model`` lead to, ``model`` included."""
+    seen: set[type[BaseModel]] = set()
+    pending: list[Any] = [model]
+    while pending:
+        tp = pending.pop()
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp not in seen:
+                seen.add(tp)
+                pending.extend(info.annotation for info in tp.model_fields.values())
+        else:
+            pending.extend(typing.get_args(tp))
+    return seen
 
 
 def _given(**options: Any) -> dict[str, Any]:

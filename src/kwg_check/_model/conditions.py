@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag
 
-from ._types import JSON_INT, Exact, Id, Part
+from ._types import JSON_INT, RECURSIVE, Exact, Id, Part
 
 __all__ = [
     "TAG_OF_KIND",
@@ -234,5 +234,4 @@ Condition = Annotated[
 ``answer_at_least``, ``answer_in``, ``context``, ``index``, ``band``, ``flag``,
 ``age_months``, ``result``), checked against the instrument when it is compiled."""
 
-for _model in (All, Any_, Not):
-    _model.model_rebuild()
+RECURSIVE.extend((All, Any_, Not))  # built with the first model holding them
