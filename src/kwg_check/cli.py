@@ -25,7 +25,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO, TypeVar, cast
 
 from ._errors import DocumentError, KwgCheckError, LanguageFallbackWarning, Problem
 from ._io import DEFAULT_LIMITS, JsonValue, dump_json, load_bytes, load_path
@@ -953,7 +953,22 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unbuilt:
+    """Stands in for the parser of a command that is not run: building all of them took
+    ~14 ms of every start (issue 17); every call on it is accepted and ignored."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return self._ignore
+
+    def _ignore(self, *args: object, **kwargs: object) -> _Unbuilt:
+        return self
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. ``only``: a command name, whose parser is then the only
+    one built (the others are known by no name, so the top level's own usage, help and
+    errors need the complete parser: when ``only`` names no command, that is built)."""
+    built: list[str] = []
     parser = _Parser(
         prog="kwg-check",
         description="Validate and score child-welfare risk assessments (§ 8a SGB VIII).",
@@ -974,6 +989,10 @@ def _parser() -> argparse.ArgumentParser:
         example: str,
         group: argparse._SubParsersAction[_Parser] = commands,
     ) -> argparse.ArgumentParser:
+        if only is not None and group is commands:
+            if name != only:
+                return cast(argparse.ArgumentParser, _Unbuilt())
+            built.append(name)
         sub = group.add_parser(
             name,
             help=help_text,
@@ -1345,6 +1364,8 @@ def _parser() -> argparse.ArgumentParser:
         _instrument_option(sub)
     for sub in (questionnaire, response, fhir_import, fhir_instrument):
         _output_option(sub)
+    if only is not None and not built:
+        return _parser()
     return parser
 
 
@@ -1427,9 +1448,17 @@ def _lang(args: argparse.Namespace) -> Lang:
     return given or _LANG
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments, parsed by the parser of the command named first (see ``_parser``);
+    arguments it does not know are refused by the complete parser, whose usage names every
+    command."""
+    args, unknown = _parser(argv[0] if argv else None).parse_known_args(argv)
+    return _parser().parse_args(argv) if unknown else args
+
+
 def _run(argv: Sequence[str] | None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        args = _parse(list(sys.argv[1:] if argv is None else argv))
     except SystemExit:
         sys.stdout.flush()  # --help and --version print before they exit
         raise
