@@ -168,15 +168,15 @@ def _evidence(rng: random.Random, on: datetime.date) -> list[dict[str, Any]]:
 
 
 def _answer(
-    rng: random.Random, instrument: Instrument, item_index: int, on: datetime.date
+    rng: random.Random, instrument: Instrument, item_index: int, on: datetime.date, known: bool
 ) -> dict[str, Any] | None:
     item = instrument.items[item_index]
     scale = next(s for s in instrument.scales if s.id == item.scale)
     levels = [level.id for level in scale.levels]
-    unknown = scale.unknown.id if scale.unknown is not None else None
-    if item.applies_when is not None and rng.random() < 0.5:
+    unknown = scale.unknown.id if scale.unknown is not None and not known else None
+    if not known and item.applies_when is not None and rng.random() < 0.5:
         return None  # age-specific items are answered only where the assessors saw them apply
-    if rng.random() < 0.03:
+    if not known and rng.random() < 0.03:
         return None  # missing
     answer: dict[str, Any]
     if item.per_caregiver:
@@ -201,9 +201,13 @@ def _answer(
     return answer
 
 
-def generate(rng: random.Random, instrument: Instrument, number: int) -> dict[str, Any]:
+def generate(
+    rng: random.Random, instrument: Instrument, number: int, known: bool = False
+) -> dict[str, Any]:
     """One fictional assessment: varied levels, some unknowns, evidence, resources,
-    participation, and sometimes an override (made valid by ``_with_override``)."""
+    participation, and sometimes an override (made valid by ``_with_override``). ``known``:
+    every item answered with a level (none unknown or missing; items that do not apply are
+    answered too, and draw a warning), so scoring has no range or clarify-first work."""
     on = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 600))
     age_months = rng.randint(1, 215)
     subject: dict[str, Any] = {"case_id": f"K-{number:07d}"}
@@ -244,7 +248,7 @@ def generate(rng: random.Random, instrument: Instrument, number: int) -> dict[st
         doc["family_view"] = {"statement": rng.choice(_OBSERVATIONS)}
     answers = {}
     for index, item in enumerate(instrument.items):
-        answer = _answer(rng, instrument, index, on)
+        answer = _answer(rng, instrument, index, on, known)
         if answer is not None:
             answers[item.id] = answer
     doc["answers"] = answers
@@ -283,14 +287,15 @@ def _with_override(
     return doc
 
 
-def documents(seed: int, count: int, schema_validator: Any) -> list[bytes]:
-    """``count`` generated documents as UTF-8 JSON bytes, each asserted valid."""
+def documents(seed: int, count: int, schema_validator: Any, known: bool = False) -> list[bytes]:
+    """``count`` generated documents as UTF-8 JSON bytes, each asserted valid (``known``:
+    see ``generate``)."""
     rng = random.Random(seed)
     compiled = kwg_check.InstrumentRegistry().compiled(*INSTRUMENT)
     instrument = compiled.instrument
     result = []
     for number in range(count):
-        doc = generate(rng, instrument, number)
+        doc = generate(rng, instrument, number, known)
         if rng.random() < 0.1:
             doc = _with_override(rng, doc, compiled)
         data = json.dumps(doc, ensure_ascii=False).encode()
@@ -335,7 +340,9 @@ def measure(name: str, run: Callable[[bytes], object], docs: list[bytes], rounds
     return Figure(name, best, fastest, len(docs))
 
 
-def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, Figure]:
+def per_document(
+    docs: list[bytes], known: list[bytes], naive_count: int, rounds: int
+) -> dict[str, Figure]:
     schema = json.loads(kwg_check.schema_text("assessment"))
     fast = jsonschema_rs.validator_for(schema)
     cached = jsonschema.Draft202012Validator(schema)
@@ -366,7 +373,32 @@ def per_document(docs: list[bytes], naive_count: int, rounds: int) -> dict[str, 
         ),
         "kwg": measure("3  kwg_check end to end (summary JSON)", end_to_end, docs, rounds),
         "model": measure("3b kwg_check via the Summary model", through_model, docs, rounds),
+        # Where end to end goes: what every document pays before scoring, and scoring
+        # without unknowns (so without ranges and clarify-first) on documents of the same kind.
+        "load": measure("3c strict JSON load alone (load_json)", kwg_check.load_json, docs, rounds),
+        "parse": measure(
+            "3d JSON + validated assessment (load_assessment)",
+            kwg_check.load_assessment,
+            docs,
+            rounds,
+        ),
+        "known": measure("3e end to end, every answer known", end_to_end, known, rounds),
     }
+
+
+def _split(figures: dict[str, Figure]) -> list[str]:
+    """Issue 17: the shares of end to end, and how far end to end would be from the targets
+    with no work on unknowns at all (documents with every answer known)."""
+    floor, cached, kwg = figures["floor"].median, figures["cached"].median, figures["kwg"].median
+    load, parse, known = figures["load"].median, figures["parse"].median, figures["known"].median
+    return [
+        f"issue 17, where end to end goes: strict JSON load {load / kwg:.0%}, validating the "
+        f"assessment {(parse - load) / kwg:.0%}, scoring and writing {(kwg - parse) / kwg:.0%} "
+        f"(of which ranges and clarify-first about {(kwg - known) / kwg:.0%})",
+        f"issue 17, with every answer known (no range or clarify-first work): "
+        f"{known / floor:.2f}x the floor, cached jsonschema / it {cached / known:.2f}x; "
+        f"loading and validating alone: {parse / floor:.2f}x the floor",
+    ]
 
 
 def verdict(ok: bool) -> str:
@@ -840,8 +872,9 @@ def _assessment_sections(args: argparse.Namespace) -> Iterator[str]:
         f"generated {len(docs)} valid kwg_8a assessments (seed {args.seed}) in "
         f"{time.perf_counter() - started:.1f} s; median {statistics.median(sizes):,.0f} bytes"
     )
+    known = documents(args.seed, args.documents, jsonschema_rs.validator_for(schema), known=True)
     rounds = 2 if args.quick else 5
-    figures = per_document(docs, naive_count=5 if args.quick else 20, rounds=rounds)
+    figures = per_document(docs, known, naive_count=5 if args.quick else 20, rounds=rounds)
     yield "\n== Per document (parts 1-3) ==\n" + "\n".join(f.row() for f in figures.values())
     kwg, floor, cached = figures["kwg"], figures["floor"], figures["cached"]
     vs_cached = cached.median / kwg.median
@@ -862,6 +895,7 @@ def _assessment_sections(args: argparse.Namespace) -> Iterator[str]:
             f"issue 17: kwg_check end to end / floor: {vs_floor:.2f}x "
             f"(target <= {TARGET_17_VS_JSONSCHEMA:.0f}x): "
             f"{verdict(vs_floor <= TARGET_17_VS_JSONSCHEMA)}",
+            *_split(figures),
         ]
     )
     yield "\n".join(summary_sizes())

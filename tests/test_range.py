@@ -227,6 +227,46 @@ def agrees_with_brute_force(data: dict[str, Any], draw: st.DataObject) -> None:
         assert (low, high) == ((min(found), max(found)) if found else (None, None))
 
 
+@settings(GENERATED, max_examples=examples(30))
+@given(data=instruments(sound=True), draw=st.data(), assessable=st.booleans())
+def test_clarify_first_is_what_trying_each_unknown_alone_gives(
+    data: dict[str, Any], draw: st.DataObject, assessable: bool
+) -> None:
+    """Clarify first lists exactly the unknown items one of whose answers, the others left
+    unknown, computes another outcome (not assessable: more than one outcome), by spread,
+    then instrument order; each trial here is evaluated from scratch (the engine evaluates
+    only what an item reaches, tries only the ends of a chain in a monotone instrument and
+    skips the decision when nothing it reads changed)."""
+    c = compiles(data)
+    assume(c is not None and c.method == "decision_table")
+    assert c is not None
+    age = draw.draw(st.integers(0, 150))
+    assessment = generated_assessment(c, draw.draw(generated_answers(c, known=False)), age)
+    with decimal.localcontext(CONTEXT):
+        raw = raw_answers(c, assessment)
+        state = evaluate(c, ages(assessment), raw)
+        unknown = [
+            i
+            for i in range(len(c.items))
+            if state.applicable[i] and state.status[i] in ("unknown", "missing")
+        ]
+        assume(all(c.items[i].completions is not None for i in unknown))
+        current = decide(c, state, apply_table=True).computed if assessable else None
+        listed = _range.clarify_first(c, state, raw, unknown, current)
+        expected: list[tuple[int, int]] = []
+        for pos in unknown:
+            outcomes = set()
+            for answer in c.items[pos].completions or ():
+                trial = list(raw)
+                trial[pos] = answer
+                outcomes.add(decide(c, evaluate(c, state.age, trial), apply_table=True).computed)
+            decisive = len(outcomes) > 1 if current is None else outcomes != {current}
+            if decisive:
+                known = [o for o in outcomes if o is not None]
+                expected.append((min(known) - max(known), pos))
+    assert listed == [c.items[pos].id for _, pos in sorted(expected)]
+
+
 def test_the_abstract_bounds_of_kwg_8a_are_tight() -> None:
     """kwg_8a's indices sum, count and take maxima of independent items: the abstract bound
     of all completions (before any search) is already each index's exact range."""

@@ -87,11 +87,11 @@ EXHAUSTIVE_LIMIT = 64
 MONOTONE_LIMIT = 4096
 """Monotone instruments: at most this many combinations of free context answers."""
 SEARCH_BUDGET = 20_000
+"""Abstract evaluations one branch-and-bound search may take before it gives up."""
 WORK_BUDGET = 1_000_000
 """Item, index and flag evaluations all searches of one summary may take together: a deep
 chain of indices makes each evaluation long, so the count of evaluations alone would not
 bound the time (a 1,500-deep chain took minutes). Beyond it, ``conservative``."""
-"""Abstract evaluations one branch-and-bound search may take before it gives up."""
 MAX_SEARCH_DEPTH = 200
 """More free items than this reaching one objective: its bound is not searched."""
 
@@ -476,14 +476,18 @@ def clarify_first(
         return []
     ranked: list[tuple[int, int]] = []
     trial = copy_state(state)
+    unchanged = functools.partial(_outcome_after, state, _decided(compiled, state))
+    read = _decision_items(compiled)
     for pos in unknown:
         domain = compiled.items[pos].completions
         if domain is None:
             ranked.append((-(len(compiled.outcomes) - 1), pos))
             continue
         corners = _chain_corners(domain) if _monotone_in(compiled, pos) else None
+        changed = reach(compiled, pos)
+        measure = unchanged if changed and read.isdisjoint(changed.items) else _decided
         outcomes: list[int] = _answer_outcomes(
-            compiled, state, trial, raw, pos, domain if corners is None else corners
+            compiled, state, trial, raw, pos, domain if corners is None else corners, measure
         )
         if current is None:
             decisive = len(set(outcomes)) > 1
@@ -492,6 +496,23 @@ def clarify_first(
         if decisive:
             ranked.append((-(max(outcomes) - min(outcomes)), pos))
     return [compiled.items[pos].id for _, pos in sorted(ranked)]
+
+
+def _outcome_after(base: State, outcome: int, compiled: CompiledInstrument, state: State) -> int:
+    """The computed outcome of ``state``, a trial that changed no item the decision reads
+    from ``base``, whose computed outcome is ``outcome``: the same unless an index, band or
+    flag changed (about half of the trials of a kwg_8a summary change none)."""
+    if state.values == base.values and state.bands == base.bands and state.raised == base.raised:
+        return outcome
+    return _decided(compiled, state)
+
+
+@functools.lru_cache(maxsize=16)
+def _decision_items(compiled: CompiledInstrument) -> frozenset[int]:
+    """The items a rule or policy condition reads directly (flag floors read flags only)."""
+    refs = [ref for rule in compiled.rules for ref in rule.refs]
+    refs += [ref for policy in compiled.policies for ref in policy.refs]
+    return frozenset(ref.pos for ref in refs if ref.kind == "item")
 
 
 T = TypeVar("T")
