@@ -30,6 +30,7 @@ from kwg_check._documents import (
 from kwg_check._io import load_path
 from kwg_check._model import Instrument
 from kwg_check._model._trusted import dump
+from tool_support import ROOT, load_tool
 
 PACKAGE = Path(kwg_check.__file__).resolve().parent
 BUNDLED = sorted((PACKAGE / "data" / "instruments").iterdir())
@@ -156,3 +157,16 @@ def test_a_problem_inside_a_nested_condition_points_at_its_field() -> None:
     with pytest.raises(kwg_check.DocumentError) as raised:
         kwg_check.parse_instrument(value)
     assert [p.pointer for p in raised.value.problems] == ["/flags/0/when/not/index/value"]
+
+
+def test_the_tool_writes_no_twin_for_an_instrument_that_does_not_compile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A twin vouches for its instrument: the tool refuses one the compile step refuses."""
+    monkeypatch.syspath_prepend(str(ROOT / "tools"))  # the tool's own helper module
+    tool = load_tool("bundle_instruments")
+    value: Any = _registry.bundled_value(PACKAGE / "data" / "instruments" / "sdm_risk.yaml")
+    assert tool._valid(value) is value
+    value["items"][0]["scale"] = "no_such_scale"  # valid to the schema, refused by compile
+    with pytest.raises(kwg_check.DocumentError):
+        tool._valid(value)
