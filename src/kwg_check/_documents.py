@@ -11,6 +11,7 @@ the same document always yields the same error, and no error quotes the document
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import typing
 import weakref
@@ -21,7 +22,7 @@ import pydantic
 from pydantic import BaseModel
 
 from ._errors import DocumentError, Problem, WriteError
-from ._io import DEFAULT_LIMITS, JsonValue, Limits, plain_fingerprint
+from ._io import DEFAULT_LIMITS, JsonValue, Limits, native_fingerprint, plain_fingerprint
 from ._model import Assessment, Instrument, InstrumentVariant
 from ._model._problems import check_limits, problems_from
 from ._model._summary_v1 import from_v1, is_v1
@@ -220,6 +221,14 @@ def document_fingerprint(doc: Document) -> str:
     known = _FINGERPRINTS.get(id(doc))
     if known is not None and known[0]() is doc:
         return known[1]
+    # Python mode first (pydantic's JSON mode calls a serializer per date); anything orjson
+    # would write differently from the canonical form goes the JSON way.
+    with contextlib.suppress(ValueError):  # a model built without validation: dumped below
+        native = doc.model_dump(by_alias=True, exclude_defaults=True, warnings=False)
+        native.pop("$schema", None)
+        fast = native_fingerprint(native)
+        if fast is not None:
+            return fast
     data = dump_document(doc)
     data.pop("$schema", None)
     return plain_fingerprint(data)

@@ -1158,16 +1158,39 @@ def plain_fingerprint(value: JsonValue) -> str:
     return "sha256:" + hashlib.sha256(_plain_canonical_json(value)).hexdigest()
 
 
+def native_fingerprint(value: object) -> str | None:
+    """``fingerprint`` of the JSON value of ``value``, a model's dump in pydantic's Python
+    mode, whose dates are ``date`` objects: orjson writes a date as its ISO text, as the JSON
+    mode's serializer does, and skipping that serializer (a Python call per date) is what
+    this is for. ``None`` when orjson would not write the canonical bytes, or cannot write
+    the value at all (a decimal, a float, ``null``, a key beyond U+FFFF): then the caller
+    dumps the JSON value and takes ``plain_fingerprint``."""
+    text = _orjson_canonical(value, _NATIVE_OPTIONS)
+    return None if text is None else "sha256:" + hashlib.sha256(text).hexdigest()
+
+
+_NATIVE_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_STRICT_INTEGER
+)
+"""``_ORJSON_OPTIONS`` with dates written natively."""
+
+
 def _plain_canonical_json(value: JsonValue) -> bytes:
+    text = _orjson_canonical(value, _ORJSON_OPTIONS)
+    return canonical_json(value) if text is None else text
+
+
+def _orjson_canonical(value: object, options: int) -> bytes | None:
+    """The canonical bytes as orjson writes them, or ``None`` where those could differ."""
     try:
-        text = orjson.dumps(value, option=_ORJSON_OPTIONS | orjson.OPT_SORT_KEYS)
+        text = orjson.dumps(value, option=options | orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
-        return canonical_json(value)
+        return None
     folded = text.translate(_FOLDED)
     # A UTF-8 lead byte 0xF0-0xF4 starts a character beyond U+FFFF (in a key or a value).
-    if b"\xf0" not in folded and not _float_or_null(text, folded):
-        return text
-    return canonical_json(value)
+    if b"\xf0" in folded or _float_or_null(text, folded):
+        return None
+    return text
 
 
 def _checked_compact_json(value: JsonValue) -> bytes:

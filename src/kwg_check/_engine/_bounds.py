@@ -44,11 +44,11 @@ from ._evaluate import (
     Reach,
     band_of,
     clean,
+    joint_reach,
     prorate,
     reach,
     round_quotient,
     rounded,
-    union,
 )
 from ._runtime import AGE_OF, Ages, CIndex, CompiledInstrument, Raw, State
 from ._semantics import names_of
@@ -191,17 +191,14 @@ class Abstract:
         evaluated abstractly, everything else is copied as the one value it has. The same
         box, in a fraction of the time when few items are free."""
         c = self.compiled
-        reaches = [self.reaches[pos] for pos in free]
-        if any(r is None for r in reaches):
+        changed = joint_reach(c, tuple(free))
+        if changed is None:
             choices = [
                 free[pos] if pos in free else choice_of(c, pos, (raw[pos],))
                 for pos in range(len(c.items))
             ]
             return self.box(state.age, choices, flags)
-        readers = c.readers
-        items = union((r.items for r in reaches if r), readers.item_rank)
-        indices = union((r.indices for r in reaches if r), readers.index_rank)
-        raised = union((r.flags for r in reaches if r), readers.flag_rank)
+        items, indices, raised = changed.items, changed.indices, changed.flags
         choices = [_UNREAD] * len(c.items)
         for pos in items:
             choices[pos] = free[pos] if pos in free else choice_of(c, pos, (raw[pos],))

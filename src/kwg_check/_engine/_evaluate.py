@@ -35,12 +35,12 @@ __all__ = [
     "decide_results",
     "evaluate",
     "index_value",
+    "joint_reach",
     "prorate",
     "reach",
     "reevaluate",
     "round_quotient",
     "rounded",
-    "union",
 ]
 
 CONTEXT = decimal.Context(
@@ -188,21 +188,34 @@ def reevaluate(
     """``evaluate(compiled, base.age, raw)`` for answers that differ from those behind
     ``base`` only at the items ``positions``: what they reach is evaluated again (once, in
     evaluation order), everything else is copied."""
-    reaches = [reach(compiled, pos) for pos in positions]
-    if any(changed is None for changed in reaches):
+    changed = joint_reach(compiled, tuple(positions))
+    if changed is None:
         return evaluate(compiled, base.age, raw)
-    readers = compiled.readers
     state = copy_state(base)
-    items = union((r.items for r in reaches if r), readers.item_rank)
-    _item_states(compiled, state, items, raw)
-    indices = union((r.indices for r in reaches if r), readers.index_rank)
-    _derived(compiled, state, indices, union((r.flags for r in reaches if r), readers.flag_rank))
+    _item_states(compiled, state, changed.items, raw)
+    _derived(compiled, state, changed.indices, changed.flags)
     return state
 
 
-def union(parts: Iterable[Sequence[int]], rank: Sequence[int]) -> list[int]:
+@functools.lru_cache(maxsize=1024)
+def joint_reach(compiled: CompiledInstrument, positions: tuple[int, ...]) -> Reach | None:
+    """What the answers of the items at ``positions`` reach together, each part in
+    evaluation order; ``None`` when one item's reach is. Kept: the outcome range's two
+    corners and the range searches' first box ask for the same free items' reach."""
+    reaches = [changed for pos in positions if (changed := reach(compiled, pos)) is not None]
+    if len(reaches) < len(positions):
+        return None
+    readers = compiled.readers
+    return Reach(
+        _union((r.items for r in reaches), readers.item_rank),
+        _union((r.indices for r in reaches), readers.index_rank),
+        _union((r.flags for r in reaches), readers.flag_rank),
+    )
+
+
+def _union(parts: Iterable[Sequence[int]], rank: Sequence[int]) -> tuple[int, ...]:
     """The positions in any of ``parts``, in evaluation order (``rank``: position → place)."""
-    return sorted(set().union(*parts), key=rank.__getitem__)
+    return tuple(sorted(set().union(*parts), key=rank.__getitem__))
 
 
 def copy_state(base: State) -> State:

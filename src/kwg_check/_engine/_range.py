@@ -141,7 +141,7 @@ def outcome_range(
     free = free_items(compiled, raw, state)
     domains = [compiled.items[i].completions for i in free]
     if compiled.monotone and all(compiled.items[i].kind != "context" for i in free):
-        low, high = _corner_completions(compiled, raw, free, domains)
+        low, high = _corner_completions(compiled, raw, free)
         return (
             _computed(compiled, state, low, free),
             _computed(compiled, state, high, free),
@@ -400,21 +400,25 @@ class Search:
 
 
 def _corner_completions(
-    compiled: CompiledInstrument,
-    raw: Sequence[Raw | None],
-    free: Sequence[int],
-    domains: Sequence[Sequence[Raw] | None],
+    compiled: CompiledInstrument, raw: Sequence[Raw | None], free: Sequence[int]
 ) -> tuple[list[Raw | None], list[Raw | None]]:
     """The answers with every free risk and safety item at its least pronounced answer and
     every protective item at its most (the low corner), and the opposite (the high corner);
     free context items keep their answers."""
     low, high = list(raw), list(raw)
-    for i, domain in zip(free, domains, strict=True):
+    for i in free:
         if compiled.items[i].kind != "context":
-            bottom, top = _corners(compiled, i, domain)
-            protective = compiled.items[i].kind == "protective"
-            low[i], high[i] = (top, bottom) if protective else (bottom, top)
+            low[i], high[i] = _low_high(compiled, i)
     return low, high
+
+
+@functools.lru_cache(maxsize=8192)
+def _low_high(compiled: CompiledInstrument, pos: int) -> tuple[Raw, Raw]:
+    """Item ``pos``'s answers at the low and at the high corner: its least and its most
+    pronounced, the other way round for a protective item. Kept: every summary with the
+    item free asks again."""
+    bottom, top = _corners(compiled, pos, compiled.items[pos].completions)
+    return (top, bottom) if compiled.items[pos].kind == "protective" else (bottom, top)
 
 
 def _monotone_completions(
@@ -429,7 +433,7 @@ def _monotone_completions(
     completions are among them. With the context answers fixed, applicability is fixed too
     (it reads only the age and context items), and the outcome moves one way along every
     other item; so two evaluations per context combination instead of one per completion."""
-    low, high = _corner_completions(compiled, raw, free, domains)
+    low, high = _corner_completions(compiled, raw, free)
     context = [(i, d or ()) for i, d in zip(free, domains, strict=True)]
     context = [(i, d) for i, d in context if compiled.items[i].kind == "context"]
     outcomes: list[int] = []

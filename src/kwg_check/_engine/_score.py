@@ -367,24 +367,23 @@ class _Scoring:
         whether it is concerning, its pole, the number of its evidence and its codes."""
         s, raw, answers = self.s, self.raw, self.a.answers
         results = []
-        for item in self.c.items:
-            pos = item.pos
+        for item, status, answer, points, rank in zip(
+            self.c.items, s.status, raw, s.points, s.rank, strict=True
+        ):
             result: dict[str, Any] = {"id": item.id}
-            status = s.status[pos]
             if status != "answered":
                 result["status"] = status
-            answer = raw[pos]
             if answer is not None and status in ("answered", "unknown"):
                 result["level"] = answer.level
-            if (points := s.points[pos]) is not None:
+            if points is not None:
                 result["points"] = points
                 if item.weight != 1:
                     result["weight"] = item.weight
-            if self.concerning(item):
-                result["concerning"] = True
-            rank = s.rank[pos]
-            if item.scale.poles and rank is not None and s.applicable[pos]:
-                result["pole"] = item.scale.poles[rank]
+            if rank is not None:
+                if item.concerning_from is not None and rank >= item.concerning_from:
+                    result["concerning"] = True
+                if item.scale.poles and s.applicable[item.pos]:
+                    result["pole"] = item.scale.poles[rank]
             given = answers.get(item.id)
             if given is not None and given.evidence:
                 result["evidence"] = len(given.evidence)
