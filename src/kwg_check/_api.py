@@ -161,7 +161,7 @@ def score_assessment(
         ...     kwg_check.example_data("kwg8a-no-need-preschool")
         ... )
         >>> kwg_check.score_assessment(assessment).outcome.final
-        'no_need_for_help'
+        'no_need'
     """
     compiled = resolve_instrument(assessment, instrument, registry=registry)
     return _engine.score(compiled, assessment)

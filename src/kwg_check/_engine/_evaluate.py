@@ -242,8 +242,8 @@ def index_value(
     value = _AGGREGATE[index.aggregation](compiled, index, state)
     if value is None:
         return None, None
-    if value.is_zero():
-        value = value.copy_abs()  # clean
+    if not value:
+        value = value.copy_abs()  # clean: a zero loses its sign
     return value, band_of(index, value)
 
 
@@ -260,7 +260,7 @@ def _weighted_sum(compiled: CompiledInstrument, index: CIndex, state: State) -> 
     terms = [p * items[i].weight for i in index.items if (p := points[i]) is not None]
     if index.inputs:
         values = state.values
-        terms.extend(v for j in index.inputs if (v := values[j]) is not None)
+        terms += [v for j in index.inputs if (v := values[j]) is not None]
     return sum(terms, _ZERO)
 
 
@@ -287,7 +287,7 @@ def _terms(index: CIndex, state: State) -> list[Decimal]:
     terms = [p for i in index.items if (p := points[i]) is not None]
     if index.inputs:
         values = state.values
-        terms.extend(v for j in index.inputs if (v := values[j]) is not None)
+        terms += [v for j in index.inputs if (v := values[j]) is not None]
     return terms
 
 
