@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from kwg_check import (
     KwgCheckError,
@@ -25,6 +28,16 @@ from kwg_check import (
     parse_instrument_variant,
     parse_summary,
 )
+from kwg_check._model._patterns import (
+    FINGERPRINT_PATTERN,
+    ID_PATTERN,
+    LANGUAGE_PATTERN,
+    NAME_PATTERN,
+    PSEUDONYM_PATTERN,
+    SEMVER_PATTERN,
+    validated,
+)
+from kwg_check._model.variant import TARGET_PATTERN
 from kwg_check._schema import SCHEMA_NAMES, schema_problems
 from strategies import (
     MARKER,
@@ -206,3 +219,45 @@ def test_schema_and_model_name_a_fault_with_the_same_code(path: Path) -> None:
         assert by_model & by_schema or by_model == {"schema.union"}
     else:
         assert by_schema == by_model
+
+
+# --- patterns: the models' Rust form and the schemas' portable form ---------------------------
+
+_PATTERNS = [
+    ID_PATTERN,
+    LANGUAGE_PATTERN,
+    NAME_PATTERN,
+    PSEUDONYM_PATTERN,
+    SEMVER_PATTERN,
+    FINGERPRINT_PATTERN,
+    TARGET_PATTERN,
+]
+
+
+@pytest.mark.parametrize("pattern", _PATTERNS)
+def test_a_models_pattern_accepts_what_the_published_pattern_accepts(pattern: str) -> None:
+    """The models validate patterns with Rust's engine (``validated``: ``$`` for the end),
+    the schemas hold the form Python ``re`` and ECMAScript read alike (``anchored``): the
+    same strings pass both, a final newline included (Python's ``$`` would let it pass)."""
+    adapter: TypeAdapter[str] = TypeAdapter(
+        Annotated[str, Field(pattern=validated(pattern))],
+        config=ConfigDict(regex_engine="rust-regex", strict=True),
+    )
+    published = re.compile(pattern)
+
+    @settings(max_examples=examples(100), deadline=None)
+    @given(
+        text=st.from_regex(published, fullmatch=True)
+        | st.from_regex(published, fullmatch=True).map(lambda s: s + "\n")
+        | st.from_regex(published, fullmatch=True).map(lambda s: "\n" + s)
+        | st.text(max_size=70)
+    )
+    def check(text: str) -> None:
+        try:
+            adapter.validate_python(text)
+            rust = True
+        except ValidationError:
+            rust = False
+        assert rust is (published.search(text) is not None), repr(text)
+
+    check()

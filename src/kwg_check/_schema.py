@@ -42,6 +42,7 @@ from kwg_check._model._patterns import (
     ID_PATTERN,
     PSEUDONYM_PATTERN,
     SEMVER_PATTERN,
+    published,
 )
 
 if TYPE_CHECKING:  # jsonschema is imported where a document is checked against a schema
@@ -151,6 +152,14 @@ def _titled_fields() -> type[GenerateJsonSchema]:
     class _TitledFields(GenerateJsonSchema):
         def field_title_should_be_set(self, schema: Any) -> bool:
             return True
+
+        def str_schema(self, schema: Any) -> Any:
+            # The models' patterns are written for their Rust validator; the schema holds
+            # the portable form (see ``_model._patterns.validated``).
+            result = super().str_schema(schema)
+            if isinstance(result.get("pattern"), str):
+                result["pattern"] = published(result["pattern"])
+            return result
 
     return _TitledFields
 

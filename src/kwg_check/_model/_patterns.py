@@ -18,12 +18,33 @@ __all__ = [
     "PSEUDONYM_PATTERN",
     "SEMVER_PATTERN",
     "anchored",
+    "published",
+    "validated",
 ]
 
 
+_END = "(?![\\s\\S])"
+"""The end of the text, read alike by Python ``re`` (where ``$`` also matches before a final
+newline) and ECMAScript (which has no ``\\z``)."""
+
+
 def anchored(body: str) -> str:
-    """Anchor a pattern at both ends the same way in Python ``re`` and ECMAScript."""
-    return f"^(?:{body})(?![\\s\\S])"
+    """Anchor a pattern at both ends the same way in Python ``re`` and ECMAScript: the form
+    the published JSON Schemas hold."""
+    return f"^(?:{body}){_END}"
+
+
+def validated(pattern: str) -> str:
+    """An ``anchored`` pattern as the models' validator reads it: Rust's regex engine, which
+    has no lookahead but reads ``$`` as the end of the text only (and matches in Rust, not
+    through a call into Python per string). ``published`` turns it back."""
+    assert pattern.endswith(_END), pattern
+    return pattern.removesuffix(_END) + "$"
+
+
+def published(pattern: str) -> str:
+    """The pattern of a model's field as the published JSON Schema writes it (``anchored``)."""
+    return pattern.removesuffix("$") + _END if pattern.endswith("$") else pattern
 
 
 ID_PATTERN = anchored(r"[a-z0-9][a-z0-9_.-]{0,63}")

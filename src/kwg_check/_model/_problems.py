@@ -32,7 +32,7 @@ from pydantic_core import ErrorDetails
 
 from .._errors import DocumentError, LoadError, Problem, safe_pointer
 from .._io import Limits, check_value
-from ._patterns import PATTERN_MEANINGS
+from ._patterns import PATTERN_MEANINGS, published
 
 __all__ = ["check_limits", "problems_from", "sorted_problems", "validate"]
 
@@ -305,7 +305,7 @@ def _code_and_reason(item: _Located) -> tuple[str, str]:
         return "schema.enum", f"must be one of {ctx.get('expected', 'the allowed values')}"
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
-        meaning = PATTERN_MEANINGS.get(pattern) if isinstance(pattern, str) else None
+        meaning = PATTERN_MEANINGS.get(published(pattern)) if isinstance(pattern, str) else None
         return "schema.pattern", f"must be {meaning}" if meaning else _pattern_reason(pattern)
     if kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
         return "schema.length", _length_reason(kind, ctx)
@@ -342,7 +342,9 @@ def _type_noun(kind: str, ctx: Mapping[str, Any]) -> str | None:
 
 def _pattern_reason(pattern: object) -> str:
     # Our own patterns only (they come from the models), so naming one is safe.
-    return f"must match the pattern {pattern}" if isinstance(pattern, str) else "has a bad form"
+    if not isinstance(pattern, str):
+        return "has a bad form"
+    return f"must match the pattern {published(pattern)}"
 
 
 def _length_reason(kind: str, ctx: Mapping[str, Any]) -> str:

@@ -42,6 +42,7 @@ from ._patterns import (
     PSEUDONYM_PATTERN,
     SEMVER_PATTERN,
     anchored,
+    validated,
 )
 from ._problems import check_limits, validate
 
@@ -172,19 +173,21 @@ JSON_INT = BeforeValidator(_to_int)
 """Put last in ``Annotated[int, Field(ge=…, le=…), JSON_INT]``: integers as JSON Schema sees
 them (``2.0`` included). Constraints go before it so they reach the generated schema."""
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, description="An identifier within the document.")]
+Id = Annotated[
+    str, Field(pattern=validated(ID_PATTERN), description="An identifier within the document.")
+]
 PseudonymousId = Annotated[
     str,
     Field(
-        pattern=PSEUDONYM_PATTERN,
+        pattern=validated(PSEUDONYM_PATTERN),
         description="A pseudonymous identifier. Never a name.",
     ),
 ]
-SemVer = Annotated[str, Field(pattern=SEMVER_PATTERN, description="A semantic version.")]
+SemVer = Annotated[str, Field(pattern=validated(SEMVER_PATTERN), description="A semantic version.")]
 Fingerprint = Annotated[
     str,
     Field(
-        pattern=FINGERPRINT_PATTERN,
+        pattern=validated(FINGERPRINT_PATTERN),
         description="SHA-256 over the canonical JSON (RFC 8785) of a document.",
     ),
 ]
@@ -215,7 +218,7 @@ class Part(BaseModel):
         strict=True,
         extra="forbid",
         frozen=True,
-        regex_engine="python-re",
+        regex_engine="rust-regex",  # patterns: see _patterns.validated
         # Descriptions are for the JSON Schema generator only (see ``describe_fields``).
         use_attribute_docstrings=fields_described(),
         json_schema_mode_override="validation",
@@ -385,7 +388,10 @@ def one_of(*fields: str, depending: dict[str, list[str]] | None = None) -> Confi
 
 LanguageTag = Annotated[
     str,
-    Field(pattern=LANGUAGE_PATTERN, description="A BCP 47 language tag such as de, en or pt-BR."),
+    Field(
+        pattern=validated(LANGUAGE_PATTERN),
+        description="A BCP 47 language tag such as de, en or pt-BR.",
+    ),
 ]
 TextValue = Annotated[str, Field(min_length=1, max_length=5000)]
 

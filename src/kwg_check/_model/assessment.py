@@ -18,6 +18,7 @@ import pydantic
 from pydantic import ConfigDict, Field, TypeAdapter, model_validator
 
 from .._errors import Problem, safe_pointer
+from ._patterns import validated
 from ._types import (
     JSON_INT,
     Document,
@@ -156,7 +157,9 @@ class InstrumentRef(Part):
 class NotCarried(Part):
     """An answer a migration could not carry over: it became unknown (or unanswered)."""
 
-    pointer: Annotated[str, Field(pattern=anchored("/answers/[a-z0-9][a-z0-9_.-]{0,63}"))]
+    pointer: Annotated[
+        str, Field(pattern=validated(anchored("/answers/[a-z0-9][a-z0-9_.-]{0,63}")))
+    ]
     """JSON pointer of the answer in the assessment before the migration."""
     code: Literal["migrate.item-dropped", "migrate.item-unknown", "migrate.level-unmapped"]
     """Why: the item was dropped, has no counterpart, or its level has none."""

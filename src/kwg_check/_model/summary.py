@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._patterns import NAME_PATTERN
+from ._patterns import NAME_PATTERN, validated
 from ._types import (
     JSON_INT,
     Document,
@@ -66,7 +66,7 @@ ParamValue = (
     | Annotated[int, Field(ge=-1_000_000, le=1_000_000), JSON_INT]
     | Annotated[list[ParamText], Field(max_length=10_000)]
 )
-Params = dict[Annotated[str, Field(pattern=NAME_PATTERN)], ParamValue]
+Params = dict[Annotated[str, Field(pattern=validated(NAME_PATTERN))], ParamValue]
 StepRef = Annotated[str, Field(min_length=1, max_length=200)]
 StepKind = Literal[
     "completeness",
@@ -348,7 +348,7 @@ class Message(Part):
     decimals written as strings, integers and lists of ids.
     """
 
-    code: Annotated[str, Field(pattern=NAME_PATTERN)]
+    code: Annotated[str, Field(pattern=validated(NAME_PATTERN))]
     """What the sentence says, e.g. ``assessors_counted``."""
     params: Params = Field(default_factory=dict)
     """The values the sentence names."""

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from ._patterns import validated
 from ._types import Document, Extensions, Id, LocalizedText, Part, SemVer, anchored
 from .instrument import BaseRef, Domain, Item, Migration
 
@@ -50,7 +51,7 @@ TARGET_PATTERN = anchored(f"({'|'.join(COLLECTIONS)})/{_ID}(/({'|'.join(NESTED)}
 Target = Annotated[
     str,
     Field(
-        pattern=TARGET_PATTERN,
+        pattern=validated(TARGET_PATTERN),
         max_length=200,
         description="The element to change: <list>/<id>, or <list>/<id>/levels|bands/<id>.",
     ),
