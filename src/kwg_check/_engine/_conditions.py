@@ -12,6 +12,7 @@ absent (0) does not depend on the item, ``None`` may do either.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -370,14 +371,28 @@ def compile_condition(cond: ConditionModel, names: Names) -> tuple[Cond, tuple[R
     return fn, unique
 
 
+def _all(parts: tuple[Cond, ...], s: State) -> bool:
+    # A loop, not all() over a generator (which builds a generator object per call):
+    # conditions run in every evaluation, every trial of clarify-first and every corner.
+    for part in parts:  # noqa: SIM110
+        if not part(s):
+            return False
+    return True
+
+
+def _any(parts: tuple[Cond, ...], s: State) -> bool:
+    for part in parts:  # noqa: SIM110
+        if part(s):
+            return True
+    return False
+
+
 def _compile(cond: ConditionModel, names: Names, refs: list[Ref]) -> Cond:
     match cond:
         case All():
-            parts = tuple(_compile(sub, names, refs) for sub in cond.all)
-            return lambda s: all(part(s) for part in parts)
+            return functools.partial(_all, tuple(_compile(sub, names, refs) for sub in cond.all))
         case Any_():
-            parts = tuple(_compile(sub, names, refs) for sub in cond.any)
-            return lambda s: any(part(s) for part in parts)
+            return functools.partial(_any, tuple(_compile(sub, names, refs) for sub in cond.any))
         case Not():
             inner = _compile(cond.not_, names, refs)
             return lambda s: not inner(s)
