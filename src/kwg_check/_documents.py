@@ -221,14 +221,17 @@ def document_fingerprint(doc: Document) -> str:
     known = _FINGERPRINTS.get(id(doc))
     if known is not None and known[0]() is doc:
         return known[1]
-    # Python mode first (pydantic's JSON mode calls a serializer per date); anything orjson
-    # would write differently from the canonical form goes the JSON way.
-    with contextlib.suppress(ValueError):  # a model built without validation: dumped below
-        native = doc.model_dump(by_alias=True, exclude_defaults=True, warnings=False)
-        native.pop("$schema", None)
-        fast = native_fingerprint(native)
-        if fast is not None:
-            return fast
+    # An assessment (fingerprinted in every summary) through pydantic's Python mode, whose
+    # dates orjson writes natively (the JSON mode calls a serializer per date); anything
+    # orjson would write differently goes the JSON way. The other documents hold exact
+    # decimals, which orjson cannot write: they take the JSON way at once.
+    if isinstance(doc, Assessment):
+        with contextlib.suppress(ValueError):  # built without validation: dumped below
+            native = doc.model_dump(by_alias=True, exclude_defaults=True, warnings=False)
+            native.pop("$schema", None)
+            fast = native_fingerprint(native)
+            if fast is not None:
+                return fast
     data = dump_document(doc)
     data.pop("$schema", None)
     return plain_fingerprint(data)
