@@ -27,6 +27,7 @@ from ._model import Assessment, Instrument, InstrumentVariant
 from ._model._problems import check_limits, problems_from
 from ._model._summary_v1 import from_v1, is_v1
 from ._model._trusted import construct, dump
+from ._model._types import models_reached
 
 __all__ = [
     "Document",
@@ -73,28 +74,27 @@ else:
 _KINDS: tuple[str, ...] = typing.get_args(DocumentType)
 
 
-def _models() -> dict[str, type[Document]]:
-    """The model of each kind of document; the summary's is imported on first use."""
-    from ._model import Summary
-
-    return {
-        "instrument": Instrument,
-        "assessment": Assessment,
-        "summary": Summary,
-        "instrument_variant": InstrumentVariant,
-    }
+_EAGER: dict[str, type[Instrument] | type[Assessment] | type[InstrumentVariant]] = {
+    "instrument": Instrument,
+    "assessment": Assessment,
+    "instrument_variant": InstrumentVariant,
+}
+"""The models of every kind of document but the summary's, which is imported on first use
+(it is the largest: checking an assessment or an instrument never builds it, issue 17)."""
 
 
 def _model_of(kind: DocumentType) -> type[Document]:
-    """The model of one kind of document, building no other (the summary's is the largest)."""
+    """The model of one kind of document, building no other."""
     if kind == "summary":
-        return _models()[kind]
-    models: dict[str, type[Document]] = {
-        "instrument": Instrument,
-        "assessment": Assessment,
-        "instrument_variant": InstrumentVariant,
-    }
-    return models[kind]
+        from ._model import Summary
+
+        return Summary
+    return _EAGER[kind]
+
+
+def _models() -> dict[str, type[Document]]:
+    """The model of each kind of document."""
+    return {**_EAGER, "summary": _model_of("summary")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def parse_loaded(model: type[_M], data: JsonValue) -> _M:
     """Validate a value a loader (``load_bytes``, ``load_path``) returned: its limits are
     proven already, so the value is not walked a second time. Internal: for values from
     anywhere else use ``parse_*``."""
-    summary = model.__name__ == "Summary" and model is _models()["summary"]
+    summary = model.__name__ == "Summary" and model is _model_of("summary")
     return model._parse(_current(data) if summary else data, None)
 
 
@@ -286,18 +286,9 @@ def _model_by_title(title: str) -> type[BaseModel] | None:
 
 @functools.cache
 def _index_models() -> dict[str, type[BaseModel]]:
-    """Every model reachable from the three documents, by class name (unique names only)."""
-    seen: dict[str, type[BaseModel] | None] = {}
-    pending: list[Any] = list(_models().values())
-    while pending:
-        tp = pending.pop()
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            if tp.__name__ in seen:
-                if seen[tp.__name__] is not tp:
-                    seen[tp.__name__] = None  # ambiguous title: fall back to data only
-                continue
-            seen[tp.__name__] = tp
-            pending.extend(info.annotation for info in tp.model_fields.values())
-        else:
-            pending.extend(typing.get_args(tp))
-    return {name: tp for name, tp in seen.items() if tp is not None}
+    """Every model reachable from the documents, by class name (unique names only: an
+    ambiguous title falls back to pointers from the data alone)."""
+    by_name: dict[str, list[type[BaseModel]]] = {}
+    for model in set().union(*map(models_reached, _models().values())):
+        by_name.setdefault(model.__name__, []).append(model)
+    return {name: models[0] for name, models in by_name.items() if len(models) == 1}

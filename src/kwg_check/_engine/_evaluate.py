@@ -242,8 +242,7 @@ def index_value(
     value = _AGGREGATE[index.aggregation](compiled, index, state)
     if value is None:
         return None, None
-    if not value:
-        value = value.copy_abs()  # clean: a zero loses its sign
+    value = clean(value)
     return value, band_of(index, value)
 
 

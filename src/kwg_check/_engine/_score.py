@@ -379,11 +379,10 @@ class _Scoring:
                 result["points"] = points
                 if item.weight != 1:
                     result["weight"] = item.weight
-            if rank is not None:
-                if item.concerning_from is not None and rank >= item.concerning_from:
-                    result["concerning"] = True
-                if item.scale.poles and s.applicable[item.pos]:
-                    result["pole"] = item.scale.poles[rank]
+            if self.concerning(item):
+                result["concerning"] = True
+            if rank is not None and item.scale.poles and s.applicable[item.pos]:
+                result["pole"] = item.scale.poles[rank]
             given = answers.get(item.id)
             if given is not None and given.evidence:
                 result["evidence"] = len(given.evidence)

@@ -73,6 +73,7 @@ __all__ = [
     "format_decimal",
     "label_match_key",
     "localized_texts",
+    "models_reached",
     "one_of",
 ]
 
@@ -242,7 +243,7 @@ class Part(BaseModel):
         problem's pointer is looked up along them."""
         waiting = [m for m in RECURSIVE if not m.__pydantic_complete__]
         if waiting and cls not in waiting:
-            reached = _models_reached(cls)
+            reached = models_reached(cls)
             for model in waiting:
                 if model in reached:
                     model.model_rebuild()
@@ -351,7 +352,7 @@ where no condition is read (validating an assessment); a model holding them buil
 when it is completed (``__pydantic_on_complete__``)."""
 
 
-def _models_reached(model: type[BaseModel]) -> set[type[BaseModel]]:
+def models_reached(model: type[BaseModel]) -> set[type[BaseModel]]:
     """Every model class the fields of ``model`` lead to, ``model`` included."""
     seen: set[type[BaseModel]] = set()
     pending: list[Any] = [model]
